@@ -1,0 +1,123 @@
+#pragma once
+// The container runtime boundary. Nothing outside podman/ knows how containers are made;
+// actors talk to this interface only. Every call may block (fork/exec, socket reads), so
+// callers run it off CAF's scheduler threads (see actors/runtime_worker.hpp).
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace orkest::podman {
+
+using label_map = std::map<std::string, std::string>;
+
+// Labels orkest puts on every container it creates, so `podman ps` shows the owner and a
+// restarted orkest can adopt what it finds.
+inline constexpr const char* label_managed_by = "io.orkest.managed-by";  // value "orkest"
+inline constexpr const char* label_namespace = "io.orkest.pod-namespace";
+inline constexpr const char* label_pod_name = "io.orkest.pod-name";
+inline constexpr const char* label_pod_uid = "io.orkest.pod-uid";
+
+struct container_port {
+  std::string name;
+  int container_port = 0;
+  std::string protocol = "TCP";
+};
+
+// Everything needed to create one container for one pod.
+struct container_spec {
+  std::string name;  // podman container name, e.g. "default_ping"
+  std::string image;
+  std::string image_pull_policy = "IfNotPresent";  // Always | IfNotPresent | Never
+  std::vector<std::string> command;                // overrides the image entrypoint when set
+  std::vector<std::string> args;
+  std::vector<std::pair<std::string, std::string>> env;
+  label_map labels;
+  std::string hostname;
+  std::string network;  // empty: runtime default
+  std::vector<std::string> network_aliases;
+  std::vector<container_port> ports;
+};
+
+enum class container_status { created, running, exited, unknown };
+
+// What the runtime knows about one container right now.
+struct container_state {
+  std::string id;
+  std::string name;
+  std::string image;
+  label_map labels;
+  container_status status = container_status::unknown;
+  int exit_code = 0;
+  bool oom_killed = false;
+  std::string started_at;   // RFC 3339, empty if never started
+  std::string finished_at;  // RFC 3339, empty if still running
+  std::string ip;           // address on the pod network, empty if none
+  std::string error;        // runtime's own error text, if any
+};
+
+// One event from the runtime's event stream.
+struct container_event {
+  std::string id;
+  std::string name;
+  std::string action;  // podman's status word: "start", "died", "remove", ...
+  label_map labels;
+  std::optional<int> exit_code;
+};
+
+// A failed call. `reason` is a Kubernetes-style waiting reason where one fits
+// (ErrImageNeverPull, ErrImagePull, CreateContainerError, RunContainerError), otherwise
+// "RuntimeError", "RuntimeTimeout" or "NotFound".
+struct runtime_error {
+  std::string reason;
+  std::string message;
+};
+
+template <class T>
+using runtime_result = std::variant<T, runtime_error>;
+using runtime_status = std::optional<runtime_error>;  // nullopt means success
+
+struct log_options {
+  bool timestamps = false;
+  std::optional<int> tail_lines;
+  std::optional<int> since_seconds;
+};
+
+class container_runtime {
+ public:
+  virtual ~container_runtime() = default;
+
+  // Human-readable name for logs ("podman", "fake").
+  virtual std::string name() const = 0;
+
+  // Checks the runtime works at all; the error says what to fix.
+  virtual runtime_status check() = 0;
+
+  // Creates the pod network if absent, reuses it if present.
+  virtual runtime_status ensure_network(const std::string& name, const std::string& subnet) = 0;
+
+  // Creates the container (honouring image_pull_policy) and returns its id. Does not start it.
+  virtual runtime_result<std::string> create(const container_spec& spec) = 0;
+  virtual runtime_status start(const std::string& id) = 0;
+  // Sends SIGTERM, waits up to `grace`, then SIGKILL. Stopping a stopped container succeeds.
+  virtual runtime_status stop(const std::string& id, std::chrono::seconds grace) = 0;
+  // Removes the container (forcefully). Removing a missing container succeeds.
+  virtual runtime_status remove(const std::string& id) = 0;
+  virtual runtime_result<container_state> inspect(const std::string& id) = 0;
+  // Every container (running or not) carrying all of the given labels.
+  virtual runtime_result<std::vector<container_state>> list(const label_map& labels) = 0;
+  virtual runtime_result<std::string> logs(const std::string& id, const log_options& options) = 0;
+
+  // Streams events for containers carrying `label_managed_by` until `stop` becomes true or the
+  // stream breaks; returns why it ended. Callers reconnect after a break.
+  virtual runtime_status watch_events(const std::function<void(const container_event&)>& on_event,
+                                      const std::atomic<bool>& stop) = 0;
+};
+
+}  // namespace orkest::podman
