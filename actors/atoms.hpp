@@ -1,0 +1,32 @@
+#pragma once
+// Message tags shared by orkest's typed actor interfaces (CAF 0.17 atoms, at most 10 chars).
+
+#include <caf/atom.hpp>
+
+namespace orkest::actors {
+
+// store
+using create_atom = caf::atom_constant<caf::atom("create")>;
+using get_atom = caf::atom_constant<caf::atom("get")>;
+using list_atom = caf::atom_constant<caf::atom("list")>;
+using update_atom = caf::atom_constant<caf::atom("update")>;
+using status_atom = caf::atom_constant<caf::atom("status")>;
+using patch_atom = caf::atom_constant<caf::atom("patch")>;
+using delete_atom = caf::atom_constant<caf::atom("delete")>;
+using watch_atom = caf::atom_constant<caf::atom("watch")>;
+using unwatch_atom = caf::atom_constant<caf::atom("unwatch")>;
+
+// runtime
+using run_atom = caf::atom_constant<caf::atom("run")>;
+using start_atom = caf::atom_constant<caf::atom("start")>;
+using stop_atom = caf::atom_constant<caf::atom("stop")>;
+using remove_atom = caf::atom_constant<caf::atom("remove")>;
+using inspect_atom = caf::atom_constant<caf::atom("inspect")>;
+using logs_atom = caf::atom_constant<caf::atom("logs")>;
+
+// controllers and pods
+using resync_atom = caf::atom_constant<caf::atom("resync")>;
+using restart_atom = caf::atom_constant<caf::atom("restart")>;
+using ready_atom = caf::atom_constant<caf::atom("ready")>;
+
+}  // namespace orkest::actors

@@ -1,0 +1,49 @@
+#include "actors/container_spec_for_pod.hpp"
+
+#include "actors/pod_facts.hpp"
+
+namespace orkest::actors {
+
+using nlohmann::json;
+
+std::string container_name_for(const std::string& ns, const std::string& pod_name) {
+  return "orkest_" + ns + "_" + pod_name;
+}
+
+podman::label_map container_labels_for(const json& pod) {
+  return {{podman::label_managed_by, "orkest"},
+          {podman::label_namespace, namespace_of(pod)},
+          {podman::label_pod_name, name_of(pod)},
+          {podman::label_pod_uid, uid_of(pod)}};
+}
+
+namespace {
+std::vector<std::string> strings_of(const json& container, const char* field) {
+  std::vector<std::string> out;
+  for (const auto& item : container.value(field, json::array()))
+    if (item.is_string()) out.push_back(item.get<std::string>());
+  return out;
+}
+}  // namespace
+
+podman::container_spec container_spec_for(const json& pod, const std::string& network) {
+  const json container = pod.value("/spec/containers/0"_json_pointer, json::object());
+  podman::container_spec spec;
+  spec.name = container_name_for(namespace_of(pod), name_of(pod));
+  spec.image = container.value("image", "");
+  spec.image_pull_policy = container.value("imagePullPolicy", "IfNotPresent");
+  spec.command = strings_of(container, "command");
+  spec.args = strings_of(container, "args");
+  // Only literal values: valueFrom (ConfigMaps, Secrets, field refs) is outside orkest's scope.
+  for (const auto& variable : container.value("env", json::array()))
+    if (variable.contains("value")) spec.env.emplace_back(variable.value("name", ""), variable.value("value", ""));
+  spec.labels = container_labels_for(pod);
+  spec.hostname = name_of(pod);
+  spec.network = network;
+  spec.network_aliases = {name_of(pod)};
+  for (const auto& port : container.value("ports", json::array()))
+    spec.ports.push_back({port.value("name", ""), port.value("containerPort", 0), port.value("protocol", "TCP")});
+  return spec;
+}
+
+}  // namespace orkest::actors

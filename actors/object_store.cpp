@@ -1,0 +1,435 @@
+#include "actors/object_store.hpp"
+
+#include <ctime>
+#include <random>
+
+#include "actors/field_selector.hpp"
+#include "api/defaults.hpp"
+#include "api/label_selector.hpp"
+#include "api/shorthand.hpp"
+#include "api/strategic_merge.hpp"
+#include "api/validation.hpp"
+
+namespace orkest::actors {
+
+using api::api_error;
+using api::resource_kind;
+
+namespace {
+
+std::string bucket_key(const std::string& ns, const std::string& name) { return ns + "/" + name; }
+
+const resource_kind& kind_or_throw(const std::string& kind) {
+  // Callers (the HTTP layer, controllers) only name kinds from api::all_kinds().
+  if (auto found = api::find_kind(kind)) return *found;
+  throw std::invalid_argument("unknown kind " + kind);
+}
+
+std::string random_string(std::size_t length, const char* alphabet, std::size_t alphabet_size) {
+  static thread_local std::mt19937_64 generator{std::random_device{}()};
+  std::uniform_int_distribution<std::size_t> pick(0, alphabet_size - 1);
+  std::string out;
+  for (std::size_t i = 0; i < length; ++i) out += alphabet[pick(generator)];
+  return out;
+}
+
+std::string random_uid() {
+  auto hex = random_string(32, "0123456789abcdef", 16);
+  hex[12] = '4';  // version 4 UUID
+  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" + hex.substr(16, 4) +
+         "-" + hex.substr(20, 12);
+}
+
+const json& member_or_null(const json& object, const char* key) {
+  static const json null_value;
+  if (!object.is_object()) return null_value;
+  auto it = object.find(key);
+  return it == object.end() ? null_value : *it;
+}
+
+std::string string_member(const json& object, const char* key) {
+  const auto& value = member_or_null(object, key);
+  return value.is_string() ? value.get<std::string>() : std::string{};
+}
+
+// The checks every write of a body makes before Kubernetes' own validation: the body is an
+// object of the URL's kind, in the URL's namespace.
+std::optional<api_error> check_body_identity(const resource_kind& kind, const std::string& ns, const json& body) {
+  if (!body.is_object()) return api::bad_request("the request body must be a JSON or YAML object");
+  const auto& body_kind = member_or_null(body, "kind");
+  if (!body_kind.is_null() && body_kind != kind.kind)
+    return api::bad_request("the kind " + body_kind.dump() + " of the body does not match the resource \"" +
+                            kind.plural + "\" of the URL (expected \"" + kind.kind + "\")");
+  const auto& version = member_or_null(body, "apiVersion");
+  if (!version.is_null() && version != kind.api_version())
+    return api::bad_request("the apiVersion " + version.dump() + " of the body does not match \"" +
+                            kind.api_version() + "\" of the URL");
+  const auto& metadata = member_or_null(body, "metadata");
+  if (!metadata.is_null() && !metadata.is_object())
+    return api::bad_request("metadata: must be an object");
+  const auto& body_ns = member_or_null(metadata, "namespace");
+  if (!body_ns.is_null() && !(body_ns.is_string() && (body_ns == ns || body_ns == "")))
+    return api::bad_request("the namespace of the provided object does not match the namespace sent on the "
+                            "request");
+  return std::nullopt;
+}
+
+// Fields only the store writes; whatever a client sends for them is replaced.
+constexpr const char* system_metadata_fields[] = {"uid", "resourceVersion", "creationTimestamp", "generation",
+                                                   "deletionTimestamp", "deletionGracePeriodSeconds"};
+
+void prepare_body(const resource_kind& kind, json& body) {
+  api::expand_shorthands(kind, body);
+  api::apply_defaults(kind, body);
+}
+
+std::optional<api_error> validation_error(const resource_kind& kind, const json& object) {
+  auto causes = api::validate(kind, object);
+  if (causes.empty()) return std::nullopt;
+  return api::invalid(kind.kind, kind.group, string_member(object["metadata"], "name"), std::move(causes));
+}
+
+json initial_status(const resource_kind& kind) {
+  if (kind.kind == "Pod") return {{"phase", "Pending"}, {"qosClass", "BestEffort"}};
+  if (kind.kind == "ReplicaSet") return {{"replicas", 0}};
+  if (kind.kind == "Service") return {{"loadBalancer", json::object()}};
+  return nullptr;
+}
+
+api_error field_immutable(const resource_kind& kind, const std::string& name, const std::string& field,
+                          const json& value) {
+  return api::invalid(kind.kind, kind.group, name,
+                      {{"FieldValueInvalid", field, "Invalid value: " + value.dump() + ": field is immutable"}});
+}
+
+}  // namespace
+
+const char* to_string(change_type type) {
+  switch (type) {
+    case change_type::added: return "ADDED";
+    case change_type::modified: return "MODIFIED";
+    case change_type::deleted: return "DELETED";
+    case change_type::bookmark: return "BOOKMARK";
+  }
+  return "UNKNOWN";
+}
+
+object_store_hooks default_hooks() {
+  return {[] { return std::chrono::system_clock::now(); }, random_uid,
+          [] { return random_string(5, "bcdfghjklmnpqrstvwxz2456789", 27); }};
+}
+
+object_store::object_store(object_store_settings settings, object_store_hooks hooks)
+    : settings_(std::move(settings)), hooks_(std::move(hooks)), service_ips_(settings_.service_cidr) {}
+
+json* object_store::find(const object_key& key) {
+  auto bucket = buckets_.find(key.kind);
+  if (bucket == buckets_.end()) return nullptr;
+  auto it = bucket->second.find(bucket_key(key.ns, key.name));
+  return it == bucket->second.end() ? nullptr : &it->second;
+}
+
+const json* object_store::find(const object_key& key) const {
+  return const_cast<object_store*>(this)->find(key);
+}
+
+std::string object_store::next_resource_version() { return std::to_string(++resource_version_); }
+
+std::string object_store::timestamp(std::chrono::system_clock::time_point when) const {
+  std::time_t seconds = std::chrono::system_clock::to_time_t(when);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return buffer;
+}
+
+void object_store::record(change_type type, const std::string& kind, const json& object) {
+  change_event event{type, kind, object, resource_version_};
+  history_.push_back(event);
+  while (history_.size() > settings_.history_limit) {
+    compacted_version_ = history_.front().resource_version;
+    history_.pop_front();
+  }
+  pending_events_.push_back(std::move(event));
+}
+
+std::vector<change_event> object_store::take_events() {
+  std::vector<change_event> events;
+  events.swap(pending_events_);
+  return events;
+}
+
+std::variant<std::vector<change_event>, api_error> object_store::history_since(uint64_t version,
+                                                                               const std::string& kind) const {
+  if (version < compacted_version_)
+    return api::gone("too old resource version: " + std::to_string(version) + " (" +
+                     std::to_string(compacted_version_ + 1) + ")");
+  std::vector<change_event> events;
+  for (const auto& event : history_)
+    if (event.resource_version > version && event.kind == kind) events.push_back(event);
+  return events;
+}
+
+std::vector<json> object_store::objects(const std::string& kind, const std::string& ns) const {
+  std::vector<json> out;
+  auto bucket = buckets_.find(kind);
+  if (bucket == buckets_.end()) return out;
+  for (const auto& [key, object] : bucket->second)
+    if (ns.empty() || key.compare(0, ns.size() + 1, ns + "/") == 0) out.push_back(object);
+  return out;
+}
+
+store_result object_store::create(const std::string& kind_name, const std::string& ns, json body) {
+  const auto& kind = kind_or_throw(kind_name);
+  if (auto error = check_body_identity(kind, ns, body)) return store_result::failure(*error);
+  json& metadata = body["metadata"];
+  if (metadata.is_null()) metadata = json::object();
+  for (const char* field : system_metadata_fields) metadata.erase(field);
+  metadata["namespace"] = ns;
+  prepare_body(kind, body);
+  body["apiVersion"] = kind.api_version();
+  body["kind"] = kind.kind;
+
+  auto name = string_member(metadata, "name");
+  auto generate_name = string_member(metadata, "generateName");
+  if (name.empty() && !generate_name.empty()) {
+    // Kubernetes retries a clashing generated name; a few tries make a clash vanishingly rare.
+    for (int attempt = 0; attempt < 8; ++attempt) {
+      name = generate_name + hooks_.random_suffix();
+      if (!find({kind.kind, ns, name})) break;
+    }
+    metadata["name"] = name;
+  }
+  if (auto error = validation_error(kind, body)) return store_result::failure(*error);
+  if (find({kind.kind, ns, name})) return store_result::failure(api::already_exists(kind.plural, kind.group, name));
+
+  if (kind.kind == "Service") {
+    json& spec = body["spec"];
+    auto requested = string_member(spec, "clusterIP");
+    if (requested.empty()) {
+      auto allocated = service_ips_.allocate();
+      if (!allocated)
+        return store_result::failure(api::internal_error("failed to allocate a serviceIP: range is full"));
+      spec["clusterIP"] = *allocated;
+    } else if (!service_ips_.claim(requested)) {
+      return store_result::failure(api::invalid(
+          kind.kind, kind.group, name,
+          {{"FieldValueInvalid", "spec.clusterIP",
+            "Invalid value: \"" + requested + "\": provided IP is already allocated or not in the valid range " +
+                service_ips_.cidr()}}));
+    }
+    spec["clusterIPs"] = json::array({spec["clusterIP"]});
+  }
+  if (kind.kind == "Pod" && string_member(body["spec"], "nodeName").empty())
+    body["spec"]["nodeName"] = settings_.node_name;
+
+  metadata["uid"] = hooks_.new_uid();
+  metadata["resourceVersion"] = next_resource_version();
+  metadata["creationTimestamp"] = timestamp(hooks_.now());
+  metadata["generation"] = 1;
+  if (auto status = initial_status(kind); !status.is_null()) body["status"] = status;
+  else body.erase("status");
+
+  auto& stored = buckets_[kind.kind][bucket_key(ns, name)];
+  stored = std::move(body);
+  record(change_type::added, kind.kind, stored);
+  return store_result::success(stored);
+}
+
+store_result object_store::get(const object_key& key) const {
+  const auto& kind = kind_or_throw(key.kind);
+  if (const json* object = find(key)) return store_result::success(*object);
+  return store_result::failure(api::not_found(kind.plural, kind.group, key.name));
+}
+
+store_result object_store::list(const list_request& request) const {
+  const auto& kind = kind_or_throw(request.kind);
+  auto labels = api::label_selector::parse(request.label_selector);
+  if (auto* error = std::get_if<std::string>(&labels))
+    return store_result::failure(api::bad_request("unable to parse labelSelector: " + *error));
+  auto fields = field_selector::parse(request.field_selector);
+  if (auto* error = std::get_if<std::string>(&fields))
+    return store_result::failure(api::bad_request("unable to parse fieldSelector: " + *error));
+  const auto& label_match = std::get<api::label_selector>(labels);
+  const auto& field_match = std::get<field_selector>(fields);
+
+  json items = json::array();
+  for (auto& object : objects(kind.kind, request.ns))
+    if (label_match.matches(api::labels_of(object)) && field_match.matches(object))
+      items.push_back(std::move(object));
+  return store_result::success({{"apiVersion", kind.api_version()},
+                                {"kind", kind.list_kind},
+                                {"metadata", {{"resourceVersion", std::to_string(resource_version_)}}},
+                                {"items", std::move(items)}});
+}
+
+store_result object_store::update(const object_key& key, json body) {
+  const auto& kind = kind_or_throw(key.kind);
+  json* stored = find(key);
+  if (!stored) return store_result::failure(api::not_found(kind.plural, kind.group, key.name));
+  if (auto error = check_body_identity(kind, key.ns, body)) return store_result::failure(*error);
+  json& metadata = body["metadata"];
+  if (metadata.is_null()) metadata = json::object();
+  auto body_name = string_member(metadata, "name");
+  if (body_name != key.name)
+    return store_result::failure(api::bad_request("the name of the object (" + body_name +
+                                                  ") does not match the name on the URL (" + key.name + ")"));
+  auto body_version = string_member(metadata, "resourceVersion");
+  if (!body_version.empty() && body_version != (*stored)["metadata"]["resourceVersion"])
+    return store_result::failure(api::conflict(
+        kind.plural, kind.group, key.name,
+        "the object has been modified; please apply your changes to the latest version and try again"));
+
+  metadata["namespace"] = key.ns;
+  prepare_body(kind, body);
+  body["apiVersion"] = kind.api_version();
+  body["kind"] = kind.kind;
+  for (const char* field : system_metadata_fields) {
+    auto old = stored->at("metadata").find(field);
+    if (old != stored->at("metadata").end()) metadata[field] = *old;
+    else metadata.erase(field);
+  }
+  metadata.erase("generateName");
+  if (auto generate_name = stored->at("metadata").find("generateName"); generate_name != stored->at("metadata").end())
+    metadata["generateName"] = *generate_name;
+  if (stored->contains("status")) body["status"] = (*stored)["status"];
+  else body.erase("status");
+
+  const json& old_spec = (*stored)["spec"];
+  json& new_spec = body["spec"];
+  if (kind.kind == "Service") {
+    if (!new_spec.is_object()) new_spec = json::object();
+    auto requested = string_member(new_spec, "clusterIP");
+    if (!requested.empty() && requested != old_spec["clusterIP"])
+      return store_result::failure(field_immutable(kind, key.name, "spec.clusterIP", new_spec["clusterIP"]));
+    new_spec["clusterIP"] = old_spec["clusterIP"];
+    new_spec["clusterIPs"] = old_spec["clusterIPs"];
+  }
+  if (kind.kind == "Pod" && new_spec.is_object() && string_member(new_spec, "nodeName").empty())
+    new_spec["nodeName"] = old_spec["nodeName"];
+  if (auto error = validation_error(kind, body)) return store_result::failure(*error);
+  if (kind.kind == "ReplicaSet" && new_spec["selector"] != old_spec["selector"])
+    return store_result::failure(field_immutable(kind, key.name, "spec.selector", new_spec["selector"]));
+  if (kind.kind == "Pod" && new_spec != old_spec)
+    return store_result::failure(api::invalid(
+        kind.kind, kind.group, key.name,
+        {{"FieldValueForbidden", "spec",
+          "Forbidden: pod updates may not change fields other than metadata (orkest runs one container per "
+          "pod; delete and recreate the pod to change its spec)"}}));
+  if (new_spec != old_spec) metadata["generation"] = metadata.value("generation", int64_t{0}) + 1;
+  return commit_update(kind, *stored, std::move(body));
+}
+
+store_result object_store::update_status(const object_key& key, json body) {
+  const auto& kind = kind_or_throw(key.kind);
+  json* stored = find(key);
+  if (!stored) return store_result::failure(api::not_found(kind.plural, kind.group, key.name));
+  if (auto error = check_body_identity(kind, key.ns, body)) return store_result::failure(*error);
+  auto body_version = string_member(member_or_null(body, "metadata"), "resourceVersion");
+  if (!body_version.empty() && body_version != (*stored)["metadata"]["resourceVersion"])
+    return store_result::failure(api::conflict(
+        kind.plural, kind.group, key.name,
+        "the object has been modified; please apply your changes to the latest version and try again"));
+  auto body_uid = string_member(member_or_null(body, "metadata"), "uid");
+  if (!body_uid.empty() && body_uid != (*stored)["metadata"]["uid"])
+    return store_result::failure(api::conflict(kind.plural, kind.group, key.name,
+                                               "Precondition failed: UID in precondition: " + body_uid +
+                                                   ", UID in object meta: " +
+                                                   (*stored)["metadata"]["uid"].get<std::string>()));
+  json updated = *stored;
+  const auto& status = member_or_null(body, "status");
+  if (status.is_null()) updated.erase("status");
+  else if (!status.is_object()) return store_result::failure(api::bad_request("status: must be an object"));
+  else updated["status"] = status;
+  return commit_update(kind, *stored, std::move(updated));
+}
+
+store_result object_store::patch(const object_key& key, const patch_request& request) {
+  const auto& kind = kind_or_throw(key.kind);
+  const json* stored = find(key);
+  if (!stored) return store_result::failure(api::not_found(kind.plural, kind.group, key.name));
+  json patched = *stored;
+  try {
+    switch (request.type) {
+      case patch_type::merge:
+        if (!request.patch.is_object())
+          return store_result::failure(api::bad_request("a merge patch must be a JSON object"));
+        patched.merge_patch(request.patch);
+        break;
+      case patch_type::strategic_merge:
+        if (!request.patch.is_object())
+          return store_result::failure(api::bad_request("a strategic merge patch must be a JSON object"));
+        patched = api::strategic_merge(patched, request.patch);
+        break;
+      case patch_type::json_patch:
+        if (!request.patch.is_array())
+          return store_result::failure(api::bad_request("a JSON patch must be an array of operations"));
+        patched = patched.patch(request.patch);
+        break;
+    }
+  } catch (const json::exception& error) {
+    return store_result::failure(api::invalid(kind.kind, kind.group, key.name,
+                                              {{"FieldValueInvalid", "", std::string("the patch failed: ") + error.what()}}));
+  }
+  // Each path writes only its own part: status through .../status, the rest otherwise.
+  if (request.status_only) return update_status(key, std::move(patched));
+  return update(key, std::move(patched));
+}
+
+store_result object_store::commit_update(const resource_kind& kind, json& stored, json updated) {
+  updated["metadata"]["resourceVersion"] = stored["metadata"]["resourceVersion"];
+  if (updated == stored) return store_result::success(stored);  // a no-op write changes nothing
+  updated["metadata"]["resourceVersion"] = next_resource_version();
+  stored = std::move(updated);
+  // A terminating pod whose actor has finished is gone (see remove()).
+  record(change_type::modified, kind.kind, stored);
+  return store_result::success(stored);
+}
+
+store_result object_store::remove(const object_key& key, const delete_options& options) {
+  const auto& kind = kind_or_throw(key.kind);
+  json* stored = find(key);
+  if (!stored) return store_result::failure(api::not_found(kind.plural, kind.group, key.name));
+  const json& metadata = (*stored)["metadata"];
+  if (options.precondition_uid && *options.precondition_uid != metadata["uid"])
+    return store_result::failure(api::conflict(kind.plural, kind.group, key.name,
+                                               "Precondition failed: UID in precondition: " +
+                                                   *options.precondition_uid + ", UID in object meta: " +
+                                                   metadata["uid"].get<std::string>()));
+  if (options.precondition_resource_version && *options.precondition_resource_version != metadata["resourceVersion"])
+    return store_result::failure(api::conflict(kind.plural, kind.group, key.name,
+                                               "Precondition failed: ResourceVersion in precondition: " +
+                                                   *options.precondition_resource_version +
+                                                   ", ResourceVersion in object meta: " +
+                                                   metadata["resourceVersion"].get<std::string>()));
+
+  if (kind.kind == "Pod") {
+    int64_t grace = 30;
+    const auto& spec_grace = member_or_null((*stored)["spec"], "terminationGracePeriodSeconds");
+    if (spec_grace.is_number_integer()) grace = spec_grace.get<int64_t>();
+    if (options.grace_period_seconds) grace = *options.grace_period_seconds;
+    bool terminating = metadata.contains("deletionTimestamp");
+    if (grace > 0 && !terminating) {
+      json marked = *stored;
+      marked["metadata"]["deletionTimestamp"] = timestamp(hooks_.now() + std::chrono::seconds(grace));
+      marked["metadata"]["deletionGracePeriodSeconds"] = grace;
+      return commit_update(kind, *stored, std::move(marked));
+    }
+    if (grace > 0) return store_result::success(*stored);  // already on its way out
+  }
+
+  json removed = std::move(*stored);
+  buckets_[kind.kind].erase(bucket_key(key.ns, key.name));
+  if (kind.kind == "Service") service_ips_.release(string_member(removed["spec"], "clusterIP"));
+  removed["metadata"]["resourceVersion"] = next_resource_version();
+  record(change_type::deleted, kind.kind, removed);
+  if (kind.kind == "Pod") return store_result::success(removed);
+  json details = {{"name", key.name}, {"kind", kind.plural}, {"uid", removed["metadata"]["uid"]}};
+  if (!kind.group.empty()) details["group"] = kind.group;
+  json status = api::success_status();
+  status["details"] = details;
+  return store_result::success(status);
+}
+
+}  // namespace orkest::actors

@@ -1,0 +1,81 @@
+#pragma once
+// The state behind the store actor, as a plain class: every object orkest knows, keyed by
+// kind, namespace and name, with Kubernetes' rules for creating, updating, patching and
+// deleting them. No actor, no threads: the store actor is its only owner, tests drive it
+// directly.
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "actors/service_ip_allocator.hpp"
+#include "actors/store_messages.hpp"
+#include "api/resource_kind.hpp"
+
+namespace orkest::actors {
+
+struct object_store_settings {
+  std::string node_name = "orkest";          // the single node pods are bound to
+  std::string service_cidr = "10.96.0.0/16";  // where Services' clusterIPs come from
+  std::size_t history_limit = 4096;           // changes kept for watchers to resume from
+};
+
+// Sources of time and randomness, injectable so tests are deterministic.
+struct object_store_hooks {
+  std::function<std::chrono::system_clock::time_point()> now;
+  std::function<std::string()> new_uid;
+  std::function<std::string()> random_suffix;  // 5 characters, as Kubernetes' generateName
+};
+object_store_hooks default_hooks();
+
+class object_store {
+ public:
+  explicit object_store(object_store_settings settings = {}, object_store_hooks hooks = default_hooks());
+
+  store_result create(const std::string& kind, const std::string& ns, json body);
+  store_result get(const object_key& key) const;
+  store_result list(const list_request& request) const;
+  // PUT: replaces metadata (labels, annotations, owners) and spec; status is kept.
+  store_result update(const object_key& key, json body);
+  // PUT .../status: replaces status only.
+  store_result update_status(const object_key& key, json body);
+  store_result patch(const object_key& key, const patch_request& request);
+  // Pods are deleted gracefully: the first delete marks them (deletionTimestamp) and the pod's
+  // actor finishes with a delete of grace 0 once the container is gone.
+  store_result remove(const object_key& key, const delete_options& options);
+
+  uint64_t resource_version() const { return resource_version_; }
+  // Changes committed since the last call, oldest first.
+  std::vector<change_event> take_events();
+  // Committed changes after `version` for `kind`, or 410 Gone when they are no longer kept.
+  std::variant<std::vector<change_event>, api::api_error> history_since(uint64_t version,
+                                                                        const std::string& kind) const;
+  // Every object of a kind (all namespaces when ns is empty).
+  std::vector<json> objects(const std::string& kind, const std::string& ns) const;
+
+ private:
+  using bucket = std::map<std::string, json>;  // "namespace/name" -> object
+
+  json* find(const object_key& key);
+  const json* find(const object_key& key) const;
+  store_result commit_update(const api::resource_kind& kind, json& stored, json updated);
+  void record(change_type type, const std::string& kind, const json& object);
+  std::string next_resource_version();
+  std::string timestamp(std::chrono::system_clock::time_point when) const;
+
+  object_store_settings settings_;
+  object_store_hooks hooks_;
+  std::map<std::string, bucket> buckets_;  // by kind
+  uint64_t resource_version_ = 0;
+  service_ip_allocator service_ips_;
+  std::vector<change_event> pending_events_;
+  std::deque<change_event> history_;
+  uint64_t compacted_version_ = 0;  // changes at or before this version are no longer kept
+};
+
+}  // namespace orkest::actors

@@ -1,0 +1,297 @@
+#include "actors/pod_actor.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <ctime>
+#include <spdlog/spdlog.h>
+
+#include "actors/container_spec_for_pod.hpp"
+#include "actors/pod_facts.hpp"
+#include "actors/pod_status.hpp"
+#include "actors/restart_policy.hpp"
+
+namespace orkest::actors {
+
+namespace {
+
+constexpr auto store_timeout = std::chrono::seconds(10);
+
+struct pod_state {
+  store_actor store;
+  runtime_actor runtime;
+  pod_actor_settings settings;
+  json pod;
+  object_key key;
+
+  bool busy = false;          // a runtime call is in flight; inputs meanwhile only mark `dirty`
+  bool dirty = false;
+  bool adoption_checked = false;  // looked for a container left by an earlier orkest
+  bool deleted = false;           // the object is gone from the store
+  bool needs_inspect = false;     // an event or a resync says the container may have changed
+  bool backoff_pending = false;   // waiting for a back-off timer
+  bool restart_due = false;       // the back-off has passed: start the exited container
+  std::string handled_exit;       // the exit (id + finishedAt) already decided on
+  std::optional<podman::container_state> container;
+  int crashes_in_a_row = 0;
+  pod_observation observed;
+  json written_status;
+  static inline const char* name = "pod";
+};
+
+using pod_pointer = pod_actor::stateful_pointer<pod_state>;
+
+void reconcile(pod_pointer self);
+
+std::string now_rfc3339() {
+  std::time_t seconds = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return buffer;
+}
+
+std::string describe(const pod_pointer& self) { return self->state.key.ns + "/" + self->state.key.name; }
+
+void write_status(pod_pointer self) {
+  auto& st = self->state;
+  if (st.deleted || is_terminating(st.pod)) return;
+  auto status = pod_status(st.pod, st.observed);
+  if (status == st.written_status) return;
+  st.written_status = status;
+  // The uid guards against writing into a new pod that reuses this one's name.
+  json body = {{"metadata", {{"uid", uid_of(st.pod)}}}, {"status", status}};
+  self->request(st.store, store_timeout, status_atom::value, st.key, std::move(body))
+      .then([](const store_result&) {}, [](const caf::error&) {});
+}
+
+// Runs one runtime request with the actor marked busy; `then` sees the reply, after which the
+// actor reconciles again.
+template <class Reply, class... Ts>
+void runtime_call(pod_pointer self, std::function<void(const Reply&)> then, Ts&&... xs) {
+  self->state.busy = true;
+  self->request(self->state.runtime, self->state.settings.runtime_timeout, std::forward<Ts>(xs)...)
+      .then(
+          [self, then](const Reply& reply) {
+            self->state.busy = false;
+            then(reply);
+            reconcile(self);
+          },
+          [self](const caf::error& error) {
+            self->state.busy = false;
+            spdlog::warn("pod {}: runtime request failed: {}", describe(self), caf::to_string(error));
+            self->state.needs_inspect = true;
+            self->delayed_send(self, std::chrono::seconds(1), resync_atom::value);
+          });
+}
+
+void observe_container(pod_pointer self, const podman::container_state& container) {
+  auto& st = self->state;
+  st.container = container;
+  st.observed.container = container;
+  if (container.status == podman::container_status::running) {
+    st.observed.phase = container_phase::running;
+    st.observed.reason.clear();
+    st.observed.message.clear();
+    st.observed.restarting = false;
+  } else if (container.status == podman::container_status::exited) {
+    st.observed.phase = container_phase::terminated;
+  }
+}
+
+void finish(pod_pointer self) {
+  auto& st = self->state;
+  if (st.deleted) return self->quit();
+  delete_options force;
+  force.grace_period_seconds = 0;
+  force.precondition_uid = uid_of(st.pod);
+  st.busy = true;
+  self->request(st.store, store_timeout, delete_atom::value, st.key, force)
+      .then([self](const store_result&) { self->quit(); }, [self](const caf::error&) { self->quit(); });
+}
+
+void terminate(pod_pointer self) {
+  auto& st = self->state;
+  if (!st.container) return finish(self);
+  auto grace = st.pod.value("/metadata/deletionGracePeriodSeconds"_json_pointer, int64_t{30});
+  if (st.deleted) grace = 0;
+  runtime_call<runtime_reply>(self, [self](const runtime_reply&) { self->state.container.reset(); }, stop_atom::value,
+               st.container->id, grace);
+}
+
+void adopt(pod_pointer self) {
+  auto& st = self->state;
+  podman::label_map mine = {{podman::label_pod_uid, uid_of(st.pod)}};
+  runtime_call<runtime_list_reply>(self,
+               [self](const runtime_list_reply& reply) {
+                 auto& st = self->state;
+                 st.adoption_checked = true;
+                 if (reply.error || reply.containers.empty()) return;
+                 spdlog::info("pod {}: adopting container {}", describe(self), reply.containers.front().id);
+                 observe_container(self, reply.containers.front());
+                 // Two containers for one pod can only come from a crash mid-creation: keep one.
+                 for (std::size_t i = 1; i < reply.containers.size(); ++i)
+                   self->request(st.runtime, st.settings.runtime_timeout, remove_atom::value, reply.containers[i].id)
+                       .then([](const runtime_reply&) {}, [](const caf::error&) {});
+               },
+               list_atom::value, mine);
+}
+
+void schedule_retry(pod_pointer self, std::chrono::seconds delay) {
+  self->state.backoff_pending = true;
+  self->delayed_send(self, delay, restart_atom::value);
+}
+
+void create_container(pod_pointer self) {
+  auto& st = self->state;
+  st.observed.phase = container_phase::waiting;
+  st.observed.reason = "ContainerCreating";
+  st.observed.message.clear();
+  write_status(self);
+  runtime_call<runtime_reply>(self,
+               [self](const runtime_reply& reply) {
+                 auto& st = self->state;
+                 if (!reply.error) return observe_container(self, reply.state);
+                 spdlog::warn("pod {}: {}: {}", describe(self), reply.error->reason, reply.error->message);
+                 if (!reply.state.id.empty())  // created but not started: start afresh next time
+                   self->request(st.runtime, st.settings.runtime_timeout, remove_atom::value, reply.state.id)
+                       .then([](const runtime_reply&) {}, [](const caf::error&) {});
+                 st.observed.phase = container_phase::waiting;
+                 st.observed.reason = reply.error->reason;
+                 st.observed.message = reply.error->message;
+                 ++st.crashes_in_a_row;
+                 schedule_retry(self, std::max(restart_delay(st.crashes_in_a_row + 1), std::chrono::seconds(10)));
+               },
+               run_atom::value, container_spec_for(st.pod, st.settings.network));
+}
+
+// The container has exited: restart it now, later (CrashLoopBackOff), or never.
+void handle_exit(pod_pointer self) {
+  auto& st = self->state;
+  const auto& container = *st.container;
+  auto exit_id = container.id + "@" + container.finished_at;
+  if (st.restart_due) {
+    st.restart_due = false;
+    auto previous = container;
+    runtime_call<runtime_reply>(self,
+                 [self, previous](const runtime_reply& reply) {
+                   auto& st = self->state;
+                   if (reply.error) {
+                     // Could not start it again: make a fresh container instead.
+                     self->request(st.runtime, st.settings.runtime_timeout, remove_atom::value, previous.id)
+                         .then([](const runtime_reply&) {}, [](const caf::error&) {});
+                     st.container.reset();
+                     return;
+                   }
+                   ++st.observed.restart_count;
+                   st.observed.last_terminated = previous;
+                   observe_container(self, reply.state);
+                 },
+                 start_atom::value, container.id);
+    return;
+  }
+  if (st.handled_exit == exit_id || st.backoff_pending) return;
+  st.handled_exit = exit_id;
+  auto policy = st.pod.value("/spec/restartPolicy"_json_pointer, std::string{"Always"});
+  if (!should_restart(policy, container.exit_code)) {
+    st.observed.restarting = false;
+    st.observed.phase = container_phase::terminated;
+    return write_status(self);
+  }
+  ++st.crashes_in_a_row;
+  auto delay = restart_delay(st.crashes_in_a_row);
+  st.observed.restarting = true;
+  if (delay.count() == 0) {
+    st.restart_due = true;
+    return reconcile(self);
+  }
+  st.observed.phase = container_phase::waiting;
+  st.observed.reason = "CrashLoopBackOff";
+  st.observed.message = "back-off " + std::to_string(delay.count()) + "s restarting failed container=" +
+                        st.pod.value("/spec/containers/0/name"_json_pointer, std::string{}) + " pod=" +
+                        st.key.name + "_" + st.key.ns + "(" + uid_of(st.pod) + ")";
+  st.observed.last_terminated = container;
+  write_status(self);
+  schedule_retry(self, delay);
+}
+
+void reconcile(pod_pointer self) {
+  auto& st = self->state;
+  if (st.busy) {
+    st.dirty = true;
+    return;
+  }
+  st.dirty = false;
+  if (st.deleted || is_terminating(st.pod)) return terminate(self);
+  if (!st.adoption_checked) return adopt(self);
+  if (st.needs_inspect && st.container) {
+    st.needs_inspect = false;
+    return runtime_call<runtime_reply>(self,
+                        [self](const runtime_reply& reply) {
+                          auto& st = self->state;
+                          if (!reply.error) return observe_container(self, reply.state);
+                          if (reply.error->reason != "NotFound") return;
+                          // Removed behind orkest's back: a new container replaces it.
+                          spdlog::info("pod {}: container {} disappeared, recreating", describe(self),
+                                       st.container->id);
+                          st.container.reset();
+                          ++st.observed.restart_count;
+                        },
+                        inspect_atom::value, st.container->id);
+  }
+  st.needs_inspect = false;
+  if (!st.container) {
+    if (st.backoff_pending) return;
+    if (st.observed.phase == container_phase::terminated && !st.observed.restarting) return;  // finished
+    return create_container(self);
+  }
+  if (st.container->status == podman::container_status::exited) return handle_exit(self);
+  // A container that ran long enough forgives earlier crashes.
+  if (st.container->status == podman::container_status::running) st.observed.restarting = false;
+  write_status(self);
+}
+
+pod_actor::behavior_type pod_behavior(pod_pointer self, store_actor store, runtime_actor runtime,
+                                      pod_actor_settings settings, json pod) {
+  auto& st = self->state;
+  st.store = std::move(store);
+  st.runtime = std::move(runtime);
+  st.settings = std::move(settings);
+  st.key = {"Pod", namespace_of(pod), name_of(pod)};
+  st.observed.host_ip = st.settings.host_ip;
+  st.observed.start_time = pod.value("/status/startTime"_json_pointer, now_rfc3339());
+  st.observed.restart_count = pod.value("/status/containerStatuses/0/restartCount"_json_pointer, 0);
+  st.pod = std::move(pod);
+  reconcile(self);
+  return {
+      [self](const change_event& event) {
+        if (event.type == change_type::deleted) self->state.deleted = true;
+        else self->state.pod = event.object;
+        reconcile(self);
+      },
+      [self](const podman::container_event& event) {
+        self->state.needs_inspect = true;
+        reconcile(self);
+      },
+      [self](resync_atom) {
+        self->state.needs_inspect = true;
+        reconcile(self);
+      },
+      [self](restart_atom) {
+        auto& st = self->state;
+        st.backoff_pending = false;
+        if (st.container && st.container->status == podman::container_status::exited) st.restart_due = true;
+        reconcile(self);
+      },
+  };
+}
+
+}  // namespace
+
+pod_actor spawn_pod_actor(caf::actor_system& system, store_actor store, runtime_actor runtime,
+                          pod_actor_settings settings, json pod) {
+  return system.spawn(pod_behavior, std::move(store), std::move(runtime), std::move(settings), std::move(pod));
+}
+
+}  // namespace orkest::actors

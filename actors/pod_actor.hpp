@@ -1,0 +1,31 @@
+#pragma once
+// One actor per live pod: owns the pod's container from creation to removal, restarts it as
+// the restartPolicy says (with back-off), and writes the pod's status through the store.
+
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
+#include <chrono>
+
+#include "actors/runtime_actor.hpp"
+#include "actors/store_actor.hpp"
+
+namespace caf { class actor_system; }
+
+namespace orkest::actors {
+
+using pod_actor = caf::typed_actor<
+    caf::reacts_to<change_event>,             // the pod object changed or was deleted
+    caf::reacts_to<podman::container_event>,  // something happened to its container
+    caf::reacts_to<resync_atom>,              // compare with the runtime (the periodic safety net)
+    caf::reacts_to<restart_atom>>;            // a back-off delay has passed
+
+struct pod_actor_settings {
+  std::string network;             // podman network the container joins
+  std::string host_ip = "127.0.0.1";  // status.hostIP
+  std::chrono::seconds runtime_timeout{120};
+};
+
+pod_actor spawn_pod_actor(caf::actor_system& system, store_actor store, runtime_actor runtime,
+                          pod_actor_settings settings, json pod);
+
+}  // namespace orkest::actors

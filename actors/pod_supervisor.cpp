@@ -1,0 +1,110 @@
+#include "actors/pod_supervisor.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <map>
+#include <spdlog/spdlog.h>
+
+#include "actors/pod_facts.hpp"
+
+namespace orkest::actors {
+
+namespace {
+
+struct supervisor_state {
+  store_actor store;
+  runtime_actor runtime;
+  pod_supervisor_settings settings;
+  std::map<std::string, pod_actor> pods;  // by pod uid
+  static inline const char* name = "pod-supervisor";
+};
+
+using supervisor_pointer = pod_supervisor_actor::stateful_pointer<supervisor_state>;
+
+void on_pod_change(supervisor_pointer self, const change_event& event) {
+  auto& st = self->state;
+  auto uid = uid_of(event.object);
+  auto it = st.pods.find(uid);
+  if (it != st.pods.end()) return self->send(it->second, event);
+  if (event.type == change_type::deleted) return;
+  // A pod that already finished and lost its container (e.g. after an orkest restart) has
+  // nothing left to own unless it is being deleted.
+  auto actor = spawn_pod_actor(self->system(), st.store, st.runtime, st.settings.pod, event.object);
+  self->monitor(actor);
+  st.pods.emplace(uid, actor);
+}
+
+void on_container_event(supervisor_pointer self, const podman::container_event& event) {
+  auto label = event.labels.find(podman::label_pod_uid);
+  if (label == event.labels.end()) return;
+  auto it = self->state.pods.find(label->second);
+  if (it != self->state.pods.end()) self->send(it->second, event);
+}
+
+// The safety net behind the event stream: every pod actor re-inspects its container, and
+// containers with orkest's labels that no pod claims are removed.
+void resync(supervisor_pointer self) {
+  auto& st = self->state;
+  for (auto& [uid, actor] : st.pods) self->send(actor, resync_atom::value);
+  podman::label_map ours = {{podman::label_managed_by, "orkest"}};
+  self->request(st.runtime, st.settings.pod.runtime_timeout, list_atom::value, ours)
+      .then(
+          [self](const runtime_list_reply& reply) {
+            if (reply.error) {
+              spdlog::warn("pod supervisor: listing containers failed: {}", reply.error->message);
+              return;
+            }
+            for (const auto& container : reply.containers) {
+              auto uid = container.labels.find(podman::label_pod_uid);
+              if (uid != container.labels.end() && self->state.pods.count(uid->second)) continue;
+              spdlog::info("pod supervisor: removing container {} ({}): no pod claims it", container.name,
+                           container.id);
+              self->request(self->state.runtime, self->state.settings.pod.runtime_timeout, remove_atom::value,
+                            container.id)
+                  .then([](const runtime_reply&) {}, [](const caf::error&) {});
+            }
+          },
+          [](const caf::error&) {});
+}
+
+pod_supervisor_actor::behavior_type supervisor(supervisor_pointer self, store_actor store, runtime_actor runtime,
+                                               pod_supervisor_settings settings) {
+  auto& st = self->state;
+  st.store = store;
+  st.runtime = runtime;
+  st.settings = settings;
+  self->set_down_handler([self](const caf::down_msg& down) {
+    auto& pods = self->state.pods;
+    for (auto it = pods.begin(); it != pods.end(); ++it)
+      if (it->second.address() == down.source) {
+        pods.erase(it);
+        return;
+      }
+  });
+  // Pod actors end with the supervisor.
+  self->attach_functor([self] {
+    for (auto& [uid, actor] : self->state.pods) self->send_exit(actor, caf::exit_reason::user_shutdown);
+  });
+  self->request(store, std::chrono::seconds(10), watch_atom::value,
+                watch_request{"Pod", "", "", "", std::nullopt, true}, caf::actor_cast<change_listener>(self))
+      .then([](const store_result&) {}, [self](const caf::error& error) { self->quit(error); });
+  self->delayed_send(self, settings.resync_period, resync_atom::value);
+  return {
+      [self](const change_event& event) { on_pod_change(self, event); },
+      [self](const podman::container_event& event) { on_container_event(self, event); },
+      [self](resync_atom) {
+        resync(self);
+        self->delayed_send(self, self->state.settings.resync_period, resync_atom::value);
+      },
+  };
+}
+
+}  // namespace
+
+pod_supervisor_actor spawn_pod_supervisor(caf::actor_system& system, store_actor store, runtime_actor runtime,
+                                          pod_supervisor_settings settings) {
+  return system.spawn(supervisor, std::move(store), std::move(runtime), std::move(settings));
+}
+
+}  // namespace orkest::actors

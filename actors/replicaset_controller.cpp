@@ -1,0 +1,147 @@
+#include "actors/replicaset_controller.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <map>
+#include <set>
+#include <spdlog/spdlog.h>
+
+#include "actors/pod_facts.hpp"
+#include "actors/replicaset_sync.hpp"
+
+namespace orkest::actors {
+
+namespace {
+
+// Store requests the controller makes are answered in microseconds; a long silence means
+// the store is gone, and the resync will retry.
+constexpr auto store_timeout = std::chrono::seconds(10);
+
+struct in_flight {
+  int creating = 0;
+  std::set<std::string> deleting;  // pod names
+};
+
+struct controller_state {
+  store_actor store;
+  std::chrono::milliseconds resync_period{5000};
+  std::map<std::string, json> replicasets;  // by uid
+  std::map<std::string, json> pods;         // by uid
+  // What this controller asked of the store and has not heard back about. Because the store
+  // pushes a change to its watchers before it answers the writer, a pod this controller
+  // created is in `pods` by the time its creation leaves `creating`: no double creation.
+  std::map<std::string, in_flight> pending;  // by ReplicaSet uid
+  static inline const char* name = "replicaset-controller";
+};
+
+using controller_pointer = replicaset_controller_actor::stateful_pointer<controller_state>;
+
+std::vector<json> pods_owned_by(const controller_state& state, const std::string& owner_uid) {
+  std::vector<json> owned;
+  for (const auto& [uid, pod] : state.pods)
+    if (controller_uid(pod) == owner_uid) owned.push_back(pod);
+  return owned;
+}
+
+void delete_pod(controller_pointer self, const std::string& owner_uid, const std::string& ns, const std::string& name) {
+  self->state.pending[owner_uid].deleting.insert(name);
+  self->request(self->state.store, store_timeout, delete_atom::value, object_key{"Pod", ns, name}, delete_options{})
+      .then([=](const store_result& result) {
+        self->state.pending[owner_uid].deleting.erase(name);
+        if (!result.ok() && result.error->code != 404)
+          spdlog::warn("replicaset controller: deleting pod {}/{} failed: {}", ns, name, result.error->message);
+      }, [=](const caf::error&) { self->state.pending[owner_uid].deleting.erase(name); });
+}
+
+void sync(controller_pointer self, const std::string& rs_uid) {
+  auto it = self->state.replicasets.find(rs_uid);
+  if (it == self->state.replicasets.end()) return;
+  const json& replicaset = it->second;
+  auto& pending = self->state.pending[rs_uid];
+  auto plan = plan_replicaset(replicaset, pods_owned_by(self->state, rs_uid), pending.creating, pending.deleting);
+  auto ns = namespace_of(replicaset);
+
+  for (int i = 0; i < plan.create; ++i) {
+    ++pending.creating;
+    self->request(self->state.store, store_timeout, create_atom::value, std::string{"Pod"}, ns,
+                  pod_from_template(replicaset))
+        .then(
+            [=](const store_result& result) {
+              --self->state.pending[rs_uid].creating;
+              if (!result.ok())
+                spdlog::warn("replicaset controller: creating a pod for {}/{} failed: {}", ns, name_of(replicaset),
+                             result.error->message);
+            },
+            [=](const caf::error&) { --self->state.pending[rs_uid].creating; });
+  }
+  for (const auto& name : plan.remove) delete_pod(self, rs_uid, ns, name);
+
+  if (replicaset.value("status", json::object()) != plan.status) {
+    self->request(self->state.store, store_timeout, status_atom::value,
+                  object_key{"ReplicaSet", ns, name_of(replicaset)}, json{{"status", plan.status}})
+        .then([](const store_result&) {}, [](const caf::error&) {});
+  }
+}
+
+void on_replicaset_deleted(controller_pointer self, const json& replicaset) {
+  auto uid = uid_of(replicaset);
+  self->state.replicasets.erase(uid);
+  for (const auto& pod : pods_owned_by(self->state, uid))
+    if (!is_terminating(pod)) delete_pod(self, uid, namespace_of(pod), name_of(pod));
+}
+
+void on_change(controller_pointer self, const change_event& event) {
+  auto uid = uid_of(event.object);
+  if (event.kind == "ReplicaSet") {
+    if (event.type == change_type::deleted) return on_replicaset_deleted(self, event.object);
+    self->state.replicasets[uid] = event.object;
+    return sync(self, uid);
+  }
+  if (event.type == change_type::deleted) self->state.pods.erase(uid);
+  else self->state.pods[uid] = event.object;
+  auto owner = controller_uid(event.object);
+  if (!owner.empty()) sync(self, owner);
+}
+
+// Pods whose controlling ReplicaSet no longer exists are garbage, as Kubernetes' garbage
+// collector would decide.
+void collect_orphans(controller_pointer self) {
+  std::vector<json> orphans;
+  for (const auto& [uid, pod] : self->state.pods) {
+    auto owner = controller_uid(pod);
+    bool owned_by_replicaset = pod.value("/metadata/ownerReferences/0/kind"_json_pointer, "") == "ReplicaSet";
+    if (owned_by_replicaset && !owner.empty() && !self->state.replicasets.count(owner) && !is_terminating(pod))
+      orphans.push_back(pod);
+  }
+  for (const auto& pod : orphans) delete_pod(self, controller_uid(pod), namespace_of(pod), name_of(pod));
+}
+
+replicaset_controller_actor::behavior_type controller(controller_pointer self, store_actor store,
+                                                      std::chrono::milliseconds resync_period) {
+  self->state.store = store;
+  self->state.resync_period = resync_period;
+  auto listener = caf::actor_cast<change_listener>(self);
+  for (const char* kind : {"ReplicaSet", "Pod"})
+    self->request(store, store_timeout, watch_atom::value, watch_request{kind, "", "", "", std::nullopt, true},
+                  listener)
+        .then([](const store_result&) {}, [self](const caf::error& error) { self->quit(error); });
+  self->delayed_send(self, resync_period, resync_atom::value);
+  return {
+      [self](const change_event& event) { on_change(self, event); },
+      [self](resync_atom) {
+        for (const auto& [uid, replicaset] : self->state.replicasets) sync(self, uid);
+        collect_orphans(self);
+        self->delayed_send(self, self->state.resync_period, resync_atom::value);
+      },
+  };
+}
+
+}  // namespace
+
+replicaset_controller_actor spawn_replicaset_controller(caf::actor_system& system, store_actor store,
+                                                        std::chrono::milliseconds resync_period) {
+  return system.spawn(controller, std::move(store), resync_period);
+}
+
+}  // namespace orkest::actors

@@ -1,0 +1,22 @@
+#pragma once
+// Follows ReplicaSets and Pods from the store and converges: creates missing pods from the
+// template, deletes surplus ones, deletes the pods of a deleted ReplicaSet, writes status.
+// Event-driven, with a periodic resync as a safety net.
+
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
+#include <chrono>
+
+#include "actors/store_actor.hpp"
+
+namespace caf { class actor_system; }
+
+namespace orkest::actors {
+
+using replicaset_controller_actor =
+    caf::typed_actor<caf::reacts_to<change_event>, caf::reacts_to<resync_atom>>;
+
+replicaset_controller_actor spawn_replicaset_controller(caf::actor_system& system, store_actor store,
+                                                        std::chrono::milliseconds resync_period);
+
+}  // namespace orkest::actors

@@ -1,0 +1,39 @@
+#pragma once
+// The Pistache HTTP server in front of request_handler: parses nothing itself, owns the
+// listening socket and the worker threads.
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "api/http/request_handler.hpp"
+
+namespace orkest::api::http {
+
+struct server_settings {
+  std::string address = "127.0.0.1";
+  uint16_t port = 3000;  // 0: any free port (see api_server::port())
+  int threads = 2;
+  std::chrono::milliseconds request_timeout{10000};  // store answer deadline (504 after)
+  std::chrono::milliseconds read_timeout{10000};     // slow or truncated requests (408 after)
+  handler_settings handler;
+};
+
+class api_server {
+ public:
+  api_server(caf::actor_system& system, actors::store_actor store, server_settings settings);
+  ~api_server();
+
+  // Binds and starts serving on background threads; throws std::runtime_error naming the
+  // address when the port cannot be bound.
+  void start();
+  void stop();
+  uint16_t port() const;
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace orkest::api::http

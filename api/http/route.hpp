@@ -1,0 +1,31 @@
+#pragma once
+// Where an HTTP request goes: parses a Kubernetes API path into its parts. Pure.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "api/resource_kind.hpp"
+
+namespace orkest::api::http {
+
+struct route {
+  enum class target {
+    resource,       // /api/v1/namespaces/{ns}/pods[/{name}[/{subresource}]], /api/v1/pods
+    health,         // /healthz, /readyz, /livez
+    version,        // /version
+    discovery,      // /api, /apis, /api/v1, /apis/apps, /apis/apps/v1
+    openapi,        // /openapi/v2, /openapi/v3...
+  };
+  target what = target::resource;
+  const resource_kind* kind = nullptr;  // for resources
+  std::string ns;                       // empty: all namespaces (collections only)
+  std::string name;                     // empty: the collection
+  std::string subresource;              // "status", "scale", "log" or empty
+  std::string path;                     // for discovery and openapi: the path itself
+};
+
+// nullopt: no such path (404). A known kind at an unknown version or group is also 404.
+std::optional<route> parse_route(std::string_view path);
+
+}  // namespace orkest::api::http

@@ -1,0 +1,42 @@
+#pragma once
+// The HTTP side's only door to state: turns a call into one typed request to the store actor
+// and waits for the answer, at most `timeout` (then a 504 Timeout Status, never a hang).
+
+#include <caf/actor_system.hpp>
+#include <caf/scoped_actor.hpp>
+#include <chrono>
+
+#include "actors/store_actor.hpp"
+
+namespace orkest::api::http {
+
+class store_client {
+ public:
+  store_client(caf::actor_system& system, actors::store_actor store, std::chrono::milliseconds timeout)
+      : system_(system), store_(std::move(store)), timeout_(timeout) {}
+
+  // Sends one request (atom and arguments as in actors::store_actor) and waits for its result.
+  template <class... Ts>
+  actors::store_result call(Ts&&... xs) {
+    caf::scoped_actor self{system_};
+    auto result = actors::store_result::failure(
+        api::timeout("Timeout: request did not complete within the allowed duration"));
+    self->request(store_, timeout_, std::forward<Ts>(xs)...)
+        .receive([&](actors::store_result& reply) { result = std::move(reply); },
+                 [&](const caf::error& error) {
+                   if (error != caf::sec::request_timeout)
+                     result = actors::store_result::failure(api::internal_error(caf::to_string(error)));
+                 });
+    return result;
+  }
+
+  caf::actor_system& system() { return system_; }
+  const actors::store_actor& store() const { return store_; }
+
+ private:
+  caf::actor_system& system_;
+  actors::store_actor store_;
+  std::chrono::milliseconds timeout_;
+};
+
+}  // namespace orkest::api::http

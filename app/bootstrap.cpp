@@ -1,0 +1,99 @@
+#include "app/bootstrap.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "api/body_decoder.hpp"
+#include "api/resource_kind.hpp"
+
+namespace orkest::app {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+std::vector<std::string> split_yaml_documents(const std::string& text) {
+  std::vector<std::string> documents(1);
+  std::istringstream lines(text);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.rfind("---", 0) == 0 && line.find_first_not_of("- \t\r", 3) == std::string::npos) {
+      documents.emplace_back();
+      continue;
+    }
+    documents.back() += line + "\n";
+  }
+  documents.erase(std::remove_if(documents.begin(), documents.end(),
+                                 [](const std::string& d) {
+                                   std::istringstream in(d);
+                                   std::string l;
+                                   while (std::getline(in, l)) {
+                                     auto start = l.find_first_not_of(" \t\r");
+                                     if (start != std::string::npos && l[start] != '#') return false;
+                                   }
+                                   return true;
+                                 }),
+                  documents.end());
+  return documents;
+}
+
+namespace {
+
+void apply_object(const std::string& origin, json object, api::http::store_client& store, bootstrap_report& report) {
+  if (object.value("kind", "") == "List" || object.value("kind", "").find("List") != std::string::npos) {
+    for (auto& item : object.value("items", json::array())) apply_object(origin, item, store, report);
+    return;
+  }
+  const auto* kind = api::find_kind(object.value("kind", ""));
+  if (!kind) {
+    spdlog::error("bootstrap: {}: unsupported kind \"{}\"", origin, object.value("kind", ""));
+    ++report.failed;
+    return;
+  }
+  auto ns = object.value("/metadata/namespace"_json_pointer, std::string{"default"});
+  auto result = store.call(actors::create_atom::value, kind->kind, ns, std::move(object));
+  if (!result.ok()) {
+    spdlog::error("bootstrap: {}: {}", origin, result.error->message);
+    ++report.failed;
+    return;
+  }
+  spdlog::info("bootstrap: {}: created {} {}/{}", origin, kind->kind, ns,
+               result.object["metadata"]["name"].get<std::string>());
+  ++report.created;
+}
+
+}  // namespace
+
+bootstrap_report apply_manifests(const std::string& folder, api::http::store_client& store) {
+  bootstrap_report report;
+  if (folder.empty() || !fs::is_directory(folder)) return report;
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(folder)) {
+    auto extension = entry.path().extension();
+    if (entry.is_regular_file() && (extension == ".yaml" || extension == ".yml" || extension == ".json"))
+      files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  for (const auto& file : files) {
+    std::ifstream in(file);
+    std::stringstream text;
+    text << in.rdbuf();
+    bool is_json = file.extension() == ".json";
+    auto documents = is_json ? std::vector<std::string>{text.str()} : split_yaml_documents(text.str());
+    for (const auto& document : documents) {
+      auto decoded = api::decode_body(document, is_json ? "application/json" : "application/yaml");
+      if (auto* error = std::get_if<api::api_error>(&decoded)) {
+        spdlog::error("bootstrap: {}: {}", file.string(), error->message);
+        ++report.failed;
+        continue;
+      }
+      apply_object(file.string(), std::move(std::get<json>(decoded)), store, report);
+    }
+  }
+  return report;
+}
+
+}  // namespace orkest::app

@@ -1,0 +1,21 @@
+#pragma once
+// Applies the manifests of the configuration's bootstrap folder at startup, as k3s applies its
+// manifests folder: every .yaml/.yml/.json file, in name order, each document created.
+
+#include <string>
+
+#include "api/http/store_client.hpp"
+
+namespace orkest::app {
+
+struct bootstrap_report {
+  int created = 0;
+  int failed = 0;
+};
+
+bootstrap_report apply_manifests(const std::string& folder, api::http::store_client& store);
+
+// Splits a YAML stream into its documents (lines of `---` separate them). Pure.
+std::vector<std::string> split_yaml_documents(const std::string& text);
+
+}  // namespace orkest::app

@@ -1,0 +1,91 @@
+#include "app/config.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+
+namespace orkest::app {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// Reads `section.key` into `target` when present, with a message naming it when malformed.
+template <class T>
+void read(const YAML::Node& root, const char* section, const char* key, T& target) {
+  const YAML::Node section_node = root[section];
+  if (!section_node.IsDefined() || !section_node.IsMap()) return;
+  const YAML::Node node = section_node[key];
+  if (!node.IsDefined() || node.IsNull()) return;
+  try {
+    target = node.as<T>();
+  } catch (const YAML::Exception&) {
+    throw std::invalid_argument(std::string(section) + "." + key + ": invalid value \"" + YAML::Dump(node) + "\"");
+  }
+}
+
+void read_seconds(const YAML::Node& root, const char* section, const char* key, std::chrono::milliseconds& target) {
+  double seconds = static_cast<double>(target.count()) / 1000.0;
+  read(root, section, key, seconds);
+  if (seconds <= 0) throw std::invalid_argument(std::string(section) + "." + key + ": must be greater than 0");
+  target = std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+}
+
+std::string resolve(const fs::path& base, const std::string& path) {
+  if (path.empty() || fs::path(path).is_absolute()) return path;
+  return (base / path).lexically_normal().string();
+}
+
+}  // namespace
+
+std::variant<config, std::string> load_config(const std::string& path) {
+  config c;
+  c.source = path;
+  try {
+    auto root = YAML::LoadFile(path);
+    if (root && !root.IsNull() && !root.IsMap()) return path + ": the configuration must be a YAML mapping";
+    int port = c.api_port;
+    read(root, "api", "address", c.api_address);
+    read(root, "api", "port", port);
+    read(root, "api", "threads", c.api_threads);
+    read(root, "api", "maxBodyBytes", c.max_body_bytes);
+    read_seconds(root, "api", "requestTimeoutSeconds", c.request_timeout);
+    read(root, "log", "level", c.log_level);
+    read_seconds(root, "reconcile", "periodSeconds", c.resync_period);
+    read(root, "runtime", "kind", c.runtime);
+    read(root, "runtime", "podman", c.podman_binary);
+    read(root, "runtime", "containersConf", c.containers_conf);
+    read(root, "runtime", "network", c.network);
+    read(root, "runtime", "subnet", c.subnet);
+    read_seconds(root, "runtime", "commandTimeoutSeconds", c.runtime_command_timeout);
+    read(root, "runtime", "workers", c.runtime_workers);
+    read(root, "cluster", "nodeName", c.node_name);
+    read(root, "cluster", "serviceCIDR", c.service_cidr);
+    read(root, "services", "hostAddress", c.service_host_address);
+    read(root, "bootstrap", "manifests", c.manifests);
+
+    if (port < 0 || port > 65535) throw std::invalid_argument("api.port: must be between 0 and 65535");
+    c.api_port = static_cast<uint16_t>(port);
+    if (c.api_threads < 1) throw std::invalid_argument("api.threads: must be at least 1");
+    if (c.runtime != "podman" && c.runtime != "fake")
+      throw std::invalid_argument("runtime.kind: unsupported value \"" + c.runtime + "\": use \"podman\" or \"fake\"");
+    if (c.resync_period > std::chrono::seconds(5))
+      throw std::invalid_argument("reconcile.periodSeconds: must be at most 5");
+    static const char* levels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
+    if (std::find(std::begin(levels), std::end(levels), c.log_level) == std::end(levels))
+      throw std::invalid_argument("log.level: unsupported value \"" + c.log_level +
+                                  "\": use trace, debug, info, warn, error, critical or off");
+    auto base = fs::path(path).parent_path();
+    c.containers_conf = resolve(base, c.containers_conf);
+    c.manifests = resolve(base, c.manifests);
+  } catch (const YAML::BadFile&) {
+    return path + ": cannot read the configuration file";
+  } catch (const YAML::Exception& error) {
+    return path + ": " + error.what();
+  } catch (const std::invalid_argument& error) {
+    return path + ": " + error.what();
+  }
+  return c;
+}
+
+}  // namespace orkest::app

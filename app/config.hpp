@@ -1,0 +1,45 @@
+#pragma once
+// orkest's configuration: one YAML file (conf/orkest.yaml by default), read once at startup.
+// Relative paths in it are relative to the file's own folder.
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <variant>
+
+namespace orkest::app {
+
+struct config {
+  // api
+  std::string api_address = "127.0.0.1";
+  uint16_t api_port = 3000;
+  int api_threads = 2;
+  std::size_t max_body_bytes = 3 * 1024 * 1024;
+  std::chrono::milliseconds request_timeout{10000};
+  // log
+  std::string log_level = "info";
+  // reconcile
+  std::chrono::milliseconds resync_period{5000};
+  // runtime
+  std::string runtime = "podman";  // podman | fake
+  std::string podman_binary = "podman";
+  std::string containers_conf;     // absolute after loading; empty: podman's own
+  std::string network = "orkest";
+  std::string subnet = "10.89.100.0/24";
+  std::chrono::milliseconds runtime_command_timeout{60000};
+  std::size_t runtime_workers = 8;
+  // cluster
+  std::string node_name = "orkest";
+  std::string service_cidr = "10.96.0.0/16";
+  // services
+  std::string service_host_address = "0.0.0.0";
+  // bootstrap
+  std::string manifests;  // folder of YAML/JSON manifests applied at startup; empty: none
+
+  std::string source;  // the file this came from
+};
+
+// Reads and checks a configuration file. Errors name the file, the key and what is wrong.
+std::variant<config, std::string> load_config(const std::string& path);
+
+}  // namespace orkest::app

@@ -1,0 +1,152 @@
+// orkest: a Kubernetes-compatible container orchestrator for podman, in one process.
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <pthread.h>
+
+#include "actors/control_plane.hpp"
+#include "api/http/api_server.hpp"
+#include "app/bootstrap.hpp"
+#include "app/config.hpp"
+#include "podman/fake_runtime.hpp"
+#include "podman/podman_runtime.hpp"
+
+namespace {
+
+using namespace orkest;
+
+constexpr const char* usage = R"(usage: orkest [--config FILE] [--help] [--version]
+
+A Kubernetes-compatible container orchestrator for podman: Pods, ReplicaSets and
+Services through a subset of the Kubernetes REST API (default http://127.0.0.1:3000).
+
+options:
+  --config FILE   read the configuration from FILE
+                  (default: conf/orkest.yaml of the source tree orkest was built from)
+  --version       print orkest's version and exit
+  --help          print this help and exit
+
+Stop it with SIGINT (Ctrl-C) or SIGTERM: it shuts down cleanly and leaves pod containers
+running; the next start adopts the ones its bootstrap manifests still describe.
+)";
+
+struct command_line {
+  std::string config = std::string(ORKEST_SOURCE_DIR) + "/conf/orkest.yaml";
+  bool help = false;
+  bool version = false;
+};
+
+std::variant<command_line, std::string> parse_command_line(int argc, char** argv) {
+  command_line parsed;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--help" || arg == "-h") parsed.help = true;
+    else if (arg == "--version") parsed.version = true;
+    else if (arg == "--config" && i + 1 < argc) parsed.config = argv[++i];
+    else if (arg.rfind("--config=", 0) == 0) parsed.config = arg.substr(9);
+    else return "unknown argument \"" + arg + "\" (see --help)";
+  }
+  return parsed;
+}
+
+std::shared_ptr<podman::container_runtime> make_runtime(const app::config& c) {
+  if (c.runtime == "fake") return std::make_shared<podman::fake_runtime>();
+  podman::podman_settings settings;
+  settings.podman_binary = c.podman_binary;
+  settings.containers_conf = c.containers_conf;
+  settings.command_timeout = c.runtime_command_timeout;
+  return std::make_shared<podman::podman_runtime>(settings);
+}
+
+int run(const app::config& c) {
+  spdlog::set_level(spdlog::level::from_str(c.log_level));
+  auto runtime = make_runtime(c);
+  if (auto error = runtime->check()) {
+    std::fprintf(stderr, "orkest: the %s runtime does not work: %s\n", runtime->name().c_str(), error->message.c_str());
+    return 1;
+  }
+  if (auto error = runtime->ensure_network(c.network, c.subnet)) {
+    std::fprintf(stderr, "orkest: cannot prepare the pod network %s (%s): %s\n", c.network.c_str(), c.subnet.c_str(),
+                 error->message.c_str());
+    return 1;
+  }
+
+  // Signals are taken by sigwait below, so no thread may receive them first.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  caf::actor_system_config caf_config;
+  caf_config.set("logger.console-verbosity", caf::atom("quiet"));
+  caf::actor_system system{caf_config};
+
+  actors::control_plane_settings settings;
+  settings.store.node_name = c.node_name;
+  settings.store.service_cidr = c.service_cidr;
+  settings.pods.pod.network = c.network;
+  settings.pods.pod.runtime_timeout = std::chrono::duration_cast<std::chrono::seconds>(c.runtime_command_timeout) * 2;
+  settings.resync_period = c.resync_period;
+  settings.runtime_workers = c.runtime_workers;
+  auto plane = actors::start_control_plane(system, runtime, settings);
+
+  api::http::server_settings server;
+  server.address = c.api_address;
+  server.port = c.api_port;
+  server.threads = c.api_threads;
+  server.request_timeout = c.request_timeout;
+  server.handler.max_body_bytes = c.max_body_bytes;
+  api::http::api_server api{system, plane.store, server};
+  try {
+    api.start();
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "orkest: %s\n", error.what());
+    plane.shutdown();
+    return 1;
+  }
+
+  api::http::store_client bootstrap_client{system, plane.store, c.request_timeout};
+  auto report = app::apply_manifests(c.manifests, bootstrap_client);
+  spdlog::info("orkest serves the Kubernetes API on http://{}:{} (runtime {}, {} bootstrap objects{})", c.api_address,
+               api.port(), runtime->name(), report.created,
+               report.failed ? ", " + std::to_string(report.failed) + " failed" : "");
+
+  int received = 0;
+  sigwait(&signals, &received);
+  spdlog::info("orkest: {} received, shutting down", strsignal(received));
+  api.stop();
+  plane.shutdown();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto parsed = parse_command_line(argc, argv);
+  if (auto* error = std::get_if<std::string>(&parsed)) {
+    std::fprintf(stderr, "orkest: %s\n", error->c_str());
+    return 2;
+  }
+  const auto& options = std::get<command_line>(parsed);
+  if (options.help) {
+    std::cout << usage;
+    return 0;
+  }
+  if (options.version) {
+    std::cout << "orkest " << ORKEST_VERSION << " (Kubernetes API v1.32 subset)\n";
+    return 0;
+  }
+  auto loaded = app::load_config(options.config);
+  if (auto* error = std::get_if<std::string>(&loaded)) {
+    std::fprintf(stderr, "orkest: %s\n", error->c_str());
+    return 2;
+  }
+  return run(std::get<app::config>(loaded));
+}

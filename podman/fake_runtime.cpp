@@ -1,0 +1,165 @@
+#include "podman/fake_runtime.hpp"
+
+#include <ctime>
+
+namespace orkest::podman {
+
+namespace {
+
+std::string now_rfc3339() {
+  std::time_t seconds = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return buffer;
+}
+
+runtime_error not_found(const std::string& id) { return {"NotFound", "no such container " + id}; }
+
+}  // namespace
+
+void fake_runtime::emit(const container_state& state, const std::string& action, std::optional<int> exit_code) {
+  // Nobody may be watching (deterministic tests feed events by hand): keep only recent ones.
+  if (events_.size() >= 1024) events_.pop_front();
+  events_.push_back({state.id, state.name, action, state.labels, exit_code});
+  events_ready_.notify_all();
+}
+
+runtime_status fake_runtime::ensure_network(const std::string&, const std::string&) { return std::nullopt; }
+
+runtime_result<std::string> fake_runtime::create(const container_spec& spec) {
+  std::lock_guard lock(mutex_);
+  if (missing_images_.count(spec.image)) {
+    if (spec.image_pull_policy == "Never")
+      return runtime_error{"ErrImageNeverPull",
+                           "Container image \"" + spec.image + "\" is not present with pull policy of Never"};
+    return runtime_error{"ErrImagePull", "image " + spec.image + " not found and no registry is reachable"};
+  }
+  for (const auto& [id, state] : containers_)
+    if (state.name == spec.name) return runtime_error{"CreateContainerError", "name " + spec.name + " is in use"};
+  container_state state;
+  state.id = "fake" + std::to_string(next_id_++);
+  state.name = spec.name;
+  state.image = spec.image;
+  state.labels = spec.labels;
+  state.status = container_status::created;
+  containers_[state.id] = state;
+  ++created_;
+  emit(state, "create", std::nullopt);
+  return state.id;
+}
+
+runtime_status fake_runtime::start(const std::string& id) {
+  std::lock_guard lock(mutex_);
+  auto it = containers_.find(id);
+  if (it == containers_.end()) return not_found(id);
+  auto& state = it->second;
+  state.status = container_status::running;
+  state.started_at = now_rfc3339();
+  state.finished_at.clear();
+  state.exit_code = 0;
+  // Addresses follow the container number, so they are stable and unique.
+  state.ip = "10.88.0." + std::to_string(2 + std::stoi(id.substr(4)) % 250);
+  emit(state, "start", std::nullopt);
+  return std::nullopt;
+}
+
+runtime_status fake_runtime::stop(const std::string& id, std::chrono::seconds) {
+  std::lock_guard lock(mutex_);
+  auto it = containers_.find(id);
+  if (it == containers_.end()) return std::nullopt;
+  if (it->second.status == container_status::running) {
+    it->second.status = container_status::exited;
+    it->second.exit_code = 143;
+    it->second.finished_at = now_rfc3339();
+    emit(it->second, "died", 143);
+  }
+  return std::nullopt;
+}
+
+runtime_status fake_runtime::remove(const std::string& id) {
+  std::lock_guard lock(mutex_);
+  auto it = containers_.find(id);
+  if (it == containers_.end()) return std::nullopt;
+  auto state = it->second;
+  containers_.erase(it);
+  emit(state, "remove", std::nullopt);
+  return std::nullopt;
+}
+
+runtime_result<container_state> fake_runtime::inspect(const std::string& id) {
+  std::lock_guard lock(mutex_);
+  auto it = containers_.find(id);
+  if (it == containers_.end()) return not_found(id);
+  return it->second;
+}
+
+runtime_result<std::vector<container_state>> fake_runtime::list(const label_map& labels) {
+  std::lock_guard lock(mutex_);
+  std::vector<container_state> out;
+  for (const auto& [id, state] : containers_) {
+    bool match = true;
+    for (const auto& [key, value] : labels) {
+      auto it = state.labels.find(key);
+      match = match && it != state.labels.end() && it->second == value;
+    }
+    if (match) out.push_back(state);
+  }
+  return out;
+}
+
+runtime_result<std::string> fake_runtime::logs(const std::string& id, const log_options&) {
+  std::lock_guard lock(mutex_);
+  auto it = containers_.find(id);
+  if (it == containers_.end()) return not_found(id);
+  return "fake runtime: container " + it->second.name + " has no output\n";
+}
+
+runtime_status fake_runtime::watch_events(const std::function<void(const container_event&)>& on_event,
+                                          const std::atomic<bool>& stop) {
+  std::unique_lock lock(mutex_);
+  while (!stop) {
+    events_ready_.wait_for(lock, std::chrono::milliseconds(200), [&] { return !events_.empty() || stop; });
+    while (!events_.empty()) {
+      auto event = std::move(events_.front());
+      events_.pop_front();
+      lock.unlock();
+      on_event(event);
+      lock.lock();
+    }
+  }
+  return std::nullopt;
+}
+
+void fake_runtime::kill(const std::string& id, int exit_code) {
+  std::lock_guard lock(mutex_);
+  auto it = containers_.find(id);
+  if (it == containers_.end() || it->second.status != container_status::running) return;
+  it->second.status = container_status::exited;
+  it->second.exit_code = exit_code;
+  it->second.finished_at = now_rfc3339();
+  it->second.ip.clear();
+  emit(it->second, "died", exit_code);
+}
+
+void fake_runtime::remove_behind_back(const std::string& id) { remove(id); }
+
+void fake_runtime::set_image_missing(const std::string& image) {
+  std::lock_guard lock(mutex_);
+  missing_images_.insert(image);
+}
+
+std::vector<container_state> fake_runtime::containers() const {
+  std::lock_guard lock(mutex_);
+  std::vector<container_state> out;
+  for (const auto& [id, state] : containers_) out.push_back(state);
+  return out;
+}
+
+int fake_runtime::creations() const {
+  std::lock_guard lock(mutex_);
+  return created_;
+}
+
+}  // namespace orkest::podman

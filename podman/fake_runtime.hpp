@@ -1,0 +1,50 @@
+#pragma once
+// An in-memory container runtime with the same interface as podman: containers "run" at once,
+// get an address, and die only when told to. For deterministic tests and for trying the API
+// without podman (`runtime: fake` in the configuration). Never the default.
+
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <set>
+
+#include "podman/container_runtime.hpp"
+
+namespace orkest::podman {
+
+class fake_runtime : public container_runtime {
+ public:
+  std::string name() const override { return "fake"; }
+  runtime_status check() override { return std::nullopt; }
+  runtime_status ensure_network(const std::string& name, const std::string& subnet) override;
+  runtime_result<std::string> create(const container_spec& spec) override;
+  runtime_status start(const std::string& id) override;
+  runtime_status stop(const std::string& id, std::chrono::seconds grace) override;
+  runtime_status remove(const std::string& id) override;
+  runtime_result<container_state> inspect(const std::string& id) override;
+  runtime_result<std::vector<container_state>> list(const label_map& labels) override;
+  runtime_result<std::string> logs(const std::string& id, const log_options& options) override;
+  runtime_status watch_events(const std::function<void(const container_event&)>& on_event,
+                              const std::atomic<bool>& stop) override;
+
+  // Test controls: what a real container or a real user could do behind orkest's back.
+  void kill(const std::string& id, int exit_code);        // the container exits
+  void remove_behind_back(const std::string& id);         // `podman rm -f`
+  void set_image_missing(const std::string& image);       // create fails as podman would
+  std::vector<container_state> containers() const;        // everything, for assertions
+  int creations() const;                                  // containers ever created
+
+ private:
+  void emit(const container_state& state, const std::string& action, std::optional<int> exit_code);
+
+  mutable std::mutex mutex_;
+  std::condition_variable events_ready_;
+  std::map<std::string, container_state> containers_;  // by id
+  std::set<std::string> missing_images_;
+  std::deque<container_event> events_;
+  int next_id_ = 1;
+  int created_ = 0;
+};
+
+}  // namespace orkest::podman

@@ -1,0 +1,243 @@
+// The store's rules, driven directly (no actor): identity fields, versions, conflicts,
+// graceful pod deletion, selectors, history for watchers.
+
+#include <gtest/gtest.h>
+
+#include "actors/object_store.hpp"
+
+using namespace orkest::actors;
+using nlohmann::json;
+
+namespace {
+
+object_store_hooks fixed_hooks() {
+  auto counter = std::make_shared<int>(0);
+  auto suffix = std::make_shared<int>(0);
+  return {[] { return std::chrono::system_clock::time_point(std::chrono::seconds(1'800'000'000)); },
+          [counter] { return "uid-" + std::to_string(++*counter); },
+          [suffix] { return "abc" + std::to_string(10 + (*suffix)++); }};
+}
+
+json pod(const std::string& name, json labels = json::object()) {
+  return {{"apiVersion", "v1"},
+          {"kind", "Pod"},
+          {"metadata", {{"name", name}, {"labels", labels}}},
+          {"spec", {{"containers", {{{"name", "app"}, {"image", "busybox"}}}}}}};
+}
+
+json replicaset(const std::string& name, int replicas) {
+  return json::parse(R"({"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":")" + name +
+                     R"("},"spec":{"replicas":)" + std::to_string(replicas) +
+                     R"(,"selector":{"matchLabels":{"app":"x"}},"template":{"metadata":{"labels":{"app":"x"}},)"
+                     R"("spec":{"containers":[{"name":"c","image":"busybox"}]}}}})");
+}
+
+class object_store_test : public ::testing::Test {
+ protected:
+  object_store store{object_store_settings{}, fixed_hooks()};
+};
+
+TEST_F(object_store_test, create_assigns_identity_and_versions) {
+  auto created = store.create("Pod", "default", pod("web"));
+  ASSERT_TRUE(created.ok()) << created.error->message;
+  const auto& meta = created.object["metadata"];
+  EXPECT_EQ(meta["uid"], "uid-1");
+  EXPECT_EQ(meta["resourceVersion"], "1");
+  EXPECT_EQ(meta["namespace"], "default");
+  EXPECT_EQ(meta["generation"], 1);
+  EXPECT_EQ(meta["creationTimestamp"], "2027-01-15T08:00:00Z");
+  EXPECT_EQ(created.object["status"]["phase"], "Pending");
+  EXPECT_EQ(created.object["spec"]["nodeName"], "orkest");
+
+  auto second = store.create("Pod", "default", pod("db"));
+  EXPECT_EQ(second.object["metadata"]["resourceVersion"], "2");
+}
+
+TEST_F(object_store_test, create_twice_is_already_exists) {
+  ASSERT_TRUE(store.create("Pod", "default", pod("web")).ok());
+  auto again = store.create("Pod", "default", pod("web"));
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error->code, 409);
+  EXPECT_EQ(again.error->reason, "AlreadyExists");
+  // The same name in another namespace is another object.
+  EXPECT_TRUE(store.create("Pod", "other", pod("web")).ok());
+}
+
+TEST_F(object_store_test, generate_name_appends_a_suffix) {
+  json body = pod("");
+  body["metadata"].erase("name");
+  body["metadata"]["generateName"] = "web-";
+  auto created = store.create("Pod", "default", body);
+  ASSERT_TRUE(created.ok()) << created.error->message;
+  EXPECT_EQ(created.object["metadata"]["name"], "web-abc10");
+}
+
+TEST_F(object_store_test, body_kind_and_namespace_must_match_the_url) {
+  json wrong_kind = pod("web");
+  wrong_kind["kind"] = "Service";
+  EXPECT_EQ(store.create("Pod", "default", wrong_kind).error->code, 400);
+  json wrong_namespace = pod("web");
+  wrong_namespace["metadata"]["namespace"] = "elsewhere";
+  auto result = store.create("Pod", "default", wrong_namespace);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error->code, 400);
+  EXPECT_NE(result.error->message.find("namespace"), std::string::npos);
+  EXPECT_TRUE(store.objects("Pod", "").empty());
+}
+
+TEST_F(object_store_test, invalid_objects_are_rejected_with_causes) {
+  json body = pod("web");
+  body["spec"]["containers"][0].erase("image");
+  auto result = store.create("Pod", "default", body);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error->code, 422);
+  ASSERT_FALSE(result.error->causes.empty());
+  EXPECT_EQ(result.error->causes[0].field, "spec.containers[0].image");
+  EXPECT_EQ(store.resource_version(), 0u);
+}
+
+TEST_F(object_store_test, stale_resource_version_is_a_conflict) {
+  auto created = store.create("ReplicaSet", "default", replicaset("rs", 1));
+  json first = created.object, second = created.object;
+  first["spec"]["replicas"] = 2;
+  second["spec"]["replicas"] = 3;
+  auto updated = store.update({"ReplicaSet", "default", "rs"}, first);
+  ASSERT_TRUE(updated.ok()) << updated.error->message;
+  EXPECT_EQ(updated.object["metadata"]["generation"], 2);
+  auto stale = store.update({"ReplicaSet", "default", "rs"}, second);
+  ASSERT_FALSE(stale.ok());
+  EXPECT_EQ(stale.error->code, 409);
+  EXPECT_EQ(stale.error->reason, "Conflict");
+  EXPECT_EQ(store.get({"ReplicaSet", "default", "rs"}).object["spec"]["replicas"], 2);
+}
+
+TEST_F(object_store_test, update_keeps_status_and_status_write_keeps_spec) {
+  store.create("ReplicaSet", "default", replicaset("rs", 1));
+  auto status = store.update_status({"ReplicaSet", "default", "rs"}, {{"status", {{"replicas", 1}}}, {"spec", {{"replicas", 9}}}});
+  ASSERT_TRUE(status.ok());
+  EXPECT_EQ(status.object["status"]["replicas"], 1);
+  EXPECT_EQ(status.object["spec"]["replicas"], 1);
+  EXPECT_EQ(status.object["metadata"]["generation"], 1);
+
+  json body = replicaset("rs", 4);
+  body["status"] = {{"replicas", 100}};
+  auto updated = store.update({"ReplicaSet", "default", "rs"}, body);
+  ASSERT_TRUE(updated.ok());
+  EXPECT_EQ(updated.object["status"]["replicas"], 1);
+  EXPECT_EQ(updated.object["spec"]["replicas"], 4);
+}
+
+TEST_F(object_store_test, no_op_update_keeps_the_resource_version) {
+  auto created = store.create("ReplicaSet", "default", replicaset("rs", 1));
+  auto again = store.update({"ReplicaSet", "default", "rs"}, replicaset("rs", 1));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again.object["metadata"]["resourceVersion"], created.object["metadata"]["resourceVersion"]);
+}
+
+TEST_F(object_store_test, update_of_a_missing_object_is_not_found) {
+  auto result = store.update({"ReplicaSet", "default", "nope"}, replicaset("nope", 1));
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error->code, 404);
+  EXPECT_EQ(result.error->message, "replicasets.apps \"nope\" not found");
+}
+
+TEST_F(object_store_test, merge_and_json_patches) {
+  store.create("ReplicaSet", "default", replicaset("rs", 1));
+  auto merged = store.patch({"ReplicaSet", "default", "rs"},
+                            {patch_type::merge, {{"metadata", {{"labels", {{"tier", "web"}}}}}, {"spec", {{"replicas", 5}}}}});
+  ASSERT_TRUE(merged.ok()) << merged.error->message;
+  EXPECT_EQ(merged.object["spec"]["replicas"], 5);
+  EXPECT_EQ(merged.object["metadata"]["labels"]["tier"], "web");
+  auto patched = store.patch({"ReplicaSet", "default", "rs"},
+                             {patch_type::json_patch, json::parse(R"([{"op":"replace","path":"/spec/replicas","value":2}])")});
+  ASSERT_TRUE(patched.ok()) << patched.error->message;
+  EXPECT_EQ(patched.object["spec"]["replicas"], 2);
+  auto invalid = store.patch({"ReplicaSet", "default", "rs"}, {patch_type::merge, {{"spec", {{"replicas", -1}}}}});
+  ASSERT_FALSE(invalid.ok());
+  EXPECT_EQ(invalid.error->code, 422);
+}
+
+TEST_F(object_store_test, pods_are_deleted_gracefully) {
+  store.create("Pod", "default", pod("web"));
+  store.take_events();
+  auto first = store.remove({"Pod", "default", "web"}, {});
+  ASSERT_TRUE(first.ok());
+  EXPECT_TRUE(first.object["metadata"].contains("deletionTimestamp"));
+  EXPECT_EQ(first.object["metadata"]["deletionGracePeriodSeconds"], 30);
+  ASSERT_TRUE(store.get({"Pod", "default", "web"}).ok());
+  delete_options now;
+  now.grace_period_seconds = 0;
+  ASSERT_TRUE(store.remove({"Pod", "default", "web"}, now).ok());
+  EXPECT_EQ(store.get({"Pod", "default", "web"}).error->code, 404);
+  auto events = store.take_events();
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].type, change_type::modified);
+  EXPECT_EQ(events[1].type, change_type::deleted);
+}
+
+TEST_F(object_store_test, other_kinds_are_deleted_at_once_with_a_status) {
+  store.create("ReplicaSet", "default", replicaset("rs", 1));
+  auto removed = store.remove({"ReplicaSet", "default", "rs"}, {});
+  ASSERT_TRUE(removed.ok());
+  EXPECT_EQ(removed.object["kind"], "Status");
+  EXPECT_EQ(removed.object["status"], "Success");
+  EXPECT_EQ(removed.object["details"]["name"], "rs");
+  EXPECT_EQ(store.remove({"ReplicaSet", "default", "rs"}, {}).error->code, 404);
+}
+
+TEST_F(object_store_test, delete_preconditions) {
+  store.create("ReplicaSet", "default", replicaset("rs", 1));
+  delete_options options;
+  options.precondition_uid = "someone-else";
+  auto result = store.remove({"ReplicaSet", "default", "rs"}, options);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error->code, 409);
+}
+
+TEST_F(object_store_test, list_filters_by_namespace_labels_and_fields) {
+  store.create("Pod", "default", pod("a", {{"app", "web"}}));
+  store.create("Pod", "default", pod("b", {{"app", "db"}}));
+  store.create("Pod", "other", pod("c", {{"app", "web"}}));
+  auto names = [&](const list_request& request) {
+    std::vector<std::string> out;
+    auto result = store.list(request);
+    EXPECT_TRUE(result.ok());
+    for (const auto& item : result.object["items"]) out.push_back(item["metadata"]["name"]);
+    return out;
+  };
+  EXPECT_EQ(names({"Pod", "default", "", ""}), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(names({"Pod", "", "app=web", ""}), (std::vector<std::string>{"a", "c"}));
+  EXPECT_EQ(names({"Pod", "", "app!=web", ""}), (std::vector<std::string>{"b"}));
+  EXPECT_EQ(names({"Pod", "", "", "metadata.name=b"}), (std::vector<std::string>{"b"}));
+  auto list = store.list({"Pod", "", "", ""});
+  EXPECT_EQ(list.object["kind"], "PodList");
+  EXPECT_EQ(list.object["metadata"]["resourceVersion"], "3");
+  EXPECT_EQ(store.list({"Pod", "", "app in (", ""}).error->code, 400);
+}
+
+TEST_F(object_store_test, services_get_cluster_ips_that_are_freed_on_delete) {
+  json service = json::parse(R"({"kind":"Service","apiVersion":"v1","metadata":{"name":"s"},
+    "spec":{"selector":{"app":"x"},"ports":[{"port":80}]}})");
+  auto created = store.create("Service", "default", service);
+  ASSERT_TRUE(created.ok()) << created.error->message;
+  EXPECT_EQ(created.object["spec"]["clusterIP"], "10.96.0.2");
+  EXPECT_EQ(created.object["spec"]["ports"][0]["targetPort"], 80);
+  json changed = created.object;
+  changed["spec"]["clusterIP"] = "10.96.0.99";
+  EXPECT_EQ(store.update({"Service", "default", "s"}, changed).error->code, 422);
+}
+
+TEST_F(object_store_test, history_lets_watchers_resume_until_compacted) {
+  object_store small{object_store_settings{"node", "10.96.0.0/16", 2}, fixed_hooks()};
+  small.create("Pod", "default", pod("a"));
+  small.create("Pod", "default", pod("b"));
+  small.create("Pod", "default", pod("c"));
+  auto recent = small.history_since(1, "Pod");
+  ASSERT_TRUE(std::holds_alternative<std::vector<change_event>>(recent));
+  EXPECT_EQ(std::get<std::vector<change_event>>(recent).size(), 2u);
+  auto expired = small.history_since(0, "Pod");
+  ASSERT_TRUE(std::holds_alternative<orkest::api::api_error>(expired));
+  EXPECT_EQ(std::get<orkest::api::api_error>(expired).code, 410);
+}
+
+}  // namespace
