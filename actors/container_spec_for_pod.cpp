@@ -14,7 +14,8 @@ podman::label_map container_labels_for(const json& pod) {
   return {{podman::label_managed_by, "orkest"},
           {podman::label_namespace, namespace_of(pod)},
           {podman::label_pod_name, name_of(pod)},
-          {podman::label_pod_uid, uid_of(pod)}};
+          {podman::label_pod_uid, uid_of(pod)},
+          {podman::label_node, pod.value("/spec/nodeName"_json_pointer, std::string{})}};
 }
 
 namespace {
@@ -26,7 +27,8 @@ std::vector<std::string> strings_of(const json& container, const char* field) {
 }
 }  // namespace
 
-podman::container_spec container_spec_for(const json& pod, const std::string& network) {
+podman::container_spec container_spec_for(const json& pod, const std::string& network, const std::string& dns_server,
+                                          const std::string& cluster_domain) {
   const json container = pod.value("/spec/containers/0"_json_pointer, json::object());
   podman::container_spec spec;
   spec.name = container_name_for(namespace_of(pod), name_of(pod));
@@ -41,6 +43,10 @@ podman::container_spec container_spec_for(const json& pod, const std::string& ne
   spec.hostname = name_of(pod);
   spec.network = network;
   spec.network_aliases = {name_of(pod)};
+  if (!dns_server.empty()) {
+    spec.dns_servers = {dns_server};
+    spec.dns_search = {namespace_of(pod) + ".svc." + cluster_domain, "svc." + cluster_domain, cluster_domain};
+  }
   for (const auto& port : container.value("ports", json::array()))
     spec.ports.push_back({port.value("name", ""), port.value("containerPort", 0), port.value("protocol", "TCP")});
   return spec;

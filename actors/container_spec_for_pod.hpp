@@ -14,6 +14,10 @@ std::string container_name_for(const std::string& ns, const std::string& pod_nam
 // The labels orkest puts on a pod's container (managed-by, namespace, name, uid).
 podman::label_map container_labels_for(const nlohmann::json& pod);
 
-podman::container_spec container_spec_for(const nlohmann::json& pod, const std::string& network);
+// `dns_server` empty: the network's own DNS. Otherwise the pod resolves through it, with
+// Kubernetes' search list (<ns>.svc.<domain>, svc.<domain>, <domain>).
+podman::container_spec container_spec_for(const nlohmann::json& pod, const std::string& network,
+                                          const std::string& dns_server = {},
+                                          const std::string& cluster_domain = "cluster.local");
 
 }  // namespace orkest::actors

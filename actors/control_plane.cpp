@@ -2,17 +2,53 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/send.hpp>
+#include <spdlog/spdlog.h>
 
 #include "actors/runtime_event_pump.hpp"
+#include "netproxy/host_address.hpp"
 
 namespace orkest::actors {
+
+namespace {
+
+// Starts the DNS responder on the cluster DNS address, or says why pods will use their
+// network's DNS instead.
+std::shared_ptr<dns::dns_server> start_dns(const control_plane_settings& settings, control_plane& plane) {
+  if (settings.dns_ip.empty()) return nullptr;
+  if (settings.services.cluster_ips_on_loopback) {
+    if (auto error = netproxy::add_loopback_address(settings.dns_ip)) {
+      spdlog::warn("cluster DNS disabled (pods resolve pod names only): {}", *error);
+      return nullptr;
+    }
+    plane.dns_ip_on_loopback = settings.dns_ip;
+  }
+  auto started = dns::dns_server::start(settings.dns_ip, settings.dns_port);
+  if (auto* error = std::get_if<std::string>(&started)) {
+    spdlog::warn("cluster DNS disabled (pods resolve pod names only): {}", *error);
+    return nullptr;
+  }
+  return std::shared_ptr<dns::dns_server>(std::move(std::get<std::unique_ptr<dns::dns_server>>(started)));
+}
+
+}  // namespace
 
 control_plane start_control_plane(caf::actor_system& system, std::shared_ptr<podman::container_runtime> runtime,
                                   control_plane_settings settings) {
   control_plane plane;
+  settings.store.reserved_ips = {settings.dns_ip};
   plane.store = spawn_store(system, settings.store);
   plane.runtime = spawn_runtime(system, runtime, settings.runtime_workers, settings.threaded_runtime);
   settings.pods.resync_period = settings.resync_period;
+  settings.pods.node_name = settings.store.node_name;
+  if (settings.threaded_runtime) {
+    if (auto server = start_dns(settings, plane)) {
+      plane.dns = spawn_cluster_dns(system, plane.store, server, settings.cluster_domain);
+      settings.pods.pod.dns_server = settings.dns_ip;
+      settings.pods.pod.cluster_domain = settings.cluster_domain;
+    }
+    auto engine = std::make_shared<netproxy::engine>();
+    plane.services = spawn_service_controller(system, plane.store, engine, settings.services, settings.resync_period);
+  }
   plane.pods = spawn_pod_supervisor(system, plane.store, plane.runtime, settings.pods);
   if (settings.threaded_runtime) spawn_runtime_event_pump(system, runtime, plane.pods);
   plane.replicasets = spawn_replicaset_controller(system, plane.store, settings.resync_period);
@@ -20,8 +56,10 @@ control_plane start_control_plane(caf::actor_system& system, std::shared_ptr<pod
 }
 
 void control_plane::shutdown() {
-  for (const caf::actor_addr& address : {replicasets.address(), pods.address(), runtime.address(), store.address()})
+  for (const caf::actor_addr& address : {replicasets.address(), services.address(), dns.address(), pods.address(),
+                                         runtime.address(), store.address()})
     if (auto handle = caf::actor_cast<caf::actor>(address)) caf::anon_send_exit(handle, caf::exit_reason::user_shutdown);
+  if (!dns_ip_on_loopback.empty()) netproxy::remove_loopback_address(dns_ip_on_loopback);
 }
 
 }  // namespace orkest::actors

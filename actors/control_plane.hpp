@@ -1,13 +1,15 @@
 #pragma once
 // Spawns and wires orkest's actors: the store, the runtime, the pod supervisor (with the
-// runtime's event pump) and the controllers.
+// runtime's event pump), the ReplicaSet and Service controllers and the cluster DNS.
 
 #include <chrono>
 #include <memory>
 
+#include "actors/cluster_dns.hpp"
 #include "actors/pod_supervisor.hpp"
 #include "actors/replicaset_controller.hpp"
 #include "actors/runtime_actor.hpp"
+#include "actors/service_controller.hpp"
 #include "actors/store_actor.hpp"
 
 namespace orkest::actors {
@@ -15,9 +17,16 @@ namespace orkest::actors {
 struct control_plane_settings {
   object_store_settings store;
   pod_supervisor_settings pods;
+  service_actor_settings services;
   std::chrono::milliseconds resync_period{5000};
   std::size_t runtime_workers = 8;
-  // False only for the deterministic test scheduler: runtime calls and events stay on it.
+  // The cluster DNS listens here (port 53, on lo like the cluster IPs); empty: no cluster DNS,
+  // pods use their network's own DNS (pod names only).
+  std::string dns_ip = "10.96.0.10";
+  uint16_t dns_port = 53;
+  std::string cluster_domain = "cluster.local";
+  // False only for the deterministic test scheduler: runtime calls and events stay on it, and
+  // no sockets are opened (no Service listeners, no DNS).
   bool threaded_runtime = true;
 };
 
@@ -26,8 +35,11 @@ struct control_plane {
   runtime_actor runtime;
   pod_supervisor_actor pods;
   replicaset_controller_actor replicasets;
+  service_controller_actor services;
+  cluster_dns_actor dns;
+  std::string dns_ip_on_loopback;
 
-  // Ends every actor; the system's destructor then waits for them.
+  // Ends every actor (closing Service ports); the system's destructor then waits for them.
   void shutdown();
 };
 

@@ -120,7 +120,9 @@ object_store_hooks default_hooks() {
 }
 
 object_store::object_store(object_store_settings settings, object_store_hooks hooks)
-    : settings_(std::move(settings)), hooks_(std::move(hooks)), service_ips_(settings_.service_cidr) {}
+    : settings_(std::move(settings)), hooks_(std::move(hooks)), service_ips_(settings_.service_cidr) {
+  for (const auto& ip : settings_.reserved_ips) service_ips_.claim(ip);
+}
 
 json* object_store::find(const object_key& key) {
   auto bucket = buckets_.find(key.kind);
@@ -276,7 +278,7 @@ store_result object_store::update(const object_key& key, json body) {
     return store_result::failure(api::bad_request("the name of the object (" + body_name +
                                                   ") does not match the name on the URL (" + key.name + ")"));
   auto body_version = string_member(metadata, "resourceVersion");
-  if (!body_version.empty() && body_version != (*stored)["metadata"]["resourceVersion"])
+  if (!body_version.empty() && body_version != stored->at("metadata").at("resourceVersion"))
     return store_result::failure(api::conflict(
         kind.plural, kind.group, key.name,
         "the object has been modified; please apply your changes to the latest version and try again"));
@@ -293,24 +295,26 @@ store_result object_store::update(const object_key& key, json body) {
   metadata.erase("generateName");
   if (auto generate_name = stored->at("metadata").find("generateName"); generate_name != stored->at("metadata").end())
     metadata["generateName"] = *generate_name;
-  if (stored->contains("status")) body["status"] = (*stored)["status"];
+  if (stored->contains("status")) body["status"] = stored->at("status");
   else body.erase("status");
 
-  const json& old_spec = (*stored)["spec"];
-  json& new_spec = body["spec"];
+  // Copies, so that kinds without a spec (Endpoints) do not grow a null one.
+  const json old_spec = member_or_null(*stored, "spec");
+  json new_spec = member_or_null(body, "spec");
   if (kind.kind == "Service") {
     if (!new_spec.is_object()) new_spec = json::object();
-    auto requested = string_member(new_spec, "clusterIP");
-    if (!requested.empty() && requested != old_spec["clusterIP"])
-      return store_result::failure(field_immutable(kind, key.name, "spec.clusterIP", new_spec["clusterIP"]));
-    new_spec["clusterIP"] = old_spec["clusterIP"];
-    new_spec["clusterIPs"] = old_spec["clusterIPs"];
+    const auto& requested = member_or_null(new_spec, "clusterIP");
+    if (!requested.is_null() && requested != "" && requested != member_or_null(old_spec, "clusterIP"))
+      return store_result::failure(field_immutable(kind, key.name, "spec.clusterIP", requested));
+    new_spec["clusterIP"] = member_or_null(old_spec, "clusterIP");
+    new_spec["clusterIPs"] = member_or_null(old_spec, "clusterIPs");
   }
   if (kind.kind == "Pod" && new_spec.is_object() && string_member(new_spec, "nodeName").empty())
-    new_spec["nodeName"] = old_spec["nodeName"];
+    new_spec["nodeName"] = member_or_null(old_spec, "nodeName");
+  if (!new_spec.is_null()) body["spec"] = new_spec;
   if (auto error = validation_error(kind, body)) return store_result::failure(*error);
-  if (kind.kind == "ReplicaSet" && new_spec["selector"] != old_spec["selector"])
-    return store_result::failure(field_immutable(kind, key.name, "spec.selector", new_spec["selector"]));
+  if (kind.kind == "ReplicaSet" && member_or_null(new_spec, "selector") != member_or_null(old_spec, "selector"))
+    return store_result::failure(field_immutable(kind, key.name, "spec.selector", member_or_null(new_spec, "selector")));
   if (kind.kind == "Pod" && new_spec != old_spec)
     return store_result::failure(api::invalid(
         kind.kind, kind.group, key.name,
@@ -406,7 +410,7 @@ store_result object_store::remove(const object_key& key, const delete_options& o
 
   if (kind.kind == "Pod") {
     int64_t grace = 30;
-    const auto& spec_grace = member_or_null((*stored)["spec"], "terminationGracePeriodSeconds");
+    const auto& spec_grace = member_or_null(member_or_null(*stored, "spec"), "terminationGracePeriodSeconds");
     if (spec_grace.is_number_integer()) grace = spec_grace.get<int64_t>();
     if (options.grace_period_seconds) grace = *options.grace_period_seconds;
     bool terminating = metadata.contains("deletionTimestamp");

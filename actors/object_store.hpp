@@ -23,6 +23,7 @@ struct object_store_settings {
   std::string node_name = "orkest";          // the single node pods are bound to
   std::string service_cidr = "10.96.0.0/16";  // where Services' clusterIPs come from
   std::size_t history_limit = 4096;           // changes kept for watchers to resume from
+  std::vector<std::string> reserved_ips;      // cluster IPs never handed to Services (the DNS)
 };
 
 // Sources of time and randomness, injectable so tests are deterministic.

@@ -163,7 +163,8 @@ void create_container(pod_pointer self) {
                  ++st.crashes_in_a_row;
                  schedule_retry(self, std::max(restart_delay(st.crashes_in_a_row + 1), std::chrono::seconds(10)));
                },
-               run_atom::value, container_spec_for(st.pod, st.settings.network));
+               run_atom::value,
+               container_spec_for(st.pod, st.settings.network, st.settings.dns_server, st.settings.cluster_domain));
 }
 
 // The container has exited: restart it now, later (CrashLoopBackOff), or never.

@@ -23,6 +23,8 @@ struct pod_actor_settings {
   std::string network;             // podman network the container joins
   std::string host_ip = "127.0.0.1";  // status.hostIP
   std::chrono::seconds runtime_timeout{120};
+  std::string dns_server;       // the cluster DNS; empty: the pod network's own DNS
+  std::string cluster_domain = "cluster.local";
 };
 
 pod_actor spawn_pod_actor(caf::actor_system& system, store_actor store, runtime_actor runtime,

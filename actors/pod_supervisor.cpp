@@ -32,6 +32,7 @@ void on_pod_change(supervisor_pointer self, const change_event& event) {
   // nothing left to own unless it is being deleted.
   auto actor = spawn_pod_actor(self->system(), st.store, st.runtime, st.settings.pod, event.object);
   self->monitor(actor);
+  self->link_to(actor);  // pod actors end with the supervisor
   st.pods.emplace(uid, actor);
 }
 
@@ -47,7 +48,7 @@ void on_container_event(supervisor_pointer self, const podman::container_event& 
 void resync(supervisor_pointer self) {
   auto& st = self->state;
   for (auto& [uid, actor] : st.pods) self->send(actor, resync_atom::value);
-  podman::label_map ours = {{podman::label_managed_by, "orkest"}};
+  podman::label_map ours = {{podman::label_managed_by, "orkest"}, {podman::label_node, st.settings.node_name}};
   self->request(st.runtime, st.settings.pod.runtime_timeout, list_atom::value, ours)
       .then(
           [self](const runtime_list_reply& reply) {
@@ -82,9 +83,11 @@ pod_supervisor_actor::behavior_type supervisor(supervisor_pointer self, store_ac
         return;
       }
   });
-  // Pod actors end with the supervisor.
-  self->attach_functor([self] {
-    for (auto& [uid, actor] : self->state.pods) self->send_exit(actor, caf::exit_reason::user_shutdown);
+  // A pod actor that fails costs its pod (recreated by the next change), not the supervisor.
+  self->set_exit_handler([self](const caf::exit_msg& exit) {
+    for (const auto& [uid, actor] : self->state.pods)
+      if (actor.address() == exit.source) return;
+    self->quit(exit.reason);
   });
   self->request(store, std::chrono::seconds(10), watch_atom::value,
                 watch_request{"Pod", "", "", "", std::nullopt, true}, caf::actor_cast<change_listener>(self))

@@ -18,6 +18,7 @@ using pod_supervisor_actor = caf::typed_actor<caf::reacts_to<change_event>,
                                               caf::reacts_to<resync_atom>>;
 
 struct pod_supervisor_settings {
+  std::string node_name = "orkest";  // only containers labelled with it are this instance's
   pod_actor_settings pod;
   std::chrono::milliseconds resync_period{5000};
 };

@@ -61,7 +61,10 @@ std::variant<config, std::string> load_config(const std::string& path) {
     read(root, "runtime", "workers", c.runtime_workers);
     read(root, "cluster", "nodeName", c.node_name);
     read(root, "cluster", "serviceCIDR", c.service_cidr);
+    read(root, "cluster", "dnsIP", c.dns_ip);
+    read(root, "cluster", "domain", c.cluster_domain);
     read(root, "services", "hostAddress", c.service_host_address);
+    read(root, "services", "clusterIPsOnLoopback", c.cluster_ips_on_loopback);
     read(root, "bootstrap", "manifests", c.manifests);
 
     if (port < 0 || port > 65535) throw std::invalid_argument("api.port: must be between 0 and 65535");

@@ -31,8 +31,11 @@ struct config {
   // cluster
   std::string node_name = "orkest";
   std::string service_cidr = "10.96.0.0/16";
+  std::string dns_ip = "10.96.0.10";  // empty: no cluster DNS
+  std::string cluster_domain = "cluster.local";
   // services
   std::string service_host_address = "0.0.0.0";
+  bool cluster_ips_on_loopback = true;
   // bootstrap
   std::string manifests;  // folder of YAML/JSON manifests applied at startup; empty: none
 

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <iostream>
 #include <pthread.h>
+#include <sys/resource.h>
 
 #include "actors/control_plane.hpp"
 #include "api/http/api_server.hpp"
@@ -64,8 +65,18 @@ std::shared_ptr<podman::container_runtime> make_runtime(const app::config& c) {
   return std::make_shared<podman::podman_runtime>(settings);
 }
 
+// Every proxied connection holds 2 descriptors, 6 once it splices: take all the kernel allows.
+void raise_descriptor_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
 int run(const app::config& c) {
   spdlog::set_level(spdlog::level::from_str(c.log_level));
+  raise_descriptor_limit();
   auto runtime = make_runtime(c);
   if (auto error = runtime->check()) {
     std::fprintf(stderr, "orkest: the %s runtime does not work: %s\n", runtime->name().c_str(), error->message.c_str());
@@ -92,6 +103,10 @@ int run(const app::config& c) {
   settings.store.node_name = c.node_name;
   settings.store.service_cidr = c.service_cidr;
   settings.pods.pod.network = c.network;
+  settings.services.host_address = c.service_host_address;
+  settings.services.cluster_ips_on_loopback = c.cluster_ips_on_loopback;
+  settings.dns_ip = c.dns_ip;
+  settings.cluster_domain = c.cluster_domain;
   settings.pods.pod.runtime_timeout = std::chrono::duration_cast<std::chrono::seconds>(c.runtime_command_timeout) * 2;
   settings.resync_period = c.resync_period;
   settings.runtime_workers = c.runtime_workers;

@@ -23,6 +23,9 @@ inline constexpr const char* label_managed_by = "io.orkest.managed-by";  // valu
 inline constexpr const char* label_namespace = "io.orkest.pod-namespace";
 inline constexpr const char* label_pod_name = "io.orkest.pod-name";
 inline constexpr const char* label_pod_uid = "io.orkest.pod-uid";
+// The orkest instance (its node name) that owns the container: two instances on one host,
+// such as a developer's and a test's, never touch each other's containers.
+inline constexpr const char* label_node = "io.orkest.node";
 
 struct container_port {
   std::string name;
@@ -42,6 +45,8 @@ struct container_spec {
   std::string hostname;
   std::string network;  // empty: runtime default
   std::vector<std::string> network_aliases;
+  std::vector<std::string> dns_servers;  // empty: the network's own DNS
+  std::vector<std::string> dns_search;
   std::vector<container_port> ports;
 };
 

@@ -157,6 +157,13 @@ std::vector<container_state> fake_runtime::containers() const {
   return out;
 }
 
+std::vector<container_event> fake_runtime::take_events() {
+  std::lock_guard lock(mutex_);
+  std::vector<container_event> out(events_.begin(), events_.end());
+  events_.clear();
+  return out;
+}
+
 int fake_runtime::creations() const {
   std::lock_guard lock(mutex_);
   return created_;

@@ -34,6 +34,9 @@ class fake_runtime : public container_runtime {
   void set_image_missing(const std::string& image);       // create fails as podman would
   std::vector<container_state> containers() const;        // everything, for assertions
   int creations() const;                                  // containers ever created
+  // Events not yet consumed by watch_events, oldest first. Deterministic tests run without
+  // the event pump and hand these to the pod supervisor themselves.
+  std::vector<container_event> take_events();
 
  private:
   void emit(const container_state& state, const std::string& action, std::optional<int> exit_code);

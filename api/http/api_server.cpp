@@ -12,6 +12,20 @@ using namespace Pistache;
 
 namespace {
 
+// Pistache 0.0.5 writes only typed headers, so the headers orkest adds (Warning) get a type.
+class named_header : public Http::Header::Header {
+ public:
+  named_header(std::string name, std::string value) : name_(std::move(name)), value_(std::move(value)) {}
+  const char* name() const override { return name_.c_str(); }
+  void parse(const std::string& data) override { value_ = data; }
+  void write(std::ostream& os) const override { os << value_; }
+  uint64_t hash() const override { return Http::Header::detail::hash(name_.c_str()); }
+
+ private:
+  std::string name_;
+  std::string value_;
+};
+
 http_request to_exchange(const Http::Request& request) {
   http_request out;
   out.method = Http::methodString(request.method());
@@ -25,7 +39,7 @@ http_request to_exchange(const Http::Request& request) {
 }
 
 void send(Http::ResponseWriter& writer, const http_response& response) {
-  for (const auto& [name, value] : response.headers) writer.headers().addRaw(Http::Header::Raw(name, value));
+  for (const auto& [name, value] : response.headers) writer.headers().add(std::make_shared<named_header>(name, value));
   writer.setMime(Http::Mime::MediaType::fromString(response.content_type));
   writer.send(static_cast<Http::Code>(response.code), response.body);
 }

@@ -26,10 +26,19 @@ route special(route::target what, std::string_view path = {}) {
   return r;
 }
 
+// A named API group ("apps"), as opposed to the core group's version ("v1").
+bool is_api_group(std::string_view name) {
+  for (const auto& kind : all_kinds())
+    if (!kind.group.empty() && kind.group == name) return true;
+  return false;
+}
+
 }  // namespace
 
 std::optional<route> parse_route(std::string_view path) {
   auto segments = segments_of(path);
+  // The user's own examples write /api/apps/v1/... for /apis/apps/v1/...: the same resource.
+  if (segments.size() >= 3 && segments[0] == "api" && is_api_group(segments[1])) segments[0] = "apis";
   if (segments.size() == 1 && (segments[0] == "healthz" || segments[0] == "readyz" || segments[0] == "livez"))
     return special(route::target::health);
   if (segments.size() == 1 && segments[0] == "version") return special(route::target::version);
@@ -39,6 +48,8 @@ std::optional<route> parse_route(std::string_view path) {
   std::size_t next = 0;
   std::string group, version;
   if (segments.empty()) return std::nullopt;
+  // The user's own examples spell /apis/apps/v1 as /api/apps/v1: read it as meant.
+  if (segments.size() >= 3 && segments[0] == "api" && segments[1] == "apps") segments[0] = "apis";
   if (segments[0] == "api") {
     next = segments.size() >= 2 ? 2 : 1;
     if (segments.size() >= 2) version = segments[1];

@@ -1,0 +1,140 @@
+#include "actors/service_actor.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <spdlog/spdlog.h>
+
+#include "actors/pod_facts.hpp"
+#include "netproxy/host_address.hpp"
+
+namespace orkest::actors {
+
+std::vector<std::string> listen_addresses(const std::string& host_address, const std::string& cluster_ip) {
+  std::vector<std::string> addresses{host_address};
+  if (host_address != "0.0.0.0" && !cluster_ip.empty() && cluster_ip != host_address) addresses.push_back(cluster_ip);
+  return addresses;
+}
+
+namespace {
+
+struct service_state {
+  store_actor store;
+  std::shared_ptr<netproxy::engine> engine;
+  service_actor_settings settings;
+  json service;
+  std::string cluster_ip_on_lo;  // the address this actor put on lo, removed when it ends
+  // Per Service port, its listeners (one per address). Declared after `engine` so they are
+  // closed before the engine reference goes away.
+  std::map<int, std::vector<std::unique_ptr<netproxy::listener>>> listeners;
+  std::vector<std::string> failures;
+  std::vector<service_port_backends> backends;
+  json written_conditions;
+  static inline const char* name = "service";
+
+  // CAF destroys an actor's state as soon as it terminates: the ports are free from then on.
+  ~service_state() {
+    listeners.clear();
+    if (!cluster_ip_on_lo.empty()) netproxy::remove_loopback_address(cluster_ip_on_lo);
+  }
+};
+
+using service_pointer = service_actor::stateful_pointer<service_state>;
+
+std::string describe(const json& service) { return namespace_of(service) + "/" + name_of(service); }
+
+// The ports and address the listeners were opened for; a change reopens them.
+json listening_shape(const json& service) {
+  return {service.value("/spec/clusterIP"_json_pointer, json()), service.value("/spec/ports"_json_pointer, json())};
+}
+
+void apply_backends(service_pointer self) {
+  for (const auto& port : self->state.backends) {
+    auto it = self->state.listeners.find(port.port);
+    if (it == self->state.listeners.end()) continue;
+    for (auto& listener : it->second) listener->set_backends(port.backends);
+  }
+}
+
+void write_conditions(service_pointer self) {
+  auto& st = self->state;
+  bool ok = st.failures.empty();
+  std::string message;
+  for (const auto& failure : st.failures) message += (message.empty() ? "" : "; ") + failure;
+  json conditions = json::array({{{"type", "PortsBound"},
+                                  {"status", ok ? "True" : "False"},
+                                  {"reason", ok ? "Listening" : "PortInUse"},
+                                  {"message", ok ? "listening on every port" : message},
+                                  {"observedGeneration", st.service.value("/metadata/generation"_json_pointer, 1)}}});
+  if (conditions == st.written_conditions) return;
+  st.written_conditions = conditions;
+  json status = st.service.value("status", json::object());
+  status["conditions"] = conditions;
+  status["conditions"][0]["lastTransitionTime"] = st.service.value("/metadata/creationTimestamp"_json_pointer, "");
+  json body = {{"metadata", {{"uid", uid_of(st.service)}}}, {"status", status}};
+  self->request(st.store, std::chrono::seconds(10), status_atom::value,
+                object_key{"Service", namespace_of(st.service), name_of(st.service)}, std::move(body))
+      .then([](const store_result&) {}, [](const caf::error&) {});
+}
+
+void open_listeners(service_pointer self) {
+  auto& st = self->state;
+  st.listeners.clear();
+  st.failures.clear();
+  auto cluster_ip = st.service.value("/spec/clusterIP"_json_pointer, std::string{});
+  if (st.settings.cluster_ips_on_loopback && cluster_ip != st.cluster_ip_on_lo && !cluster_ip.empty()) {
+    if (auto error = netproxy::add_loopback_address(cluster_ip)) {
+      spdlog::error("service {}: cannot add cluster IP {}: {}", describe(st.service), cluster_ip, *error);
+    } else {
+      st.cluster_ip_on_lo = cluster_ip;
+    }
+  }
+  for (const auto& port : st.service.value("/spec/ports"_json_pointer, json::array())) {
+    int number = port.value("port", 0);
+    for (const auto& address : listen_addresses(st.settings.host_address, cluster_ip)) {
+      auto opened = st.engine->listen(address, static_cast<uint16_t>(number));
+      if (auto* error = std::get_if<std::string>(&opened)) {
+        spdlog::error("service {}: cannot listen on {}", describe(st.service), *error);
+        st.failures.push_back(*error);
+        continue;
+      }
+      st.listeners[number].push_back(std::move(std::get<std::unique_ptr<netproxy::listener>>(opened)));
+      spdlog::info("service {}: listening on {}:{}", describe(st.service), address, number);
+    }
+  }
+  apply_backends(self);
+  write_conditions(self);
+}
+
+service_actor::behavior_type service_behavior(service_pointer self, store_actor store,
+                                              std::shared_ptr<netproxy::engine> engine, service_actor_settings settings,
+                                              json service) {
+  auto& st = self->state;
+  st.store = std::move(store);
+  st.engine = std::move(engine);
+  st.settings = std::move(settings);
+  st.service = std::move(service);
+  open_listeners(self);
+  return {
+      [self](update_atom, json& service) {
+        bool reopen = listening_shape(service) != listening_shape(self->state.service);
+        self->state.service = std::move(service);
+        if (reopen) open_listeners(self);
+      },
+      [self](backends_atom, std::vector<service_port_backends>& backends) {
+        if (backends == self->state.backends) return;
+        self->state.backends = std::move(backends);
+        apply_backends(self);
+      },
+  };
+}
+
+}  // namespace
+
+service_actor spawn_service_actor(caf::actor_system& system, store_actor store,
+                                  std::shared_ptr<netproxy::engine> engine, service_actor_settings settings,
+                                  json service) {
+  return system.spawn(service_behavior, std::move(store), std::move(engine), std::move(settings), std::move(service));
+}
+
+}  // namespace orkest::actors

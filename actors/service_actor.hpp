@@ -1,0 +1,42 @@
+#pragma once
+// One actor per Service: owns the Service's listening sockets (its cluster IP and the host, at
+// each port) and their backend lists, and reports ports it cannot bind as a condition in the
+// Service's status. Ending the actor closes its sockets at once.
+
+#include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
+#include <memory>
+
+#include "actors/service_endpoints.hpp"
+#include "actors/store_actor.hpp"
+
+namespace caf { class actor_system; }
+
+namespace orkest::actors {
+
+using backends_atom = caf::atom_constant<caf::atom("backends")>;
+
+using service_actor = caf::typed_actor<
+    caf::reacts_to<update_atom, json>,  // the Service object changed
+    caf::reacts_to<backends_atom, std::vector<service_port_backends>>>;
+
+struct service_actor_settings {
+  // Services listen on the host at their port on this address. The wildcard also covers
+  // their cluster IPs (local addresses on lo); any other address gets a second listener on
+  // the cluster IP.
+  std::string host_address = "0.0.0.0";
+  // Put each cluster IP on the loopback interface so it is a local address (CAP_NET_ADMIN).
+  bool cluster_ips_on_loopback = true;
+};
+
+service_actor spawn_service_actor(caf::actor_system& system, store_actor store,
+                                  std::shared_ptr<netproxy::engine> engine, service_actor_settings settings,
+                                  json service);
+
+// Where a Service listens: the host address and, unless that is the wildcard, its cluster IP.
+std::vector<std::string> listen_addresses(const std::string& host_address, const std::string& cluster_ip);
+
+}  // namespace orkest::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<orkest::actors::service_port_backends>)

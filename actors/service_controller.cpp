@@ -1,0 +1,137 @@
+#include "actors/service_controller.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <map>
+#include <spdlog/spdlog.h>
+
+#include "actors/pod_facts.hpp"
+
+namespace orkest::actors {
+
+namespace {
+
+constexpr auto store_timeout = std::chrono::seconds(10);
+
+struct managed_service {
+  json service;
+  service_actor actor;
+  json written_endpoints;  // what the store holds, to skip writes that change nothing
+};
+
+struct controller_state {
+  store_actor store;
+  std::shared_ptr<netproxy::engine> engine;
+  service_actor_settings settings;
+  std::chrono::milliseconds resync_period{5000};
+  std::map<std::string, managed_service> services;  // by uid
+  std::map<std::string, json> pods;                 // by uid
+  static inline const char* name = "service-controller";
+};
+
+using controller_pointer = service_controller_actor::stateful_pointer<controller_state>;
+
+std::vector<json> pods_in(const controller_state& state, const std::string& ns) {
+  std::vector<json> out;
+  for (const auto& [uid, pod] : state.pods)
+    if (namespace_of(pod) == ns) out.push_back(pod);
+  return out;
+}
+
+// Writes the Endpoints object: replace it, or create it when it does not exist yet.
+void publish_endpoints(controller_pointer self, const std::string& uid, json endpoints) {
+  auto& managed = self->state.services[uid];
+  if (managed.written_endpoints == endpoints) return;
+  managed.written_endpoints = endpoints;
+  object_key key{"Endpoints", namespace_of(endpoints), name_of(endpoints)};
+  self->request(self->state.store, store_timeout, update_atom::value, key, endpoints)
+      .then(
+          [self, key, endpoints](const store_result& result) {
+            if (result.ok() || result.error->code != 404) return;
+            self->request(self->state.store, store_timeout, create_atom::value, key.kind, key.ns, endpoints)
+                .then([](const store_result&) {}, [](const caf::error&) {});
+          },
+          [](const caf::error&) {});
+}
+
+void sync(controller_pointer self, const std::string& uid) {
+  auto it = self->state.services.find(uid);
+  if (it == self->state.services.end()) return;
+  auto pods = pods_in(self->state, namespace_of(it->second.service));
+  self->send(it->second.actor, backends_atom::value, service_backends(it->second.service, pods));
+  // A Service without a selector has Endpoints its user manages.
+  if (!it->second.service.value("/spec/selector"_json_pointer, json()).empty())
+    publish_endpoints(self, uid, endpoints_for(it->second.service, pods));
+}
+
+void on_service(controller_pointer self, const change_event& event) {
+  auto& st = self->state;
+  auto uid = uid_of(event.object);
+  auto it = st.services.find(uid);
+  if (event.type == change_type::deleted) {
+    if (it == st.services.end()) return;
+    self->send_exit(it->second.actor, caf::exit_reason::user_shutdown);
+    st.services.erase(it);
+    self->request(st.store, store_timeout, delete_atom::value,
+                  object_key{"Endpoints", namespace_of(event.object), name_of(event.object)}, delete_options{})
+        .then([](const store_result&) {}, [](const caf::error&) {});
+    return;
+  }
+  if (it == st.services.end()) {
+    auto actor = spawn_service_actor(self->system(), st.store, st.engine, st.settings, event.object);
+    self->link_to(actor);
+    st.services[uid] = {event.object, actor, json()};
+  } else {
+    it->second.service = event.object;
+    self->send(it->second.actor, update_atom::value, event.object);
+  }
+  sync(self, uid);
+}
+
+void on_pod(controller_pointer self, const change_event& event) {
+  auto& st = self->state;
+  auto uid = uid_of(event.object);
+  if (event.type == change_type::deleted) st.pods.erase(uid);
+  else st.pods[uid] = event.object;
+  for (const auto& [service_uid, managed] : st.services)
+    if (namespace_of(managed.service) == namespace_of(event.object)) sync(self, service_uid);
+}
+
+service_controller_actor::behavior_type controller(controller_pointer self, store_actor store,
+                                                   std::shared_ptr<netproxy::engine> engine,
+                                                   service_actor_settings settings,
+                                                   std::chrono::milliseconds resync_period) {
+  auto& st = self->state;
+  st.store = store;
+  st.engine = std::move(engine);
+  st.settings = std::move(settings);
+  st.resync_period = resync_period;
+  auto listener = caf::actor_cast<change_listener>(self);
+  for (const char* kind : {"Pod", "Service"})
+    self->request(store, store_timeout, watch_atom::value, watch_request{kind, "", "", "", std::nullopt, true},
+                  listener)
+        .then([](const store_result&) {}, [self](const caf::error& error) { self->quit(error); });
+  self->delayed_send(self, resync_period, resync_atom::value);
+  return {
+      [self](const change_event& event) {
+        if (event.kind == "Service") on_service(self, event);
+        else if (event.kind == "Pod") on_pod(self, event);
+      },
+      [self](resync_atom) {
+        for (const auto& [uid, managed] : self->state.services) sync(self, uid);
+        self->delayed_send(self, self->state.resync_period, resync_atom::value);
+      },
+  };
+}
+
+}  // namespace
+
+service_controller_actor spawn_service_controller(caf::actor_system& system, store_actor store,
+                                                  std::shared_ptr<netproxy::engine> engine,
+                                                  service_actor_settings settings,
+                                                  std::chrono::milliseconds resync_period) {
+  return system.spawn(controller, std::move(store), std::move(engine), std::move(settings), resync_period);
+}
+
+}  // namespace orkest::actors

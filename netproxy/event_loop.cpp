@@ -1,0 +1,211 @@
+#include "netproxy/event_loop.hpp"
+
+#include <pthread.h>
+#include <signal.h>
+#include <sys/eventfd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include "netproxy/socket_ops.hpp"
+
+namespace orkest::netproxy {
+
+namespace {
+
+constexpr auto connect_timeout = std::chrono::seconds(1);
+constexpr auto rest_after_fd_exhaustion = std::chrono::milliseconds(100);
+// Accepts per readiness event, so a flood on one port does not starve established traffic.
+constexpr int accepts_per_event = 64;
+constexpr int events_per_wait = 256;
+
+bool out_of_descriptors(int error) { return error == EMFILE || error == ENFILE || error == ENOBUFS || error == ENOMEM; }
+
+}  // namespace
+
+event_loop::event_loop() : wake_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
+  if (!wake_) throw std::system_error(errno, std::generic_category(), "eventfd");
+  if (int error = poller_.add(wake_.get(), EPOLLIN, token{0, fd_kind::wake}))
+    throw std::system_error(error, std::generic_category(), "epoll_ctl(eventfd)");
+  thread_ = std::thread([this] { run(); });
+}
+
+event_loop::~event_loop() { stop(); }
+
+void event_loop::stop() {
+  {
+    std::lock_guard<std::mutex> lock(listeners_mutex_);
+    if (stopped_) return;
+    stopped_ = true;  // add_listener refuses from now on
+  }
+  stopping_ = true;
+  uint64_t one = 1;
+  [[maybe_unused]] ssize_t n = ::write(wake_.get(), &one, sizeof one);
+  if (thread_.joinable()) thread_.join();
+
+  // The thread is gone: what it owned can be torn down from here.
+  connections_.clear();
+  connect_deadlines_.clear();
+  resting_listeners_.clear();
+  std::unordered_map<uint64_t, std::shared_ptr<listener_state>> listeners;
+  {
+    std::lock_guard<std::mutex> lock(listeners_mutex_);
+    listeners.swap(listeners_);
+  }
+  for (auto& [id, state] : listeners) {
+    std::lock_guard<std::mutex> lock(state->mutex);
+    if (state->fd) poller_.remove(state->fd.get());
+    state->fd.reset();
+  }
+}
+
+std::optional<std::string> event_loop::add_listener(const std::shared_ptr<listener_state>& state) {
+  std::lock_guard<std::mutex> lock(listeners_mutex_);
+  if (stopped_) return std::string("proxy engine is stopped");
+  state->id = next_listener_id_++;
+  // The registry entry exists before epoll can report the socket, so the first event finds it.
+  listeners_.emplace(state->id, state);
+  if (int error = poller_.add(state->fd.get(), EPOLLIN, token{state->id, fd_kind::listener})) {
+    listeners_.erase(state->id);
+    return std::string("epoll_ctl: ") + std::strerror(error);
+  }
+  return std::nullopt;
+}
+
+void event_loop::close_listener(listener_state& state) {
+  {
+    std::lock_guard<std::mutex> lock(state.mutex);
+    if (state.fd) {
+      poller_.remove(state.fd.get());
+      state.fd.reset();  // the port is free from here on
+    }
+  }
+  std::lock_guard<std::mutex> lock(listeners_mutex_);
+  listeners_.erase(state.id);
+}
+
+std::shared_ptr<listener_state> event_loop::find_listener(uint64_t id) {
+  std::lock_guard<std::mutex> lock(listeners_mutex_);
+  auto it = listeners_.find(id);
+  return it == listeners_.end() ? nullptr : it->second;
+}
+
+void event_loop::run() {
+  // Writing to a socket whose peer has gone raises SIGPIPE unless suppressed. send() gets
+  // MSG_NOSIGNAL, but splice() has no such flag; blocking the signal in this thread turns it
+  // into a plain EPIPE without changing the process-wide disposition.
+  sigset_t pipe_only;
+  sigemptyset(&pipe_only);
+  sigaddset(&pipe_only, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe_only, nullptr);
+  // Named so `top -H` and /proc/<pid>/task show where proxy CPU time goes.
+  pthread_setname_np(pthread_self(), "orkest-proxy");
+
+  std::vector<epoll_event> events(events_per_wait);
+  while (!stopping_) {
+    int n = poller_.wait(events.data(), events_per_wait, next_timeout_ms(clock::now()));
+    if (n < 0 && errno != EINTR) break;  // only on a bug (bad epoll descriptor)
+    for (int i = 0; i < n; ++i) {
+      token t = token::decode(events[i].data.u64);
+      switch (t.kind) {
+        case fd_kind::wake: {
+          uint64_t count;
+          [[maybe_unused]] ssize_t r = ::read(wake_.get(), &count, sizeof count);
+          break;
+        }
+        case fd_kind::listener:
+          accept_clients(t.id);
+          break;
+        case fd_kind::client:
+        case fd_kind::backend:
+          on_connection_event(t, events[i].events);
+          break;
+      }
+    }
+    expire(clock::now());
+  }
+}
+
+void event_loop::accept_clients(uint64_t listener_id) {
+  std::shared_ptr<listener_state> state = find_listener(listener_id);
+  if (!state) return;  // closed since epoll_wait returned
+
+  std::vector<std::pair<unique_fd, backend_plan>> accepted;
+  {
+    std::lock_guard<std::mutex> lock(state->mutex);
+    if (!state->fd) return;
+    for (int i = 0; i < accepts_per_event; ++i) {
+      unique_fd client = accept_client(state->fd.get());
+      if (!client) {
+        if (errno == EINTR || errno == ECONNABORTED) continue;
+        if (out_of_descriptors(errno)) {
+          poller_.modify(state->fd.get(), 0, token{listener_id, fd_kind::listener});
+          resting_listeners_.push_back({clock::now() + rest_after_fd_exhaustion, listener_id});
+        }
+        break;  // EAGAIN: the backlog is empty
+      }
+      ++state->counters->accepted;
+      accepted.emplace_back(std::move(client), state->chooser.next_plan());
+    }
+  }
+
+  for (auto& [client, plan] : accepted) {
+    uint64_t id = next_connection_id_++;
+    auto conn = std::make_unique<connection>(id, state->counters, std::move(client), std::move(plan), poller_);
+    connection::status result = conn->start();
+    connections_.emplace(id, std::move(conn));
+    settle(id, result, 0);
+  }
+}
+
+void event_loop::on_connection_event(token t, uint32_t events) {
+  auto it = connections_.find(t.id);
+  if (it == connections_.end()) return;  // closed earlier in this batch
+  uint64_t attempt_before = it->second->attempt();
+  settle(t.id, it->second->on_event(t.kind, events), attempt_before);
+}
+
+void event_loop::settle(uint64_t id, connection::status result, uint64_t attempt_before) {
+  auto it = connections_.find(id);
+  if (result == connection::status::closed) {
+    connections_.erase(it);
+  } else if (result == connection::status::connecting && it->second->attempt() != attempt_before) {
+    connect_deadlines_.push_back({clock::now() + connect_timeout, id, it->second->attempt()});
+  }
+}
+
+void event_loop::expire(clock::time_point now) {
+  while (!connect_deadlines_.empty() && connect_deadlines_.front().when <= now) {
+    connect_deadline d = connect_deadlines_.front();
+    connect_deadlines_.pop_front();
+    auto it = connections_.find(d.connection_id);
+    if (it == connections_.end()) continue;
+    uint64_t attempt_before = it->second->attempt();
+    settle(d.connection_id, it->second->on_connect_timeout(d.attempt), attempt_before);
+  }
+  while (!resting_listeners_.empty() && resting_listeners_.front().until <= now) {
+    uint64_t id = resting_listeners_.front().listener_id;
+    resting_listeners_.pop_front();
+    if (std::shared_ptr<listener_state> state = find_listener(id)) {
+      std::lock_guard<std::mutex> lock(state->mutex);
+      if (state->fd) poller_.modify(state->fd.get(), EPOLLIN, token{id, fd_kind::listener});
+    }
+  }
+}
+
+int event_loop::next_timeout_ms(clock::time_point now) const {
+  std::optional<clock::time_point> next;
+  if (!connect_deadlines_.empty()) next = connect_deadlines_.front().when;
+  if (!resting_listeners_.empty() && (!next || resting_listeners_.front().until < *next))
+    next = resting_listeners_.front().until;
+  if (!next) return -1;
+  if (*next <= now) return 0;
+  // Rounded up: waking a little early would only find nothing due and wait again.
+  auto wait = std::chrono::ceil<std::chrono::milliseconds>(*next - now);
+  return static_cast<int>(wait.count());
+}
+
+}  // namespace orkest::netproxy

@@ -1,0 +1,76 @@
+#include "netproxy/host_address.hpp"
+
+#include <arpa/inet.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace orkest::netproxy {
+
+namespace {
+
+// One RTM_NEWADDR / RTM_DELADDR request over rtnetlink, waiting for the kernel's ack.
+std::optional<std::string> change_address(const std::string& address, bool add) {
+  in_addr ip{};
+  if (inet_pton(AF_INET, address.c_str(), &ip) != 1) return address + ": not an IPv4 address";
+  unsigned index = if_nametoindex("lo");
+  if (index == 0) return std::string("loopback interface not found: ") + std::strerror(errno);
+
+  struct {
+    nlmsghdr header;
+    ifaddrmsg message;
+    char attributes[64];
+  } request{};
+  request.header.nlmsg_len = NLMSG_LENGTH(sizeof(ifaddrmsg));
+  request.header.nlmsg_type = add ? RTM_NEWADDR : RTM_DELADDR;
+  request.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | (add ? NLM_F_CREATE | NLM_F_EXCL : 0);
+  request.header.nlmsg_seq = 1;
+  request.message.ifa_family = AF_INET;
+  request.message.ifa_prefixlen = 32;
+  request.message.ifa_scope = RT_SCOPE_HOST;
+  request.message.ifa_index = index;
+  for (unsigned short type : {IFA_LOCAL, IFA_ADDRESS}) {
+    auto* attribute = reinterpret_cast<rtattr*>(reinterpret_cast<char*>(&request) + NLMSG_ALIGN(request.header.nlmsg_len));
+    attribute->rta_type = type;
+    attribute->rta_len = RTA_LENGTH(sizeof ip);
+    std::memcpy(RTA_DATA(attribute), &ip, sizeof ip);
+    request.header.nlmsg_len = NLMSG_ALIGN(request.header.nlmsg_len) + RTA_ALIGN(attribute->rta_len);
+  }
+
+  int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+  if (fd < 0) return std::string("netlink socket: ") + std::strerror(errno);
+  timeval timeout{2, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  sockaddr_nl kernel{};
+  kernel.nl_family = AF_NETLINK;
+  std::optional<std::string> result;
+  if (sendto(fd, &request, request.header.nlmsg_len, 0, reinterpret_cast<sockaddr*>(&kernel), sizeof kernel) < 0) {
+    result = address + ": " + std::strerror(errno);
+  } else {
+    char reply[4096];
+    ssize_t received = recv(fd, reply, sizeof reply, 0);
+    auto* header = reinterpret_cast<nlmsghdr*>(reply);
+    if (received < 0) {
+      result = address + ": no answer from netlink: " + std::strerror(errno);
+    } else if (NLMSG_OK(header, static_cast<unsigned>(received)) && header->nlmsg_type == NLMSG_ERROR) {
+      int error = -reinterpret_cast<nlmsgerr*>(NLMSG_DATA(header))->error;
+      // Already there (add) or already gone (remove) is what was asked for.
+      bool done = error == 0 || (add && error == EEXIST) || (!add && error == EADDRNOTAVAIL);
+      if (!done) result = address + " on lo: " + std::strerror(error);
+    }
+  }
+  close(fd);
+  return result;
+}
+
+}  // namespace
+
+std::optional<std::string> add_loopback_address(const std::string& address) { return change_address(address, true); }
+std::optional<std::string> remove_loopback_address(const std::string& address) { return change_address(address, false); }
+
+}  // namespace orkest::netproxy

@@ -1,0 +1,45 @@
+#pragma once
+// What a listener shares between its owner's thread (set_backends, stats, destruction) and
+// the engine thread (accepting). The listening descriptor and the chooser are guarded by
+// `mutex`; counters are atomics because connections update them after the listener is gone.
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+
+#include "netproxy/proxy_engine.hpp"
+#include "netproxy/round_robin.hpp"
+#include "netproxy/unique_fd.hpp"
+
+namespace orkest::netproxy {
+
+class event_loop;
+
+// Shared with every connection the listener accepted: they outlive the listener and still
+// report into its stats.
+struct listener_counters {
+  std::atomic<uint64_t> accepted{0};
+  std::atomic<uint64_t> active{0};
+  std::atomic<uint64_t> connect_failures{0};
+  std::atomic<uint64_t> no_backend{0};
+};
+
+struct listener_state {
+  uint64_t id = 0;  // set by event_loop::add_listener; the epoll token
+  uint16_t port = 0;
+  std::shared_ptr<listener_counters> counters = std::make_shared<listener_counters>();
+  std::weak_ptr<event_loop> loop;  // empty or expired once the engine is gone
+
+  std::mutex mutex;
+  // Invalid once closed. Closing happens under `mutex`, and the engine thread accepts under
+  // it too, so it never accepts on a descriptor number that has been closed and reused.
+  unique_fd fd;
+  round_robin chooser;
+};
+
+// The handle's private type is the shared state itself; the alias exists because the engine
+// thread's code cannot name listener's private members.
+struct listener::impl : listener_state {};
+
+}  // namespace orkest::netproxy

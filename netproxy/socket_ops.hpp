@@ -1,0 +1,37 @@
+#pragma once
+// Thin wrappers over the socket calls the proxy makes, so the engine and connection code read
+// as steps rather than as sockaddr plumbing. Every socket is non-blocking and close-on-exec
+// (orkest forks podman; children must not inherit proxy sockets).
+
+#include <cstdint>
+#include <string>
+#include <variant>
+
+#include "netproxy/proxy_engine.hpp"
+#include "netproxy/unique_fd.hpp"
+
+namespace orkest::netproxy {
+
+// socket + SO_REUSEADDR + bind + listen. On failure: "address:port: <strerror>".
+std::variant<unique_fd, std::string> open_listening_socket(const std::string& address, uint16_t port);
+
+// The port a bound socket ended up on (the answer to "port 0").
+uint16_t local_port(int fd);
+
+// Accepts one pending connection, non-blocking and close-on-exec. Returns an invalid fd and
+// sets errno when nothing could be accepted.
+unique_fd accept_client(int listening_fd);
+
+// Starts a non-blocking connect to `target`. Returns 0 when the connect completed or is in
+// progress (`out` then holds the socket), otherwise the errno of the failure.
+int start_connect(const backend& target, unique_fd& out);
+
+// The pending error of a socket (SO_ERROR), which is how a non-blocking connect reports its
+// outcome. 0 means connected.
+int pending_error(int fd);
+
+// Disables Nagle: the proxy forwards whatever it has as soon as it has it; delaying small
+// writes would add latency the two endpoints did not ask for.
+void set_no_delay(int fd);
+
+}  // namespace orkest::netproxy

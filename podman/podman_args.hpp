@@ -1,0 +1,30 @@
+#pragma once
+// Command lines for the podman CLI (without the binary itself), built as pure functions so
+// their shape can be tested without podman.
+
+#include <string>
+#include <vector>
+
+#include "podman/container_runtime.hpp"
+
+namespace orkest::podman {
+
+// `podman create` for one pod's container, with Kubernetes semantics: `command` replaces the
+// image's ENTRYPOINT (and, as in Kubernetes, drops its CMD), `args` replaces its CMD.
+// The container never restarts by itself (orkest does that, counting restarts) and never
+// pulls (podman_runtime::create applies the pull policy first). Ports are informational: pods are reached
+// on their network address, nothing is published on the host.
+std::vector<std::string> create_args(const container_spec& spec);
+
+// `podman ps` of every container, running or not, carrying all of the labels: full ids, one a
+// line (their state then comes from one `podman container inspect`, which unlike ps
+// reports addresses and OOM kills).
+std::vector<std::string> list_args(const label_map& labels);
+
+// `podman logs`, stdout and stderr of the container interleaved.
+std::vector<std::string> logs_args(const std::string& id, const log_options& options);
+
+// `podman events` for containers orkest manages, as JSON lines, until killed.
+std::vector<std::string> events_args();
+
+}  // namespace orkest::podman

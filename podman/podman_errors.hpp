@@ -1,0 +1,18 @@
+#pragma once
+// Reading podman's failure output (its stderr), as pure functions.
+
+#include <string>
+#include <string_view>
+
+namespace orkest::podman {
+
+// The sentence worth showing a user: the last "Error: ..." line without that prefix (podman
+// may print warnings before it), else the whole text trimmed; "" for empty text.
+std::string podman_error_text(std::string_view stderr_text);
+
+// Whether podman failed because the container does not exist (podman 4.3 says
+// `no container with name or ID "x" found: no such container`, or for inspect
+// `inspecting object: no such container x`).
+bool is_no_such_container(std::string_view stderr_text);
+
+}  // namespace orkest::podman

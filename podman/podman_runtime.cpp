@@ -1,0 +1,226 @@
+#include "podman/podman_runtime.hpp"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "podman/image_reference.hpp"
+#include "podman/podman_args.hpp"
+#include "podman/podman_errors.hpp"
+#include "podman/podman_json.hpp"
+
+namespace orkest::podman {
+namespace {
+
+std::string quoted(const std::string& s) { return "\"" + s + "\""; }
+
+bool blank(std::string_view s) { return s.find_first_not_of(" \t\r\n") == std::string_view::npos; }
+
+runtime_error not_found(const std::string& id) { return {"NotFound", "container " + id + " does not exist"}; }
+
+// Known to exist; an error counts as not known.
+bool known_true(const runtime_result<bool>& answer) {
+  return std::holds_alternative<bool>(answer) && std::get<bool>(answer);
+}
+
+}  // namespace
+
+podman_runtime::podman_runtime(podman_settings settings) : settings_(std::move(settings)) {}
+
+process_options podman_runtime::options(std::chrono::milliseconds timeout) const {
+  process_options result;
+  result.timeout = timeout;
+  if (!settings_.containers_conf.empty())
+    result.env.emplace_back("CONTAINERS_CONF", settings_.containers_conf);
+  return result;
+}
+
+process_result podman_runtime::podman(const std::vector<std::string>& args) const {
+  return podman(args, settings_.command_timeout);
+}
+
+process_result podman_runtime::podman(const std::vector<std::string>& args,
+                                      std::chrono::milliseconds timeout) const {
+  return run_process(command_line(args), options(timeout));
+}
+
+std::vector<std::string> podman_runtime::command_line(const std::vector<std::string>& args) const {
+  std::vector<std::string> argv{settings_.podman_binary};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return argv;
+}
+
+runtime_error podman_runtime::failure(const process_result& result, const std::string& reason,
+                                      const std::string& what) const {
+  if (!result.spawn_error.empty())
+    return {"RuntimeError",
+            what + ": " + result.spawn_error +
+                " (install podman and runc, see scripts/setup.sh, or configure the path to podman)"};
+  if (result.killed) return {"RuntimeTimeout", what + ": podman did not finish in time and was killed"};
+  std::string text = podman_error_text(result.err);
+  if (text.empty()) text = "podman exited with code " + std::to_string(result.exit_code);
+  return {reason, what + ": " + text};
+}
+
+runtime_result<bool> podman_runtime::exists(const std::vector<std::string>& args) const {
+  process_result result = podman(args);
+  if (result.ok()) return true;
+  if (result.finished() && result.exit_code == 1) return false;
+  return failure(result, "RuntimeError", "podman " + args[0] + " " + args[1]);
+}
+
+runtime_status podman_runtime::check() {
+  if (!settings_.containers_conf.empty() && ::access(settings_.containers_conf.c_str(), R_OK) != 0)
+    return runtime_error{"RuntimeError", "cannot read containers.conf " + settings_.containers_conf + ": " +
+                                             std::strerror(errno) + " (fix the configured path)"};
+  process_result info = podman({"info", "--format", "json"});
+  if (!info.ok())
+    return failure(info, "RuntimeError",
+                   "`podman info` failed (podman needs runc, and netavark and aardvark-dns for the "
+                   "netavark backend; hosts with cgroups v1 or without CAP_SYS_RESOURCE need "
+                   "conf/containers.conf)");
+  // Pods find each other by name only through aardvark-dns, which needs netavark; the older
+  // CNI backend runs but without names, which is worth a warning rather than a refusal.
+  auto parsed = nlohmann::json::parse(info.out, nullptr, false);
+  std::string backend =
+      parsed.is_object() ? parsed.value(nlohmann::json::json_pointer("/host/networkBackend"), std::string())
+                         : "";
+  if (backend != "netavark")
+    spdlog::warn(
+        "podman uses the '{}' network backend: pods will not resolve each other by name; install "
+        "netavark and aardvark-dns and set network_backend = \"netavark\" (see conf/containers.conf)",
+        backend);
+  return std::nullopt;
+}
+
+runtime_status podman_runtime::ensure_network(const std::string& name, const std::string& subnet) {
+  auto present = exists({"network", "exists", name});
+  if (auto* error = std::get_if<runtime_error>(&present)) return *error;
+  if (std::get<bool>(present)) return std::nullopt;
+  std::vector<std::string> args{"network", "create"};
+  if (!subnet.empty()) args.insert(args.end(), {"--subnet", subnet});
+  args.push_back(name);
+  process_result created = podman(args);
+  if (created.ok()) return std::nullopt;
+  // Someone else may have created it since we looked.
+  if (known_true(exists({"network", "exists", name}))) return std::nullopt;
+  return failure(created, "RuntimeError", "cannot create network " + name);
+}
+
+runtime_status podman_runtime::ensure_image(const std::string& image, const std::string& pull_policy) {
+  auto pull = [&] { return podman({"pull", "--quiet", image}, settings_.pull_timeout); };
+  auto pull_failure = [&](const process_result& pulled) {
+    return failure(pulled, "ErrImagePull", "Failed to pull image " + quoted(image));
+  };
+  if (pull_policy == "Always") {
+    // A locally built image has no registry to come from; trying one anyway costs seconds of
+    // podman's retries on every container creation.
+    if (auto local = localhost_image(image)) {
+      if (known_true(exists({"image", "exists", *local}))) return std::nullopt;
+    }
+    process_result pulled = pull();
+    if (pulled.ok()) return std::nullopt;
+    if (!known_true(exists({"image", "exists", image}))) return pull_failure(pulled);
+    spdlog::warn("pulling image \"{}\" failed ({}); using the local copy", image,
+                 podman_error_text(pulled.err));
+    return std::nullopt;
+  }
+  auto present = exists({"image", "exists", image});
+  if (auto* error = std::get_if<runtime_error>(&present)) return *error;
+  if (std::get<bool>(present)) return std::nullopt;
+  if (pull_policy == "Never")
+    return runtime_error{"ErrImageNeverPull",
+                         "Container image " + quoted(image) + " is not present with pull policy of Never"};
+  process_result pulled = pull();
+  if (pulled.ok()) return std::nullopt;
+  return pull_failure(pulled);
+}
+
+runtime_result<std::string> podman_runtime::create(const container_spec& spec) {
+  if (auto error = ensure_image(spec.image, spec.image_pull_policy)) return *error;
+  process_result created = podman(create_args(spec));
+  if (!created.ok()) return failure(created, "CreateContainerError", "cannot create container " + spec.name);
+  return created.out.substr(0, created.out.find_first_of("\r\n"));  // the new container's id
+}
+
+runtime_status podman_runtime::start(const std::string& id) {
+  process_result started = podman({"start", id});
+  if (started.ok()) return std::nullopt;
+  if (is_no_such_container(started.err)) return not_found(id);
+  return failure(started, "RunContainerError", "cannot start container " + id);
+}
+
+runtime_status podman_runtime::stop(const std::string& id, std::chrono::seconds grace) {
+  process_result stopped =
+      podman({"stop", "--time", std::to_string(grace.count()), id}, settings_.command_timeout + grace);
+  if (stopped.ok()) return std::nullopt;
+  if (is_no_such_container(stopped.err)) return not_found(id);
+  return failure(stopped, "RuntimeError", "cannot stop container " + id);
+}
+
+runtime_status podman_runtime::remove(const std::string& id) {
+  // --time 0: a forced remove kills at once instead of podman's default 10 s of SIGTERM grace;
+  // --ignore: a container that is already gone counts as removed.
+  process_result removed = podman({"rm", "--force", "--ignore", "--time", "0", id});
+  if (removed.ok()) return std::nullopt;
+  return failure(removed, "RuntimeError", "cannot remove container " + id);
+}
+
+runtime_result<container_state> podman_runtime::inspect(const std::string& id) {
+  // `container inspect` rather than `inspect`, which would also match an image of that name.
+  process_result inspected = podman({"container", "inspect", id});
+  if (!inspected.ok() && is_no_such_container(inspected.err)) return not_found(id);
+  if (!inspected.ok()) return failure(inspected, "RuntimeError", "cannot inspect container " + id);
+  auto states = parse_inspect(inspected.out);
+  if (auto* error = std::get_if<runtime_error>(&states)) return *error;
+  auto& list = std::get<std::vector<container_state>>(states);
+  if (list.empty()) return not_found(id);
+  return list.front();
+}
+
+runtime_result<std::vector<container_state>> podman_runtime::list(const label_map& labels) {
+  process_result listed = podman(list_args(labels));
+  if (!listed.ok()) return failure(listed, "RuntimeError", "cannot list containers");
+  std::vector<std::string> inspect_args{"container", "inspect"};
+  std::istringstream ids(listed.out);
+  for (std::string id; std::getline(ids, id);)
+    if (!blank(id)) inspect_args.push_back(id);
+  if (inspect_args.size() == 2) return std::vector<container_state>{};
+  process_result inspected = podman(inspect_args);
+  // A container removed since ps ran is simply not listed: podman still prints the others,
+  // then fails with "no such container".
+  if (!inspected.ok() && !(inspected.finished() && is_no_such_container(inspected.err)))
+    return failure(inspected, "RuntimeError", "cannot inspect the listed containers");
+  return parse_inspect(inspected.out);
+}
+
+runtime_result<std::string> podman_runtime::logs(const std::string& id, const log_options& log) {
+  process_options opts = options(settings_.command_timeout);
+  opts.merge_stderr = true;
+  process_result result = run_process(command_line(logs_args(id, log)), opts);
+  if (result.ok()) return std::move(result.out);
+  result.err = result.out;  // merged: podman's own complaint is in there
+  if (is_no_such_container(result.err)) return not_found(id);
+  return failure(result, "RuntimeError", "cannot read the logs of container " + id);
+}
+
+runtime_status podman_runtime::watch_events(const std::function<void(const container_event&)>& on_event,
+                                            const std::atomic<bool>& stop) {
+  auto on_line = [&](std::string_view line) {
+    if (auto event = parse_event(line)) {
+      on_event(*event);
+    } else if (!blank(line)) {
+      spdlog::warn("podman events: skipping a line that is not a container event: {}", line);
+    }
+  };
+  process_result result =
+      stream_process_lines(command_line(events_args()), options(settings_.command_timeout), on_line, stop);
+  if (stop.load()) return std::nullopt;
+  return failure(result, "RuntimeError", "podman events ended");
+}
+
+}  // namespace orkest::podman

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Sets up, builds and runs orkest in the foreground with its default configuration
+# (conf/orkest.yaml: API on http://127.0.0.1:3000, pods as podman containers).
+# Arguments go to orkest, e.g. scripts/run.sh --config my.yaml
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/build.sh
+bash scripts/build-example-images.sh
+exec ./build/orkest "$@"

@@ -1,0 +1,44 @@
+#include "api/resource_kind.hpp"
+
+#include <gtest/gtest.h>
+
+namespace orkest::api {
+namespace {
+
+TEST(ResourceKind, KnowsTheFourKindsWithTheirUrlNames) {
+  ASSERT_EQ(all_kinds().size(), 4u);
+  struct expected {
+    const char *kind, *list_kind, *plural, *singular, *group, *api_version, *short_name;
+  };
+  const expected all[] = {
+      {"Pod", "PodList", "pods", "pod", "", "v1", "po"},
+      {"ReplicaSet", "ReplicaSetList", "replicasets", "replicaset", "apps", "apps/v1", "rs"},
+      {"Service", "ServiceList", "services", "service", "", "v1", "svc"},
+      {"Endpoints", "EndpointsList", "endpoints", "endpoints", "", "v1", "ep"},
+  };
+  for (const auto& e : all) {
+    const resource_kind* kind = find_kind(e.kind);
+    ASSERT_NE(kind, nullptr) << e.kind;
+    EXPECT_EQ(kind->list_kind, e.list_kind);
+    EXPECT_EQ(kind->plural, e.plural);
+    EXPECT_EQ(kind->singular, e.singular);
+    EXPECT_EQ(kind->group, e.group);
+    EXPECT_EQ(kind->version, "v1");
+    EXPECT_EQ(kind->api_version(), e.api_version);
+    EXPECT_EQ(kind->short_names, std::vector<std::string>{e.short_name});
+    EXPECT_TRUE(kind->namespaced);
+    EXPECT_EQ(find_kind_by_plural(e.group, "v1", e.plural), kind);
+  }
+}
+
+TEST(ResourceKind, LookupsAreExact) {
+  EXPECT_EQ(find_kind("pod"), nullptr);
+  EXPECT_EQ(find_kind("Deployment"), nullptr);
+  EXPECT_EQ(find_kind_by_plural("", "v1", "replicasets"), nullptr);  // replicasets live in apps
+  EXPECT_EQ(find_kind_by_plural("apps", "v1", "pods"), nullptr);
+  EXPECT_EQ(find_kind_by_plural("", "v2", "pods"), nullptr);
+  EXPECT_EQ(find_kind_by_plural("", "v1", "po"), nullptr);
+}
+
+}  // namespace
+}  // namespace orkest::api

@@ -1,0 +1,506 @@
+// Each rule of api/validation.hpp, with the field path and words Kubernetes uses.
+#include "api/validation.hpp"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+
+#include "api/defaults.hpp"
+
+namespace orkest::api {
+namespace {
+
+using nlohmann::json;
+
+std::string describe(const std::vector<status_cause>& causes) {
+  std::string text;
+  for (const auto& cause : causes) text += "\n  " + cause.reason + " " + cause.field + ": " + cause.message;
+  return causes.empty() ? " (no causes)" : text;
+}
+
+// Validates `object` after Kubernetes' defaults, as the store does.
+std::vector<status_cause> check(const char* kind_name, json object) {
+  apply_defaults(*find_kind(kind_name), object);
+  return validate(*find_kind(kind_name), object);
+}
+
+// The single cause expected from `object`.
+status_cause only_cause(const char* kind_name, const json& object) {
+  auto causes = check(kind_name, object);
+  EXPECT_EQ(causes.size(), 1u) << describe(causes);
+  return causes.empty() ? status_cause{} : causes.front();
+}
+
+void expect_cause(const status_cause& cause, const char* reason, const char* field, const std::string& message) {
+  EXPECT_EQ(cause.reason, reason) << cause.field << ": " << cause.message;
+  EXPECT_EQ(cause.field, field);
+  EXPECT_EQ(cause.message, message);
+}
+
+json valid_pod() {
+  return json::parse(R"({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "ping", "namespace": "default",
+      "labels": {"app": "ping"}, "annotations": {"example.com/owner": "team"}},
+      "spec": {"containers": [{"name": "ping", "image": "ping:latest", "command": ["sh", "-c", "loop"],
+                               "ports": [{"name": "http", "containerPort": 5000}],
+                               "env": [{"name": "HEALTH_SERVICE", "value": "health-service:2000"}]}]}})");
+}
+
+json valid_replica_set() {
+  return json::parse(R"({"apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": {"name": "health-replicaset"},
+      "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "health"}},
+               "template": {"metadata": {"labels": {"app": "health"}},
+                            "spec": {"containers": [{"name": "health", "image": "health:latest"}]}}}})");
+}
+
+json valid_service() {
+  return json::parse(R"({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "health-service"},
+      "spec": {"selector": {"app": "health"}, "ports": [{"protocol": "TCP", "port": 2000, "targetPort": 5000}],
+               "type": "ClusterIP"}})");
+}
+
+json with(json object, const json::json_pointer& at, json value) {
+  object[at] = std::move(value);
+  return object;
+}
+
+json without(json object, const json::json_pointer& at) {
+  object[at.parent_pointer()].erase(at.back());
+  return object;
+}
+
+const std::string dns1123_label_message =
+    "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end "
+    "with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is "
+    "'[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
+const std::string dns1123_subdomain_message =
+    "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start "
+    "and end with an alphanumeric character (e.g. 'example.com', regex used for validation is "
+    "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+
+TEST(Validation, ValidObjectsHaveNoCauses) {
+  EXPECT_TRUE(check("Pod", valid_pod()).empty()) << describe(check("Pod", valid_pod()));
+  EXPECT_TRUE(check("ReplicaSet", valid_replica_set()).empty()) << describe(check("ReplicaSet", valid_replica_set()));
+  EXPECT_TRUE(check("Service", valid_service()).empty()) << describe(check("Service", valid_service()));
+  EXPECT_TRUE(check("Endpoints", json::parse(R"({"metadata": {"name": "health-service"}, "subsets": [
+      {"addresses": [{"ip": "10.88.0.5"}], "ports": [{"port": 5000}]}]})"))
+                  .empty());
+}
+
+// ---- metadata ----
+
+TEST(Validation, NameOrGenerateNameIsRequired) {
+  expect_cause(only_cause("Pod", without(valid_pod(), "/metadata/name"_json_pointer)), "FieldValueRequired",
+               "metadata.name", "Required value: name or generateName is required");
+  expect_cause(only_cause("Pod", with(valid_pod(), "/metadata/name"_json_pointer, "")), "FieldValueRequired",
+               "metadata.name", "Required value: name or generateName is required");
+  expect_cause(only_cause("Pod", without(valid_pod(), "/metadata"_json_pointer)), "FieldValueRequired", "metadata.name",
+               "Required value: name or generateName is required");
+  json generated = with(without(valid_pod(), "/metadata/name"_json_pointer), "/metadata/generateName"_json_pointer,
+                        "health-replicaset-");
+  EXPECT_TRUE(check("Pod", generated).empty()) << describe(check("Pod", generated));
+}
+
+TEST(Validation, NamesAreDnsSubdomains) {
+  expect_cause(only_cause("Pod", with(valid_pod(), "/metadata/name"_json_pointer, "Foo_bar")), "FieldValueInvalid",
+               "metadata.name", "Invalid value: \"Foo_bar\": " + dns1123_subdomain_message);
+  EXPECT_TRUE(check("Pod", with(valid_pod(), "/metadata/name"_json_pointer, "web.v2")).empty());
+  auto too_long = check("ReplicaSet", with(valid_replica_set(), "/metadata/name"_json_pointer, std::string(254, 'a')));
+  ASSERT_EQ(too_long.size(), 1u) << describe(too_long);
+  EXPECT_EQ(too_long[0].message,
+            "Invalid value: \"" + std::string(254, 'a') + "\": must be no more than 253 characters");
+  auto generate = only_cause(
+      "Pod", with(without(valid_pod(), "/metadata/name"_json_pointer), "/metadata/generateName"_json_pointer, "Web-"));
+  EXPECT_EQ(generate.field, "metadata.generateName");
+}
+
+TEST(Validation, ServiceNamesAreDns1035Labels) {
+  auto cause = only_cause("Service", with(valid_service(), "/metadata/name"_json_pointer, "1health"));
+  expect_cause(cause, "FieldValueInvalid", "metadata.name",
+               "Invalid value: \"1health\": a DNS-1035 label must consist of lower case alphanumeric characters or "
+               "'-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  "
+               "or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')");
+  EXPECT_EQ(only_cause("Service", with(valid_service(), "/metadata/name"_json_pointer, "a.b")).field, "metadata.name");
+}
+
+TEST(Validation, NamespaceIsADnsLabel) {
+  expect_cause(only_cause("Pod", with(valid_pod(), "/metadata/namespace"_json_pointer, "My_ns")), "FieldValueInvalid",
+               "metadata.namespace", "Invalid value: \"My_ns\": " + dns1123_label_message);
+}
+
+TEST(Validation, LabelKeysAndValues) {
+  auto bad_key = only_cause("Pod", with(valid_pod(), "/metadata/labels"_json_pointer, {{"-app", "x"}}));
+  EXPECT_EQ(bad_key.field, "metadata.labels");
+  EXPECT_EQ(bad_key.message.rfind("Invalid value: \"-app\": name part must consist of alphanumeric characters", 0), 0u);
+  auto bad_value = only_cause("Pod", with(valid_pod(), "/metadata/labels"_json_pointer, {{"app", "a b"}}));
+  EXPECT_EQ(bad_value.field, "metadata.labels");
+  EXPECT_EQ(bad_value.message.rfind("Invalid value: \"a b\": a valid label must be an empty string", 0), 0u);
+  auto long_value =
+      only_cause("Pod", with(valid_pod(), "/metadata/labels"_json_pointer, {{"app", std::string(64, 'x')}}));
+  EXPECT_NE(long_value.message.find("must be no more than 63 characters"), std::string::npos);
+  auto bad_prefix = check("Pod", with(valid_pod(), "/metadata/labels"_json_pointer, {{"Example.com/app", "x"}}));
+  ASSERT_EQ(bad_prefix.size(), 1u) << describe(bad_prefix);
+  EXPECT_NE(bad_prefix[0].message.find("prefix part a lowercase RFC 1123 subdomain"), std::string::npos);
+  expect_cause(only_cause("Pod", with(valid_pod(), "/metadata/labels"_json_pointer, {{"replicas", 3}})),
+               "FieldValueTypeInvalid", "metadata.labels[replicas]", "Invalid value: 3: must be of type string");
+}
+
+TEST(Validation, AnnotationKeysAndSize) {
+  auto bad_key = only_cause("Pod", with(valid_pod(), "/metadata/annotations"_json_pointer, {{"a/b/c", "x"}}));
+  EXPECT_EQ(bad_key.field, "metadata.annotations");
+  EXPECT_EQ(bad_key.reason, "FieldValueInvalid");
+  auto huge = only_cause(
+      "Pod", with(valid_pod(), "/metadata/annotations"_json_pointer, {{"note", std::string(256 * 1024, 'x')}}));
+  expect_cause(huge, "FieldValueTooLong", "metadata.annotations", "Too long: must have at most 262144 bytes");
+  // Annotation values are free text, upper case keys are fine.
+  EXPECT_TRUE(
+      check("Pod", with(valid_pod(), "/metadata/annotations"_json_pointer, {{"Note", "any text at all!"}})).empty());
+}
+
+// ---- pods ----
+
+TEST(Validation, PodNeedsContainers) {
+  expect_cause(only_cause("Pod", with(valid_pod(), "/spec/containers"_json_pointer, json::array())),
+               "FieldValueRequired", "spec.containers", "Required value");
+  expect_cause(only_cause("Pod", without(valid_pod(), "/spec/containers"_json_pointer)), "FieldValueRequired",
+               "spec.containers", "Required value");
+  expect_cause(only_cause("Pod", without(valid_pod(), "/spec"_json_pointer)), "FieldValueRequired", "spec.containers",
+               "Required value");
+}
+
+TEST(Validation, PodHasAtMostOneContainer) {
+  json pod = valid_pod();
+  pod["spec"]["containers"].push_back({{"name", "sidecar"}, {"image", "busybox"}});
+  expect_cause(only_cause("Pod", pod), "FieldValueTooMany", "spec.containers",
+               "Too many: 2: must have at most 1 items");
+}
+
+TEST(Validation, ContainerNameAndImage) {
+  expect_cause(only_cause("Pod", without(valid_pod(), "/spec/containers/0/image"_json_pointer)), "FieldValueRequired",
+               "spec.containers[0].image", "Required value");
+  expect_cause(only_cause("Pod", with(valid_pod(), "/spec/containers/0/image"_json_pointer, "")), "FieldValueRequired",
+               "spec.containers[0].image", "Required value");
+  expect_cause(only_cause("Pod", with(valid_pod(), "/spec/containers/0/image"_json_pointer, " ping")),
+               "FieldValueInvalid", "spec.containers[0].image",
+               "Invalid value: \" ping\": must not have leading or trailing whitespace");
+  expect_cause(only_cause("Pod", without(valid_pod(), "/spec/containers/0/name"_json_pointer)), "FieldValueRequired",
+               "spec.containers[0].name", "Required value");
+  expect_cause(only_cause("Pod", with(valid_pod(), "/spec/containers/0/name"_json_pointer, "Foo_bar")),
+               "FieldValueInvalid", "spec.containers[0].name", "Invalid value: \"Foo_bar\": " + dns1123_label_message);
+  expect_cause(only_cause("Pod", with(valid_pod(), "/spec/containers/0/name"_json_pointer, "a.b")), "FieldValueInvalid",
+               "spec.containers[0].name", "Invalid value: \"a.b\": must not contain dots");
+}
+
+TEST(Validation, ContainerPolicies) {
+  expect_cause(only_cause("Pod", with(valid_pod(), "/spec/containers/0/imagePullPolicy"_json_pointer, "Sometimes")),
+               "FieldValueNotSupported", "spec.containers[0].imagePullPolicy",
+               "Unsupported value: \"Sometimes\": supported values: \"Always\", \"IfNotPresent\", \"Never\"");
+  expect_cause(only_cause("Pod", with(valid_pod(), "/spec/restartPolicy"_json_pointer, "Sometimes")),
+               "FieldValueNotSupported", "spec.restartPolicy",
+               "Unsupported value: \"Sometimes\": supported values: \"Always\", \"OnFailure\", \"Never\"");
+  for (const char* policy : {"Always", "OnFailure", "Never"})
+    EXPECT_TRUE(check("Pod", with(valid_pod(), "/spec/restartPolicy"_json_pointer, policy)).empty()) << policy;
+  EXPECT_EQ(only_cause("Pod", with(valid_pod(), "/spec/dnsPolicy"_json_pointer, "Google")).field, "spec.dnsPolicy");
+  expect_cause(only_cause("Pod", with(valid_pod(), "/spec/terminationGracePeriodSeconds"_json_pointer, -1)),
+               "FieldValueInvalid", "spec.terminationGracePeriodSeconds",
+               "Invalid value: -1: must be greater than or equal to 0");
+}
+
+TEST(Validation, ContainerPorts) {
+  expect_cause(only_cause("Pod", with(valid_pod(), "/spec/containers/0/ports/0/containerPort"_json_pointer, 70000)),
+               "FieldValueInvalid", "spec.containers[0].ports[0].containerPort",
+               "Invalid value: 70000: must be between 1 and 65535, inclusive");
+  expect_cause(only_cause("Pod", with(valid_pod(), "/spec/containers/0/ports/0/containerPort"_json_pointer, 0)),
+               "FieldValueRequired", "spec.containers[0].ports[0].containerPort", "Required value");
+  expect_cause(only_cause("Pod", with(valid_pod(), "/spec/containers/0/ports/0/containerPort"_json_pointer, "5000")),
+               "FieldValueTypeInvalid", "spec.containers[0].ports[0].containerPort",
+               "Invalid value: \"5000\": must be of type integer");
+  expect_cause(only_cause("Pod", with(valid_pod(), "/spec/containers/0/ports/0/protocol"_json_pointer, "HTTP")),
+               "FieldValueNotSupported", "spec.containers[0].ports[0].protocol",
+               "Unsupported value: \"HTTP\": supported values: \"SCTP\", \"TCP\", \"UDP\"");
+  expect_cause(only_cause("Pod", with(valid_pod(), "/spec/containers/0/ports/0/hostPort"_json_pointer, 99999)),
+               "FieldValueInvalid", "spec.containers[0].ports[0].hostPort",
+               "Invalid value: 99999: must be between 1 and 65535, inclusive");
+  expect_cause(only_cause("Pod", with(valid_pod(), "/spec/containers/0/ports/0/name"_json_pointer, "web--1")),
+               "FieldValueInvalid", "spec.containers[0].ports[0].name",
+               "Invalid value: \"web--1\": must not contain consecutive hyphens");
+  json twice = valid_pod();
+  twice["spec"]["containers"][0]["ports"].push_back({{"name", "http"}, {"containerPort", 5001}});
+  expect_cause(only_cause("Pod", twice), "FieldValueDuplicate", "spec.containers[0].ports[1].name",
+               "Duplicate value: \"http\"");
+}
+
+TEST(Validation, EnvironmentVariables) {
+  expect_cause(only_cause("Pod", with(valid_pod(), "/spec/containers/0/env/0/name"_json_pointer, "1ST")),
+               "FieldValueInvalid", "spec.containers[0].env[0].name",
+               "Invalid value: \"1ST\": a valid environment variable name must consist of alphabetic characters, "
+               "digits, '_', '-', or '.', and must not start with a digit (e.g. 'my.env-name',  or 'MY_ENV.NAME',  "
+               "or 'MyEnvName1', regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')");
+  expect_cause(only_cause("Pod", without(valid_pod(), "/spec/containers/0/env/0/name"_json_pointer)),
+               "FieldValueRequired", "spec.containers[0].env[0].name", "Required value");
+  expect_cause(only_cause("Pod", with(valid_pod(), "/spec/containers/0/env/0/value"_json_pointer, 5)),
+               "FieldValueTypeInvalid", "spec.containers[0].env[0].value", "Invalid value: 5: must be of type string");
+  EXPECT_EQ(only_cause("Pod", with(valid_pod(), "/spec/containers/0/env/0/valueFrom"_json_pointer,
+                                   {{"fieldRef", {{"fieldPath", "metadata.name"}}}}))
+                .reason,
+            "FieldValueForbidden");
+  expect_cause(only_cause("Pod", with(valid_pod(), "/spec/containers/0/env"_json_pointer, {{"A", {1}}})),
+               "FieldValueTypeInvalid", "spec.containers[0].env", "Invalid value: {\"A\":[1]}: must be of type array");
+}
+
+TEST(Validation, CommandAndArgsAreStringLists) {
+  expect_cause(only_cause("Pod", with(valid_pod(), "/spec/containers/0/command"_json_pointer, "sh -c loop")),
+               "FieldValueTypeInvalid", "spec.containers[0].command",
+               "Invalid value: \"sh -c loop\": must be of type array");
+  expect_cause(only_cause("Pod", with(valid_pod(), "/spec/containers/0/args"_json_pointer, {"-n", 3})),
+               "FieldValueTypeInvalid", "spec.containers[0].args[1]", "Invalid value: 3: must be of type string");
+}
+
+TEST(Validation, WrongTypesAreCausesNotExceptions) {
+  expect_cause(only_cause("Pod", with(valid_pod(), "/spec/containers"_json_pointer, {{"name", "x"}})),
+               "FieldValueTypeInvalid", "spec.containers", "Invalid value: {\"name\":\"x\"}: must be of type array");
+  expect_cause(only_cause("Pod", with(valid_pod(), "/spec/containers"_json_pointer, {"ping"})), "FieldValueTypeInvalid",
+               "spec.containers[0]", "Invalid value: \"ping\": must be of type object");
+  expect_cause(only_cause("Pod", with(valid_pod(), "/spec"_json_pointer, "x")), "FieldValueTypeInvalid", "spec",
+               "Invalid value: \"x\": must be of type object");
+  expect_cause(only_cause("Pod", with(valid_pod(), "/metadata/name"_json_pointer, 7)), "FieldValueTypeInvalid",
+               "metadata.name", "Invalid value: 7: must be of type string");
+  expect_cause(only_cause("Pod", with(valid_pod(), "/metadata"_json_pointer, "ping")), "FieldValueTypeInvalid",
+               "metadata", "Invalid value: \"ping\": must be of type object");
+}
+
+TEST(Validation, NothingThrowsWhateverTheShape) {
+  const json odd_values[] = {nullptr,
+                             5,
+                             -1,
+                             1.5,
+                             "x",
+                             "",
+                             true,
+                             json::array(),
+                             json::object(),
+                             {1, "a"},
+                             {{"a", {{"b", 1}}}},
+                             18446744073709551615ull};
+  const char* places[] = {"",
+                          "/metadata",
+                          "/metadata/name",
+                          "/metadata/labels",
+                          "/metadata/annotations",
+                          "/spec",
+                          "/spec/replicas",
+                          "/spec/selector",
+                          "/spec/selector/matchLabels",
+                          "/spec/selector/matchExpressions",
+                          "/spec/template",
+                          "/spec/template/metadata",
+                          "/spec/template/spec",
+                          "/spec/containers",
+                          "/spec/containers/0",
+                          "/spec/containers/0/ports",
+                          "/spec/containers/0/ports/0",
+                          "/spec/containers/0/env",
+                          "/spec/ports",
+                          "/spec/ports/0",
+                          "/spec/ports/0/targetPort",
+                          "/spec/type",
+                          "/subsets",
+                          "/subsets/0/addresses"};
+  for (const char* kind : {"Pod", "ReplicaSet", "Service", "Endpoints"}) {
+    json base = std::string(kind) == "Pod"       ? valid_pod()
+                : std::string(kind) == "Service" ? valid_service()
+                                                 : valid_replica_set();
+    for (const char* place : places) {
+      for (const auto& value : odd_values) {
+        json object = base;
+        try {
+          if (std::string(place).empty())
+            object = value;
+          else
+            object[json::json_pointer(place)] = value;
+        } catch (const json::exception&) {
+          continue;  // the place does not exist in this shape
+        }
+        EXPECT_NO_THROW(validate(*find_kind(kind), object)) << kind << " " << place << " = " << value.dump();
+        EXPECT_NO_THROW(check(kind, object)) << kind << " " << place << " = " << value.dump();
+      }
+    }
+  }
+}
+
+// ---- replica sets ----
+
+TEST(Validation, ReplicasMustBeANonNegativeInteger) {
+  expect_cause(only_cause("ReplicaSet", with(valid_replica_set(), "/spec/replicas"_json_pointer, -1)),
+               "FieldValueInvalid", "spec.replicas", "Invalid value: -1: must be greater than or equal to 0");
+  expect_cause(only_cause("ReplicaSet", with(valid_replica_set(), "/spec/replicas"_json_pointer, "three")),
+               "FieldValueTypeInvalid", "spec.replicas", "Invalid value: \"three\": must be of type integer");
+  expect_cause(only_cause("ReplicaSet", with(valid_replica_set(), "/spec/replicas"_json_pointer, 2.5)),
+               "FieldValueTypeInvalid", "spec.replicas", "Invalid value: 2.5: must be of type integer");
+  EXPECT_TRUE(check("ReplicaSet", with(valid_replica_set(), "/spec/replicas"_json_pointer, 0)).empty());
+}
+
+TEST(Validation, SelectorIsRequiredAndNotEmpty) {
+  expect_cause(only_cause("ReplicaSet", without(valid_replica_set(), "/spec/selector"_json_pointer)),
+               "FieldValueRequired", "spec.selector", "Required value");
+  expect_cause(only_cause("ReplicaSet", with(valid_replica_set(), "/spec/selector"_json_pointer, json::object())),
+               "FieldValueRequired", "spec.selector", "Required value: empty selector is invalid for a ReplicaSet");
+}
+
+TEST(Validation, SelectorErrorsNameTheirField) {
+  auto cause = only_cause("ReplicaSet", with(valid_replica_set(), "/spec/selector"_json_pointer,
+                                             json::parse(R"({"matchExpressions": [{"key": "app", "operator": "Foo",
+                                                                                   "values": ["health"]}]})")));
+  expect_cause(cause, "FieldValueNotSupported", "spec.selector.matchExpressions[0].operator",
+               "Unsupported value: \"Foo\": supported values: \"DoesNotExist\", \"Exists\", \"In\", \"NotIn\"");
+}
+
+TEST(Validation, TemplateLabelsMustMatchTheSelector) {
+  expect_cause(only_cause("ReplicaSet",
+                          with(valid_replica_set(), "/spec/template/metadata/labels"_json_pointer, {{"app", "other"}})),
+               "FieldValueInvalid", "spec.template.metadata.labels",
+               "Invalid value: {\"app\":\"other\"}: `selector` does not match template `labels`");
+  expect_cause(only_cause("ReplicaSet", without(valid_replica_set(), "/spec/template/metadata"_json_pointer)),
+               "FieldValueInvalid", "spec.template.metadata.labels",
+               "Invalid value: {}: `selector` does not match template `labels`");
+  json expressions = with(valid_replica_set(), "/spec/selector"_json_pointer,
+                          json::parse(R"({"matchExpressions": [{"key": "app", "operator": "In",
+                                                                "values": ["health", "web"]}]})"));
+  EXPECT_TRUE(check("ReplicaSet", expressions).empty()) << describe(check("ReplicaSet", expressions));
+}
+
+TEST(Validation, TemplateIsRequiredAndValidatedAsAPodSpec) {
+  expect_cause(only_cause("ReplicaSet", without(valid_replica_set(), "/spec/template"_json_pointer)),
+               "FieldValueRequired", "spec.template", "Required value");
+  expect_cause(
+      only_cause("ReplicaSet", without(valid_replica_set(), "/spec/template/spec/containers/0/image"_json_pointer)),
+      "FieldValueRequired", "spec.template.spec.containers[0].image", "Required value");
+  expect_cause(only_cause("ReplicaSet",
+                          with(valid_replica_set(), "/spec/template/spec/containers/0/name"_json_pointer, "Health")),
+               "FieldValueInvalid", "spec.template.spec.containers[0].name",
+               "Invalid value: \"Health\": " + dns1123_label_message);
+  auto labels =
+      check("ReplicaSet", with(valid_replica_set(), "/spec/template/metadata/labels/bad key"_json_pointer, "x"));
+  ASSERT_EQ(labels.size(), 1u) << describe(labels);
+  EXPECT_EQ(labels[0].field, "spec.template.metadata.labels");
+}
+
+TEST(Validation, TemplatePodsMustRestartAlways) {
+  expect_cause(
+      only_cause("ReplicaSet", with(valid_replica_set(), "/spec/template/spec/restartPolicy"_json_pointer, "Never")),
+      "FieldValueNotSupported", "spec.template.spec.restartPolicy",
+      "Unsupported value: \"Never\": supported values: \"Always\"");
+}
+
+// ---- services ----
+
+TEST(Validation, ServiceNeedsPorts) {
+  expect_cause(only_cause("Service", without(valid_service(), "/spec/ports"_json_pointer)), "FieldValueRequired",
+               "spec.ports", "Required value");
+  expect_cause(only_cause("Service", with(valid_service(), "/spec/ports"_json_pointer, json::array())),
+               "FieldValueRequired", "spec.ports", "Required value");
+}
+
+TEST(Validation, ServicePortNumbers) {
+  expect_cause(only_cause("Service", with(valid_service(), "/spec/ports/0/port"_json_pointer, 0)), "FieldValueInvalid",
+               "spec.ports[0].port", "Invalid value: 0: must be between 1 and 65535, inclusive");
+  expect_cause(only_cause("Service", with(valid_service(), "/spec/ports/0/port"_json_pointer, 65536)),
+               "FieldValueInvalid", "spec.ports[0].port",
+               "Invalid value: 65536: must be between 1 and 65535, inclusive");
+  expect_cause(only_cause("Service", without(valid_service(), "/spec/ports/0/port"_json_pointer)), "FieldValueRequired",
+               "spec.ports[0].port", "Required value");
+  expect_cause(only_cause("Service", with(valid_service(), "/spec/ports/0/targetPort"_json_pointer, 70000)),
+               "FieldValueInvalid", "spec.ports[0].targetPort",
+               "Invalid value: 70000: must be between 1 and 65535, inclusive");
+}
+
+TEST(Validation, ServiceTargetPortMayBeAName) {
+  EXPECT_TRUE(check("Service", with(valid_service(), "/spec/ports/0/targetPort"_json_pointer, "http")).empty());
+  expect_cause(only_cause("Service", with(valid_service(), "/spec/ports/0/targetPort"_json_pointer, "5000")),
+               "FieldValueInvalid", "spec.ports[0].targetPort",
+               "Invalid value: \"5000\": must contain at least one letter (a-z)");
+  expect_cause(only_cause("Service", with(valid_service(), "/spec/ports/0/targetPort"_json_pointer, true)),
+               "FieldValueTypeInvalid", "spec.ports[0].targetPort",
+               "Invalid value: true: must be of type integer or string");
+}
+
+TEST(Validation, ServiceProtocolIsTcpOnly) {
+  for (const char* protocol : {"UDP", "SCTP"}) {
+    expect_cause(only_cause("Service", with(valid_service(), "/spec/ports/0/protocol"_json_pointer, protocol)),
+                 "FieldValueNotSupported", "spec.ports[0].protocol",
+                 std::string("Unsupported value: \"") + protocol + "\": supported values: \"TCP\"");
+  }
+}
+
+TEST(Validation, ServiceTypeIsClusterIpOnly) {
+  for (const char* type : {"NodePort", "LoadBalancer", "ExternalName"}) {
+    expect_cause(only_cause("Service", with(valid_service(), "/spec/type"_json_pointer, type)),
+                 "FieldValueNotSupported", "spec.type",
+                 std::string("Unsupported value: \"") + type + "\": supported values: \"ClusterIP\"");
+  }
+  expect_cause(only_cause("Service", with(valid_service(), "/spec/ports/0/nodePort"_json_pointer, 30000)),
+               "FieldValueForbidden", "spec.ports[0].nodePort",
+               "Forbidden: may not be used when `type` is 'ClusterIP'");
+  EXPECT_EQ(only_cause("Service", with(valid_service(), "/spec/sessionAffinity"_json_pointer, "ClientIP")).field,
+            "spec.sessionAffinity");
+}
+
+TEST(Validation, SeveralServicePortsNeedUniqueNames) {
+  json service = valid_service();
+  service["spec"]["ports"].push_back({{"port", 2001}});
+  auto causes = check("Service", service);
+  ASSERT_EQ(causes.size(), 2u) << describe(causes);
+  expect_cause(causes[0], "FieldValueRequired", "spec.ports[0].name", "Required value");
+  expect_cause(causes[1], "FieldValueRequired", "spec.ports[1].name", "Required value");
+
+  service["spec"]["ports"][0]["name"] = "web";
+  service["spec"]["ports"][1]["name"] = "web";
+  expect_cause(only_cause("Service", service), "FieldValueDuplicate", "spec.ports[1].name", "Duplicate value: \"web\"");
+
+  service["spec"]["ports"][1]["name"] = "admin";
+  service["spec"]["ports"][1]["port"] = 2000;
+  expect_cause(only_cause("Service", service), "FieldValueDuplicate", "spec.ports[1]",
+               "Duplicate value: {\"port\":2000,\"protocol\":\"TCP\"}");
+}
+
+TEST(Validation, ServiceSelectorIsALabelMap) {
+  EXPECT_EQ(only_cause("Service", with(valid_service(), "/spec/selector"_json_pointer, {{"app", "a b"}})).field,
+            "spec.selector");
+  expect_cause(only_cause("Service", with(valid_service(), "/spec/selector"_json_pointer, "app=health")),
+               "FieldValueTypeInvalid", "spec.selector", "Invalid value: \"app=health\": must be of type object");
+  EXPECT_TRUE(check("Service", without(valid_service(), "/spec/selector"_json_pointer)).empty());
+}
+
+// ---- endpoints ----
+
+TEST(Validation, EndpointsPortsAndAddresses) {
+  auto causes = check("Endpoints", json::parse(R"({"metadata": {"name": "web"}, "subsets": [
+      {"addresses": [{"hostname": "x"}], "ports": [{"port": 0}]}]})"));
+  ASSERT_EQ(causes.size(), 2u) << describe(causes);
+  expect_cause(causes[0], "FieldValueRequired", "subsets[0].addresses[0].ip", "Required value");
+  expect_cause(causes[1], "FieldValueInvalid", "subsets[0].ports[0].port",
+               "Invalid value: 0: must be between 1 and 65535, inclusive");
+}
+
+// ---- name checks for the router ----
+
+TEST(Validation, NameChecks) {
+  EXPECT_TRUE(is_dns1123_label("health-service"));
+  EXPECT_TRUE(is_dns1123_label("1abc"));
+  EXPECT_FALSE(is_dns1123_label("a.b"));
+  EXPECT_FALSE(is_dns1123_label("-a"));
+  EXPECT_FALSE(is_dns1123_label("a-"));
+  EXPECT_FALSE(is_dns1123_label("Ab"));
+  EXPECT_FALSE(is_dns1123_label(""));
+  EXPECT_TRUE(is_dns1123_label(std::string(63, 'a')));
+  EXPECT_FALSE(is_dns1123_label(std::string(64, 'a')));
+  EXPECT_TRUE(is_dns1123_subdomain("a.b-c.d"));
+  EXPECT_FALSE(is_dns1123_subdomain("a..b"));
+  EXPECT_FALSE(is_dns1123_subdomain(".a"));
+  EXPECT_FALSE(is_dns1123_subdomain("a_b"));
+  EXPECT_FALSE(is_dns1123_subdomain(std::string(254, 'a')));
+  // Checking a megabyte-long name is a length error, not a stack overflow.
+  EXPECT_FALSE(is_dns1123_subdomain(std::string(1 << 20, 'a')));
+}
+
+}  // namespace
+}  // namespace orkest::api
