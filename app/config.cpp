@@ -50,6 +50,9 @@ std::variant<config, std::string> load_config(const std::string& path) {
     read(root, "api", "threads", c.api_threads);
     read(root, "api", "maxBodyBytes", c.max_body_bytes);
     read_seconds(root, "api", "requestTimeoutSeconds", c.request_timeout);
+    read(root, "api", "token", c.api_token);
+    read(root, "api", "tlsCertFile", c.tls_cert_file);
+    read(root, "api", "tlsKeyFile", c.tls_key_file);
     read(root, "log", "level", c.log_level);
     read_seconds(root, "reconcile", "periodSeconds", c.resync_period);
     read(root, "runtime", "kind", c.runtime);
@@ -80,6 +83,10 @@ std::variant<config, std::string> load_config(const std::string& path) {
                                   "\": use trace, debug, info, warn, error, critical or off");
     auto base = fs::path(path).parent_path();
     c.containers_conf = resolve(base, c.containers_conf);
+    c.tls_cert_file = resolve(base, c.tls_cert_file);
+    c.tls_key_file = resolve(base, c.tls_key_file);
+    if (c.tls_cert_file.empty() != c.tls_key_file.empty())
+      throw std::invalid_argument("api.tlsCertFile and api.tlsKeyFile: set both or neither");
     c.manifests = resolve(base, c.manifests);
   } catch (const YAML::BadFile&) {
     return path + ": cannot read the configuration file";

@@ -118,6 +118,9 @@ int run(const app::config& c) {
   server.threads = c.api_threads;
   server.request_timeout = c.request_timeout;
   server.handler.max_body_bytes = c.max_body_bytes;
+  server.handler.bearer_token = c.api_token;
+  server.tls_cert_file = c.tls_cert_file;
+  server.tls_key_file = c.tls_key_file;
   api::http::api_server api{system, plane.store, server};
   try {
     api.start();
@@ -129,7 +132,8 @@ int run(const app::config& c) {
 
   api::http::store_client bootstrap_client{system, plane.store, c.request_timeout};
   auto report = app::apply_manifests(c.manifests, bootstrap_client);
-  spdlog::info("orkest serves the Kubernetes API on http://{}:{} (runtime {}, {} bootstrap objects{})", c.api_address,
+  spdlog::info("orkest serves the Kubernetes API on {}://{}:{} (runtime {}, {} bootstrap objects{})",
+               c.tls_cert_file.empty() ? "http" : "https", c.api_address,
                api.port(), runtime->name(), report.created,
                report.failed ? ", " + std::to_string(report.failed) + " failed" : "");
 

@@ -34,6 +34,8 @@ http_request to_exchange(const Http::Request& request) {
     out.query[percent_decode(it->first, true)] = percent_decode(it->second, true);
   if (auto type = request.headers().tryGet<Http::Header::ContentType>()) out.content_type = type->mime().toString();
   if (auto raw = request.headers().tryGetRaw("Accept")) out.accept = raw->value();
+  if (auto authorization = request.headers().tryGet<Http::Header::Authorization>())
+    out.authorization = authorization->value();
   out.body = request.body();
   return out;
 }
@@ -109,6 +111,8 @@ void api_server::start() {
   impl_->endpoint->init(options);
   impl_->endpoint->setHandler(Http::make_handler<pistache_handler>(impl_->store, settings.handler));
   try {
+    if (!settings.tls_cert_file.empty() && !settings.tls_key_file.empty())
+      impl_->endpoint->useSSL(settings.tls_cert_file, settings.tls_key_file);
     impl_->endpoint->serveThreaded();
   } catch (const std::exception& error) {
     impl_->endpoint.reset();

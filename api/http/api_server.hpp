@@ -18,6 +18,10 @@ struct server_settings {
   std::chrono::milliseconds request_timeout{10000};  // store answer deadline (504 after)
   std::chrono::milliseconds read_timeout{10000};     // slow or truncated requests (408 after)
   handler_settings handler;
+  // Both set: serve HTTPS with this certificate and key (PEM). kubectl sends bearer tokens
+  // only over TLS.
+  std::string tls_cert_file;
+  std::string tls_key_file;
 };
 
 class api_server {

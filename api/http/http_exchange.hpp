@@ -15,6 +15,7 @@ struct http_request {
   std::map<std::string, std::string> query;
   std::string content_type;
   std::string accept;
+  std::string authorization;  // the Authorization header, e.g. "Bearer abc"
   std::string body;
 };
 

@@ -80,6 +80,18 @@ std::optional<actors::patch_type> patch_type_of(std::string_view content_type) {
   return std::nullopt;
 }
 
+// Compares in time independent of where the strings differ, so the token cannot be guessed
+// byte by byte from response times.
+bool bearer_token_matches(const std::string& authorization, const std::string& token) {
+  const std::string prefix = "Bearer ";
+  if (authorization.size() != prefix.size() + token.size() || authorization.compare(0, prefix.size(), prefix) != 0)
+    return false;
+  unsigned char difference = 0;
+  for (std::size_t i = 0; i < token.size(); ++i)
+    difference |= static_cast<unsigned char>(authorization[prefix.size() + i] ^ token[i]);
+  return difference == 0;
+}
+
 class resource_request {
  public:
   resource_request(store_client& store, const http_request& request, const route& r)
@@ -176,6 +188,10 @@ http_response request_handler::handle(const http_request& request) {
   if (request.body.size() > settings_.max_body_bytes)
     return error_response(request_entity_too_large(settings_.max_body_bytes));
   auto parsed = parse_route(request.path);
+  bool health_check = parsed && parsed->what == route::target::health;
+  if (!settings_.bearer_token.empty() && !health_check &&
+      !bearer_token_matches(request.authorization, settings_.bearer_token))
+    return error_response(unauthorized());
   if (!parsed) return error_response(path_not_found());
   const route& r = *parsed;
   switch (r.what) {

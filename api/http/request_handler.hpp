@@ -3,29 +3,50 @@
 // into a response (status code, Status errors, Warning headers). Holds no state of its own.
 
 #include <cstddef>
+#include <memory>
+#include <optional>
+#include <string_view>
 
 #include "api/http/http_exchange.hpp"
+#include "api/http/log_stream.hpp"
+#include "api/http/response_sink.hpp"
 #include "api/http/store_client.hpp"
+#include "api/http/watch_stream.hpp"
 
 namespace orkest::api::http {
 
 struct handler_settings {
   std::size_t max_body_bytes = 3 * 1024 * 1024;  // Kubernetes' own limit is 3 MiB
+  // When set, every request but the health checks needs `Authorization: Bearer <token>`.
+  std::string bearer_token;
+  watch_settings watch;
 };
 
 class request_handler {
  public:
-  request_handler(store_client& store, handler_settings settings) : store_(store), settings_(settings) {}
+  // `logs`: where pod logs come from (the /log subresource is 404 without one).
+  request_handler(store_client& store, handler_settings settings, std::optional<log_source> logs = std::nullopt)
+      : store_(store), settings_(std::move(settings)), logs_(std::move(logs)) {}
 
+  // Answers a request whose answer is one whole response. Streams (watch, following logs)
+  // need the overload with a sink; here they get 406.
   http_response handle(const http_request& request);
+  // Answers any request: returns the response, or nullopt when a stream took `sink` and answers
+  // through it later (watches, `follow` logs).
+  std::optional<http_response> handle(const http_request& request, const std::shared_ptr<response_sink>& sink);
 
  private:
+  std::optional<http_response> dispatch(const http_request& request, const std::shared_ptr<response_sink>* sink);
+
   store_client& store_;
   handler_settings settings_;
+  std::optional<log_source> logs_;
 };
 
 // Serialises a JSON body; invalid UTF-8 is replaced rather than thrown on.
 std::string dump_json(const nlohmann::json& value);
 http_response error_response(const api_error& error);
+// The patch type a PATCH's Content-Type names; nullopt when unsupported (415).
+std::optional<actors::patch_type> patch_type_of(std::string_view content_type);
 
 }  // namespace orkest::api::http
