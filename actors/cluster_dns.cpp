@@ -15,8 +15,9 @@ namespace {
 struct dns_state {
   std::shared_ptr<dns::dns_server> server;
   std::string cluster_domain;
-  std::map<std::string, json> pods;      // by uid
-  std::map<std::string, json> services;  // by uid
+  std::map<std::string, json> pods;      // by uid, as dns_view
+  std::map<std::string, json> services;  // by uid, as dns_view
+  bool dirty = false;                    // changed since the table was last built
   static inline const char* name = "cluster-dns";
 };
 
@@ -28,6 +29,27 @@ std::vector<json> values_of(const std::map<std::string, json>& objects) {
   return out;
 }
 
+// What dns_records reads of an object, and nothing else, so rebuilding the table copies a few
+// strings per pod rather than whole pods.
+json dns_view(const json& object) {
+  json metadata = {{"name", name_of(object)}, {"namespace", namespace_of(object)}};
+  if (is_terminating(object)) metadata["deletionTimestamp"] = object["metadata"]["deletionTimestamp"];
+  json view = {{"metadata", std::move(metadata)}};
+  if (auto ip = object.value("/status/podIP"_json_pointer, std::string{}); !ip.empty()) view["status"]["podIP"] = ip;
+  if (auto ip = object.value("/spec/clusterIP"_json_pointer, std::string{}); !ip.empty()) view["spec"]["clusterIP"] = ip;
+  return view;
+}
+
+// Rebuilds the table once no message is waiting: a burst of changes (a ReplicaSet of 100
+// starting, 1,000 pods created) costs one rebuild over all pods instead of one per change.
+// Every handler calls this last, so the last message of a burst always rebuilds.
+void rebuild_when_idle(dns_pointer self) {
+  auto& st = self->state;
+  if (!st.dirty || !self->mailbox().empty()) return;
+  st.dirty = false;
+  st.server->set_records(dns_records(values_of(st.pods), values_of(st.services), st.cluster_domain));
+}
+
 cluster_dns_actor::behavior_type dns_behavior(dns_pointer self, store_actor store,
                                               std::shared_ptr<dns::dns_server> server, std::string cluster_domain) {
   self->state.server = std::move(server);
@@ -36,14 +58,16 @@ cluster_dns_actor::behavior_type dns_behavior(dns_pointer self, store_actor stor
   for (const char* kind : {"Pod", "Service"})
     self->request(store, std::chrono::seconds(10), watch_atom::value,
                   watch_request{kind, "", "", "", std::nullopt, true}, listener)
-        .then([](const store_result&) {}, [self](const caf::error& error) { self->quit(error); });
+        .then([self](const store_result&) { rebuild_when_idle(self); },
+              [self](const caf::error& error) { self->quit(error); });
   return {
       [self](const change_event& event) {
         auto& st = self->state;
         auto& objects = event.kind == "Pod" ? st.pods : st.services;
         if (event.type == change_type::deleted) objects.erase(uid_of(event.object));
-        else objects[uid_of(event.object)] = event.object;
-        st.server->set_records(dns_records(values_of(st.pods), values_of(st.services), st.cluster_domain));
+        else objects[uid_of(event.object)] = dns_view(event.object);
+        st.dirty = true;
+        rebuild_when_idle(self);
       },
   };
 }

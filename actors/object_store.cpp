@@ -1,6 +1,6 @@
 #include "actors/object_store.hpp"
 
-#include <ctime>
+#include <cstdio>
 #include <random>
 
 #include "actors/field_selector.hpp"
@@ -8,6 +8,7 @@
 #include "api/label_selector.hpp"
 #include "api/shorthand.hpp"
 #include "api/strategic_merge.hpp"
+#include "api/timestamp.hpp"
 #include "api/validation.hpp"
 
 namespace orkest::actors {
@@ -38,6 +39,22 @@ std::string random_uid() {
   hex[12] = '4';  // version 4 UUID
   return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" + hex.substr(16, 4) +
          "-" + hex.substr(20, 12);
+}
+
+// A uid that is the same whenever `identity` is: two FNV-1a 64-bit hashes with different
+// offset bases, formatted as a UUID (version nibble 8: custom).
+std::string stable_uid(const std::string& identity) {
+  auto fnv = [&](uint64_t hash) {
+    for (unsigned char c : identity) hash = (hash ^ c) * 1099511628211ULL;
+    return hash;
+  };
+  char hex[33];
+  std::snprintf(hex, sizeof hex, "%016llx%016llx", static_cast<unsigned long long>(fnv(14695981039346656037ULL)),
+                static_cast<unsigned long long>(fnv(0x6c62272e07bb0142ULL)));
+  std::string text(hex);
+  text[12] = '8';
+  return text.substr(0, 8) + "-" + text.substr(8, 4) + "-" + text.substr(12, 4) + "-" + text.substr(16, 4) + "-" +
+         text.substr(20, 12);
 }
 
 const json& member_or_null(const json& object, const char* key) {
@@ -137,15 +154,6 @@ const json* object_store::find(const object_key& key) const {
 
 std::string object_store::next_resource_version() { return std::to_string(++resource_version_); }
 
-std::string object_store::timestamp(std::chrono::system_clock::time_point when) const {
-  std::time_t seconds = std::chrono::system_clock::to_time_t(when);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return buffer;
-}
-
 void object_store::record(change_type type, const std::string& kind, const json& object) {
   change_event event{type, kind, object, resource_version_};
   history_.push_back(event);
@@ -226,9 +234,18 @@ store_result object_store::create(const std::string& kind_name, const std::strin
   if (kind.kind == "Pod" && string_member(body["spec"], "nodeName").empty())
     body["spec"]["nodeName"] = settings_.node_name;
 
-  metadata["uid"] = hooks_.new_uid();
+  // An object from a manifest applied at startup (app/bootstrap.cpp) carries the manifest's
+  // content hash, as kubelet's static pods do, and its uid derives from it: after a restart of
+  // orkest an unchanged manifest gives its pod the same uid, so the pod adopts the container
+  // it left running instead of creating a second one (a changed manifest gets a new uid).
+  const json& annotations = member_or_null(metadata, "annotations");
+  auto config_hash = string_member(annotations, "kubernetes.io/config.hash");
+  if (!config_hash.empty() && string_member(annotations, "kubernetes.io/config.source") == "file")
+    metadata["uid"] = stable_uid(settings_.node_name + "/" + kind.kind + "/" + ns + "/" + name + "/" + config_hash);
+  else
+    metadata["uid"] = hooks_.new_uid();
   metadata["resourceVersion"] = next_resource_version();
-  metadata["creationTimestamp"] = timestamp(hooks_.now());
+  metadata["creationTimestamp"] = api::rfc3339(hooks_.now());
   metadata["generation"] = 1;
   if (auto status = initial_status(kind); !status.is_null()) body["status"] = status;
   else body.erase("status");
@@ -416,7 +433,7 @@ store_result object_store::remove(const object_key& key, const delete_options& o
     bool terminating = metadata.contains("deletionTimestamp");
     if (grace > 0 && !terminating) {
       json marked = *stored;
-      marked["metadata"]["deletionTimestamp"] = timestamp(hooks_.now() + std::chrono::seconds(grace));
+      marked["metadata"]["deletionTimestamp"] = api::rfc3339(hooks_.now() + std::chrono::seconds(grace));
       marked["metadata"]["deletionGracePeriodSeconds"] = grace;
       return commit_update(kind, *stored, std::move(marked));
     }

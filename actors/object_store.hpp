@@ -67,7 +67,6 @@ class object_store {
   store_result commit_update(const api::resource_kind& kind, json& stored, json updated);
   void record(change_type type, const std::string& kind, const json& object);
   std::string next_resource_version();
-  std::string timestamp(std::chrono::system_clock::time_point when) const;
 
   object_store_settings settings_;
   object_store_hooks hooks_;

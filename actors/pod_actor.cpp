@@ -3,13 +3,13 @@
 #include <caf/actor_system.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
-#include <ctime>
 #include <spdlog/spdlog.h>
 
 #include "actors/container_spec_for_pod.hpp"
 #include "actors/pod_facts.hpp"
 #include "actors/pod_status.hpp"
 #include "actors/restart_policy.hpp"
+#include "api/timestamp.hpp"
 
 namespace orkest::actors {
 
@@ -42,15 +42,6 @@ struct pod_state {
 using pod_pointer = pod_actor::stateful_pointer<pod_state>;
 
 void reconcile(pod_pointer self);
-
-std::string now_rfc3339() {
-  std::time_t seconds = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return buffer;
-}
 
 std::string describe(const pod_pointer& self) { return self->state.key.ns + "/" + self->state.key.name; }
 
@@ -91,6 +82,9 @@ void observe_container(pod_pointer self, const podman::container_state& containe
   st.container = container;
   st.observed.container = container;
   if (container.status == podman::container_status::running) {
+    // Running again: its next exit is a new one, even if the runtime's timestamps (whole
+    // seconds) make it look like the last.
+    st.handled_exit.clear();
     st.observed.phase = container_phase::running;
     st.observed.reason.clear();
     st.observed.message.clear();
@@ -122,18 +116,27 @@ void terminate(pod_pointer self) {
 
 void adopt(pod_pointer self) {
   auto& st = self->state;
-  podman::label_map mine = {{podman::label_pod_uid, uid_of(st.pod)}};
+  // By namespace and name, not uid: orkest keeps no state across restarts, so a pod that
+  // comes back from the bootstrap manifests has a new uid but the same name.
+  podman::label_map mine = {{podman::label_namespace, st.key.ns},
+                            {podman::label_pod_name, st.key.name},
+                            {podman::label_node, st.pod.value("/spec/nodeName"_json_pointer, std::string{})}};
   runtime_call<runtime_list_reply>(self,
                [self](const runtime_list_reply& reply) {
                  auto& st = self->state;
                  st.adoption_checked = true;
-                 if (reply.error || reply.containers.empty()) return;
-                 spdlog::info("pod {}: adopting container {}", describe(self), reply.containers.front().id);
-                 observe_container(self, reply.containers.front());
-                 // Two containers for one pod can only come from a crash mid-creation: keep one.
-                 for (std::size_t i = 1; i < reply.containers.size(); ++i)
-                   self->request(st.runtime, st.settings.runtime_timeout, remove_atom::value, reply.containers[i].id)
+                 if (reply.error) return;
+                 auto image = st.pod.value("/spec/containers/0/image"_json_pointer, std::string{});
+                 for (const auto& container : reply.containers) {
+                   if (!st.container && container.image.find(image) != std::string::npos) {
+                     spdlog::info("pod {}: adopting container {}", describe(self), container.id);
+                     observe_container(self, container);
+                     continue;
+                   }
+                   // Another image, or a second container (a crash mid-creation): keep one.
+                   self->request(st.runtime, st.settings.runtime_timeout, remove_atom::value, container.id)
                        .then([](const runtime_reply&) {}, [](const caf::error&) {});
+                 }
                },
                list_atom::value, mine);
 }
@@ -160,6 +163,7 @@ void create_container(pod_pointer self) {
                  st.observed.phase = container_phase::waiting;
                  st.observed.reason = reply.error->reason;
                  st.observed.message = reply.error->message;
+                 write_status(self);  // the reason (ErrImageNeverPull, ...) is what the user needs to see
                  ++st.crashes_in_a_row;
                  schedule_retry(self, std::max(restart_delay(st.crashes_in_a_row + 1), std::chrono::seconds(10)));
                },
@@ -261,7 +265,7 @@ pod_actor::behavior_type pod_behavior(pod_pointer self, store_actor store, runti
   st.settings = std::move(settings);
   st.key = {"Pod", namespace_of(pod), name_of(pod)};
   st.observed.host_ip = st.settings.host_ip;
-  st.observed.start_time = pod.value("/status/startTime"_json_pointer, now_rfc3339());
+  st.observed.start_time = pod.value("/status/startTime"_json_pointer, api::now_rfc3339());
   st.observed.restart_count = pod.value("/status/containerStatuses/0/restartCount"_json_pointer, 0);
   st.pod = std::move(pod);
   reconcile(self);

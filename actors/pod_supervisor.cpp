@@ -17,6 +17,18 @@ struct supervisor_state {
   runtime_actor runtime;
   pod_supervisor_settings settings;
   std::map<std::string, pod_actor> pods;  // by pod uid
+  // "namespace/name" -> uid of the newest pod of that name. Containers are matched to pods by
+  // name: their uid label is stale after an orkest restart (uids are not kept).
+  std::map<std::string, std::string> uid_by_name;
+
+  const pod_actor* actor_for(const podman::label_map& labels) const {
+    auto ns = labels.find(podman::label_namespace), name = labels.find(podman::label_pod_name);
+    if (ns == labels.end() || name == labels.end()) return nullptr;
+    auto uid = uid_by_name.find(ns->second + "/" + name->second);
+    if (uid == uid_by_name.end()) return nullptr;
+    auto actor = pods.find(uid->second);
+    return actor == pods.end() ? nullptr : &actor->second;
+  }
   static inline const char* name = "pod-supervisor";
 };
 
@@ -34,13 +46,11 @@ void on_pod_change(supervisor_pointer self, const change_event& event) {
   self->monitor(actor);
   self->link_to(actor);  // pod actors end with the supervisor
   st.pods.emplace(uid, actor);
+  st.uid_by_name[namespace_of(event.object) + "/" + name_of(event.object)] = uid;
 }
 
 void on_container_event(supervisor_pointer self, const podman::container_event& event) {
-  auto label = event.labels.find(podman::label_pod_uid);
-  if (label == event.labels.end()) return;
-  auto it = self->state.pods.find(label->second);
-  if (it != self->state.pods.end()) self->send(it->second, event);
+  if (const auto* actor = self->state.actor_for(event.labels)) self->send(*actor, event);
 }
 
 // The safety net behind the event stream: every pod actor re-inspects its container, and
@@ -57,8 +67,7 @@ void resync(supervisor_pointer self) {
               return;
             }
             for (const auto& container : reply.containers) {
-              auto uid = container.labels.find(podman::label_pod_uid);
-              if (uid != container.labels.end() && self->state.pods.count(uid->second)) continue;
+              if (self->state.actor_for(container.labels)) continue;
               spdlog::info("pod supervisor: removing container {} ({}): no pod claims it", container.name,
                            container.id);
               self->request(self->state.runtime, self->state.settings.pod.runtime_timeout, remove_atom::value,
@@ -79,6 +88,12 @@ pod_supervisor_actor::behavior_type supervisor(supervisor_pointer self, store_ac
     auto& pods = self->state.pods;
     for (auto it = pods.begin(); it != pods.end(); ++it)
       if (it->second.address() == down.source) {
+        auto& names = self->state.uid_by_name;
+        for (auto name = names.begin(); name != names.end(); ++name)
+          if (name->second == it->first) {
+            names.erase(name);
+            break;
+          }
         pods.erase(it);
         return;
       }

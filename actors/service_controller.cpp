@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/pod_facts.hpp"
+#include "api/label_selector.hpp"
 
 namespace orkest::actors {
 
@@ -45,14 +46,22 @@ void publish_endpoints(controller_pointer self, const std::string& uid, json end
   if (managed.written_endpoints == endpoints) return;
   managed.written_endpoints = endpoints;
   object_key key{"Endpoints", namespace_of(endpoints), name_of(endpoints)};
+  // A write that did not land (two first writes racing to create the object: the second gets
+  // 409 and must not count as written) is forgotten, so the next sync or resync writes again.
+  auto forget = [self, uid] {
+    auto it = self->state.services.find(uid);
+    if (it != self->state.services.end()) it->second.written_endpoints = json();
+  };
   self->request(self->state.store, store_timeout, update_atom::value, key, endpoints)
       .then(
-          [self, key, endpoints](const store_result& result) {
-            if (result.ok() || result.error->code != 404) return;
+          [self, key, endpoints, forget](const store_result& result) {
+            if (result.ok()) return;
+            if (result.error->code != 404) return forget();
             self->request(self->state.store, store_timeout, create_atom::value, key.kind, key.ns, endpoints)
-                .then([](const store_result&) {}, [](const caf::error&) {});
+                .then([forget](const store_result& created) { if (!created.ok()) forget(); },
+                      [forget](const caf::error&) { forget(); });
           },
-          [](const caf::error&) {});
+          [forget](const caf::error&) { forget(); });
 }
 
 void sync(controller_pointer self, const std::string& uid) {
@@ -89,13 +98,33 @@ void on_service(controller_pointer self, const change_event& event) {
   sync(self, uid);
 }
 
+// Whether the Service's selector matches the pod's labels, terminating or not (a pod that
+// starts terminating must leave the Service's backends). No selector selects nothing.
+bool selects(const json& service, const json& pod) {
+  if (namespace_of(service) != namespace_of(pod)) return false;
+  const json* selector = service.contains("spec") ? &service["spec"] : nullptr;
+  if (!selector || !selector->is_object() || !selector->contains("selector")) return false;
+  selector = &(*selector)["selector"];
+  if (!selector->is_object() || selector->empty()) return false;
+  api::labels wanted;
+  for (const auto& [key, value] : selector->items())
+    if (value.is_string()) wanted[key] = value.get<std::string>();
+  return api::label_selector::from_map(wanted).matches(api::labels_of(pod));
+}
+
+// Only the Services that select the pod before or after the change are synced: syncing every
+// Service of the namespace on every pod event made the controller's work grow with
+// pods x Services, and under churn its mailbox (Service deletions included) fell minutes behind.
 void on_pod(controller_pointer self, const change_event& event) {
   auto& st = self->state;
   auto uid = uid_of(event.object);
+  json before;
+  if (auto it = st.pods.find(uid); it != st.pods.end()) before = std::move(it->second);
   if (event.type == change_type::deleted) st.pods.erase(uid);
   else st.pods[uid] = event.object;
   for (const auto& [service_uid, managed] : st.services)
-    if (namespace_of(managed.service) == namespace_of(event.object)) sync(self, service_uid);
+    if (selects(managed.service, event.object) || (!before.is_null() && selects(managed.service, before)))
+      sync(self, service_uid);
 }
 
 service_controller_actor::behavior_type controller(controller_pointer self, store_actor store,

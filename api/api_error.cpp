@@ -12,7 +12,9 @@ std::string qualified(const std::string& name, const std::string& group) {
   return group.empty() ? name : name + "." + group;
 }
 
-std::string quoted(const std::string& text) { return json(text).dump(); }
+// Names and media types come from URLs and headers: bytes that are not UTF-8 are replaced (U+FFFD)
+// rather than thrown on, so a hostile name still gets its 4xx.
+std::string quoted(const std::string& text) { return json(text).dump(-1, ' ', false, json::error_handler_t::replace); }
 
 api_error make(int code, std::string reason, std::string message) {
   api_error error;

@@ -299,7 +299,7 @@ class yaml_converter {
       if (!entry.first.IsScalar() && !entry.first.IsNull())
         return yaml_error{entry.first.Mark(), "mapping keys must be scalars"};
       const std::string key = entry.first.IsNull() ? "null" : entry.first.Scalar();
-      if (object.contains(key)) return yaml_error{entry.first.Mark(), "duplicate key " + json(key).dump()};
+      if (object.contains(key)) return yaml_error{entry.first.Mark(), "duplicate key " + json(key).dump(-1, ' ', false, json::error_handler_t::replace)};
       auto converted = convert(entry.second, depth + 1);
       if (auto* error = std::get_if<yaml_error>(&converted)) return *error;
       object[key] = std::move(std::get<json>(converted));

@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -92,6 +93,8 @@ struct log_options {
   bool timestamps = false;
   std::optional<int> tail_lines;
   std::optional<int> since_seconds;
+  std::string since_time;  // RFC 3339: only output from then on (empty: from the start)
+  std::string until_time;  // RFC 3339: only output before then (empty: up to now)
 };
 
 class container_runtime {
@@ -118,6 +121,17 @@ class container_runtime {
   // Every container (running or not) carrying all of the given labels.
   virtual runtime_result<std::vector<container_state>> list(const label_map& labels) = 0;
   virtual runtime_result<std::string> logs(const std::string& id, const log_options& options) = 0;
+  // The logs as `logs` gives them, then new output as the container writes it, handed to
+  // on_output as it comes, until the container stops or `stop` becomes true (checked at least
+  // every 100 ms). Without a streaming implementation: the logs so far, once.
+  virtual runtime_status follow_logs(const std::string& id, const log_options& options,
+                                     const std::function<void(std::string_view)>& on_output,
+                                     const std::atomic<bool>& stop) {
+    auto result = logs(id, options);
+    if (auto* error = std::get_if<runtime_error>(&result)) return *error;
+    if (!stop.load()) on_output(std::get<std::string>(result));
+    return std::nullopt;
+  }
 
   // Streams events for containers carrying `label_managed_by` until `stop` becomes true or the
   // stream breaks; returns why it ended. Callers reconnect after a break.

@@ -2,18 +2,13 @@
 
 #include <ctime>
 
+#include "podman/podman_json.hpp"
+
 namespace orkest::podman {
 
 namespace {
 
-std::string now_rfc3339() {
-  std::time_t seconds = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return buffer;
-}
+std::string now_rfc3339() { return format_utc(std::time(nullptr)); }
 
 runtime_error not_found(const std::string& id) { return {"NotFound", "no such container " + id}; }
 

@@ -34,13 +34,17 @@ std::vector<std::string> list_args(const label_map& labels) {
   return args;
 }
 
-std::vector<std::string> logs_args(const std::string& id, const log_options& options) {
+std::vector<std::string> logs_args(const std::string& id, const log_options& options, bool follow) {
   std::vector<std::string> args{"logs"};
+  if (follow) args.push_back("--follow");
   if (options.timestamps) args.push_back("--timestamps");
   if (options.tail_lines) args.insert(args.end(), {"--tail", std::to_string(*options.tail_lines)});
   // A Go duration: podman reads it as "that long before now".
   if (options.since_seconds)
     args.insert(args.end(), {"--since", std::to_string(*options.since_seconds) + "s"});
+  else if (!options.since_time.empty())
+    args.insert(args.end(), {"--since", options.since_time});
+  if (!options.until_time.empty()) args.insert(args.end(), {"--until", options.until_time});
   args.push_back(id);
   return args;
 }

@@ -22,7 +22,8 @@ std::vector<std::string> create_args(const container_spec& spec);
 std::vector<std::string> list_args(const label_map& labels);
 
 // `podman logs`, stdout and stderr of the container interleaved.
-std::vector<std::string> logs_args(const std::string& id, const log_options& options);
+// `follow`: keep printing new output until the container stops (podman logs --follow).
+std::vector<std::string> logs_args(const std::string& id, const log_options& options, bool follow = false);
 
 // `podman events` for containers orkest manages, as JSON lines, until killed.
 std::vector<std::string> events_args();

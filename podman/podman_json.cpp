@@ -34,16 +34,6 @@ label_map labels(const json& object) {
   return result;
 }
 
-std::string format_utc(std::int64_t unix_seconds) {
-  if (unix_seconds <= 0) return {};
-  std::time_t t = static_cast<std::time_t>(unix_seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
-}
-
 runtime_error parse_failure(const char* what, const std::string& detail) {
   return runtime_error{"RuntimeError",
                        std::string("cannot read the output of podman ") + what + ": " + detail};
@@ -79,6 +69,16 @@ container_state from_inspect(const json& c) {
 }
 
 }  // namespace
+
+std::string format_utc(std::int64_t unix_seconds) {
+  if (unix_seconds <= 0) return {};
+  std::time_t t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
+}
 
 runtime_result<std::vector<container_state>> parse_inspect(std::string_view json_text) {
   constexpr const char* what = "container inspect";

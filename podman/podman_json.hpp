@@ -2,6 +2,7 @@
 // Reading podman's JSON output (podman 4.3 field names), as pure functions so they can be
 // tested on captured samples without podman.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,5 +26,8 @@ container_status parse_status(std::string_view status);
 // whole seconds ("2026-11-22T10:57:44Z"); "" for Go's zero time ("0001-01-01T00:00:00Z") or
 // text that is not a time.
 std::string rfc3339_utc(std::string_view go_time);
+
+// Seconds since the epoch in the same form; "" for 0 or less.
+std::string format_utc(std::int64_t unix_seconds);
 
 }  // namespace orkest::podman

@@ -208,6 +208,24 @@ runtime_result<std::string> podman_runtime::logs(const std::string& id, const lo
   return failure(result, "RuntimeError", "cannot read the logs of container " + id);
 }
 
+runtime_status podman_runtime::follow_logs(const std::string& id, const log_options& log,
+                                           const std::function<void(std::string_view)>& on_output,
+                                           const std::atomic<bool>& stop) {
+  process_options opts = options(settings_.command_timeout);
+  opts.merge_stderr = true;  // the container's stderr is part of its log
+  std::string line_buffer;
+  process_result result = stream_process_lines(
+      command_line(logs_args(id, log, true)), opts,
+      [&](std::string_view line) {
+        line_buffer.assign(line);
+        line_buffer += '\n';
+        on_output(line_buffer);
+      },
+      stop);
+  if (stop.load() || result.ok()) return std::nullopt;
+  return failure(result, "RuntimeError", "cannot follow the logs of container " + id);
+}
+
 runtime_status podman_runtime::watch_events(const std::function<void(const container_event&)>& on_event,
                                             const std::atomic<bool>& stop) {
   auto on_line = [&](std::string_view line) {

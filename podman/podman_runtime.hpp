@@ -45,6 +45,10 @@ class podman_runtime : public container_runtime {
   // `podman ps` for the ids, then one `podman container inspect` of them all.
   runtime_result<std::vector<container_state>> list(const label_map& labels) override;
   runtime_result<std::string> logs(const std::string& id, const log_options& options) override;
+  // `podman logs --follow` as a child process, its output streamed line by line.
+  runtime_status follow_logs(const std::string& id, const log_options& options,
+                             const std::function<void(std::string_view)>& on_output,
+                             const std::atomic<bool>& stop) override;
   // Only events that happen after podman has started reading are delivered: callers list
   // after (re)connecting to learn what they missed.
   runtime_status watch_events(const std::function<void(const container_event&)>& on_event,

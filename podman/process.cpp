@@ -117,6 +117,9 @@ int spawn(const std::vector<std::string>& argv, const environment& overrides, in
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_adddup2(&actions, out_fd, 1);
   posix_spawn_file_actions_adddup2(&actions, err_fd, 2);
+  // orkest's own sockets (the API's listening socket is not close-on-exec) must not live on
+  // in a long-running child such as `podman events`: after a crash they would hold the port.
+  posix_spawn_file_actions_addclosefrom_np(&actions, 3);
 
   // Signals ignored or blocked in this process (servers often ignore SIGPIPE; threads may
   // block signals) would otherwise be inherited by the child.

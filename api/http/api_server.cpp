@@ -5,6 +5,9 @@
 #include <spdlog/spdlog.h>
 
 #include "api/http/percent_decode.hpp"
+#include "api/http/pistache_sink.hpp"
+#include "api/http/pistache_workarounds.hpp"
+#include "api/http/request_limits.hpp"
 
 namespace orkest::api::http {
 
@@ -12,27 +15,15 @@ using namespace Pistache;
 
 namespace {
 
-// Pistache 0.0.5 writes only typed headers, so the headers orkest adds (Warning) get a type.
-class named_header : public Http::Header::Header {
- public:
-  named_header(std::string name, std::string value) : name_(std::move(name)), value_(std::move(value)) {}
-  const char* name() const override { return name_.c_str(); }
-  void parse(const std::string& data) override { value_ = data; }
-  void write(std::ostream& os) const override { os << value_; }
-  uint64_t hash() const override { return Http::Header::detail::hash(name_.c_str()); }
-
- private:
-  std::string name_;
-  std::string value_;
-};
-
 http_request to_exchange(const Http::Request& request) {
   http_request out;
   out.method = Http::methodString(request.method());
   out.path = percent_decode(request.resource());
   for (auto it = request.query().parameters_begin(); it != request.query().parameters_end(); ++it)
     out.query[percent_decode(it->first, true)] = percent_decode(it->second, true);
-  if (auto type = request.headers().tryGet<Http::Header::ContentType>()) out.content_type = type->mime().toString();
+  // Raw: see keep_content_type_raw().
+  if (auto raw = request.headers().tryGetRaw("Content-Type")) out.content_type = raw->value();
+  else if (auto type = request.headers().tryGet<Http::Header::ContentType>()) out.content_type = type->mime().toString();
   if (auto raw = request.headers().tryGetRaw("Accept")) out.accept = raw->value();
   if (auto authorization = request.headers().tryGet<Http::Header::Authorization>())
     out.authorization = authorization->value();
@@ -41,29 +32,48 @@ http_request to_exchange(const Http::Request& request) {
 }
 
 void send(Http::ResponseWriter& writer, const http_response& response) {
-  for (const auto& [name, value] : response.headers) writer.headers().add(std::make_shared<named_header>(name, value));
-  writer.setMime(Http::Mime::MediaType::fromString(response.content_type));
-  writer.send(static_cast<Http::Code>(response.code), response.body);
+  pistache_sink(std::move(writer)).send(response);
 }
 
 class pistache_handler : public Http::Handler {
  public:
   HTTP_PROTOTYPE(pistache_handler)
 
-  pistache_handler(std::shared_ptr<store_client> store, handler_settings settings)
-      : store_(std::move(store)), handler_(*store_, settings) {}
+  pistache_handler(std::shared_ptr<store_client> store, handler_settings settings, std::optional<log_source> logs,
+                   std::shared_ptr<sink_registry> sinks)
+      : store_(std::move(store)), handler_(*store_, std::move(settings), std::move(logs)), sinks_(std::move(sinks)) {}
 
   void onRequest(const Http::Request& request, Http::ResponseWriter writer) override {
-    http_response response;
+    // Pistache 0.0.5 answers "Connection: Close" to an HTTP/1.1 request without a Connection
+    // header, so clients that rely on HTTP/1.1's persistent default (wrk, Go, Python) reconnect
+    // for every request. Keep the connection unless the client asked otherwise.
+    if (request.version() == Http::Version::Http11 && !request.headers().has<Http::Header::Connection>()) {
+      writer.headers().remove<Http::Header::Connection>();
+      writer.headers().add<Http::Header::Connection>(Http::ConnectionControl::KeepAlive);
+    }
+    // Registered first, so a client that leaves while its stream starts is noticed.
+    auto sink = std::make_shared<pistache_sink>(std::move(writer));
+    sinks_->add(sink);
+    std::optional<http_response> response;
     try {
-      response = handler_.handle(to_exchange(request));
+      response = handler_.handle(to_exchange(request), sink);
     } catch (const std::exception& error) {
       // A bug must cost one request, not the server.
       spdlog::error("request {} {} failed: {}", Http::methodString(request.method()), request.resource(), error.what());
       response = error_response(internal_error(error.what()));
     }
-    spdlog::debug("{} {} -> {}", Http::methodString(request.method()), request.resource(), response.code);
-    send(writer, response);
+    if (response) {
+      spdlog::debug("{} {} -> {}", Http::methodString(request.method()), request.resource(), response->code);
+      sink->send(*response);
+    } else {
+      spdlog::debug("{} {} -> streaming", Http::methodString(request.method()), request.resource());
+    }
+    if (sink->answered()) sinks_->remove(*sink);
+  }
+
+  void onDisconnection(const std::shared_ptr<Tcp::Peer>& peer) override {
+    sinks_->close_connection(peer.get());
+    Http::Handler::onDisconnection(peer);
   }
 
   void onTimeout(const Http::Request&, Http::ResponseWriter writer) override {
@@ -77,6 +87,7 @@ class pistache_handler : public Http::Handler {
  private:
   std::shared_ptr<store_client> store_;
   request_handler handler_;
+  std::shared_ptr<sink_registry> sinks_;
 };
 
 }  // namespace
@@ -84,13 +95,17 @@ class pistache_handler : public Http::Handler {
 struct api_server::impl {
   server_settings settings;
   std::shared_ptr<store_client> store;
+  std::optional<log_source> logs;
+  std::shared_ptr<sink_registry> sinks = std::make_shared<sink_registry>();
   std::unique_ptr<Http::Endpoint> endpoint;
 };
 
-api_server::api_server(caf::actor_system& system, actors::store_actor store, server_settings settings)
+api_server::api_server(caf::actor_system& system, actors::store_actor store, server_settings settings,
+                       std::optional<log_source> logs)
     : impl_(std::make_unique<impl>()) {
   impl_->settings = settings;
   impl_->store = std::make_shared<store_client>(system, std::move(store), settings.request_timeout);
+  impl_->logs = std::move(logs);
 }
 
 api_server::~api_server() { stop(); }
@@ -108,8 +123,12 @@ void api_server::start() {
                      .maxResponseSize(64 * 1024 * 1024)
                      .headerTimeout(settings.read_timeout)
                      .bodyTimeout(settings.read_timeout);
+  keep_content_type_raw();
+  // Declared lengths Pistache could not buffer (with up to 32 KiB of headers) are refused with
+  // a Status as soon as the headers arrive; malformed ones are 400 rather than Pistache's 500.
+  use_strict_content_length(settings.handler.max_body_bytes, settings.handler.max_body_bytes + 32 * 1024);
   impl_->endpoint->init(options);
-  impl_->endpoint->setHandler(Http::make_handler<pistache_handler>(impl_->store, settings.handler));
+  impl_->endpoint->setHandler(Http::make_handler<pistache_handler>(impl_->store, settings.handler, impl_->logs, impl_->sinks));
   try {
     if (!settings.tls_cert_file.empty() && !settings.tls_key_file.empty())
       impl_->endpoint->useSSL(settings.tls_cert_file, settings.tls_key_file);
@@ -123,6 +142,8 @@ void api_server::start() {
 
 void api_server::stop() {
   if (impl_ && impl_->endpoint) {
+    // Streams still open end now, before their connections go away under them.
+    impl_->sinks->close_all();
     impl_->endpoint->shutdown();
     impl_->endpoint.reset();
   }

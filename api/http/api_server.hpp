@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "api/http/request_handler.hpp"
@@ -26,7 +27,9 @@ struct server_settings {
 
 class api_server {
  public:
-  api_server(caf::actor_system& system, actors::store_actor store, server_settings settings);
+  // `logs`: where the /log subresource of pods reads from (404 without one).
+  api_server(caf::actor_system& system, actors::store_actor store, server_settings settings,
+             std::optional<log_source> logs = std::nullopt);
   ~api_server();
 
   // Binds and starts serving on background threads; throws std::runtime_error naming the

@@ -22,7 +22,22 @@ json resource_list(const std::string& group, const std::string& version) {
     json status = {{"name", kind.plural + "/status"}, {"singularName", ""},   {"namespaced", kind.namespaced},
                    {"kind", kind.kind},              {"verbs", {"get", "patch", "update"}}};
     if (kind.kind != "Endpoints") resources.push_back(status);
+    if (kind.kind == "ReplicaSet")
+      resources.push_back({{"name", kind.plural + "/scale"}, {"singularName", ""},       {"namespaced", true},
+                           {"group", "autoscaling"},        {"version", "v1"},         {"kind", "Scale"},
+                           {"verbs", {"get", "patch", "update"}}});
+    if (kind.kind == "Pod")
+      resources.push_back({{"name", "pods/log"}, {"singularName", ""}, {"namespaced", true}, {"kind", "Pod"},
+                           {"verbs", {"get"}}});
   }
+  // orkest records no events, but `kubectl get events` and describers may ask: an empty list.
+  if (group.empty() && version == "v1")
+    resources.push_back({{"name", "events"},
+                         {"singularName", "event"},
+                         {"namespaced", true},
+                         {"kind", "Event"},
+                         {"verbs", {"get", "list"}},
+                         {"shortNames", {"ev"}}});
   return {{"kind", "APIResourceList"},
           {"apiVersion", "v1"},
           {"groupVersion", group.empty() ? version : group + "/" + version},

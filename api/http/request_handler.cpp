@@ -1,8 +1,15 @@
 #include "api/http/request_handler.hpp"
 
+#include <cctype>
+
 #include "api/body_decoder.hpp"
 #include "api/http/discovery.hpp"
+#include "api/http/endpoint_slices.hpp"
+#include "api/http/field_validation.hpp"
+#include "api/http/openapi.hpp"
 #include "api/http/route.hpp"
+#include "api/http/scale.hpp"
+#include "api/http/table.hpp"
 #include "api/validation.hpp"
 
 namespace orkest::api::http {
@@ -19,7 +26,14 @@ namespace {
 http_response respond(const store_result& result, int success_code = 200) {
   if (!result.ok()) return error_response(*result.error);
   http_response response{success_code, "application/json", dump_json(result.object), {}};
-  for (const auto& warning : result.warnings) response.headers.emplace_back("Warning", "299 - \"" + warning + "\"");
+  for (const auto& warning : result.warnings) {
+    std::string quoted;  // RFC 7234 warn-text: a quoted string
+    for (char c : warning) {
+      if (c == '"' || c == '\\') quoted += '\\';
+      quoted += c;
+    }
+    response.headers.emplace_back("Warning", "299 - \"" + quoted + "\"");
+  }
   return response;
 }
 
@@ -72,12 +86,43 @@ std::variant<actors::delete_options, api_error> delete_options_of(const http_req
   return options;
 }
 
+}  // namespace
+
 std::optional<actors::patch_type> patch_type_of(std::string_view content_type) {
-  auto media = content_type.substr(0, content_type.find(';'));
+  std::string media(content_type.substr(0, content_type.find(';')));
+  media.erase(0, media.find_first_not_of(" \t"));
+  media.erase(media.find_last_not_of(" \t") + 1);
+  for (auto& c : media) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (media == "application/merge-patch+json") return actors::patch_type::merge;
   if (media == "application/json-patch+json") return actors::patch_type::json_patch;
   if (media == "application/strategic-merge-patch+json") return actors::patch_type::strategic_merge;
   return std::nullopt;
+}
+
+namespace {
+
+// The object or List as the client asked for it: itself, or (Accept: ...;as=Table) its Table.
+http_response respond_as_asked(const http_request& request, const resource_kind& kind, const store_result& result) {
+  if (!result.ok()) return respond(result);
+  auto version = table_version_wanted(request.accept);
+  if (!version) return respond(result);
+  auto include_value = query_value(request, "includeObject").value_or("");
+  auto include = parse_include_object(include_value);
+  if (!include) return error_response(bad_request("includeObject: unsupported value \"" + include_value +
+                                                  "\": use None, Metadata or Object"));
+  table_options options;
+  options.api_version = *version;
+  options.include = *include;
+  store_result table = result;
+  table.object = to_table(kind, result.object, options);
+  return respond(table);
+}
+
+// orkest runs every write for real: a dry run must not be mistaken for one.
+std::optional<api_error> refuse_dry_run(const http_request& request) {
+  auto dry_run = query_value(request, "dryRun");
+  if (!dry_run || dry_run->empty()) return std::nullopt;
+  return bad_request("dryRun: orkest does not support dry runs (dryRun=" + *dry_run + ")");
 }
 
 // Compares in time independent of where the strings differ, so the token cannot be guessed
@@ -94,13 +139,18 @@ bool bearer_token_matches(const std::string& authorization, const std::string& t
 
 class resource_request {
  public:
-  resource_request(store_client& store, const http_request& request, const route& r)
-      : store_(store), request_(request), route_(r) {}
+  resource_request(store_client& store, const http_request& request, const route& r, const handler_settings& settings,
+                   const std::optional<log_source>& logs, const std::shared_ptr<response_sink>* sink)
+      : store_(store), request_(request), route_(r), settings_(settings), logs_(logs), sink_(sink) {}
 
-  http_response handle() {
+  // nullopt: a stream took the sink and answers through it.
+  std::optional<http_response> handle() {
     const auto& method = request_.method;
     const bool collection = route_.name.empty();
+    if (method != "GET")
+      if (auto error = refuse_dry_run(request_)) return error_response(*error);
     if (collection) {
+      if (method == "GET" && is_watch_request(request_)) return watch();
       if (method == "GET") return list();
       if (method == "POST" && !route_.ns.empty()) return create();
       return not_allowed();
@@ -113,10 +163,15 @@ class resource_request {
       if (method == "PATCH") return patch();
       return not_allowed();
     }
+    if (route_.subresource == "scale") return scale_request(store_, request_, route_);
+    if (route_.subresource == "log" && route_.kind->kind == "Pod" && logs_)
+      return log_request(store_, *logs_, request_, route_, sink_);
     if (!route_.subresource.empty()) return error_response(path_not_found());
-    if (method == "GET") return respond(store_.call(actors::get_atom::value, key()));
+    if (method == "GET") return respond_as_asked(request_, *route_.kind, store_.call(actors::get_atom::value, key()));
     if (method == "PUT") return with_body([&](json body) {
-        return respond(store_.call(actors::update_atom::value, key(), std::move(body)));
+        auto fields = check_fields(*route_.kind, body);
+        if (auto* error = std::get_if<api_error>(&fields)) return error_response(*error);
+        return respond(with_warnings(store_.call(actors::update_atom::value, key(), std::move(body)), fields));
       });
     if (method == "PATCH") return patch();
     if (method == "DELETE") return remove();
@@ -140,7 +195,23 @@ class resource_request {
   http_response list() {
     actors::list_request list{route_.kind->kind, route_.ns, query_value(request_, "labelSelector").value_or(""),
                               query_value(request_, "fieldSelector").value_or("")};
-    return respond(store_.call(actors::list_atom::value, std::move(list)));
+    return respond_as_asked(request_, *route_.kind, store_.call(actors::list_atom::value, std::move(list)));
+  }
+
+  std::optional<http_response> watch() {
+    if (!sink_) return error_response(not_acceptable_stream());
+    auto parameters = watch_parameters_of(request_, route_, settings_.watch);
+    if (auto* error = std::get_if<api_error>(&parameters)) return error_response(*error);
+    start_watch(store_.system(), store_.store(), *sink_, std::move(std::get<watch_parameters>(parameters)));
+    return std::nullopt;
+  }
+
+  static api_error not_acceptable_stream() {
+    api_error error;
+    error.code = 406;
+    error.reason = "NotAcceptable";
+    error.message = "watches are served only by the HTTP server";
+    return error;
   }
 
   http_response create() {
@@ -155,7 +226,9 @@ class resource_request {
                            "/pods; it was created as a Service and belongs at /api/v1/namespaces/" + route_.ns +
                            "/services");
       }
-      auto result = store_.call(actors::create_atom::value, kind->kind, route_.ns, std::move(body));
+      auto fields = check_fields(*kind, body);
+      if (auto* error = std::get_if<api_error>(&fields)) return error_response(*error);
+      auto result = with_warnings(store_.call(actors::create_atom::value, kind->kind, route_.ns, std::move(body)), fields);
       result.warnings.insert(result.warnings.end(), warnings.begin(), warnings.end());
       return respond(result, 201);
     });
@@ -165,10 +238,26 @@ class resource_request {
     auto type = patch_type_of(request_.content_type);
     if (!type) return error_response(unsupported_media_type(request_.content_type));
     return with_body([&](json body) {
+      std::variant<std::vector<std::string>, api_error> fields = std::vector<std::string>{};
+      if (*type != actors::patch_type::json_patch && route_.subresource.empty()) fields = check_fields(*route_.kind, body);
+      if (auto* error = std::get_if<api_error>(&fields)) return error_response(*error);
       actors::patch_request patch{*type, std::move(body)};
       if (route_.subresource == "status") patch.status_only = true;
-      return respond(store_.call(actors::patch_atom::value, key(), std::move(patch)));
+      return respond(with_warnings(store_.call(actors::patch_atom::value, key(), std::move(patch)), fields));
     });
+  }
+
+  // ?fieldValidation=: the unknown fields of a body as warnings, or the 400 of Strict.
+  std::variant<std::vector<std::string>, api_error> check_fields(const resource_kind& kind, const json& body) const {
+    auto mode = parse_field_validation(query_value(request_, "fieldValidation").value_or(""));
+    if (auto* error = std::get_if<api_error>(&mode)) return *error;
+    return field_validation_outcome(kind, std::get<field_validation>(mode), unknown_fields(kind, body));
+  }
+
+  static store_result with_warnings(store_result result, const std::variant<std::vector<std::string>, api_error>& fields) {
+    if (const auto* warnings = std::get_if<std::vector<std::string>>(&fields))
+      if (result.ok()) result.warnings.insert(result.warnings.begin(), warnings->begin(), warnings->end());
+    return result;
   }
 
   http_response remove() {
@@ -180,11 +269,25 @@ class resource_request {
   store_client& store_;
   const http_request& request_;
   const route& route_;
+  const handler_settings& settings_;
+  const std::optional<log_source>& logs_;
+  const std::shared_ptr<response_sink>* sink_;
 };
 
 }  // namespace
 
 http_response request_handler::handle(const http_request& request) {
+  auto response = dispatch(request, nullptr);
+  return response ? std::move(*response) : error_response(internal_error("a stream was started without a sink"));
+}
+
+std::optional<http_response> request_handler::handle(const http_request& request,
+                                                     const std::shared_ptr<response_sink>& sink) {
+  return dispatch(request, &sink);
+}
+
+std::optional<http_response> request_handler::dispatch(const http_request& request,
+                                                       const std::shared_ptr<response_sink>* sink) {
   if (request.body.size() > settings_.max_body_bytes)
     return error_response(request_entity_too_large(settings_.max_body_bytes));
   auto parsed = parse_route(request.path);
@@ -196,22 +299,44 @@ http_response request_handler::handle(const http_request& request) {
   const route& r = *parsed;
   switch (r.what) {
     case route::target::health:
-      return {200, "text/plain", "ok", {}};
+      return http_response{200, "text/plain", "ok", {}};
     case route::target::version:
-      return {200, "application/json", dump_json(version_info()), {}};
+      return http_response{200, "application/json", dump_json(version_info()), {}};
     case route::target::discovery: {
       auto document = discovery_document(r.path);
       if (document.is_null()) return error_response(path_not_found());
-      return {200, "application/json", dump_json(document), {}};
+      return http_response{200, "application/json", dump_json(document), {}};
     }
-    case route::target::openapi:
-      return error_response(path_not_found());
+    case route::target::openapi: {
+      auto document = openapi_v3_document(r.path);
+      if (document.is_null()) return error_response(path_not_found());
+      return http_response{200, "application/json", dump_json(document), {}};
+    }
+    case route::target::events:
+      if (request.method != "GET" || is_watch_request(request))
+        return error_response(method_not_allowed("orkest records no events: they can only be listed (empty)"));
+      return http_response{200, "application/json",
+                           dump_json({{"kind", "EventList"},
+                                      {"apiVersion", r.path},
+                                      {"metadata", {{"resourceVersion", "0"}}},
+                                      {"items", json::array()}}),
+                           {}};
+    case route::target::endpoint_slices: {
+      if (request.method != "GET" || is_watch_request(request))
+        return error_response(method_not_allowed("EndpointSlices are derived from Endpoints: they can only be listed"));
+      auto label_selector = query_value(request, "labelSelector").value_or("");
+      auto endpoints = store_.call(actors::list_atom::value, actors::list_request{"Endpoints", r.ns, "", ""});
+      if (!endpoints.ok()) return error_response(*endpoints.error);
+      auto slices = endpoint_slice_list(endpoints.object, label_selector);
+      if (slices.is_null()) return error_response(bad_request("unable to parse labelSelector: " + label_selector));
+      return http_response{200, "application/json", dump_json(slices), {}};
+    }
     case route::target::resource:
       break;
   }
   if (!r.ns.empty() && !is_dns1123_label(r.ns))
     return error_response(not_found("namespaces", "", r.ns));
-  return resource_request(store_, request, r).handle();
+  return resource_request(store_, request, r, settings_, logs_, sink).handle();
 }
 
 }  // namespace orkest::api::http

@@ -26,19 +26,10 @@ route special(route::target what, std::string_view path = {}) {
   return r;
 }
 
-// A named API group ("apps"), as opposed to the core group's version ("v1").
-bool is_api_group(std::string_view name) {
-  for (const auto& kind : all_kinds())
-    if (!kind.group.empty() && kind.group == name) return true;
-  return false;
-}
-
 }  // namespace
 
 std::optional<route> parse_route(std::string_view path) {
   auto segments = segments_of(path);
-  // The user's own examples write /api/apps/v1/... for /apis/apps/v1/...: the same resource.
-  if (segments.size() >= 3 && segments[0] == "api" && is_api_group(segments[1])) segments[0] = "apis";
   if (segments.size() == 1 && (segments[0] == "healthz" || segments[0] == "readyz" || segments[0] == "livez"))
     return special(route::target::health);
   if (segments.size() == 1 && segments[0] == "version") return special(route::target::version);
@@ -67,6 +58,19 @@ std::optional<route> parse_route(std::string_view path) {
     if (segments.size() < next + 3) return std::nullopt;  // namespaces themselves are implicit
     r.ns = segments[next + 1];
     next += 2;
+  }
+  // orkest records no events; describe and `get events` get an empty list.
+  if (segments[next] == "events" && next + 1 == segments.size() &&
+      ((group.empty() && version == "v1") || (group == "events.k8s.io" && version == "v1"))) {
+    r.what = route::target::events;
+    r.path = group.empty() ? version : group + "/" + version;
+    return r;
+  }
+  if (segments[next] == "endpointslices" && next + 1 == segments.size() && group == "discovery.k8s.io" &&
+      version == "v1") {
+    r.what = route::target::endpoint_slices;
+    r.path = group + "/" + version;
+    return r;
   }
   r.kind = find_kind_by_plural(group, version, segments[next]);
   if (!r.kind) return std::nullopt;

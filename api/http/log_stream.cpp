@@ -1,0 +1,226 @@
+#include "api/http/log_stream.hpp"
+
+#include <caf/blocking_actor.hpp>
+#include <caf/scoped_actor.hpp>
+#include <spdlog/spdlog.h>
+
+#include "api/http/request_handler.hpp"
+#include "api/http/table.hpp"
+
+namespace orkest::api::http {
+
+using nlohmann::json;
+
+namespace {
+
+const json& member(const json& object, const char* key) {
+  static const json null_value;
+  if (!object.is_object()) return null_value;
+  auto it = object.find(key);
+  return it == object.end() ? null_value : *it;
+}
+
+std::string text(const json& object, const char* key) {
+  const auto& value = member(object, key);
+  return value.is_string() ? value.get<std::string>() : std::string{};
+}
+
+std::optional<bool> boolean_value(const std::string& text) {
+  if (text == "true" || text == "1" || text == "True") return true;
+  if (text == "false" || text == "0" || text == "False" || text.empty()) return false;
+  return std::nullopt;
+}
+
+std::optional<int64_t> integer_value(const std::string& text) {
+  if (text.empty() || text.size() > 18) return std::nullopt;
+  std::size_t start = text[0] == '-' ? 1 : 0;
+  if (start == text.size()) return std::nullopt;
+  for (std::size_t i = start; i < text.size(); ++i)
+    if (text[i] < '0' || text[i] > '9') return std::nullopt;
+  return std::stoll(text);
+}
+
+// "podman://abc" -> "abc"
+std::string runtime_id(const std::string& container_id) {
+  auto separator = container_id.find("://");
+  return separator == std::string::npos ? container_id : container_id.substr(separator + 3);
+}
+
+// Kubernetes' words for why a container has no output yet.
+std::string waiting_message(const json& waiting) {
+  auto reason = text(waiting, "reason");
+  if (reason == "ErrImagePull" || reason == "ErrImageNeverPull" || reason == "ImagePullBackOff")
+    return "trying and failing to pull image";
+  if (reason == "InvalidImageName") return "invalid image name";
+  return reason.empty() ? "ContainerCreating" : reason;
+}
+
+std::string truncate_to(std::string output, const std::optional<int64_t>& limit) {
+  if (limit && static_cast<int64_t>(output.size()) > *limit) output.resize(static_cast<std::size_t>(*limit));
+  return output;
+}
+
+// Follows one container's output into the sink on its own thread (podman logs blocks).
+void follow(caf::blocking_actor*, std::shared_ptr<podman::container_runtime> runtime,
+            std::shared_ptr<response_sink> sink, log_target target, std::optional<int64_t> limit_bytes) {
+  auto stop = std::make_shared<std::atomic<bool>>(false);
+  sink->on_close([stop] { *stop = true; });
+  int64_t written = 0;
+  auto status = runtime->follow_logs(
+      target.container_id, target.options,
+      [&](std::string_view output) {
+        if (*stop) return;
+        std::string chunk(output);
+        if (limit_bytes) {
+          if (written + static_cast<int64_t>(chunk.size()) >= *limit_bytes) {
+            chunk.resize(static_cast<std::size_t>(*limit_bytes - written));
+            *stop = true;
+          }
+          written += static_cast<int64_t>(chunk.size());
+        }
+        if (!sink->write(chunk)) *stop = true;
+      },
+      *stop);
+  if (status) spdlog::debug("following the logs of {} ended: {}", target.container_id, status->message);
+  sink->end();
+}
+
+}  // namespace
+
+std::variant<log_parameters, api_error> log_parameters_of(const http_request& request) {
+  log_parameters parameters;
+  auto value = [&](const char* key) -> std::optional<std::string> {
+    auto it = request.query.find(key);
+    if (it == request.query.end()) return std::nullopt;
+    return it->second;
+  };
+  parameters.container = value("container").value_or("");
+  for (auto [key, target] : {std::pair{"follow", &parameters.follow}, std::pair{"previous", &parameters.previous},
+                             std::pair{"timestamps", &parameters.timestamps}}) {
+    if (auto raw = value(key)) {
+      auto parsed = boolean_value(*raw);
+      if (!parsed) return bad_request(std::string(key) + ": invalid value \"" + *raw + "\": must be true or false");
+      *target = *parsed;
+    }
+  }
+  if (auto raw = value("tailLines")) {
+    auto parsed = integer_value(*raw);
+    if (!parsed || *parsed < 0 || *parsed > 2147483647)
+      return bad_request("tailLines: invalid value \"" + *raw + "\": must be a non-negative integer");
+    parameters.tail_lines = static_cast<int>(*parsed);
+  }
+  if (auto raw = value("sinceSeconds")) {
+    auto parsed = integer_value(*raw);
+    if (!parsed || *parsed < 1 || *parsed > 2147483647)
+      return bad_request("sinceSeconds: invalid value \"" + *raw + "\": must be greater than 0");
+    parameters.since_seconds = static_cast<int>(*parsed);
+  }
+  if (auto raw = value("sinceTime")) {
+    if (!parse_rfc3339(*raw)) return bad_request("sinceTime: invalid value \"" + *raw + "\": must be RFC 3339");
+    if (parameters.since_seconds) return bad_request("at most one of sinceTime or sinceSeconds may be specified");
+    parameters.since_time = *raw;
+  }
+  if (auto raw = value("limitBytes")) {
+    auto parsed = integer_value(*raw);
+    if (!parsed || *parsed < 1) return bad_request("limitBytes: invalid value \"" + *raw + "\": must be greater than 0");
+    parameters.limit_bytes = *parsed;
+  }
+  return parameters;
+}
+
+std::variant<log_target, api_error> log_target_of(const json& pod, const log_parameters& parameters) {
+  auto pod_name = text(member(pod, "metadata"), "name");
+  const auto& containers = member(member(pod, "spec"), "containers");
+  std::vector<std::string> names;
+  if (containers.is_array())
+    for (const auto& container : containers) names.push_back(text(container, "name"));
+  std::string name = parameters.container;
+  if (name.empty()) {
+    if (names.size() != 1) {
+      std::string choices;
+      for (const auto& candidate : names) choices += (choices.empty() ? "" : " ") + candidate;
+      return bad_request("a container name must be specified for pod " + pod_name + ", choose one of: [" + choices +
+                         "]");
+    }
+    name = names.front();
+  } else if (std::find(names.begin(), names.end(), name) == names.end()) {
+    return bad_request("container " + name + " is not valid for pod " + pod_name);
+  }
+
+  json status = json::object();
+  const auto& statuses = member(member(pod, "status"), "containerStatuses");
+  if (statuses.is_array())
+    for (const auto& candidate : statuses)
+      if (text(candidate, "name") == name) status = candidate;
+
+  log_target target;
+  target.options.timestamps = parameters.timestamps;
+  target.options.tail_lines = parameters.tail_lines;
+  target.options.since_seconds = parameters.since_seconds;
+  target.options.since_time = parameters.since_time;
+  if (parameters.previous) {
+    const auto& terminated = member(member(status, "lastState"), "terminated");
+    auto id = runtime_id(text(terminated, "containerID"));
+    if (id.empty())
+      return bad_request("previous terminated container \"" + name + "\" in pod \"" + pod_name + "\" not found");
+    target.container_id = id;
+    // A container restarted in place keeps every run's output: take the previous run's.
+    if (id == runtime_id(text(status, "containerID"))) {
+      if (target.options.since_time.empty() && !target.options.since_seconds)
+        target.options.since_time = text(terminated, "startedAt");
+      auto current_start = text(member(member(status, "state"), "running"), "startedAt");
+      target.options.until_time = current_start.empty() ? text(terminated, "finishedAt") : current_start;
+    }
+    return target;
+  }
+  auto id = runtime_id(text(status, "containerID"));
+  if (id.empty()) {
+    const auto& waiting = member(member(status, "state"), "waiting");
+    return bad_request("container \"" + name + "\" in pod \"" + pod_name +
+                       "\" is waiting to start: " + waiting_message(waiting));
+  }
+  target.container_id = id;
+  return target;
+}
+
+std::optional<http_response> log_request(store_client& store, const log_source& logs, const http_request& request,
+                                         const route& r, const std::shared_ptr<response_sink>* sink) {
+  if (request.method != "GET")
+    return error_response(method_not_allowed("the server does not allow this method on the requested resource"));
+  auto parameters = log_parameters_of(request);
+  if (auto* error = std::get_if<api_error>(&parameters)) return error_response(*error);
+  const auto& wanted = std::get<log_parameters>(parameters);
+  auto pod = store.call(actors::get_atom::value, actors::object_key{"Pod", r.ns, r.name});
+  if (!pod.ok()) return error_response(*pod.error);
+  auto target = log_target_of(pod.object, wanted);
+  if (auto* error = std::get_if<api_error>(&target)) return error_response(*error);
+  auto& chosen = std::get<log_target>(target);
+
+  if (wanted.follow && sink && logs.streaming) {
+    if (!(*sink)->begin_stream(200, "text/plain")) return std::nullopt;
+    store.system().spawn<caf::detached>(follow, logs.streaming, *sink, chosen, wanted.limit_bytes);
+    return std::nullopt;
+  }
+
+  caf::scoped_actor self{store.system()};
+  http_response response = error_response(timeout("Timeout: the container runtime did not answer in time"));
+  self->request(logs.runtime, logs.timeout, actors::logs_atom::value, chosen.container_id, chosen.options)
+      .receive(
+          [&](actors::runtime_logs_reply& reply) {
+            if (reply.error) {
+              api_error error = reply.error->reason == "NotFound"
+                                    ? bad_request("the container of pod \"" + r.name + "\" is gone: " +
+                                                  reply.error->message)
+                                    : internal_error(reply.error->message);
+              response = error_response(error);
+            } else {
+              response = {200, "text/plain", truncate_to(std::move(reply.text), wanted.limit_bytes), {}};
+            }
+          },
+          [&](const caf::error& error) {
+            if (error != caf::sec::request_timeout) response = error_response(internal_error(caf::to_string(error)));
+          });
+  return response;
+}
+
+}  // namespace orkest::api::http

@@ -1,0 +1,61 @@
+#pragma once
+// The /log subresource of pods (`kubectl logs POD`, `kubectl logs -f POD`): which container's
+// output a request means (pure, with Kubernetes' 400s for a container that is waiting to start
+// or has no previous run), a one-shot read through the runtime actor, and following: a detached
+// actor streams `podman logs --follow` into a chunked response until the container stops, the
+// client disconnects or the server stops.
+
+#include <caf/actor_system.hpp>
+#include <chrono>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "actors/runtime_actor.hpp"
+#include "api/api_error.hpp"
+#include "api/http/http_exchange.hpp"
+#include "api/http/response_sink.hpp"
+#include "api/http/route.hpp"
+#include "api/http/store_client.hpp"
+
+namespace orkest::api::http {
+
+// Where logs come from.
+struct log_source {
+  actors::runtime_actor runtime;                         // one-shot reads, on the runtime's workers
+  std::shared_ptr<podman::container_runtime> streaming;  // following: blocks, so on its own thread
+  std::chrono::milliseconds timeout{std::chrono::seconds(60)};
+};
+
+// The query of a log request: container, follow, previous, timestamps, tailLines,
+// sinceSeconds, sinceTime, limitBytes.
+struct log_parameters {
+  std::string container;
+  bool follow = false;
+  bool previous = false;
+  bool timestamps = false;
+  std::optional<int> tail_lines;
+  std::optional<int> since_seconds;
+  std::string since_time;
+  std::optional<int64_t> limit_bytes;
+};
+
+std::variant<log_parameters, api_error> log_parameters_of(const http_request& request);
+
+// The container to read and how: the current container, or with `previous` the run before it.
+struct log_target {
+  std::string container_id;
+  podman::log_options options;
+};
+
+// Which container output the request means, from the pod object; Kubernetes' 400s otherwise.
+std::variant<log_target, api_error> log_target_of(const nlohmann::json& pod, const log_parameters& parameters);
+
+// GET /api/v1/namespaces/{ns}/pods/{name}/log. Returns the response, or nullopt when a
+// followed stream took `sink` (only when one is given).
+std::optional<http_response> log_request(store_client& store, const log_source& logs, const http_request& request,
+                                         const route& r, const std::shared_ptr<response_sink>* sink);
+
+}  // namespace orkest::api::http

@@ -1,0 +1,159 @@
+#include "api/http/pistache_sink.hpp"
+
+#include <pistache/peer.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+
+namespace orkest::api::http {
+
+using namespace Pistache;
+
+namespace {
+
+// Pistache 0.0.5 writes only typed headers, so the headers orkest adds (Warning) get a type.
+class named_header : public Http::Header::Header {
+ public:
+  named_header(std::string name, std::string value) : name_(std::move(name)), value_(std::move(value)) {}
+  const char* name() const override { return name_.c_str(); }
+  void parse(const std::string& data) override { value_ = data; }
+  void write(std::ostream& os) const override { os << value_; }
+  uint64_t hash() const override { return Http::Header::detail::hash(name_.c_str()); }
+
+ private:
+  std::string name_;
+  std::string value_;
+};
+
+}  // namespace
+
+pistache_sink::pistache_sink(Http::ResponseWriter writer) {
+  auto peer = writer.getPeer();
+  connection_ = peer.get();
+  peer_ = peer;
+  writer_.emplace(std::move(writer));
+}
+
+bool pistache_sink::enqueue(std::string bytes) {
+  auto peer = peer_.lock();
+  if (!peer) return false;
+  auto size = bytes.size();
+  peer->send(RawBuffer(std::move(bytes), size));
+  return true;
+}
+
+bool pistache_sink::send(const http_response& response) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (closed_ || answered_ || !writer_ || streaming_) return false;
+  answered_ = true;
+  closed_ = true;
+  try {
+    for (const auto& [name, value] : response.headers) writer_->headers().add(std::make_shared<named_header>(name, value));
+    writer_->setMime(Http::Mime::MediaType::fromString(response.content_type));
+    writer_->send(static_cast<Http::Code>(response.code), response.body);  // enqueues only
+    return true;
+  } catch (const std::exception& error) {
+    spdlog::debug("cannot send a response: {}", error.what());
+    return false;
+  }
+}
+
+bool pistache_sink::begin_stream(int code, const std::string& content_type) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (closed_ || answered_ || !writer_ || streaming_) return false;
+  std::string head = "HTTP/1.1 " + std::to_string(code) + " " + Http::codeString(static_cast<Http::Code>(code)) +
+                     "\r\nContent-Type: " + content_type +
+                     "\r\nCache-Control: no-cache, private\r\nTransfer-Encoding: chunked\r\n\r\n";
+  streaming_ = true;
+  writer_.reset();
+  if (enqueue(std::move(head))) return true;
+  closed_ = true;
+  return false;
+}
+
+bool pistache_sink::write(const std::string& chunk) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (closed_ || !streaming_) return false;
+  if (chunk.empty()) return true;  // an empty chunk would end the response
+  char size[20];
+  std::snprintf(size, sizeof size, "%zx\r\n", chunk.size());
+  if (enqueue(size + chunk + "\r\n")) return true;
+  closed_ = true;
+  return false;
+}
+
+void pistache_sink::end() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (closed_ || !streaming_) return;
+  answered_ = true;
+  closed_ = true;
+  enqueue("0\r\n\r\n");
+}
+
+void pistache_sink::on_close(std::function<void()> callback) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (closed_) {
+    bool call = !answered_;
+    lock.unlock();
+    if (call && callback) callback();
+    return;
+  }
+  on_close_ = std::move(callback);
+}
+
+void pistache_sink::close() {
+  std::function<void()> callback;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (closed_) return;
+    closed_ = true;
+    callback = std::move(on_close_);
+  }
+  if (callback) callback();
+}
+
+bool pistache_sink::answered() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return answered_;
+}
+
+void sink_registry::add(const std::shared_ptr<pistache_sink>& sink) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  sinks_.emplace(sink->connection(), sink);
+}
+
+void sink_registry::remove(const pistache_sink& sink) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto range = sinks_.equal_range(sink.connection());
+  for (auto it = range.first; it != range.second;) {
+    auto held = it->second.lock();
+    if (!held || held.get() == &sink) it = sinks_.erase(it);
+    else ++it;
+  }
+}
+
+void sink_registry::close_connection(const void* connection) {
+  std::vector<std::shared_ptr<pistache_sink>> closing;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto range = sinks_.equal_range(connection);
+    for (auto it = range.first; it != range.second; ++it)
+      if (auto held = it->second.lock()) closing.push_back(std::move(held));
+    sinks_.erase(range.first, range.second);
+  }
+  if (!closing.empty()) spdlog::debug("a client disconnected: {} open response(s) closed", closing.size());
+  for (auto& sink : closing) sink->close();
+}
+
+void sink_registry::close_all() {
+  std::vector<std::shared_ptr<pistache_sink>> closing;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto& [connection, weak] : sinks_)
+      if (auto held = weak.lock()) closing.push_back(std::move(held));
+    sinks_.clear();
+  }
+  for (auto& sink : closing) sink->close();
+}
+
+}  // namespace orkest::api::http

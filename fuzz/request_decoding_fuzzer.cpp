@@ -1,0 +1,133 @@
+// libFuzzer target over request decoding, the path every request body takes before the store
+// commits it: body bytes + Content-Type -> decode_body -> expand_shorthands -> apply_defaults
+// -> validate, for every kind; plus strategic and JSON merge patches of the decoded value onto
+// itself and the label selector parsers (?labelSelector= text and LabelSelector objects).
+//
+// Input format (so the seed corpus stays readable): the first line is the Content-Type, the
+// rest is the body; an input without a newline is a JSON body. Every line is also parsed as a
+// ?labelSelector= string.
+//
+// What counts as a failure besides crashes and sanitizer reports:
+// - any exception escaping the model layer (validation promises causes, never exceptions);
+// - decode errors other than 400 BadRequest / 415 UnsupportedMediaType, or without a message;
+// - a decoded value that is not an object or an array;
+// - a decoded or defaulted object that does not serialise as strict UTF-8 JSON (the HTTP layer
+//   would have to replace bytes of stored objects);
+// - validation causes without a reason, field or message;
+// - a parsed label selector whose canonical string does not parse back to itself.
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+#include "api/body_decoder.hpp"
+#include "api/defaults.hpp"
+#include "api/label_selector.hpp"
+#include "api/resource_kind.hpp"
+#include "api/shorthand.hpp"
+#include "api/strategic_merge.hpp"
+#include "api/validation.hpp"
+
+namespace {
+
+using nlohmann::json;
+using namespace orkest::api;
+
+[[noreturn]] void fail(const char* what, const std::string& detail) {
+  std::fprintf(stderr, "request_decoding_fuzzer: %s: %s\n", what, detail.c_str());
+  std::abort();
+}
+
+// Strict serialisation: throws (-> abort) on invalid UTF-8 in any string.
+void require_strict_utf8(const json& value, const char* stage) {
+  try {
+    (void)value.dump();
+  } catch (const json::type_error& error) {
+    fail(stage, std::string("does not serialise as UTF-8 JSON: ") + error.what());
+  }
+}
+
+void check_error(const api_error& error, const char* stage) {
+  if (error.code != 400 && error.code != 415) fail(stage, "unexpected status code " + std::to_string(error.code));
+  if (error.message.empty() || error.reason.empty()) fail(stage, "error without reason or message");
+  (void)to_status_json(error).dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+void check_selector_text(std::string_view text) {
+  auto parsed = label_selector::parse(text);
+  if (auto* error = std::get_if<std::string>(&parsed)) {
+    if (error->empty()) fail("label_selector::parse", "error without a message");
+    return;
+  }
+  const auto& selector = std::get<label_selector>(parsed);
+  const std::string canonical = selector.to_string();
+  auto again = label_selector::parse(canonical);
+  if (auto* error = std::get_if<std::string>(&again))
+    fail("label_selector round trip", "\"" + canonical + "\" does not parse back: " + *error);
+  if (std::get<label_selector>(again).to_string() != canonical)
+    fail("label_selector round trip", "\"" + canonical + "\" is not canonical");
+  (void)selector.matches({{"app", "health"}, {"tier", "web"}});
+}
+
+void check_selector_object(const json& selector) {
+  auto parsed = label_selector::from_json(selector);
+  auto errors = selector_errors(selector, "spec.selector");
+  // from_json and validation share selector_errors: they must agree on what is valid.
+  if (std::holds_alternative<label_selector>(parsed) != errors.empty())
+    fail("label_selector::from_json", "disagrees with selector_errors on " +
+                                          selector.dump(-1, ' ', false, json::error_handler_t::replace));
+  if (auto* selector_value = std::get_if<label_selector>(&parsed)) check_selector_text(selector_value->to_string());
+}
+
+void run_kind(const resource_kind& kind, const json& decoded) {
+  json object = decoded;
+  expand_shorthands(kind, object);
+  apply_defaults(kind, object);
+  require_strict_utf8(object, "defaulted object");
+  for (const auto& cause : validate(kind, object))
+    if (cause.reason.empty() || cause.field.empty() || cause.message.empty())
+      fail("validate", "incomplete cause {" + cause.reason + ", " + cause.field + ", " + cause.message + "}");
+  if (object.is_object() && object.contains("metadata") && object["metadata"].is_object() &&
+      object["metadata"].contains("labels"))
+    (void)label_errors(object["metadata"]["labels"], "metadata.labels");
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string_view input(reinterpret_cast<const char*>(data), size);
+  const auto newline = input.find('\n');
+  const std::string_view content_type = newline == std::string_view::npos ? "application/json" : input.substr(0, newline);
+  const std::string_view body = newline == std::string_view::npos ? input : input.substr(newline + 1);
+
+  for (std::size_t start = 0; start <= input.size();) {
+    auto end = input.find('\n', start);
+    if (end == std::string_view::npos) end = input.size();
+    check_selector_text(input.substr(start, end - start));
+    start = end + 1;
+  }
+
+  auto decoded = decode_body(body, content_type);
+  if (auto* error = std::get_if<api_error>(&decoded)) {
+    check_error(*error, "decode_body");
+    return 0;
+  }
+  const json& value = std::get<json>(decoded);
+  if (!value.is_object() && !value.is_array()) fail("decode_body", std::string("decoded a ") + value.type_name());
+  require_strict_utf8(value, "decoded body");
+
+  if (value.is_object()) {
+    for (const auto& kind : all_kinds()) run_kind(kind, value);
+    const json* spec = value.contains("spec") && value["spec"].is_object() ? &value["spec"] : nullptr;
+    if (spec && spec->contains("selector")) check_selector_object((*spec)["selector"]);
+    check_selector_object(value);
+    json merged = strategic_merge(value, value);
+    require_strict_utf8(merged, "strategic merge");
+    json patched = value;
+    patched.merge_patch(value);
+  }
+  return 0;
+}
