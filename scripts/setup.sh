@@ -9,6 +9,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev
   podman runc netavark aardvark-dns busybox-static iproute2
   curl python3-kubernetes python3-yaml
+  clang libclang-rt-14-dev
 )
 
 missing=()
