@@ -1,6 +1,7 @@
 #include "api/body_decoder.hpp"
 
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -158,6 +160,13 @@ decoded decode_json(std::string_view body) {
     const std::size_t offset = error.byte > 0 ? error.byte - 1 : 0;
     return bad_request("invalid JSON at " + describe(position_of(body, offset)) + ": " +
                        parse_error_detail(error.what()));
+  } catch (const json::out_of_range& error) {
+    // A number beyond double's range ("1e999"); nlohmann's what() quotes it after its own prefix.
+    std::string what = error.what();
+    auto bracket = what.find("] ");
+    what = bracket == std::string::npos ? what : what.substr(bracket + 2);
+    if (what.size() > 120) what = what.substr(0, 117) + "...";
+    return bad_request("invalid JSON: " + what);
   }
 }
 
@@ -312,9 +321,43 @@ class yaml_converter {
   std::size_t nodes_ = 0;
 };
 
+// Counts documents without building nodes. yaml-cpp 0.7's LoadAll never ends on some malformed
+// streams (a lone "," at block level: the parser reports an empty document without consuming
+// the token, forever; fixed upstream after 0.7). Each real document consumes input, so more
+// documents than bytes means the parser is stuck at the mark of the last one.
+class document_counter : public YAML::EventHandler {
+ public:
+  std::size_t documents = 0;
+  YAML::Mark last_start;
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    ++documents;
+    last_start = mark;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+// The mark where the parser stops making progress, if it does.
+std::optional<YAML::Mark> stuck_parser_mark(std::string_view body) {
+  std::istringstream stream{std::string(body)};
+  YAML::Parser parser(stream);
+  document_counter counter;
+  while (parser.HandleNextDocument(counter))
+    if (counter.documents > body.size() + 1) return counter.last_start;
+  return std::nullopt;
+}
+
 decoded decode_yaml(std::string_view body) {
   std::vector<YAML::Node> documents;
   try {
+    if (auto mark = stuck_parser_mark(body))
+      return bad_request(yaml_message(*mark, "unexpected token where a node was expected"));
     for (auto& document : YAML::LoadAll(std::string(body)))
       if (!document.IsNull()) documents.push_back(std::move(document));
   } catch (const YAML::DeepRecursion& error) {

@@ -101,6 +101,9 @@ int run(const app::config& c) {
     return 1;
   }
 
+  // A client that closes its connection while a reply is written (kubectl does, over TLS, where
+  // OpenSSL writes with plain write()) must not kill the server: EPIPE is handled where it occurs.
+  std::signal(SIGPIPE, SIG_IGN);
   // Signals are taken by sigwait below, so no thread may receive them first.
   sigset_t signals;
   sigemptyset(&signals);

@@ -8,7 +8,8 @@ and the store's resourceVersion are the same before and after.
 Query parameters: like the Kubernetes API server, orkest ignores query parameters it does not
 know (?foo=bar answers as if it were absent; kubectl and client libraries send parameters of
 newer servers), while known parameters with malformed values (labelSelector, fieldSelector,
-gracePeriodSeconds, watch's resourceVersion) are 400 BadRequest naming the parameter.
+gracePeriodSeconds, watch's resourceVersion, fieldValidation) are 400 BadRequest naming the
+parameter; ?fieldValidation=Strict refuses unknown body fields, naming them.
 
 Slow and truncated requests: a request whose headers and body have not all arrived within
 api.readTimeoutSeconds (1 s here) is answered 408 Timeout and its connection is closed, and
@@ -476,6 +477,15 @@ class HostileInputTest(unittest.TestCase):
         self.rejected("DELETE", PODS + "/victim?gracePeriodSeconds=99999999999999999999999", None, 400, "BadRequest",
                       "gracePeriodSeconds")
         self.rejected("GET", PODS + "?watch=true&resourceVersion=abc", None, 400, "BadRequest", "resourceVersion")
+        # fieldValidation, as Kubernetes 1.27+: Strict refuses unknown fields naming them,
+        # an unknown mode is 400; without it unknown fields are a Warning header.
+        typo = dict(POD, metadata={"name": "typo"})
+        typo["spec"] = dict(POD["spec"], containers=[dict(POD["spec"]["containers"][0], imagee="x")])
+        self.rejected("POST", PODS + "?fieldValidation=Strict", typo, 400, "BadRequest",
+                      "spec.containers[0].imagee")
+        self.rejected("POST", PODS + "?fieldValidation=Sometimes", typo, 400, "BadRequest", "fieldValidation")
+        self.rejected("PATCH", PODS + "/victim?fieldValidation=Strict", '{"spec": {"frobnicate": 1}}', 400,
+                      "BadRequest", "spec.frobnicate", content_type="application/merge-patch+json")
         # A malformed DeleteOptions body.
         self.rejected("DELETE", PODS + "/victim", '{"gracePeriodSeconds": "soon"}', 400, "BadRequest",
                       "gracePeriodSeconds")

@@ -271,5 +271,24 @@ TEST(BodyDecoder, YamlAliasBombsAreStopped) {
   EXPECT_NE(error.message.find("aliases expand to more than"), std::string::npos) << error.message;
 }
 
+// Found by the fuzzer: nlohmann throws out_of_range, not parse_error, for these.
+TEST(BodyDecoder, JsonNumbersBeyondDoubleAreRejected) {
+  auto error = decode_error(R"({"spec": {"replicas": 1e999}})");
+  EXPECT_EQ(error.code, 400);
+  EXPECT_EQ(error.message, "invalid JSON: number overflow parsing '1e999'");
+  auto long_number = decode_error("{\"a\": " + std::string(400, '4') + "e99999}");
+  EXPECT_EQ(long_number.code, 400);
+  EXPECT_LE(long_number.message.size(), 140u);
+}
+
+// yaml-cpp 0.7 loops forever on these (found by the fuzzer); they must be a 400 at once.
+TEST(BodyDecoder, YamlThatStallsTheParserIsRejected) {
+  for (const char* body : {",", " ,\n", "apiVersion: v1\nkind: Pod\n,\n"}) {
+    auto error = decode_error(body, "application/yaml");
+    EXPECT_EQ(error.code, 400) << body;
+    EXPECT_EQ(error.message.rfind("invalid YAML", 0), 0u) << error.message;
+  }
+}
+
 }  // namespace
 }  // namespace orkest::api

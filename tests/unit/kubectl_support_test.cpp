@@ -6,9 +6,11 @@
 #include <gtest/gtest.h>
 
 #include "api/http/discovery.hpp"
+#include "api/http/endpoint_slices.hpp"
 #include "api/http/field_validation.hpp"
 #include "api/http/log_stream.hpp"
 #include "api/http/openapi.hpp"
+#include "api/http/route.hpp"
 #include "api/http/scale.hpp"
 #include "app/kubeconfig.hpp"
 
@@ -234,6 +236,54 @@ TEST(discovery, lists_the_scale_and_log_subresources) {
   auto core = names(api::http::discovery_document("/api/v1"));
   ASSERT_TRUE(core.count("pods/log"));
   EXPECT_EQ(core["pods/log"]["verbs"], json({"get"}));
+}
+
+TEST(endpoint_slices, one_per_endpoints_object_labelled_with_its_service) {
+  auto endpoints = json::parse(R"({"kind": "EndpointsList", "metadata": {"resourceVersion": "12"}, "items": [
+    {"metadata": {"name": "web", "namespace": "default", "uid": "u"},
+     "subsets": [{"addresses": [{"ip": "10.0.0.1", "targetRef": {"kind": "Pod", "name": "web-a"}}],
+                  "notReadyAddresses": [{"ip": "10.0.0.2"}],
+                  "ports": [{"name": "http", "port": 5000, "protocol": "TCP"}]}]},
+    {"metadata": {"name": "db", "namespace": "default"}, "subsets": []}]})");
+  auto all = api::http::endpoint_slice_list(endpoints, "");
+  EXPECT_EQ(all["kind"], "EndpointSliceList");
+  EXPECT_EQ(all["metadata"]["resourceVersion"], "12");
+  ASSERT_EQ(all["items"].size(), 2u);
+  auto web = api::http::endpoint_slice_list(endpoints, "kubernetes.io/service-name=web");
+  ASSERT_EQ(web["items"].size(), 1u);
+  const auto& slice = web["items"][0];
+  EXPECT_EQ(slice["addressType"], "IPv4");
+  EXPECT_EQ(slice["metadata"]["labels"]["kubernetes.io/service-name"], "web");
+  EXPECT_EQ(slice["ports"], json::parse(R"([{"name": "http", "port": 5000, "protocol": "TCP"}])"));
+  ASSERT_EQ(slice["endpoints"].size(), 2u);
+  EXPECT_EQ(slice["endpoints"][0]["addresses"], json({"10.0.0.1"}));
+  EXPECT_EQ(slice["endpoints"][0]["conditions"]["ready"], true);
+  EXPECT_EQ(slice["endpoints"][0]["targetRef"]["name"], "web-a");
+  EXPECT_EQ(slice["endpoints"][1]["conditions"]["ready"], false);
+  EXPECT_TRUE(api::http::endpoint_slice_list(endpoints, "a in (").is_null());
+}
+
+TEST(routes, events_and_endpoint_slices_are_read_only_extras) {
+  auto events = api::http::parse_route("/api/v1/namespaces/default/events");
+  ASSERT_TRUE(events);
+  EXPECT_EQ(events->what, api::http::route::target::events);
+  EXPECT_EQ(events->ns, "default");
+  EXPECT_EQ(events->path, "v1");
+  auto new_events = api::http::parse_route("/apis/events.k8s.io/v1/events");
+  ASSERT_TRUE(new_events);
+  EXPECT_EQ(new_events->what, api::http::route::target::events);
+  EXPECT_EQ(new_events->path, "events.k8s.io/v1");
+  auto slices = api::http::parse_route("/apis/discovery.k8s.io/v1/namespaces/ns/endpointslices");
+  ASSERT_TRUE(slices);
+  EXPECT_EQ(slices->what, api::http::route::target::endpoint_slices);
+  EXPECT_EQ(slices->ns, "ns");
+  EXPECT_FALSE(api::http::parse_route("/api/v1/namespaces/default/events/one"));
+  auto scale = api::http::parse_route("/apis/apps/v1/namespaces/default/replicasets/web/scale");
+  ASSERT_TRUE(scale);
+  EXPECT_EQ(scale->subresource, "scale");
+  auto log = api::http::parse_route("/api/v1/namespaces/default/pods/web/log");
+  ASSERT_TRUE(log);
+  EXPECT_EQ(log->subresource, "log");
 }
 
 TEST(kubeconfig, points_at_the_configured_api) {
