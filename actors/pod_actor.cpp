@@ -31,6 +31,7 @@ struct pod_state {
   bool needs_inspect = false;     // an event or a resync says the container may have changed
   bool backoff_pending = false;   // waiting for a back-off timer
   bool restart_due = false;       // the back-off has passed: start the exited container
+  std::vector<std::string> leftovers;  // containers found at adoption that must go before a create
   std::string handled_exit;       // the exit (id + finishedAt) already decided on
   std::optional<podman::container_state> container;
   int crashes_in_a_row = 0;
@@ -114,6 +115,12 @@ void terminate(pod_pointer self) {
                st.container->id, grace);
 }
 
+// A container an earlier orkest left for this pod is taken over if it runs (or ran) the pod's
+// image; one that was never started may be half set up and is replaced.
+bool is_adoptable(const podman::container_state& container, const std::string& image) {
+  return container.status != podman::container_status::created && container.image.find(image) != std::string::npos;
+}
+
 void adopt(pod_pointer self) {
   auto& st = self->state;
   // By namespace and name, not uid: orkest keeps no state across restarts, so a pod that
@@ -128,14 +135,16 @@ void adopt(pod_pointer self) {
                  if (reply.error) return;
                  auto image = st.pod.value("/spec/containers/0/image"_json_pointer, std::string{});
                  for (const auto& container : reply.containers) {
-                   if (!st.container && container.image.find(image) != std::string::npos) {
+                   if (!st.container && is_adoptable(container, image)) {
                      spdlog::info("pod {}: adopting container {}", describe(self), container.id);
                      observe_container(self, container);
                      continue;
                    }
-                   // Another image, or a second container (a crash mid-creation): keep one.
-                   self->request(st.runtime, st.settings.runtime_timeout, remove_atom::value, container.id)
-                       .then([](const runtime_reply&) {}, [](const caf::error&) {});
+                   // Another image, a second container, or one created but never started (orkest
+                   // died between create and start): removed before anything is created, as a new
+                   // container takes the same name.
+                   spdlog::info("pod {}: removing left-over container {}", describe(self), container.id);
+                   st.leftovers.push_back(container.id);
                  }
                },
                list_atom::value, mine);
@@ -230,6 +239,11 @@ void reconcile(pod_pointer self) {
   st.dirty = false;
   if (st.deleted || is_terminating(st.pod)) return terminate(self);
   if (!st.adoption_checked) return adopt(self);
+  if (!st.leftovers.empty()) {
+    auto id = std::move(st.leftovers.back());
+    st.leftovers.pop_back();
+    return runtime_call<runtime_reply>(self, [](const runtime_reply&) {}, remove_atom::value, std::move(id));
+  }
   if (st.needs_inspect && st.container) {
     st.needs_inspect = false;
     return runtime_call<runtime_reply>(self,

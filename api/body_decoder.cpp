@@ -8,6 +8,7 @@
 #include <cctype>
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <optional>
 #include <sstream>
@@ -353,7 +354,23 @@ std::optional<YAML::Mark> stuck_parser_mark(std::string_view body) {
   return std::nullopt;
 }
 
+// YAML allows no C0 control character but tab, line feed and carriage return (YAML 1.2, 5.1).
+// yaml-cpp would take NUL bytes as a sign of UTF-16 or UTF-32 and produce garbled strings.
+std::optional<std::size_t> first_yaml_control_character(std::string_view body) {
+  for (std::size_t i = 0; i < body.size(); ++i) {
+    const auto c = static_cast<unsigned char>(body[i]);
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) return i;
+  }
+  return std::nullopt;
+}
+
 decoded decode_yaml(std::string_view body) {
+  if (auto at = first_yaml_control_character(body)) {
+    char code[8];
+    std::snprintf(code, sizeof code, "0x%02X", static_cast<unsigned char>(body[*at]));
+    return bad_request("invalid YAML at " + describe(position_of(body, *at)) + ": control character " + code +
+                       " is not allowed");
+  }
   std::vector<YAML::Node> documents;
   try {
     if (auto mark = stuck_parser_mark(body))

@@ -62,9 +62,9 @@ class RestartTest(unittest.TestCase):
                 if len(replicas) != REPLICAS or len(bare_pods) != BARE_PODS or len(pods) != REPLICAS + BARE_PODS:
                     why[0] = "pods: %d replicas, %d bare, %d in all" % (len(replicas), len(bare_pods), len(pods))
                     return False
-                not_running = [p["metadata"]["name"] for p in pods if not harness.is_running(p)]
+                not_running = [p for p in pods if not harness.is_running(p)]
                 if not_running:
-                    why[0] = "not Running: %s" % not_running
+                    why[0] = "not Running: %s" % {p["metadata"]["name"]: p.get("status") for p in not_running}
                     return False
                 containers = orkest.containers()
                 uids = {p["metadata"]["uid"]: p for p in pods}

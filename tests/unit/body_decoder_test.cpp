@@ -281,6 +281,14 @@ TEST(BodyDecoder, JsonNumbersBeyondDoubleAreRejected) {
   EXPECT_LE(long_number.message.size(), 140u);
 }
 
+// Found by the fuzzer: NUL bytes made yaml-cpp guess UTF-16 and produce invalid UTF-8.
+TEST(BodyDecoder, YamlControlCharactersAreRejected) {
+  auto error = decode_error(std::string("metadata:\n  na\0me: x\n", 20), "application/yaml");
+  EXPECT_EQ(error.message, "invalid YAML at line 2, column 5: control character 0x00 is not allowed");
+  EXPECT_EQ(decode_error("a: \x1b[31m\n", "application/yaml").code, 400);
+  EXPECT_EQ(decoded_json("a:\tb\r\nc: d\n", "application/yaml")["c"], "d");
+}
+
 // yaml-cpp 0.7 loops forever on these (found by the fuzzer); they must be a 400 at once.
 TEST(BodyDecoder, YamlThatStallsTheParserIsRejected) {
   for (const char* body : {",", " ,\n", "apiVersion: v1\nkind: Pod\n,\n"}) {

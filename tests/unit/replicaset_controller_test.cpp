@@ -364,6 +364,26 @@ TEST_F(replicaset_controller_test, an_orphan_container_with_orkests_labels_is_re
   expect_converged("web", 1);
 }
 
+// orkest killed between `podman create` and `podman start` leaves a container that never ran;
+// the pod coming back from the bootstrap manifests replaces it (same name) instead of waiting on it.
+TEST_F(replicaset_controller_test, a_left_over_container_that_never_started_is_replaced_not_adopted) {
+  podman::container_spec spec;
+  spec.name = "orkest_default_solo";
+  spec.image = "busybox:1.35";
+  spec.labels = {{podman::label_managed_by, "orkest"}, {podman::label_namespace, "default"},
+                 {podman::label_pod_name, "solo"}, {podman::label_node, "orkest"},
+                 {podman::label_pod_uid, "uid-of-an-earlier-run"}};
+  auto leftover = std::get<std::string>(runtime->create(spec));
+
+  auto pod = running_pod(pod_manifest("solo"));
+
+  auto containers = runtime->containers();
+  ASSERT_EQ(containers.size(), 1u);
+  EXPECT_NE(containers.front().id, leftover);
+  EXPECT_EQ(containers.front().status, podman::container_status::running);
+  EXPECT_EQ(container_id(pod), containers.front().id);
+}
+
 TEST_F(replicaset_controller_test, restart_policy_never_and_exit_zero_is_succeeded) {
   auto pod = running_pod(pod_manifest("job", "Never"));
   runtime->kill(container_id(pod), 0);
