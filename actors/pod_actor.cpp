@@ -55,7 +55,17 @@ void write_status(pod_pointer self) {
   // The uid guards against writing into a new pod that reuses this one's name.
   json body = {{"metadata", {{"uid", uid_of(st.pod)}}}, {"status", status}};
   self->request(st.store, store_timeout, status_atom::value, st.key, std::move(body))
-      .then([](const store_result&) {}, [](const caf::error&) {});
+      .then(
+          [self](const store_result& result) {
+            if (result.ok()) return;
+            // Written again when something changes; a refusal here is a bug worth seeing.
+            spdlog::warn("pod {}: status not written: {}", describe(self), result.error->message);
+            self->state.written_status = nullptr;
+          },
+          [self](const caf::error& error) {
+            spdlog::warn("pod {}: status not written: {}", describe(self), caf::to_string(error));
+            self->state.written_status = nullptr;
+          });
 }
 
 // Runs one runtime request with the actor marked busy; `then` sees the reply, after which the
@@ -80,12 +90,12 @@ void runtime_call(pod_pointer self, std::function<void(const Reply&)> then, Ts&&
 
 void observe_container(pod_pointer self, const podman::container_state& container) {
   auto& st = self->state;
+  spdlog::debug("pod {}: container {} is {} (exit code {}, finished {})", describe(self), container.id.substr(0, 12),
+                podman::to_string(container.status), container.exit_code, container.finished_at);
   st.container = container;
   st.observed.container = container;
   if (container.status == podman::container_status::running) {
-    // Running again: its next exit is a new one, even if the runtime's timestamps (whole
-    // seconds) make it look like the last.
-    st.handled_exit.clear();
+    st.handled_exit.clear();  // see the restart in handle_exit
     st.observed.phase = container_phase::running;
     st.observed.reason.clear();
     st.observed.message.clear();
@@ -185,6 +195,8 @@ void handle_exit(pod_pointer self) {
   auto& st = self->state;
   const auto& container = *st.container;
   auto exit_id = container.id + "@" + container.finished_at;
+  spdlog::debug("pod {}: exit {} (handled {}, restart due {}, back-off pending {})", describe(self), exit_id,
+                st.handled_exit, st.restart_due, st.backoff_pending);
   if (st.restart_due) {
     st.restart_due = false;
     auto previous = container;
@@ -200,6 +212,9 @@ void handle_exit(pod_pointer self) {
                    }
                    ++st.observed.restart_count;
                    st.observed.last_terminated = previous;
+                   // Started again: its next exit is a new one, even if it came so fast that the
+                   // runtime's timestamps (whole seconds) make it look like the last.
+                   st.handled_exit.clear();
                    observe_container(self, reply.state);
                  },
                  start_atom::value, container.id);

@@ -28,6 +28,13 @@ const char* key_present_in(const json& item, const char* preferred) {
 
 json merge_value(const std::string& field, const json& original, const json& patch);
 
+// The `$patch` directive of a patch object ("delete", "replace", "merge"); anything but a
+// string is no directive at all.
+std::string directive_of(const json& patch) {
+  auto it = patch.find("$patch");
+  return it != patch.end() && it->is_string() ? it->get<std::string>() : std::string{};
+}
+
 json merge_list(const std::string& field, const json& original, const json& patch) {
   const char* preferred = merge_key_for(field);
   if (!preferred || !original.is_array()) return patch;
@@ -39,7 +46,7 @@ json merge_list(const std::string& field, const json& original, const json& patc
       return candidate.is_object() && candidate.value(key, json()) == item[key];
     };
     auto existing = std::find_if(merged.begin(), merged.end(), same);
-    bool remove = item.value("$patch", "") == "delete";
+    bool remove = directive_of(item) == "delete";
     if (remove) {
       if (existing != merged.end()) merged.erase(existing);
     } else if (existing != merged.end()) {
@@ -54,7 +61,7 @@ json merge_list(const std::string& field, const json& original, const json& patc
 json merge_value(const std::string& field, const json& original, const json& patch) {
   if (patch.is_array()) return merge_list(field, original, patch);
   if (!patch.is_object()) return patch;
-  if (patch.value("$patch", "") == "replace") {
+  if (directive_of(patch) == "replace") {
     json replaced = patch;
     replaced.erase("$patch");
     return replaced;

@@ -53,6 +53,16 @@ struct container_spec {
 
 enum class container_status { created, running, exited, unknown };
 
+inline const char* to_string(container_status status) {
+  switch (status) {
+    case container_status::created: return "created";
+    case container_status::running: return "running";
+    case container_status::exited: return "exited";
+    case container_status::unknown: break;
+  }
+  return "unknown";
+}
+
 // What the runtime knows about one container right now.
 struct container_state {
   std::string id;

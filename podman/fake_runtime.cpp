@@ -57,6 +57,13 @@ runtime_status fake_runtime::start(const std::string& id) {
   // Addresses follow the container number, so they are stable and unique.
   state.ip = "10.88.0." + std::to_string(2 + std::stoi(id.substr(4)) % 250);
   emit(state, "start", std::nullopt);
+  if (auto exits = exit_codes_at_start_.find(state.image); exits != exit_codes_at_start_.end()) {
+    state.status = container_status::exited;
+    state.exit_code = exits->second;
+    state.finished_at = now_rfc3339();  // whole seconds, as podman's timestamps reach orkest
+    state.ip.clear();
+    emit(state, "died", exits->second);
+  }
   return std::nullopt;
 }
 
@@ -125,6 +132,11 @@ runtime_status fake_runtime::watch_events(const std::function<void(const contain
     }
   }
   return std::nullopt;
+}
+
+void fake_runtime::set_exits_at_once(const std::string& image, int exit_code) {
+  std::lock_guard lock(mutex_);
+  exit_codes_at_start_[image] = exit_code;
 }
 
 void fake_runtime::kill(const std::string& id, int exit_code) {

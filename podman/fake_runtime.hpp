@@ -32,6 +32,7 @@ class fake_runtime : public container_runtime {
   void kill(const std::string& id, int exit_code);        // the container exits
   void remove_behind_back(const std::string& id);         // `podman rm -f`
   void set_image_missing(const std::string& image);       // create fails as podman would
+  void set_exits_at_once(const std::string& image, int exit_code);  // its process ends as it starts
   std::vector<container_state> containers() const;        // everything, for assertions
   int creations() const;                                  // containers ever created
   // Events not yet consumed by watch_events, oldest first. Deterministic tests run without
@@ -45,6 +46,7 @@ class fake_runtime : public container_runtime {
   std::condition_variable events_ready_;
   std::map<std::string, container_state> containers_;  // by id
   std::set<std::string> missing_images_;
+  std::map<std::string, int> exit_codes_at_start_;  // by image
   std::deque<container_event> events_;
   int next_id_ = 1;
   int created_ = 0;

@@ -1,5 +1,6 @@
 #include "podman/podman_runtime.hpp"
 
+#include <chrono>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -45,7 +46,14 @@ process_result podman_runtime::podman(const std::vector<std::string>& args) cons
 
 process_result podman_runtime::podman(const std::vector<std::string>& args,
                                       std::chrono::milliseconds timeout) const {
-  return run_process(command_line(args), options(timeout));
+  const auto started = std::chrono::steady_clock::now();
+  process_result result = run_process(command_line(args), options(timeout));
+  if (spdlog::should_log(spdlog::level::debug)) {
+    const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+    spdlog::debug("runtime: podman {} {} -> exit {} in {} ms", args.empty() ? "" : args.front(),
+                  args.size() > 1 ? args.back() : "", result.exit_code, took.count());
+  }
+  return result;
 }
 
 std::vector<std::string> podman_runtime::command_line(const std::vector<std::string>& args) const {

@@ -12,6 +12,7 @@
 #include "api/http/openapi.hpp"
 #include "api/http/route.hpp"
 #include "api/http/scale.hpp"
+#include "api/strategic_merge.hpp"
 #include "app/kubeconfig.hpp"
 
 namespace orkest::testing {
@@ -306,3 +307,28 @@ TEST(kubeconfig, points_at_the_configured_api) {
 
 }  // namespace
 }  // namespace orkest::testing
+
+namespace orkest::api {
+namespace {
+
+using nlohmann::json;
+
+TEST(strategic_merge, keyed_lists_merge_by_name_and_directives_apply) {
+  auto original = json::parse(R"({"spec": {"containers": [{"name": "a", "image": "x"}, {"name": "b", "image": "y"}]}})");
+  auto merged = strategic_merge(original, json::parse(
+      R"({"spec": {"containers": [{"name": "a", "image": "z"}, {"name": "b", "$patch": "delete"}]}})"));
+  EXPECT_EQ(merged, json::parse(R"({"spec": {"containers": [{"name": "a", "image": "z"}]}})"));
+  auto replaced = strategic_merge(original, json::parse(R"({"spec": {"$patch": "replace", "replicas": 2}})"));
+  EXPECT_EQ(replaced, json::parse(R"({"spec": {"replicas": 2}})"));
+}
+
+// Found by the fuzzer: a `$patch` that is not a string threw from inside the merge.
+TEST(strategic_merge, a_directive_that_is_not_a_string_is_no_directive) {
+  auto original = json::parse(R"({"metadata": {"labels": {"a": "1"}}})");
+  auto merged = strategic_merge(original, json::parse(R"({"metadata": {"labels": {"b": "2"}, "$patch": {"x": 1}}})"));
+  EXPECT_EQ(merged, json::parse(R"({"metadata": {"labels": {"a": "1", "b": "2"}}})"));
+  EXPECT_NO_THROW(strategic_merge(original, json::parse(R"({"spec": {"containers": [{"name": "a", "$patch": 7}]}})")));
+}
+
+}  // namespace
+}  // namespace orkest::api

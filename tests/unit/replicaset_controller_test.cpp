@@ -278,6 +278,27 @@ TEST_F(replicaset_controller_test, a_crashed_container_restarts_at_once_then_bac
   EXPECT_EQ(runtime->creations(), 1) << "the same container is started again";
 }
 
+// A process that ends as it starts exits again within the same second: podman's timestamps
+// (whole seconds here) cannot tell the exits apart, the restart itself must.
+TEST_F(replicaset_controller_test, a_container_that_exits_at_once_goes_into_crash_loop_back_off) {
+  runtime->set_exits_at_once("busybox:1.35", 1);
+  created(pod_manifest("quitter"));
+  deliver_runtime_events();
+  auto pod = this->pod("quitter");
+  EXPECT_EQ(container_status(pod)["restartCount"], 1) << pod.dump(2);
+  EXPECT_EQ(container_status(pod)["state"]["waiting"]["reason"], "CrashLoopBackOff");
+  EXPECT_NE(container_status(pod)["state"]["waiting"].value("message", "").find("back-off 10s"), std::string::npos);
+  EXPECT_EQ(container_status(pod)["lastState"]["terminated"]["exitCode"], 1);
+
+  advance_time(std::chrono::seconds(10));
+  deliver_runtime_events();
+  pod = this->pod("quitter");
+  EXPECT_EQ(container_status(pod)["restartCount"], 2);
+  EXPECT_NE(container_status(pod)["state"]["waiting"].value("message", "").find("back-off 20s"), std::string::npos)
+      << container_status(pod).dump();
+  EXPECT_EQ(runtime->creations(), 1);
+}
+
 TEST_F(replicaset_controller_test, an_exit_no_event_reported_is_found_and_restarted_at_the_resync) {
   created(replicaset_manifest("web", 1));
   auto pod = pods_of("web").front();
