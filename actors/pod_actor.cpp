@@ -26,7 +26,11 @@ struct pod_state {
 
   bool busy = false;          // a runtime call is in flight; inputs meanwhile only mark `dirty`
   bool dirty = false;
-  bool adoption_checked = false;  // looked for a container left by an earlier orkest
+  // A container of this pod's name exists (orkest restarted, or a create raced a crash): look
+  // for it before anything is created. Known only when a run is refused for the name, so a new
+  // pod costs no extra podman call; looked for once, as the name may belong to a stranger.
+  bool adopt_first = false;
+  bool adoption_tried = false;
   bool deleted = false;           // the object is gone from the store
   bool needs_inspect = false;     // an event or a resync says the container may have changed
   bool backoff_pending = false;   // waiting for a back-off timer
@@ -43,6 +47,8 @@ struct pod_state {
 using pod_pointer = pod_actor::stateful_pointer<pod_state>;
 
 void reconcile(pod_pointer self);
+
+bool is_start_up(const std::string& action) { return action == "create" || action == "init" || action == "start"; }
 
 std::string describe(const pod_pointer& self) { return self->state.key.ns + "/" + self->state.key.name; }
 
@@ -141,7 +147,7 @@ void adopt(pod_pointer self) {
   runtime_call<runtime_list_reply>(self,
                [self](const runtime_list_reply& reply) {
                  auto& st = self->state;
-                 st.adoption_checked = true;
+                 st.adopt_first = false;
                  if (reply.error) return;
                  auto image = st.pod.value("/spec/containers/0/image"_json_pointer, std::string{});
                  for (const auto& container : reply.containers) {
@@ -175,6 +181,11 @@ void create_container(pod_pointer self) {
                [self](const runtime_reply& reply) {
                  auto& st = self->state;
                  if (!reply.error) return observe_container(self, reply.state);
+                 if (reply.error->reason == podman::reason_name_in_use && !st.adoption_tried) {
+                   st.adoption_tried = true;
+                   st.adopt_first = true;  // the reconcile after this reply adopts
+                   return;
+                 }
                  spdlog::warn("pod {}: {}: {}", describe(self), reply.error->reason, reply.error->message);
                  if (!reply.state.id.empty())  // created but not started: start afresh next time
                    self->request(st.runtime, st.settings.runtime_timeout, remove_atom::value, reply.state.id)
@@ -253,7 +264,7 @@ void reconcile(pod_pointer self) {
   }
   st.dirty = false;
   if (st.deleted || is_terminating(st.pod)) return terminate(self);
-  if (!st.adoption_checked) return adopt(self);
+  if (st.adopt_first) return adopt(self);
   if (!st.leftovers.empty()) {
     auto id = std::move(st.leftovers.back());
     st.leftovers.pop_back();
@@ -261,6 +272,7 @@ void reconcile(pod_pointer self) {
   }
   if (st.needs_inspect && st.container) {
     st.needs_inspect = false;
+    write_status(self);  // what is known now goes out before the runtime is asked again
     return runtime_call<runtime_reply>(self,
                         [self](const runtime_reply& reply) {
                           auto& st = self->state;
@@ -305,6 +317,9 @@ pod_actor::behavior_type pod_behavior(pod_pointer self, store_actor store, runti
         reconcile(self);
       },
       [self](const podman::container_event& event) {
+        // A container coming up while orkest's own run or start is in flight: that call's reply
+        // carries the state after it. Anything else (a death, a removal) needs a fresh look.
+        if (self->state.busy && is_start_up(event.action)) return;
         self->state.needs_inspect = true;
         reconcile(self);
       },

@@ -29,11 +29,9 @@ runtime_reply failed(const podman::runtime_error& error, const std::string& id) 
 runtime_actor::behavior_type worker(std::shared_ptr<container_runtime> runtime) {
   return {
       [runtime](run_atom, const podman::container_spec& spec) -> runtime_reply {
-        auto created = runtime->create(spec);
-        if (auto* error = std::get_if<podman::runtime_error>(&created)) return failed(*error, "");
-        const auto& id = std::get<std::string>(created);
-        if (auto error = runtime->start(id)) return failed(*error, id);
-        return inspect_into(*runtime, id);
+        auto ran = runtime->run(spec);
+        if (auto* error = std::get_if<podman::runtime_error>(&ran)) return failed(*error, "");
+        return inspect_into(*runtime, std::get<std::string>(ran));
       },
       [runtime](start_atom, const std::string& id) -> runtime_reply {
         if (auto error = runtime->start(id)) return failed(*error, id);

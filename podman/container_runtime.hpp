@@ -95,6 +95,9 @@ struct runtime_error {
   std::string message;
 };
 
+// The reason of a create or run refused because a container already has the name.
+inline constexpr const char* reason_name_in_use = "ContainerNameInUse";
+
 template <class T>
 using runtime_result = std::variant<T, runtime_error>;
 using runtime_status = std::optional<runtime_error>;  // nullopt means success
@@ -123,6 +126,18 @@ class container_runtime {
   // Creates the container (honouring image_pull_policy) and returns its id. Does not start it.
   virtual runtime_result<std::string> create(const container_spec& spec) = 0;
   virtual runtime_status start(const std::string& id) = 0;
+  // Creates and starts the container in one step and returns its id. On failure nothing of it
+  // is left behind, so that a retry can take the same name.
+  virtual runtime_result<std::string> run(const container_spec& spec) {
+    auto created = create(spec);
+    if (auto* error = std::get_if<runtime_error>(&created)) return *error;
+    const auto id = std::get<std::string>(created);
+    if (auto error = start(id)) {
+      remove(id);
+      return *error;
+    }
+    return id;
+  }
   // Sends SIGTERM, waits up to `grace`, then SIGKILL. Stopping a stopped container succeeds.
   virtual runtime_status stop(const std::string& id, std::chrono::seconds grace) = 0;
   // Removes the container (forcefully). Removing a missing container succeeds.

@@ -32,7 +32,7 @@ runtime_result<std::string> fake_runtime::create(const container_spec& spec) {
     return runtime_error{"ErrImagePull", "image " + spec.image + " not found and no registry is reachable"};
   }
   for (const auto& [id, state] : containers_)
-    if (state.name == spec.name) return runtime_error{"CreateContainerError", "name " + spec.name + " is in use"};
+    if (state.name == spec.name) return runtime_error{reason_name_in_use, "the container name " + spec.name + " is already in use"};
   container_state state;
   state.id = "fake" + std::to_string(next_id_++);
   state.name = spec.name;

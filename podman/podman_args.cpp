@@ -13,6 +13,17 @@ std::string label_filter(const std::string& key, const std::string& value) {
 
 std::vector<std::string> create_args(const container_spec& spec) {
   std::vector<std::string> args{"create", "--name", spec.name, "--restart=no", "--pull=never"};
+  append_container_args(args, spec);
+  return args;
+}
+
+std::vector<std::string> run_args(const container_spec& spec) {
+  std::vector<std::string> args{"run", "--detach", "--name", spec.name, "--restart=no", "--pull=never"};
+  append_container_args(args, spec);
+  return args;
+}
+
+void append_container_args(std::vector<std::string>& args, const container_spec& spec) {
   if (!spec.hostname.empty()) args.insert(args.end(), {"--hostname", spec.hostname});
   if (!spec.network.empty()) args.insert(args.end(), {"--network", spec.network});
   for (const auto& alias : spec.network_aliases) args.insert(args.end(), {"--network-alias", alias});
@@ -24,7 +35,6 @@ std::vector<std::string> create_args(const container_spec& spec) {
   if (!spec.command.empty()) args.insert(args.end(), {"--entrypoint", nlohmann::json(spec.command).dump()});
   args.push_back(spec.image);
   args.insert(args.end(), spec.args.begin(), spec.args.end());
-  return args;
 }
 
 std::vector<std::string> list_args(const label_map& labels) {

@@ -16,6 +16,12 @@ namespace orkest::podman {
 // on their network address, nothing is published on the host.
 std::vector<std::string> create_args(const container_spec& spec);
 
+// `podman run --detach` with the same container arguments: created and started by one process.
+std::vector<std::string> run_args(const container_spec& spec);
+
+// The arguments after `create`/`run` and the name options: network, DNS, labels, env, image, args.
+void append_container_args(std::vector<std::string>& args, const container_spec& spec);
+
 // `podman ps` of every container, running or not, carrying all of the labels: full ids, one a
 // line (their state then comes from one `podman container inspect`, which unlike ps
 // reports addresses and OOM kills).

@@ -29,4 +29,12 @@ bool is_no_such_container(std::string_view stderr_text) {
   return stderr_text.find("no such container") != std::string_view::npos;
 }
 
+bool is_image_not_known(std::string_view stderr_text) {
+  return stderr_text.find("image not known") != std::string_view::npos;
+}
+
+bool is_name_in_use(std::string_view stderr_text) {
+  return stderr_text.find("is already in use") != std::string_view::npos;
+}
+
 }  // namespace orkest::podman

@@ -15,4 +15,10 @@ std::string podman_error_text(std::string_view stderr_text);
 // `inspecting object: no such container x`).
 bool is_no_such_container(std::string_view stderr_text);
 
+// `podman create|run --pull=never` of an image that is not in local storage.
+bool is_image_not_known(std::string_view stderr_text);
+
+// Another container already has the name.
+bool is_name_in_use(std::string_view stderr_text);
+
 }  // namespace orkest::podman

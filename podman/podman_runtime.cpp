@@ -155,6 +155,25 @@ runtime_result<std::string> podman_runtime::create(const container_spec& spec) {
   return created.out.substr(0, created.out.find_first_of("\r\n"));  // the new container's id
 }
 
+runtime_result<std::string> podman_runtime::run(const container_spec& spec) {
+  if (spec.image_pull_policy == "Always") {
+    if (auto error = ensure_image(spec.image, spec.image_pull_policy)) return *error;
+  }
+  process_result ran = podman(run_args(spec));
+  if (!ran.ok() && ran.finished() && is_image_not_known(ran.err)) {
+    // Never: ErrImageNeverPull; IfNotPresent: pulled, then run again.
+    if (auto error = ensure_image(spec.image, spec.image_pull_policy)) return *error;
+    ran = podman(run_args(spec));
+  }
+  if (ran.ok()) return ran.out.substr(0, ran.out.find_first_of("\r\n"));  // the new container's id
+  // podman leaves a container it created but could not start (or was killed while starting);
+  // the name is orkest's own (orkest_<namespace>_<pod>), unless podman says another has it.
+  if (ran.finished() && is_name_in_use(ran.err)) return failure(ran, reason_name_in_use, "cannot run container " + spec.name);
+  podman({"rm", "--force", "--ignore", "--time", "0", spec.name});
+  return failure(ran, ran.err.find("OCI runtime") != std::string::npos ? "RunContainerError" : "CreateContainerError",
+                 "cannot run container " + spec.name);
+}
+
 runtime_status podman_runtime::start(const std::string& id) {
   process_result started = podman({"start", id});
   if (started.ok()) return std::nullopt;

@@ -39,6 +39,9 @@ class podman_runtime : public container_runtime {
   runtime_result<std::string> create(const container_spec& spec) override;
   // A missing container is NotFound (rather than RunContainerError) so callers recreate it.
   runtime_status start(const std::string& id) override;
+  // `podman run -d`: one podman process instead of create and start (the largest part of a pod's
+  // start-up); the image is looked at only when podman says it is missing.
+  runtime_result<std::string> run(const container_spec& spec) override;
   runtime_status stop(const std::string& id, std::chrono::seconds grace) override;
   runtime_status remove(const std::string& id) override;
   runtime_result<container_state> inspect(const std::string& id) override;

@@ -417,6 +417,38 @@ TEST_F(PodmanRuntimeTest, FailuresCarryKubernetesReasons) {
   EXPECT_EQ(std::get<runtime_error>(runtime.inspect(missing)).reason, "NotFound");
 }
 
+// `podman run -d` is how pods start: one process, pull policies applied only when podman says the
+// image is missing, and nothing left behind by a failure.
+TEST_F(PodmanRuntimeTest, RunCreatesAndStartsInOneStepAndLeavesNothingOnFailure) {
+  container_spec ok = spec("run-ok");
+  std::string id = value(runtime.run(ok));
+  EXPECT_EQ(value(runtime.inspect(id)).status, container_status::running);
+
+  auto twice = runtime.run(ok);
+  ASSERT_TRUE(std::holds_alternative<runtime_error>(twice));
+  EXPECT_EQ(std::get<runtime_error>(twice).reason, reason_name_in_use);
+  EXPECT_EQ(value(runtime.inspect(id)).status, container_status::running) << "the name's owner stays";
+
+  std::string absent = "localhost/orkest-test-absent-" + run_id + ":latest";
+  container_spec never = spec("run-never", absent);
+  auto never_result = runtime.run(never);
+  ASSERT_TRUE(std::holds_alternative<runtime_error>(never_result));
+  EXPECT_EQ(std::get<runtime_error>(never_result).reason, "ErrImageNeverPull");
+  container_spec if_not_present = spec("run-if-not-present", absent);
+  if_not_present.image_pull_policy = "IfNotPresent";
+  auto pull_result = runtime.run(if_not_present);
+  ASSERT_TRUE(std::holds_alternative<runtime_error>(pull_result));
+  EXPECT_EQ(std::get<runtime_error>(pull_result).reason, "ErrImagePull");
+
+  container_spec bad = spec("run-bad-command");
+  bad.command = {"/no/such/program"};
+  auto bad_result = runtime.run(bad);
+  ASSERT_TRUE(std::holds_alternative<runtime_error>(bad_result));
+  EXPECT_EQ(std::get<runtime_error>(bad_result).reason, "RunContainerError");
+  EXPECT_NE(std::get<runtime_error>(bad_result).message.find("/no/such/program"), std::string::npos);
+  EXPECT_EQ(std::get<runtime_error>(runtime.inspect(bad.name)).reason, "NotFound") << "the failed container is gone";
+}
+
 // A shell script standing in for podman, deleted with its directory at the end of the test.
 class fake_podman {
  public:

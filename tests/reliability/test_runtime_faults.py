@@ -33,7 +33,7 @@ WRAPPER = """#!/bin/sh
 # podman with faults switched by files next to this script (tests/reliability/test_runtime_faults.py)
 dir=$(dirname "$0")
 case "$1" in
-  create) if [ -e "$dir/hang-create" ]; then exec sleep 3600; fi ;;
+  create|run) if [ -e "$dir/hang-create" ]; then exec sleep 3600; fi ;;
   events) if [ -e "$dir/break-events" ]; then echo "Error: the event stream is cut by the test" >&2; exit 125; fi ;;
 esac
 exec podman "$@"
