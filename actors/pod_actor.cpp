@@ -272,7 +272,9 @@ void reconcile(pod_pointer self) {
   }
   if (st.needs_inspect && st.container) {
     st.needs_inspect = false;
-    write_status(self);  // what is known now goes out before the runtime is asked again
+    // A running container's status goes out before the runtime is asked again; an exited one
+    // waits for handle_exit's decision (a restart is not a failure).
+    if (st.container->status == podman::container_status::running) write_status(self);
     return runtime_call<runtime_reply>(self,
                         [self](const runtime_reply& reply) {
                           auto& st = self->state;

@@ -237,8 +237,10 @@ class RuntimeFaultsTest(unittest.TestCase):
                 (p["metadata"]["name"], harness.phase(p), harness.restart_count(p)) for p in api.items(PODS)])
             log("10 containers killed at once: all 10 pods Running again after %.1f s"
                 % (time.monotonic() - killed))
-            self.assertEqual(len(orkest.containers(running_only=True)), 10)
-            self.assertEqual(len(orkest.containers()), 10)
+            containers = orkest.containers()
+            names = sorted("%s %s" % (c["Names"][0], c["State"]) for c in containers)
+            self.assertEqual(len(orkest.containers(running_only=True)), 10, names)
+            self.assertEqual(len(containers), 10, names)
 
 
 if __name__ == "__main__":

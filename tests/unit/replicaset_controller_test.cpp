@@ -278,6 +278,25 @@ TEST_F(replicaset_controller_test, a_crashed_container_restarts_at_once_then_bac
   EXPECT_EQ(runtime->creations(), 1) << "the same container is started again";
 }
 
+// podman reports a death more than once (died, then cleanup); a second report arriving while
+// the first is looked at must not publish the exited container as a Failed pod before the
+// restart is decided: a ReplicaSet would replace a pod that is only restarting.
+TEST_F(replicaset_controller_test, a_restarting_pod_is_never_published_as_failed) {
+  auto pod = running_pod(pod_manifest("flaky"));
+  auto id = container_id(pod);
+  runtime->kill(id, 137);
+  for (auto& event : runtime->take_events()) {
+    caf::anon_send(plane.pods, event);
+    caf::anon_send(plane.pods, event);
+  }
+  run();
+  for (const auto& event : pod_events.of_type(change_type::modified, "flaky"))
+    EXPECT_NE(event.object["status"].value("phase", ""), "Failed") << event.object["status"].dump();
+  pod = this->pod("flaky");
+  EXPECT_EQ(container_status(pod)["restartCount"], 1);
+  EXPECT_TRUE(container_status(pod)["state"].contains("running"));
+}
+
 // A process that ends as it starts exits again within the same second: podman's timestamps
 // (whole seconds here) cannot tell the exits apart, the restart itself must.
 TEST_F(replicaset_controller_test, a_container_that_exits_at_once_goes_into_crash_loop_back_off) {
