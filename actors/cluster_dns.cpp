@@ -7,6 +7,7 @@
 
 #include "actors/dns_records.hpp"
 #include "actors/pod_facts.hpp"
+#include "api/json_access.hpp"
 
 namespace orkest::actors {
 
@@ -35,8 +36,8 @@ json dns_view(const json& object) {
   json metadata = {{"name", name_of(object)}, {"namespace", namespace_of(object)}};
   if (is_terminating(object)) metadata["deletionTimestamp"] = object["metadata"]["deletionTimestamp"];
   json view = {{"metadata", std::move(metadata)}};
-  if (auto ip = object.value("/status/podIP"_json_pointer, std::string{}); !ip.empty()) view["status"]["podIP"] = ip;
-  if (auto ip = object.value("/spec/clusterIP"_json_pointer, std::string{}); !ip.empty()) view["spec"]["clusterIP"] = ip;
+  if (auto ip = api::value_at(object, "/status/podIP"_json_pointer, std::string{}); !ip.empty()) view["status"]["podIP"] = ip;
+  if (auto ip = api::value_at(object, "/spec/clusterIP"_json_pointer, std::string{}); !ip.empty()) view["spec"]["clusterIP"] = ip;
   return view;
 }
 

@@ -1,6 +1,7 @@
 #include "actors/container_spec_for_pod.hpp"
 
 #include "actors/pod_facts.hpp"
+#include "api/json_access.hpp"
 
 namespace orkest::actors {
 
@@ -15,7 +16,7 @@ podman::label_map container_labels_for(const json& pod) {
           {podman::label_namespace, namespace_of(pod)},
           {podman::label_pod_name, name_of(pod)},
           {podman::label_pod_uid, uid_of(pod)},
-          {podman::label_node, pod.value("/spec/nodeName"_json_pointer, std::string{})}};
+          {podman::label_node, api::value_at(pod, "/spec/nodeName"_json_pointer, std::string{})}};
 }
 
 namespace {
@@ -29,7 +30,7 @@ std::vector<std::string> strings_of(const json& container, const char* field) {
 
 podman::container_spec container_spec_for(const json& pod, const std::string& network, const std::string& dns_server,
                                           const std::string& cluster_domain) {
-  const json container = pod.value("/spec/containers/0"_json_pointer, json::object());
+  const json container = api::value_at(pod, "/spec/containers/0"_json_pointer, json::object());
   podman::container_spec spec;
   spec.name = container_name_for(namespace_of(pod), name_of(pod));
   spec.image = container.value("image", "");

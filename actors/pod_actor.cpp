@@ -9,6 +9,7 @@
 #include "actors/pod_facts.hpp"
 #include "actors/pod_status.hpp"
 #include "actors/restart_policy.hpp"
+#include "api/json_access.hpp"
 #include "api/timestamp.hpp"
 
 namespace orkest::actors {
@@ -125,7 +126,7 @@ void finish(pod_pointer self) {
 void terminate(pod_pointer self) {
   auto& st = self->state;
   if (!st.container) return finish(self);
-  auto grace = st.pod.value("/metadata/deletionGracePeriodSeconds"_json_pointer, int64_t{30});
+  auto grace = api::value_at(st.pod, "/metadata/deletionGracePeriodSeconds"_json_pointer, int64_t{30});
   if (st.deleted) grace = 0;
   runtime_call<runtime_reply>(self, [self](const runtime_reply&) { self->state.container.reset(); }, stop_atom::value,
                st.container->id, grace);
@@ -143,13 +144,13 @@ void adopt(pod_pointer self) {
   // comes back from the bootstrap manifests has a new uid but the same name.
   podman::label_map mine = {{podman::label_namespace, st.key.ns},
                             {podman::label_pod_name, st.key.name},
-                            {podman::label_node, st.pod.value("/spec/nodeName"_json_pointer, std::string{})}};
+                            {podman::label_node, api::value_at(st.pod, "/spec/nodeName"_json_pointer, std::string{})}};
   runtime_call<runtime_list_reply>(self,
                [self](const runtime_list_reply& reply) {
                  auto& st = self->state;
                  st.adopt_first = false;
                  if (reply.error) return;
-                 auto image = st.pod.value("/spec/containers/0/image"_json_pointer, std::string{});
+                 auto image = api::value_at(st.pod, "/spec/containers/0/image"_json_pointer, std::string{});
                  for (const auto& container : reply.containers) {
                    if (!st.container && is_adoptable(container, image)) {
                      spdlog::info("pod {}: adopting container {}", describe(self), container.id);
@@ -233,7 +234,7 @@ void handle_exit(pod_pointer self) {
   }
   if (st.handled_exit == exit_id || st.backoff_pending) return;
   st.handled_exit = exit_id;
-  auto policy = st.pod.value("/spec/restartPolicy"_json_pointer, std::string{"Always"});
+  auto policy = api::value_at(st.pod, "/spec/restartPolicy"_json_pointer, std::string{"Always"});
   if (!should_restart(policy, container.exit_code)) {
     st.observed.restarting = false;
     st.observed.phase = container_phase::terminated;
@@ -243,13 +244,16 @@ void handle_exit(pod_pointer self) {
   auto delay = restart_delay(st.crashes_in_a_row);
   st.observed.restarting = true;
   if (delay.count() == 0) {
+    // Published before the restart: the pod is not ready until its container runs again, so
+    // Services stop sending connections to it meanwhile.
+    write_status(self);
     st.restart_due = true;
     return reconcile(self);
   }
   st.observed.phase = container_phase::waiting;
   st.observed.reason = "CrashLoopBackOff";
   st.observed.message = "back-off " + std::to_string(delay.count()) + "s restarting failed container=" +
-                        st.pod.value("/spec/containers/0/name"_json_pointer, std::string{}) + " pod=" +
+                        api::value_at(st.pod, "/spec/containers/0/name"_json_pointer, std::string{}) + " pod=" +
                         st.key.name + "_" + st.key.ns + "(" + uid_of(st.pod) + ")";
   st.observed.last_terminated = container;
   write_status(self);
@@ -308,8 +312,8 @@ pod_actor::behavior_type pod_behavior(pod_pointer self, store_actor store, runti
   st.settings = std::move(settings);
   st.key = {"Pod", namespace_of(pod), name_of(pod)};
   st.observed.host_ip = st.settings.host_ip;
-  st.observed.start_time = pod.value("/status/startTime"_json_pointer, api::now_rfc3339());
-  st.observed.restart_count = pod.value("/status/containerStatuses/0/restartCount"_json_pointer, 0);
+  st.observed.start_time = api::value_at(pod, "/status/startTime"_json_pointer, api::now_rfc3339());
+  st.observed.restart_count = api::value_at(pod, "/status/containerStatuses/0/restartCount"_json_pointer, 0);
   st.pod = std::move(pod);
   reconcile(self);
   return {
@@ -327,6 +331,20 @@ pod_actor::behavior_type pod_behavior(pod_pointer self, store_actor store, runti
       },
       [self](resync_atom) {
         self->state.needs_inspect = true;
+        reconcile(self);
+      },
+      [self](resync_atom, const podman::container_state& listed) {
+        // The supervisor lists every container in one runtime call; when the listing shows what
+        // this actor already knows, it stands in for an inspect of its own. Anything else, or a
+        // listing taken while a call of ours was in flight, gets a fresh look.
+        auto& st = self->state;
+        if (st.busy || !st.container || !podman::same_run(*st.container, listed)) {
+          st.needs_inspect = true;
+          return reconcile(self);
+        }
+        // Nothing changed and its status is in the store: nothing to do (with a thousand pods,
+        // recomputing every status each period costs more than all the rest).
+        if (!st.written_status.is_null()) return;
         reconcile(self);
       },
       [self](restart_atom) {

@@ -17,6 +17,7 @@ using pod_actor = caf::typed_actor<
     caf::reacts_to<change_event>,             // the pod object changed or was deleted
     caf::reacts_to<podman::container_event>,  // something happened to its container
     caf::reacts_to<resync_atom>,              // compare with the runtime (the periodic safety net)
+    caf::reacts_to<resync_atom, podman::container_state>,  // the same, with the container as listed
     caf::reacts_to<restart_atom>>;            // a back-off delay has passed
 
 struct pod_actor_settings {

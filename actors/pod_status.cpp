@@ -1,5 +1,7 @@
 #include "actors/pod_status.hpp"
 
+#include "api/json_access.hpp"
+
 namespace orkest::actors {
 
 using nlohmann::json;
@@ -41,15 +43,15 @@ std::string pod_phase(const json& pod, const pod_observation& observed) {
 }  // namespace
 
 json pod_status(const json& pod, const pod_observation& observed) {
-  const json container_spec = pod.value("/spec/containers/0"_json_pointer, json::object());
+  const json container_spec = api::value_at(pod, "/spec/containers/0"_json_pointer, json::object());
   bool running = observed.phase == container_phase::running;
   std::string since = observed.start_time;
 
   json state;
   if (observed.phase == container_phase::running) {
     state = {{"running", {{"startedAt", observed.container.started_at}}}};
-  } else if (observed.phase == container_phase::terminated && !observed.restarting) {
-    state = terminated_state(observed.container);
+  } else if (observed.phase == container_phase::terminated) {
+    state = terminated_state(observed.container);  // restarting or not: the pod phase tells
   } else {
     json waiting = {{"reason", observed.reason}};
     if (!observed.message.empty()) waiting["message"] = observed.message;
@@ -66,8 +68,6 @@ json pod_status(const json& pod, const pod_observation& observed) {
                            {"lastState", json::object()}};
   if (!observed.container.id.empty()) container_status["containerID"] = "podman://" + observed.container.id;
   if (observed.last_terminated) container_status["lastState"] = terminated_state(*observed.last_terminated);
-  else if (observed.phase == container_phase::terminated && observed.restarting)
-    container_status["lastState"] = terminated_state(observed.container);
 
   json status = {{"phase", pod_phase(pod, observed)},
                  {"conditions", json::array({condition("Initialized", true, since), condition("Ready", running, since),

@@ -4,6 +4,7 @@
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 #include <map>
+#include <set>
 #include <spdlog/spdlog.h>
 
 #include "actors/pod_facts.hpp"
@@ -53,29 +54,41 @@ void on_container_event(supervisor_pointer self, const podman::container_event& 
   if (const auto* actor = self->state.actor_for(event.labels)) self->send(*actor, event);
 }
 
-// The safety net behind the event stream: every pod actor re-inspects its container, and
-// containers with orkest's labels that no pod claims are removed.
+// The safety net behind the event stream, in one runtime call for all pods: every container
+// with orkest's labels is listed; each pod actor compares its container with the listing (and
+// inspects only if they differ), and containers that no pod claims are removed. Without a
+// listing every pod actor inspects its own container.
 void resync(supervisor_pointer self) {
   auto& st = self->state;
-  for (auto& [uid, actor] : st.pods) self->send(actor, resync_atom::value);
+  auto resync_each = [self] {
+    for (auto& [uid, actor] : self->state.pods) self->send(actor, resync_atom::value);
+  };
   podman::label_map ours = {{podman::label_managed_by, "orkest"}, {podman::label_node, st.settings.node_name}};
   self->request(st.runtime, st.settings.pod.runtime_timeout, list_atom::value, ours)
       .then(
-          [self](const runtime_list_reply& reply) {
+          [self, resync_each](const runtime_list_reply& reply) {
             if (reply.error) {
               spdlog::warn("pod supervisor: listing containers failed: {}", reply.error->message);
-              return;
+              return resync_each();
             }
+            std::set<caf::actor_addr> listed;
             for (const auto& container : reply.containers) {
-              if (self->state.actor_for(container.labels)) continue;
+              if (const auto* actor = self->state.actor_for(container.labels)) {
+                self->send(*actor, resync_atom::value, container);
+                listed.insert(actor->address());
+                continue;
+              }
               spdlog::info("pod supervisor: removing container {} ({}): no pod claims it", container.name,
                            container.id);
               self->request(self->state.runtime, self->state.settings.pod.runtime_timeout, remove_atom::value,
                             container.id)
                   .then([](const runtime_reply&) {}, [](const caf::error&) {});
             }
+            // A pod whose container is not listed may have lost it: its actor looks for itself.
+            for (auto& [uid, actor] : self->state.pods)
+              if (!listed.count(actor.address())) self->send(actor, resync_atom::value);
           },
-          [](const caf::error&) {});
+          [resync_each](const caf::error&) { resync_each(); });
 }
 
 pod_supervisor_actor::behavior_type supervisor(supervisor_pointer self, store_actor store, runtime_actor runtime,

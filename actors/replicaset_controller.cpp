@@ -9,6 +9,7 @@
 
 #include "actors/pod_facts.hpp"
 #include "actors/replicaset_sync.hpp"
+#include "api/json_access.hpp"
 
 namespace orkest::actors {
 
@@ -110,7 +111,7 @@ void collect_orphans(controller_pointer self) {
   std::vector<json> orphans;
   for (const auto& [uid, pod] : self->state.pods) {
     auto owner = controller_uid(pod);
-    bool owned_by_replicaset = pod.value("/metadata/ownerReferences/0/kind"_json_pointer, "") == "ReplicaSet";
+    bool owned_by_replicaset = api::value_at(pod, "/metadata/ownerReferences/0/kind"_json_pointer, std::string{}) == "ReplicaSet";
     if (owned_by_replicaset && !owner.empty() && !self->state.replicasets.count(owner) && !is_terminating(pod))
       orphans.push_back(pod);
   }

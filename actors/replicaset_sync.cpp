@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "actors/pod_facts.hpp"
+#include "api/json_access.hpp"
 #include "api/label_selector.hpp"
 
 namespace orkest::actors {
@@ -14,13 +15,13 @@ namespace {
 // Kubernetes deletes the least useful pods first: unscheduled/pending before running, not
 // ready before ready, younger before older.
 int usefulness(const json& pod) {
-  auto phase = pod.value("/status/phase"_json_pointer, std::string{});
+  auto phase = api::value_at(pod, "/status/phase"_json_pointer, std::string{});
   if (phase != "Running") return 0;
   return is_ready(pod) ? 2 : 1;
 }
 
 json compute_status(const json& replicaset, const std::vector<json>& active) {
-  auto template_labels = replicaset.value("/spec/template/metadata/labels"_json_pointer, json::object());
+  auto template_labels = api::value_at(replicaset, "/spec/template/metadata/labels"_json_pointer, json::object());
   auto labels = template_labels.get<api::labels>();
   int fully_labeled = 0, ready = 0;
   for (const auto& pod : active) {
@@ -36,7 +37,7 @@ json compute_status(const json& replicaset, const std::vector<json>& active) {
           {"fullyLabeledReplicas", fully_labeled},
           {"readyReplicas", ready},
           {"availableReplicas", ready},
-          {"observedGeneration", replicaset.value("/metadata/generation"_json_pointer, 1)}};
+          {"observedGeneration", api::value_at(replicaset, "/metadata/generation"_json_pointer, 1)}};
 }
 
 }  // namespace
@@ -48,7 +49,7 @@ replicaset_plan plan_replicaset(const json& replicaset, const std::vector<json>&
     if (is_active(pod) && !deleting.count(name_of(pod))) active.push_back(pod);
 
   replicaset_plan plan;
-  int desired = replicaset.value("/spec/replicas"_json_pointer, 1);
+  int desired = api::value_at(replicaset, "/spec/replicas"_json_pointer, 1);
   int diff = desired - static_cast<int>(active.size()) - creating;
   if (diff > 0) {
     plan.create = std::min(diff, burst_replicas);
@@ -56,8 +57,8 @@ replicaset_plan plan_replicaset(const json& replicaset, const std::vector<json>&
     auto candidates = active;
     std::stable_sort(candidates.begin(), candidates.end(), [](const json& a, const json& b) {
       if (usefulness(a) != usefulness(b)) return usefulness(a) < usefulness(b);
-      return a.value("/metadata/creationTimestamp"_json_pointer, std::string{}) >
-             b.value("/metadata/creationTimestamp"_json_pointer, std::string{});
+      return api::value_at(a, "/metadata/creationTimestamp"_json_pointer, std::string{}) >
+             api::value_at(b, "/metadata/creationTimestamp"_json_pointer, std::string{});
     });
     for (int i = 0; i < -diff && i < static_cast<int>(candidates.size()); ++i)
       plan.remove.push_back(name_of(candidates[i]));
@@ -68,7 +69,7 @@ replicaset_plan plan_replicaset(const json& replicaset, const std::vector<json>&
 
 json pod_from_template(const json& replicaset) {
   const auto& metadata = replicaset["metadata"];
-  auto template_metadata = replicaset.value("/spec/template/metadata"_json_pointer, json::object());
+  auto template_metadata = api::value_at(replicaset, "/spec/template/metadata"_json_pointer, json::object());
   json pod_metadata = {
       {"generateName", name_of(replicaset) + "-"},
       {"namespace", namespace_of(replicaset)},
@@ -84,7 +85,7 @@ json pod_from_template(const json& replicaset) {
   return {{"apiVersion", "v1"},
           {"kind", "Pod"},
           {"metadata", pod_metadata},
-          {"spec", replicaset.value("/spec/template/spec"_json_pointer, json::object())}};
+          {"spec", api::value_at(replicaset, "/spec/template/spec"_json_pointer, json::object())}};
 }
 
 }  // namespace orkest::actors

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/pod_facts.hpp"
+#include "api/json_access.hpp"
 #include "netproxy/host_address.hpp"
 
 namespace orkest::actors {
@@ -45,7 +46,7 @@ std::string describe(const json& service) { return namespace_of(service) + "/" +
 
 // The ports and address the listeners were opened for; a change reopens them.
 json listening_shape(const json& service) {
-  return {service.value("/spec/clusterIP"_json_pointer, json()), service.value("/spec/ports"_json_pointer, json())};
+  return {api::value_at(service, "/spec/clusterIP"_json_pointer, json()), api::value_at(service, "/spec/ports"_json_pointer, json())};
 }
 
 void apply_backends(service_pointer self) {
@@ -65,12 +66,12 @@ void write_conditions(service_pointer self) {
                                   {"status", ok ? "True" : "False"},
                                   {"reason", ok ? "Listening" : "PortInUse"},
                                   {"message", ok ? "listening on every port" : message},
-                                  {"observedGeneration", st.service.value("/metadata/generation"_json_pointer, 1)}}});
+                                  {"observedGeneration", api::value_at(st.service, "/metadata/generation"_json_pointer, 1)}}});
   if (conditions == st.written_conditions) return;
   st.written_conditions = conditions;
   json status = st.service.value("status", json::object());
   status["conditions"] = conditions;
-  status["conditions"][0]["lastTransitionTime"] = st.service.value("/metadata/creationTimestamp"_json_pointer, "");
+  status["conditions"][0]["lastTransitionTime"] = api::value_at(st.service, "/metadata/creationTimestamp"_json_pointer, std::string{});
   json body = {{"metadata", {{"uid", uid_of(st.service)}}}, {"status", status}};
   self->request(st.store, std::chrono::seconds(10), status_atom::value,
                 object_key{"Service", namespace_of(st.service), name_of(st.service)}, std::move(body))
@@ -81,7 +82,7 @@ void open_listeners(service_pointer self) {
   auto& st = self->state;
   st.listeners.clear();
   st.failures.clear();
-  auto cluster_ip = st.service.value("/spec/clusterIP"_json_pointer, std::string{});
+  auto cluster_ip = api::value_at(st.service, "/spec/clusterIP"_json_pointer, std::string{});
   if (st.settings.cluster_ips_on_loopback && cluster_ip != st.cluster_ip_on_lo && !cluster_ip.empty()) {
     if (auto error = netproxy::add_loopback_address(cluster_ip)) {
       spdlog::error("service {}: cannot add cluster IP {}: {}", describe(st.service), cluster_ip, *error);
@@ -89,7 +90,7 @@ void open_listeners(service_pointer self) {
       st.cluster_ip_on_lo = cluster_ip;
     }
   }
-  for (const auto& port : st.service.value("/spec/ports"_json_pointer, json::array())) {
+  for (const auto& port : api::value_at(st.service, "/spec/ports"_json_pointer, json::array())) {
     int number = port.value("port", 0);
     for (const auto& address : listen_addresses(st.settings.host_address, cluster_ip)) {
       auto opened = st.engine->listen(address, static_cast<uint16_t>(number));

@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/pod_facts.hpp"
+#include "api/json_access.hpp"
 #include "api/label_selector.hpp"
 
 namespace orkest::actors {
@@ -70,7 +71,7 @@ void sync(controller_pointer self, const std::string& uid) {
   auto pods = pods_in(self->state, namespace_of(it->second.service));
   self->send(it->second.actor, backends_atom::value, service_backends(it->second.service, pods));
   // A Service without a selector has Endpoints its user manages.
-  if (!it->second.service.value("/spec/selector"_json_pointer, json()).empty())
+  if (!api::value_at(it->second.service, "/spec/selector"_json_pointer, json()).empty())
     publish_endpoints(self, uid, endpoints_for(it->second.service, pods));
 }
 

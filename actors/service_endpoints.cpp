@@ -4,6 +4,7 @@
 #include <map>
 
 #include "actors/pod_facts.hpp"
+#include "api/json_access.hpp"
 #include "api/label_selector.hpp"
 
 namespace orkest::actors {
@@ -11,7 +12,7 @@ namespace orkest::actors {
 using nlohmann::json;
 
 std::vector<json> selected_pods(const json& service, const std::vector<json>& pods) {
-  auto selector = service.value("/spec/selector"_json_pointer, json());
+  auto selector = api::value_at(service, "/spec/selector"_json_pointer, json());
   if (!selector.is_object() || selector.empty()) return {};
   auto match = api::label_selector::from_map(selector.get<api::labels>());
   std::vector<json> selected;
@@ -25,20 +26,20 @@ int resolve_target_port(const json& service_port, const json& pod) {
   const auto target = service_port.value("targetPort", service_port.value("port", json(0)));
   if (target.is_number_integer()) return target.get<int>();
   if (!target.is_string()) return 0;
-  for (const auto& container : pod.value("/spec/containers"_json_pointer, json::array()))
+  for (const auto& container : api::value_at(pod, "/spec/containers"_json_pointer, json::array()))
     for (const auto& port : container.value("ports", json::array()))
       if (port.value("name", "") == target.get<std::string>()) return port.value("containerPort", 0);
   return 0;
 }
 
 namespace {
-std::string pod_ip(const json& pod) { return pod.value("/status/podIP"_json_pointer, std::string{}); }
+std::string pod_ip(const json& pod) { return api::value_at(pod, "/status/podIP"_json_pointer, std::string{}); }
 }  // namespace
 
 std::vector<service_port_backends> service_backends(const json& service, const std::vector<json>& pods) {
   auto selected = selected_pods(service, pods);
   std::vector<service_port_backends> result;
-  for (const auto& port : service.value("/spec/ports"_json_pointer, json::array())) {
+  for (const auto& port : api::value_at(service, "/spec/ports"_json_pointer, json::array())) {
     service_port_backends entry{port.value("name", ""), port.value("port", 0), {}};
     for (const auto& pod : selected) {
       int target = resolve_target_port(port, pod);
@@ -58,7 +59,7 @@ json endpoints_for(const json& service, const std::vector<json>& pods) {
   for (const auto& pod : selected_pods(service, pods)) {
     if (pod_ip(pod).empty()) continue;
     json ports = json::array();
-    for (const auto& port : service.value("/spec/ports"_json_pointer, json::array())) {
+    for (const auto& port : api::value_at(service, "/spec/ports"_json_pointer, json::array())) {
       int target = resolve_target_port(port, pod);
       if (target <= 0) continue;
       json entry = {{"port", target}, {"protocol", port.value("protocol", "TCP")}};
@@ -66,7 +67,7 @@ json endpoints_for(const json& service, const std::vector<json>& pods) {
       ports.push_back(entry);
     }
     json address = {{"ip", pod_ip(pod)},
-                    {"nodeName", pod.value("/spec/nodeName"_json_pointer, std::string{})},
+                    {"nodeName", api::value_at(pod, "/spec/nodeName"_json_pointer, std::string{})},
                     {"targetRef",
                      {{"kind", "Pod"}, {"namespace", namespace_of(pod)}, {"name", name_of(pod)}, {"uid", uid_of(pod)}}}};
     auto& subset = subsets[ports];
@@ -82,7 +83,7 @@ json endpoints_for(const json& service, const std::vector<json>& pods) {
     list.push_back(subset);
   }
   json metadata = {{"name", name_of(service)}, {"namespace", namespace_of(service)}};
-  if (auto labels = service.value("/metadata/labels"_json_pointer, json()); labels.is_object()) metadata["labels"] = labels;
+  if (auto labels = api::value_at(service, "/metadata/labels"_json_pointer, json()); labels.is_object()) metadata["labels"] = labels;
   return {{"apiVersion", "v1"}, {"kind", "Endpoints"}, {"metadata", metadata}, {"subsets", list}};
 }
 

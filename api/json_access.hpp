@@ -20,4 +20,14 @@ inline nlohmann::json* object_member(nlohmann::json& parent, const char* name) {
   return found != parent.end() && found->is_object() ? &*found : nullptr;
 }
 
+// The value at `pointer`, or `fallback` when the path is absent or null. json::value(pointer, ...)
+// answers the same but throws and catches an exception for every absent path, which in a
+// loop over all pods is most of the loop's cost.
+template <class T>
+T value_at(const nlohmann::json& object, const nlohmann::json::json_pointer& pointer, T fallback) {
+  if (!object.contains(pointer)) return fallback;
+  const auto& found = object.at(pointer);
+  return found.is_null() ? fallback : found.get<T>();
+}
+
 }  // namespace orkest::api

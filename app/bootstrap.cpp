@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "api/body_decoder.hpp"
+#include "api/json_access.hpp"
 #include "api/resource_kind.hpp"
 
 namespace orkest::app {
@@ -66,7 +67,7 @@ void apply_object(const std::string& origin, json object, api::http::store_clien
     ++report.failed;
     return;
   }
-  auto ns = object.value("/metadata/namespace"_json_pointer, std::string{"default"});
+  auto ns = api::value_at(object, "/metadata/namespace"_json_pointer, std::string{"default"});
   // As kubelet does for static pods: the manifest's content hash, from which the store derives
   // the object's uid, so an unchanged manifest keeps its uid across restarts of orkest and its
   // pod adopts the container it left running (actors/object_store.cpp).

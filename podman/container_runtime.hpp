@@ -78,6 +78,13 @@ struct container_state {
   std::string error;        // runtime's own error text, if any
 };
 
+// The same container in the same run: nothing happened to it between the two looks (a
+// restart changes started_at, an exit status and finished_at).
+inline bool same_run(const container_state& a, const container_state& b) {
+  return a.id == b.id && a.status == b.status && a.exit_code == b.exit_code && a.started_at == b.started_at &&
+         a.finished_at == b.finished_at;
+}
+
 // One event from the runtime's event stream.
 struct container_event {
   std::string id;

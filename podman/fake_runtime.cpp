@@ -92,6 +92,7 @@ runtime_status fake_runtime::remove(const std::string& id) {
 
 runtime_result<container_state> fake_runtime::inspect(const std::string& id) {
   std::lock_guard lock(mutex_);
+  ++inspected_[id];
   auto it = containers_.find(id);
   if (it == containers_.end()) return not_found(id);
   return it->second;
@@ -174,6 +175,14 @@ std::vector<container_event> fake_runtime::take_events() {
 int fake_runtime::creations() const {
   std::lock_guard lock(mutex_);
   return created_;
+}
+
+int fake_runtime::inspections(const std::string& id) const {
+  std::lock_guard lock(mutex_);
+  if (!id.empty()) return inspected_.count(id) ? inspected_.at(id) : 0;
+  int all = 0;
+  for (const auto& [inspected_id, count] : inspected_) all += count;
+  return all;
 }
 
 }  // namespace orkest::podman

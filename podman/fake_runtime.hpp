@@ -35,6 +35,7 @@ class fake_runtime : public container_runtime {
   void set_exits_at_once(const std::string& image, int exit_code);  // its process ends as it starts
   std::vector<container_state> containers() const;        // everything, for assertions
   int creations() const;                                  // containers ever created
+  int inspections(const std::string& id = "") const;     // single-container inspects (of id) ever made
   // Events not yet consumed by watch_events, oldest first. Deterministic tests run without
   // the event pump and hand these to the pod supervisor themselves.
   std::vector<container_event> take_events();
@@ -50,6 +51,7 @@ class fake_runtime : public container_runtime {
   std::deque<container_event> events_;
   int next_id_ = 1;
   int created_ = 0;
+  std::map<std::string, int> inspected_;  // by id
 };
 
 }  // namespace orkest::podman
