@@ -40,12 +40,23 @@ std::string pod_phase(const json& pod, const pod_observation& observed) {
   return "Unknown";
 }
 
+// When the pod last became ready or unready, from the runtime's own timestamps: ready since its
+// container started; unready since it stopped; before any of that, since the pod started.
+std::string readiness_changed_at(const pod_observation& observed) {
+  std::string at;
+  if (observed.phase == container_phase::running) at = observed.container.started_at;
+  else if (observed.phase == container_phase::terminated) at = observed.container.finished_at;
+  else if (observed.last_terminated) at = observed.last_terminated->finished_at;
+  return at.empty() ? observed.start_time : at;
+}
+
 }  // namespace
 
 json pod_status(const json& pod, const pod_observation& observed) {
   const json container_spec = api::value_at(pod, "/spec/containers/0"_json_pointer, json::object());
   bool running = observed.phase == container_phase::running;
-  std::string since = observed.start_time;
+  std::string started = observed.start_time;
+  std::string readiness_since = readiness_changed_at(observed);
 
   json state;
   if (observed.phase == container_phase::running) {
@@ -70,9 +81,10 @@ json pod_status(const json& pod, const pod_observation& observed) {
   if (observed.last_terminated) container_status["lastState"] = terminated_state(*observed.last_terminated);
 
   json status = {{"phase", pod_phase(pod, observed)},
-                 {"conditions", json::array({condition("Initialized", true, since), condition("Ready", running, since),
-                                             condition("ContainersReady", running, since),
-                                             condition("PodScheduled", true, since)})},
+                 {"conditions", json::array({condition("Initialized", true, started),
+                                             condition("Ready", running, readiness_since),
+                                             condition("ContainersReady", running, readiness_since),
+                                             condition("PodScheduled", true, started)})},
                  {"hostIP", observed.host_ip},
                  {"hostIPs", json::array({{{"ip", observed.host_ip}}})},
                  {"startTime", observed.start_time},

@@ -45,14 +45,26 @@ std::vector<json> pods_owned_by(const controller_state& state, const std::string
   return owned;
 }
 
+// Once a deleted ReplicaSet has nothing in flight, nothing of it is kept.
+void forget_if_settled(controller_pointer self, const std::string& rs_uid) {
+  auto& st = self->state;
+  auto it = st.pending.find(rs_uid);
+  if (it == st.pending.end() || st.replicasets.count(rs_uid)) return;
+  if (it->second.creating == 0 && it->second.deleting.empty()) st.pending.erase(it);
+}
+
 void delete_pod(controller_pointer self, const std::string& owner_uid, const std::string& ns, const std::string& name) {
   self->state.pending[owner_uid].deleting.insert(name);
   self->request(self->state.store, store_timeout, delete_atom::value, object_key{"Pod", ns, name}, delete_options{})
       .then([=](const store_result& result) {
         self->state.pending[owner_uid].deleting.erase(name);
+        forget_if_settled(self, owner_uid);
         if (!result.ok() && result.error->code != 404)
           spdlog::warn("replicaset controller: deleting pod {}/{} failed: {}", ns, name, result.error->message);
-      }, [=](const caf::error&) { self->state.pending[owner_uid].deleting.erase(name); });
+      }, [=](const caf::error&) {
+        self->state.pending[owner_uid].deleting.erase(name);
+        forget_if_settled(self, owner_uid);
+      });
 }
 
 void sync(controller_pointer self, const std::string& rs_uid) {
@@ -70,11 +82,15 @@ void sync(controller_pointer self, const std::string& rs_uid) {
         .then(
             [=](const store_result& result) {
               --self->state.pending[rs_uid].creating;
+              forget_if_settled(self, rs_uid);
               if (!result.ok())
                 spdlog::warn("replicaset controller: creating a pod for {}/{} failed: {}", ns, name_of(replicaset),
                              result.error->message);
             },
-            [=](const caf::error&) { --self->state.pending[rs_uid].creating; });
+            [=](const caf::error&) {
+              --self->state.pending[rs_uid].creating;
+              forget_if_settled(self, rs_uid);
+            });
   }
   for (const auto& name : plan.remove) delete_pod(self, rs_uid, ns, name);
 
@@ -90,6 +106,7 @@ void on_replicaset_deleted(controller_pointer self, const json& replicaset) {
   self->state.replicasets.erase(uid);
   for (const auto& pod : pods_owned_by(self->state, uid))
     if (!is_terminating(pod)) delete_pod(self, uid, namespace_of(pod), name_of(pod));
+  forget_if_settled(self, uid);
 }
 
 void on_change(controller_pointer self, const change_event& event) {
