@@ -10,15 +10,29 @@ namespace {
 
 using podman::container_runtime;
 
-runtime_reply inspect_into(container_runtime& runtime, const std::string& id) {
-  auto result = runtime.inspect(id);
-  if (auto* error = std::get_if<podman::runtime_error>(&result)) {
-    runtime_reply reply{*error, {}};
-    reply.state.id = id;
-    return reply;
-  }
-  return {std::nullopt, std::get<podman::container_state>(result)};
-}
+// Several containers' states, one reply per id asked for, in order.
+struct runtime_batch_reply {
+  std::vector<runtime_reply> replies;
+};
+
+}  // namespace
+}  // namespace orkest::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(orkest::actors::runtime_batch_reply)
+
+namespace orkest::actors {
+namespace {
+
+// What the dispatcher asks of a worker: one blocking runtime call each. run and start answer
+// with the container's id only; the dispatcher inspects it, together with others.
+using runtime_worker = caf::typed_actor<
+    caf::replies_to<run_atom, podman::container_spec>::with<runtime_reply>,
+    caf::replies_to<start_atom, std::string>::with<runtime_reply>,
+    caf::replies_to<stop_atom, std::string, int64_t>::with<runtime_reply>,
+    caf::replies_to<remove_atom, std::string>::with<runtime_reply>,
+    caf::replies_to<inspect_atom, std::vector<std::string>>::with<runtime_batch_reply>,
+    caf::replies_to<list_atom, podman::label_map>::with<runtime_list_reply>,
+    caf::replies_to<logs_atom, std::string, podman::log_options>::with<runtime_logs_reply>>;
 
 runtime_reply failed(const podman::runtime_error& error, const std::string& id) {
   runtime_reply reply{error, {}};
@@ -26,16 +40,22 @@ runtime_reply failed(const podman::runtime_error& error, const std::string& id) 
   return reply;
 }
 
-runtime_actor::behavior_type worker(std::shared_ptr<container_runtime> runtime) {
+runtime_reply started(const std::string& id) {
+  runtime_reply reply;
+  reply.state.id = id;
+  return reply;
+}
+
+runtime_worker::behavior_type worker(std::shared_ptr<container_runtime> runtime) {
   return {
       [runtime](run_atom, const podman::container_spec& spec) -> runtime_reply {
         auto ran = runtime->run(spec);
         if (auto* error = std::get_if<podman::runtime_error>(&ran)) return failed(*error, "");
-        return inspect_into(*runtime, std::get<std::string>(ran));
+        return started(std::get<std::string>(ran));
       },
       [runtime](start_atom, const std::string& id) -> runtime_reply {
         if (auto error = runtime->start(id)) return failed(*error, id);
-        return inspect_into(*runtime, id);
+        return started(id);
       },
       [runtime](stop_atom, const std::string& id, int64_t grace) -> runtime_reply {
         if (auto error = runtime->stop(id, std::chrono::seconds(grace))) return failed(*error, id);
@@ -46,7 +66,15 @@ runtime_actor::behavior_type worker(std::shared_ptr<container_runtime> runtime) 
         if (auto error = runtime->remove(id)) return failed(*error, id);
         return {std::nullopt, {}};
       },
-      [runtime](inspect_atom, const std::string& id) { return inspect_into(*runtime, id); },
+      [runtime](inspect_atom, const std::vector<std::string>& ids) -> runtime_batch_reply {
+        auto results = runtime->inspect_each(ids);
+        runtime_batch_reply batch;
+        for (std::size_t i = 0; i < ids.size(); ++i) {
+          if (auto* error = std::get_if<podman::runtime_error>(&results[i])) batch.replies.push_back(failed(*error, ids[i]));
+          else batch.replies.push_back({std::nullopt, std::get<podman::container_state>(results[i])});
+        }
+        return batch;
+      },
       [runtime](list_atom, const podman::label_map& labels) -> runtime_list_reply {
         auto result = runtime->list(labels);
         if (auto* error = std::get_if<podman::runtime_error>(&result)) return {*error, {}};
@@ -60,32 +88,127 @@ runtime_actor::behavior_type worker(std::shared_ptr<container_runtime> runtime) 
   };
 }
 
-struct dispatcher_state {
-  std::vector<runtime_actor> workers;
-  std::size_t next = 0;
-  static inline const char* name = "runtime";
+// The worker with the fewest calls in flight, the first after `start` on a tie: a call never
+// queues behind a slow one (a stop waits out its grace period) while another worker is free.
+std::size_t least_loaded(const std::vector<int>& in_flight, std::size_t start) {
+  std::size_t best = start % in_flight.size();
+  for (std::size_t k = 1; k < in_flight.size(); ++k) {
+    auto i = (start + k) % in_flight.size();
+    if (in_flight[i] < in_flight[best]) best = i;
+  }
+  return best;
+}
 
-  const runtime_actor& pick() { return workers[next++ % workers.size()]; }
+struct waiting_inspection {
+  std::string id;
+  caf::typed_response_promise<runtime_reply> promise;
 };
 
-runtime_actor::behavior_type dispatcher(runtime_actor::stateful_pointer<dispatcher_state> self,
-                                        std::vector<runtime_actor> workers) {
+struct dispatcher_state {
+  std::vector<runtime_worker> workers;
+  std::vector<int> in_flight;  // calls per worker
+  std::size_t next = 0;
+  // Inspections wait while one batch is out and then go out together: under load (a
+  // ReplicaSet of 50 starting) one podman process answers for many containers.
+  std::vector<waiting_inspection> waiting;
+  bool inspecting = false;
+  static inline const char* name = "runtime";
+};
+
+using dispatcher_pointer = runtime_actor::stateful_pointer<dispatcher_state>;
+
+// Sends one call to the least loaded worker; `on_reply` gets its answer or the error.
+template <class Reply, class OnReply, class OnError, class... Ts>
+void ask_worker(dispatcher_pointer self, OnReply on_reply, OnError on_error, Ts&&... xs) {
+  auto& st = self->state;
+  auto i = least_loaded(st.in_flight, st.next++);
+  ++st.in_flight[i];
+  self->request(st.workers[i], caf::infinite, std::forward<Ts>(xs)...)
+      .then(
+          [self, i, on_reply](Reply& reply) {
+            --self->state.in_flight[i];
+            on_reply(reply);
+          },
+          [self, i, on_error](caf::error& error) {
+            --self->state.in_flight[i];
+            on_error(error);
+          });
+}
+
+template <class Reply, class... Ts>
+caf::typed_response_promise<Reply> forward(dispatcher_pointer self, Ts&&... xs) {
+  auto promise = self->template make_response_promise<Reply>();
+  ask_worker<Reply>(
+      self, [promise](Reply& reply) { caf::typed_response_promise<Reply>{promise}.deliver(std::move(reply)); },
+      [promise](caf::error& error) { caf::typed_response_promise<Reply>{promise}.deliver(std::move(error)); },
+      std::forward<Ts>(xs)...);
+  return promise;
+}
+
+void send_inspections(dispatcher_pointer self) {
+  auto& st = self->state;
+  if (st.inspecting || st.waiting.empty()) return;
+  st.inspecting = true;
+  auto batch = std::make_shared<std::vector<waiting_inspection>>(std::move(st.waiting));
+  st.waiting.clear();
+  std::vector<std::string> ids;
+  for (const auto& w : *batch) ids.push_back(w.id);
+  ask_worker<runtime_batch_reply>(
+      self,
+      [self, batch](runtime_batch_reply& reply) {
+        for (std::size_t i = 0; i < batch->size(); ++i) (*batch)[i].promise.deliver(std::move(reply.replies[i]));
+        self->state.inspecting = false;
+        send_inspections(self);
+      },
+      [self, batch](caf::error& error) {
+        for (auto& w : *batch) w.promise.deliver(error);
+        self->state.inspecting = false;
+        send_inspections(self);
+      },
+      inspect_atom::value, std::move(ids));
+}
+
+void inspect_later(dispatcher_pointer self, std::string id, caf::typed_response_promise<runtime_reply> promise) {
+  self->state.waiting.push_back({std::move(id), std::move(promise)});
+  send_inspections(self);
+}
+
+// run and start: the call on a worker, then the container's state from the next inspection.
+template <class... Ts>
+caf::typed_response_promise<runtime_reply> call_then_inspect(dispatcher_pointer self, Ts&&... xs) {
+  auto promise = self->make_response_promise<runtime_reply>();
+  ask_worker<runtime_reply>(
+      self,
+      [self, promise](runtime_reply& reply) {
+        caf::typed_response_promise<runtime_reply> answer{promise};
+        if (reply.error) answer.deliver(std::move(reply));
+        else inspect_later(self, reply.state.id, answer);
+      },
+      [promise](caf::error& error) { caf::typed_response_promise<runtime_reply>{promise}.deliver(std::move(error)); },
+      std::forward<Ts>(xs)...);
+  return promise;
+}
+
+runtime_actor::behavior_type dispatcher(dispatcher_pointer self, std::vector<runtime_worker> workers) {
   self->state.workers = std::move(workers);
+  self->state.in_flight.assign(self->state.workers.size(), 0);
   // Workers live exactly as long as the dispatcher.
   for (auto& w : self->state.workers) self->link_to(w);
   return {
-      [self](run_atom a, podman::container_spec& spec) { return self->delegate(self->state.pick(), a, std::move(spec)); },
-      [self](start_atom a, std::string& id) { return self->delegate(self->state.pick(), a, std::move(id)); },
+      [self](run_atom a, podman::container_spec& spec) { return call_then_inspect(self, a, std::move(spec)); },
+      [self](start_atom a, std::string& id) { return call_then_inspect(self, a, std::move(id)); },
       [self](stop_atom a, std::string& id, int64_t grace) {
-        return self->delegate(self->state.pick(), a, std::move(id), grace);
+        return forward<runtime_reply>(self, a, std::move(id), grace);
       },
-      [self](remove_atom a, std::string& id) { return self->delegate(self->state.pick(), a, std::move(id)); },
-      [self](inspect_atom a, std::string& id) { return self->delegate(self->state.pick(), a, std::move(id)); },
-      [self](list_atom a, podman::label_map& labels) {
-        return self->delegate(self->state.pick(), a, std::move(labels));
+      [self](remove_atom a, std::string& id) { return forward<runtime_reply>(self, a, std::move(id)); },
+      [self](inspect_atom, std::string& id) {
+        auto promise = self->make_response_promise<runtime_reply>();
+        inspect_later(self, std::move(id), promise);
+        return promise;
       },
+      [self](list_atom a, podman::label_map& labels) { return forward<runtime_list_reply>(self, a, std::move(labels)); },
       [self](logs_atom a, std::string& id, podman::log_options& options) {
-        return self->delegate(self->state.pick(), a, std::move(id), std::move(options));
+        return forward<runtime_logs_reply>(self, a, std::move(id), std::move(options));
       },
   };
 }
@@ -94,7 +217,7 @@ runtime_actor::behavior_type dispatcher(runtime_actor::stateful_pointer<dispatch
 
 runtime_actor spawn_runtime(caf::actor_system& system, std::shared_ptr<container_runtime> runtime,
                             std::size_t workers, bool detached) {
-  std::vector<runtime_actor> pool;
+  std::vector<runtime_worker> pool;
   for (std::size_t i = 0; i < std::max<std::size_t>(workers, 1); ++i)
     pool.push_back(detached ? system.spawn<caf::detached>(worker, runtime) : system.spawn(worker, runtime));
   return system.spawn(dispatcher, std::move(pool));

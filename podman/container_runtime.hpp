@@ -150,6 +150,13 @@ class container_runtime {
   // Removes the container (forcefully). Removing a missing container succeeds.
   virtual runtime_status remove(const std::string& id) = 0;
   virtual runtime_result<container_state> inspect(const std::string& id) = 0;
+  // One result per id, in order. A runtime that can look at several containers in one call
+  // (podman: one process instead of one each) does so.
+  virtual std::vector<runtime_result<container_state>> inspect_each(const std::vector<std::string>& ids) {
+    std::vector<runtime_result<container_state>> results;
+    for (const auto& id : ids) results.push_back(inspect(id));
+    return results;
+  }
   // Every container (running or not) carrying all of the given labels.
   virtual runtime_result<std::vector<container_state>> list(const label_map& labels) = 0;
   virtual runtime_result<std::string> logs(const std::string& id, const log_options& options) = 0;

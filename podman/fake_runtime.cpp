@@ -172,6 +172,19 @@ std::vector<container_event> fake_runtime::take_events() {
   return out;
 }
 
+std::vector<runtime_result<container_state>> fake_runtime::inspect_each(const std::vector<std::string>& ids) {
+  {
+    std::lock_guard lock(mutex_);
+    batches_.push_back(ids.size());
+  }
+  return container_runtime::inspect_each(ids);
+}
+
+std::vector<std::size_t> fake_runtime::inspection_batches() const {
+  std::lock_guard lock(mutex_);
+  return batches_;
+}
+
 int fake_runtime::creations() const {
   std::lock_guard lock(mutex_);
   return created_;

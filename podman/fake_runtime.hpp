@@ -23,6 +23,7 @@ class fake_runtime : public container_runtime {
   runtime_status stop(const std::string& id, std::chrono::seconds grace) override;
   runtime_status remove(const std::string& id) override;
   runtime_result<container_state> inspect(const std::string& id) override;
+  std::vector<runtime_result<container_state>> inspect_each(const std::vector<std::string>& ids) override;
   runtime_result<std::vector<container_state>> list(const label_map& labels) override;
   runtime_result<std::string> logs(const std::string& id, const log_options& options) override;
   runtime_status watch_events(const std::function<void(const container_event&)>& on_event,
@@ -36,6 +37,7 @@ class fake_runtime : public container_runtime {
   std::vector<container_state> containers() const;        // everything, for assertions
   int creations() const;                                  // containers ever created
   int inspections(const std::string& id = "") const;     // single-container inspects (of id) ever made
+  std::vector<std::size_t> inspection_batches() const;   // the size of every inspect_each call
   // Events not yet consumed by watch_events, oldest first. Deterministic tests run without
   // the event pump and hand these to the pod supervisor themselves.
   std::vector<container_event> take_events();
@@ -52,6 +54,7 @@ class fake_runtime : public container_runtime {
   int next_id_ = 1;
   int created_ = 0;
   std::map<std::string, int> inspected_;  // by id
+  std::vector<std::size_t> batches_;
 };
 
 }  // namespace orkest::podman

@@ -1,5 +1,6 @@
 #include "podman/podman_runtime.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -207,6 +208,34 @@ runtime_result<container_state> podman_runtime::inspect(const std::string& id) {
   auto& list = std::get<std::vector<container_state>>(states);
   if (list.empty()) return not_found(id);
   return list.front();
+}
+
+std::vector<runtime_result<container_state>> podman_runtime::inspect_each(const std::vector<std::string>& ids) {
+  if (ids.size() == 1) return {inspect(ids.front())};
+  std::vector<std::string> args{"container", "inspect"};
+  args.insert(args.end(), ids.begin(), ids.end());
+  process_result inspected = podman(args);
+  std::vector<runtime_result<container_state>> results;
+  // A missing container does not hide the others: podman prints those, then fails with
+  // "no such container".
+  bool answered = inspected.ok() || (inspected.finished() && is_no_such_container(inspected.err));
+  auto states = answered ? parse_inspect(inspected.out)
+                         : runtime_result<std::vector<container_state>>{
+                               failure(inspected, "RuntimeError", "cannot inspect containers")};
+  for (const auto& id : ids) {
+    if (auto* error = std::get_if<runtime_error>(&states)) {
+      results.emplace_back(*error);
+      continue;
+    }
+    const auto& found = std::get<std::vector<container_state>>(states);
+    // By full id, short id or name, as podman itself resolves them.
+    auto match = std::find_if(found.begin(), found.end(), [&](const container_state& state) {
+      return state.id.rfind(id, 0) == 0 || state.name == id;
+    });
+    if (match == found.end()) results.emplace_back(not_found(id));
+    else results.emplace_back(*match);
+  }
+  return results;
 }
 
 runtime_result<std::vector<container_state>> podman_runtime::list(const label_map& labels) {

@@ -45,6 +45,7 @@ class podman_runtime : public container_runtime {
   runtime_status stop(const std::string& id, std::chrono::seconds grace) override;
   runtime_status remove(const std::string& id) override;
   runtime_result<container_state> inspect(const std::string& id) override;
+  std::vector<runtime_result<container_state>> inspect_each(const std::vector<std::string>& ids) override;
   // `podman ps` for the ids, then one `podman container inspect` of them all.
   runtime_result<std::vector<container_state>> list(const label_map& labels) override;
   runtime_result<std::string> logs(const std::string& id, const log_options& options) override;

@@ -263,6 +263,25 @@ TEST_F(PodmanRuntimeTest, ListReturnsContainersCarryingAllLabels) {
   EXPECT_TRUE(value(runtime.list({{run_label, run_id}, {"color", "red"}})).empty());
 }
 
+// One podman call for several containers: each id gets its own state, by full id, short id or
+// name, and a missing one does not hide the others.
+TEST_F(PodmanRuntimeTest, InspectEachAnswersEveryIdInOrder) {
+  container_spec a = spec("each-a");
+  std::string a_id = create_and_start(a);
+  std::string b_id = value(runtime.create(spec("each-b")));
+
+  auto results = runtime.inspect_each({b_id, "no-such-container-" + run_id, a_id.substr(0, 12), a.name});
+  ASSERT_EQ(results.size(), 4u);
+  EXPECT_EQ(value(results[0]).id, b_id);
+  EXPECT_EQ(value(results[0]).status, container_status::created);
+  ASSERT_TRUE(std::holds_alternative<runtime_error>(results[1]));
+  EXPECT_EQ(std::get<runtime_error>(results[1]).reason, "NotFound");
+  EXPECT_EQ(value(results[2]).id, a_id);
+  EXPECT_EQ(value(results[2]).status, container_status::running);
+  EXPECT_NE(value(results[2]).ip, "");
+  EXPECT_EQ(value(results[3]).id, a_id);
+}
+
 // Collects events from watch_events running on its own thread.
 class event_recorder {
  public:
