@@ -37,7 +37,8 @@ control_plane start_control_plane(caf::actor_system& system, std::shared_ptr<pod
   control_plane plane;
   settings.store.reserved_ips = {settings.dns_ip};
   plane.store = spawn_store(system, settings.store);
-  plane.runtime = spawn_runtime(system, runtime, settings.runtime_workers, settings.threaded_runtime);
+  plane.runtime = spawn_runtime(system, runtime, settings.runtime_workers, settings.threaded_runtime,
+                                settings.pod_subnet);
   settings.pods.resync_period = settings.resync_period;
   settings.pods.node_name = settings.store.node_name;
   if (settings.threaded_runtime) {

@@ -20,6 +20,8 @@ struct control_plane_settings {
   service_actor_settings services;
   std::chrono::milliseconds resync_period{5000};
   std::size_t runtime_workers = 8;
+  // The pod network's CIDR: orkest picks pod addresses from it (empty: podman does).
+  std::string pod_subnet;
   // The cluster DNS listens here (port 53, on lo like the cluster IPs); empty: no cluster DNS,
   // pods use their network's own DNS (pod names only).
   std::string dns_ip = "10.96.0.10";

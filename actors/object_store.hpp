@@ -13,7 +13,7 @@
 #include <variant>
 #include <vector>
 
-#include "actors/service_ip_allocator.hpp"
+#include "actors/ip_allocator.hpp"
 #include "actors/store_messages.hpp"
 #include "api/resource_kind.hpp"
 
@@ -72,7 +72,7 @@ class object_store {
   object_store_hooks hooks_;
   std::map<std::string, bucket> buckets_;  // by kind
   uint64_t resource_version_ = 0;
-  service_ip_allocator service_ips_;
+  ip_allocator service_ips_;
   std::vector<change_event> pending_events_;
   std::deque<change_event> history_;
   uint64_t compacted_version_ = 0;  // changes at or before this version are no longer kept

@@ -324,8 +324,12 @@ pod_actor::behavior_type pod_behavior(pod_pointer self, store_actor store, runti
       },
       [self](const podman::container_event& event) {
         // A container coming up while orkest's own run or start is in flight: that call's reply
-        // carries the state after it. Anything else (a death, a removal) needs a fresh look.
-        if (self->state.busy && is_start_up(event.action)) return;
+        // carries the state after it; or the report of a start whose reply came first. Anything
+        // else (a death, a removal, a start by someone else) needs a fresh look.
+        const auto& st = self->state;
+        bool known_running = st.container && st.container->id == event.id &&
+                             st.container->status == podman::container_status::running;
+        if (is_start_up(event.action) && (st.busy || known_running)) return;
         self->state.needs_inspect = true;
         reconcile(self);
       },

@@ -3,6 +3,12 @@
 #include <caf/actor_system.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
+#include <map>
+#include <spdlog/spdlog.h>
+#include <stdexcept>
+
+#include "actors/ip_allocator.hpp"
+#include "api/timestamp.hpp"
 
 namespace orkest::actors {
 
@@ -112,6 +118,10 @@ struct dispatcher_state {
   // ReplicaSet of 50 starting) one podman process answers for many containers.
   std::vector<waiting_inspection> waiting;
   bool inspecting = false;
+  // Pod addresses orkest picks itself (podman run --ip), so a started container's state is
+  // known without asking podman. None: podman's IPAM picks, and an inspection tells.
+  std::optional<ip_allocator> pod_ips;
+  std::map<std::string, std::string> address_of;  // container id -> its address in pod_ips
   static inline const char* name = "runtime";
 };
 
@@ -145,6 +155,28 @@ caf::typed_response_promise<Reply> forward(dispatcher_pointer self, Ts&&... xs) 
   return promise;
 }
 
+// Keeps pod_ips in step with what podman says: a container's address stays taken while the
+// container exists (a fixed address goes with it through restarts), and is free once it is gone.
+void forget_address(dispatcher_pointer self, const std::string& id) {
+  auto& st = self->state;
+  auto it = st.address_of.find(id);
+  if (it == st.address_of.end()) return;
+  if (st.pod_ips) st.pod_ips->release(it->second);
+  st.address_of.erase(it);
+}
+
+void note_address(dispatcher_pointer self, const std::string& asked_id, const runtime_reply& reply) {
+  auto& st = self->state;
+  if (reply.error) {
+    if (reply.error->reason == "NotFound") forget_address(self, asked_id);
+    return;
+  }
+  // A container orkest did not start (an earlier orkest did): its address is taken too.
+  const auto& container = reply.state;
+  if (st.pod_ips && !container.ip.empty() && !st.address_of.count(container.id) && st.pod_ips->claim(container.ip))
+    st.address_of[container.id] = container.ip;
+}
+
 void send_inspections(dispatcher_pointer self) {
   auto& st = self->state;
   if (st.inspecting || st.waiting.empty()) return;
@@ -156,7 +188,10 @@ void send_inspections(dispatcher_pointer self) {
   ask_worker<runtime_batch_reply>(
       self,
       [self, batch](runtime_batch_reply& reply) {
-        for (std::size_t i = 0; i < batch->size(); ++i) (*batch)[i].promise.deliver(std::move(reply.replies[i]));
+        for (std::size_t i = 0; i < batch->size(); ++i) {
+          note_address(self, (*batch)[i].id, reply.replies[i]);
+          (*batch)[i].promise.deliver(std::move(reply.replies[i]));
+        }
         self->state.inspecting = false;
         send_inspections(self);
       },
@@ -173,7 +208,81 @@ void inspect_later(dispatcher_pointer self, std::string id, caf::typed_response_
   send_inspections(self);
 }
 
-// run and start: the call on a worker, then the container's state from the next inspection.
+// Tries before a run goes without a fixed address: another orkest on the same network, or
+// containers from before a restart not yet seen, may hold the ones picked.
+constexpr int address_attempts = 3;
+
+// What `podman run -d` has just done, without asking podman: it returns once the container
+// runs. Should it die at once, its died event follows.
+podman::container_state started_state(const std::string& id, const podman::container_spec& spec) {
+  podman::container_state state;
+  state.id = id;
+  state.name = spec.name;
+  state.image = spec.image;
+  state.labels = spec.labels;
+  state.status = podman::container_status::running;
+  state.started_at = api::now_rfc3339();
+  state.ip = spec.ip;
+  return state;
+}
+
+void run_container(dispatcher_pointer self, podman::container_spec spec,
+                   caf::typed_response_promise<runtime_reply> promise, int attempt) {
+  auto& st = self->state;
+  spec.ip.clear();
+  if (st.pod_ips && attempt < address_attempts) {
+    if (auto ip = st.pod_ips->allocate()) spec.ip = *ip;
+  }
+  auto sent = spec;
+  ask_worker<runtime_reply>(
+      self,
+      [self, spec, promise, attempt](runtime_reply& reply) {
+        auto& st = self->state;
+        caf::typed_response_promise<runtime_reply> answer{promise};
+        if (spec.ip.empty()) {
+          if (reply.error) answer.deliver(std::move(reply));
+          else inspect_later(self, reply.state.id, answer);
+          return;
+        }
+        if (!reply.error) {
+          st.address_of[reply.state.id] = spec.ip;
+          answer.deliver(runtime_reply{std::nullopt, started_state(reply.state.id, spec)});
+          return;
+        }
+        // Held by a container orkest does not know of: it stays marked taken; try the next.
+        if (reply.error->reason == podman::reason_address_in_use) return run_container(self, spec, answer, attempt + 1);
+        if (st.pod_ips) st.pod_ips->release(spec.ip);
+        if (reply.error->reason == podman::reason_address_rejected && st.pod_ips) {
+          spdlog::warn("runtime: the pod network takes no fixed addresses ({}); podman picks pod addresses from now on",
+                       reply.error->message);
+          st.pod_ips.reset();
+          return run_container(self, spec, answer, attempt);
+        }
+        answer.deliver(std::move(reply));
+      },
+      [self, ip = spec.ip, promise](caf::error& error) {
+        if (!ip.empty() && self->state.pod_ips) self->state.pod_ips->release(ip);
+        caf::typed_response_promise<runtime_reply>{promise}.deliver(std::move(error));
+      },
+      run_atom::value, std::move(sent));
+}
+
+// Stop (and remove) or remove: once the container is gone, so is its address.
+template <class... Ts>
+caf::typed_response_promise<runtime_reply> remove_container(dispatcher_pointer self, std::string id, Ts&&... xs) {
+  auto promise = self->make_response_promise<runtime_reply>();
+  ask_worker<runtime_reply>(
+      self,
+      [self, id, promise](runtime_reply& reply) {
+        if (!reply.error) forget_address(self, id);
+        caf::typed_response_promise<runtime_reply>{promise}.deliver(std::move(reply));
+      },
+      [promise](caf::error& error) { caf::typed_response_promise<runtime_reply>{promise}.deliver(std::move(error)); },
+      std::forward<Ts>(xs)...);
+  return promise;
+}
+
+// start: the call on a worker, then the container's state from the next inspection.
 template <class... Ts>
 caf::typed_response_promise<runtime_reply> call_then_inspect(dispatcher_pointer self, Ts&&... xs) {
   auto promise = self->make_response_promise<runtime_reply>();
@@ -189,24 +298,47 @@ caf::typed_response_promise<runtime_reply> call_then_inspect(dispatcher_pointer 
   return promise;
 }
 
-runtime_actor::behavior_type dispatcher(dispatcher_pointer self, std::vector<runtime_worker> workers) {
+runtime_actor::behavior_type dispatcher(dispatcher_pointer self, std::vector<runtime_worker> workers,
+                                        std::string pod_subnet) {
   self->state.workers = std::move(workers);
   self->state.in_flight.assign(self->state.workers.size(), 0);
+  if (!pod_subnet.empty()) {
+    try {
+      self->state.pod_ips.emplace(pod_subnet);
+    } catch (const std::invalid_argument& error) {
+      spdlog::warn("runtime: pod subnet {}: {}; podman picks pod addresses", pod_subnet, error.what());
+    }
+  }
   // Workers live exactly as long as the dispatcher.
   for (auto& w : self->state.workers) self->link_to(w);
   return {
-      [self](run_atom a, podman::container_spec& spec) { return call_then_inspect(self, a, std::move(spec)); },
-      [self](start_atom a, std::string& id) { return call_then_inspect(self, a, std::move(id)); },
-      [self](stop_atom a, std::string& id, int64_t grace) {
-        return forward<runtime_reply>(self, a, std::move(id), grace);
+      [self](run_atom, podman::container_spec& spec) {
+        auto promise = self->make_response_promise<runtime_reply>();
+        run_container(self, std::move(spec), promise, 0);
+        return promise;
       },
-      [self](remove_atom a, std::string& id) { return forward<runtime_reply>(self, a, std::move(id)); },
+      [self](start_atom a, std::string& id) { return call_then_inspect(self, a, std::move(id)); },
+      [self](stop_atom a, std::string& id, int64_t grace) { return remove_container(self, id, a, id, grace); },
+      [self](remove_atom a, std::string& id) { return remove_container(self, id, a, id); },
       [self](inspect_atom, std::string& id) {
         auto promise = self->make_response_promise<runtime_reply>();
         inspect_later(self, std::move(id), promise);
         return promise;
       },
-      [self](list_atom a, podman::label_map& labels) { return forward<runtime_list_reply>(self, a, std::move(labels)); },
+      [self](list_atom a, podman::label_map& labels) {
+        auto promise = self->make_response_promise<runtime_list_reply>();
+        ask_worker<runtime_list_reply>(
+            self,
+            [self, promise](runtime_list_reply& reply) {
+              for (const auto& container : reply.containers) note_address(self, container.id, {std::nullopt, container});
+              caf::typed_response_promise<runtime_list_reply>{promise}.deliver(std::move(reply));
+            },
+            [promise](caf::error& error) {
+              caf::typed_response_promise<runtime_list_reply>{promise}.deliver(std::move(error));
+            },
+            a, std::move(labels));
+        return promise;
+      },
       [self](logs_atom a, std::string& id, podman::log_options& options) {
         return forward<runtime_logs_reply>(self, a, std::move(id), std::move(options));
       },
@@ -216,11 +348,11 @@ runtime_actor::behavior_type dispatcher(dispatcher_pointer self, std::vector<run
 }  // namespace
 
 runtime_actor spawn_runtime(caf::actor_system& system, std::shared_ptr<container_runtime> runtime,
-                            std::size_t workers, bool detached) {
+                            std::size_t workers, bool detached, const std::string& pod_subnet) {
   std::vector<runtime_worker> pool;
   for (std::size_t i = 0; i < std::max<std::size_t>(workers, 1); ++i)
     pool.push_back(detached ? system.spawn<caf::detached>(worker, runtime) : system.spawn(worker, runtime));
-  return system.spawn(dispatcher, std::move(pool));
+  return system.spawn(dispatcher, std::move(pool), pod_subnet);
 }
 
 }  // namespace orkest::actors

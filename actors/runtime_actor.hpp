@@ -44,9 +44,10 @@ using runtime_actor = caf::typed_actor<
     caf::replies_to<logs_atom, std::string, podman::log_options>::with<runtime_logs_reply>>;
 
 // `detached` is false only under the deterministic test scheduler, with a runtime that never
-// blocks (the fake).
+// blocks (the fake). With a `pod_subnet` (the pod network's CIDR), orkest picks each new
+// container's address itself and knows it without an inspection.
 runtime_actor spawn_runtime(caf::actor_system& system, std::shared_ptr<podman::container_runtime> runtime,
-                            std::size_t workers, bool detached = true);
+                            std::size_t workers, bool detached = true, const std::string& pod_subnet = {});
 
 }  // namespace orkest::actors
 

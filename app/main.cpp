@@ -130,6 +130,7 @@ int run(const app::config& c) {
   settings.pods.pod.runtime_timeout = std::chrono::duration_cast<std::chrono::seconds>(c.runtime_command_timeout) * 2;
   settings.resync_period = c.resync_period;
   settings.runtime_workers = c.runtime_workers;
+  settings.pod_subnet = c.subnet;
   auto plane = actors::start_control_plane(system, runtime, settings);
 
   api::http::server_settings server;

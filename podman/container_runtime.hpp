@@ -45,6 +45,7 @@ struct container_spec {
   label_map labels;
   std::string hostname;
   std::string network;  // empty: runtime default
+  std::string ip;       // a fixed address on `network`; empty: the network's own IPAM picks one
   std::vector<std::string> network_aliases;
   std::vector<std::string> dns_servers;  // empty: the network's own DNS
   std::vector<std::string> dns_search;
@@ -104,6 +105,10 @@ struct runtime_error {
 
 // The reason of a create or run refused because a container already has the name.
 inline constexpr const char* reason_name_in_use = "ContainerNameInUse";
+// ... because another container holds the fixed address asked for.
+inline constexpr const char* reason_address_in_use = "AddressInUse";
+// ... because the network takes no fixed address like it (outside its subnet, say).
+inline constexpr const char* reason_address_rejected = "AddressRejected";
 
 template <class T>
 using runtime_result = std::variant<T, runtime_error>;

@@ -31,8 +31,12 @@ runtime_result<std::string> fake_runtime::create(const container_spec& spec) {
                            "Container image \"" + spec.image + "\" is not present with pull policy of Never"};
     return runtime_error{"ErrImagePull", "image " + spec.image + " not found and no registry is reachable"};
   }
-  for (const auto& [id, state] : containers_)
+  for (const auto& [id, state] : containers_) {
     if (state.name == spec.name) return runtime_error{reason_name_in_use, "the container name " + spec.name + " is already in use"};
+    if (!spec.ip.empty() && fixed_ips_.count(id) && fixed_ips_.at(id) == spec.ip)
+      return runtime_error{reason_address_in_use, "IPAM error: requested ip address " + spec.ip +
+                                                      " is already allocated to container ID " + id};
+  }
   container_state state;
   state.id = "fake" + std::to_string(next_id_++);
   state.name = spec.name;
@@ -40,6 +44,7 @@ runtime_result<std::string> fake_runtime::create(const container_spec& spec) {
   state.labels = spec.labels;
   state.status = container_status::created;
   containers_[state.id] = state;
+  if (!spec.ip.empty()) fixed_ips_[state.id] = spec.ip;
   ++created_;
   emit(state, "create", std::nullopt);
   return state.id;
@@ -54,8 +59,8 @@ runtime_status fake_runtime::start(const std::string& id) {
   state.started_at = now_rfc3339();
   state.finished_at.clear();
   state.exit_code = 0;
-  // Addresses follow the container number, so they are stable and unique.
-  state.ip = "10.88.0." + std::to_string(2 + std::stoi(id.substr(4)) % 250);
+  // A fixed address, or one following the container number, so they are stable and unique.
+  state.ip = fixed_ips_.count(id) ? fixed_ips_.at(id) : "10.88.0." + std::to_string(2 + std::stoi(id.substr(4)) % 250);
   emit(state, "start", std::nullopt);
   if (auto exits = exit_codes_at_start_.find(state.image); exits != exit_codes_at_start_.end()) {
     state.status = container_status::exited;
@@ -86,6 +91,7 @@ runtime_status fake_runtime::remove(const std::string& id) {
   if (it == containers_.end()) return std::nullopt;
   auto state = it->second;
   containers_.erase(it);
+  fixed_ips_.erase(id);
   emit(state, "remove", std::nullopt);
   return std::nullopt;
 }

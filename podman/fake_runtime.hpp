@@ -55,6 +55,7 @@ class fake_runtime : public container_runtime {
   int created_ = 0;
   std::map<std::string, int> inspected_;  // by id
   std::vector<std::size_t> batches_;
+  std::map<std::string, std::string> fixed_ips_;  // by container id, for as long as it exists
 };
 
 }  // namespace orkest::podman

@@ -26,6 +26,7 @@ std::vector<std::string> run_args(const container_spec& spec) {
 void append_container_args(std::vector<std::string>& args, const container_spec& spec) {
   if (!spec.hostname.empty()) args.insert(args.end(), {"--hostname", spec.hostname});
   if (!spec.network.empty()) args.insert(args.end(), {"--network", spec.network});
+  if (!spec.ip.empty()) args.insert(args.end(), {"--ip", spec.ip});
   for (const auto& alias : spec.network_aliases) args.insert(args.end(), {"--network-alias", alias});
   for (const auto& server : spec.dns_servers) args.insert(args.end(), {"--dns", server});
   for (const auto& domain : spec.dns_search) args.insert(args.end(), {"--dns-search", domain});

@@ -37,4 +37,15 @@ bool is_name_in_use(std::string_view stderr_text) {
   return stderr_text.find("is already in use") != std::string_view::npos;
 }
 
+bool is_address_in_use(std::string_view stderr_text) {
+  return stderr_text.find("IPAM error") != std::string_view::npos &&
+         stderr_text.find("is already allocated") != std::string_view::npos;
+}
+
+bool is_address_rejected(std::string_view stderr_text) {
+  if (is_address_in_use(stderr_text)) return false;
+  return stderr_text.find("IPAM error") != std::string_view::npos ||
+         stderr_text.find("requested static ip") != std::string_view::npos;
+}
+
 }  // namespace orkest::podman

@@ -21,4 +21,12 @@ bool is_image_not_known(std::string_view stderr_text);
 // Another container already has the name.
 bool is_name_in_use(std::string_view stderr_text);
 
+// A fixed address (--ip) another container holds: `IPAM error: requested ip address X is
+// already allocated to container ID Y`.
+bool is_address_in_use(std::string_view stderr_text);
+
+// Any other refusal of a fixed address: `requested static ip X not in any subnet on network
+// N`, or another `IPAM error: ...`.
+bool is_address_rejected(std::string_view stderr_text);
+
 }  // namespace orkest::podman

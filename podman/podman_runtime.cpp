@@ -171,8 +171,10 @@ runtime_result<std::string> podman_runtime::run(const container_spec& spec) {
   // the name is orkest's own (orkest_<namespace>_<pod>), unless podman says another has it.
   if (ran.finished() && is_name_in_use(ran.err)) return failure(ran, reason_name_in_use, "cannot run container " + spec.name);
   podman({"rm", "--force", "--ignore", "--time", "0", spec.name});
-  return failure(ran, ran.err.find("OCI runtime") != std::string::npos ? "RunContainerError" : "CreateContainerError",
-                 "cannot run container " + spec.name);
+  const char* reason = ran.err.find("OCI runtime") != std::string::npos ? "RunContainerError" : "CreateContainerError";
+  if (ran.finished() && is_address_in_use(ran.err)) reason = reason_address_in_use;
+  else if (ran.finished() && is_address_rejected(ran.err)) reason = reason_address_rejected;
+  return failure(ran, reason, "cannot run container " + spec.name);
 }
 
 runtime_status podman_runtime::start(const std::string& id) {

@@ -23,5 +23,18 @@ TEST(IsNoSuchContainer, RecognisesPodman43Messages) {
   EXPECT_FALSE(is_no_such_container("Error: nothere:latest: image not known\n"));
 }
 
+// podman 4.3.1's words for a fixed address (--ip) it will not give.
+TEST(AddressErrors, TellATakenAddressFromARefusedOne) {
+  std::string taken =
+      "Error: IPAM error: requested ip address 10.89.177.50 is already allocated to container ID 51fb4b93\n";
+  std::string outside = "Error: requested static ip 10.214.0.5 not in any subnet on network orkest-net\n";
+  EXPECT_TRUE(is_address_in_use(taken));
+  EXPECT_FALSE(is_address_rejected(taken));
+  EXPECT_TRUE(is_address_rejected(outside));
+  EXPECT_FALSE(is_address_in_use(outside));
+  EXPECT_FALSE(is_address_in_use("Error: nothere:latest: image not known\n"));
+  EXPECT_FALSE(is_address_rejected("Error: nothere:latest: image not known\n"));
+}
+
 }  // namespace
 }  // namespace orkest::podman

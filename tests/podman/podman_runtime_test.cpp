@@ -282,6 +282,29 @@ TEST_F(PodmanRuntimeTest, InspectEachAnswersEveryIdInOrder) {
   EXPECT_EQ(value(results[3]).id, a_id);
 }
 
+// A fixed address (podman run --ip) is the container's; one another container holds, or one
+// outside the network's subnet, is refused with a reason orkest acts on.
+TEST_F(PodmanRuntimeTest, RunWithAFixedAddress) {
+  std::string base = subnet.substr(0, subnet.rfind('.'));
+  container_spec a = spec("fixed-a");
+  a.ip = base + ".77";
+  std::string a_id = value(runtime.run(a));
+  EXPECT_EQ(value(runtime.inspect(a_id)).ip, a.ip);
+
+  container_spec b = spec("fixed-b");
+  b.ip = a.ip;
+  auto taken = runtime.run(b);
+  ASSERT_TRUE(std::holds_alternative<runtime_error>(taken));
+  EXPECT_EQ(std::get<runtime_error>(taken).reason, reason_address_in_use) << std::get<runtime_error>(taken).message;
+
+  container_spec c = spec("fixed-c");
+  c.ip = "10.214.0.5";
+  auto outside = runtime.run(c);
+  ASSERT_TRUE(std::holds_alternative<runtime_error>(outside));
+  EXPECT_EQ(std::get<runtime_error>(outside).reason, reason_address_rejected) << std::get<runtime_error>(outside).message;
+  EXPECT_EQ(value(runtime.list({{run_label, run_id}})).size(), 1u) << "the refused runs leave nothing behind";
+}
+
 // Collects events from watch_events running on its own thread.
 class event_recorder {
  public:

@@ -241,6 +241,21 @@ TEST_F(replicaset_controller_test, a_resync_that_finds_nothing_changed_inspects_
   expect_converged("web", 3);
 }
 
+// podman reports a start after `podman run -d` has returned: the run's reply already told the
+// pod actor, so the report costs no inspection.
+TEST_F(replicaset_controller_test, the_report_of_its_own_start_costs_a_pod_no_inspection) {
+  auto pod = running_pod(pod_manifest("quiet"));
+  auto id = container_id(pod);
+  auto inspections = runtime->inspections(id);
+  deliver_runtime_events();
+  EXPECT_EQ(runtime->inspections(id), inspections);
+
+  runtime->kill(id, 1);
+  deliver_runtime_events();
+  EXPECT_GT(runtime->inspections(id), inspections) << "a death is looked at";
+  EXPECT_EQ(container_status(this->pod("quiet"))["restartCount"], 1);
+}
+
 TEST_F(replicaset_controller_test, a_resync_inspects_only_the_container_that_changed) {
   created(replicaset_manifest("web", 3));
   auto pods = pods_of("web");

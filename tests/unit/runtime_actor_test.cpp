@@ -94,5 +94,62 @@ TEST_F(runtime_actor_test, a_failed_run_answers_with_the_runtimes_reason) {
   EXPECT_TRUE(fake->inspection_batches().empty()) << "nothing to inspect after a failed run";
 }
 
+// With the pod network's subnet, orkest picks addresses itself (podman run --ip).
+class runtime_actor_with_subnet_test : public runtime_actor_test {
+ protected:
+  actors::runtime_actor addressing = actors::spawn_runtime(system, fake, 4, /*detached=*/false, "10.77.0.0/29");
+
+  void SetUp() override {
+    runtime_actor_test::SetUp();
+    stop_at_end(addressing);
+  }
+
+  runtime_reply run_one(const std::string& name) {
+    self->send(addressing, actors::run_atom::value, spec(name));
+    run();
+    auto replies = take_runtime_replies(1);
+    return replies.empty() ? runtime_reply{} : replies.front();
+  }
+};
+
+TEST_F(runtime_actor_with_subnet_test, a_run_answers_with_an_address_of_the_subnet_and_needs_no_inspection) {
+  auto web = run_one("web");
+  auto db = run_one("db");
+  ASSERT_FALSE(web.error);
+  ASSERT_FALSE(db.error);
+  EXPECT_EQ(web.state.ip, "10.77.0.2") << "the network address and the gateway (.1) are never handed out";
+  EXPECT_EQ(db.state.ip, "10.77.0.3");
+  EXPECT_EQ(web.state.status, podman::container_status::running);
+  EXPECT_FALSE(web.state.started_at.empty());
+  EXPECT_TRUE(fake->inspection_batches().empty());
+  for (const auto& container : fake->containers())
+    EXPECT_EQ(container.ip, container.name == "web" ? "10.77.0.2" : "10.77.0.3") << "podman got the address";
+}
+
+TEST_F(runtime_actor_with_subnet_test, an_address_another_container_holds_is_skipped) {
+  auto squatter = spec("squatter");
+  squatter.ip = "10.77.0.2";
+  ASSERT_TRUE(std::holds_alternative<std::string>(fake->run(squatter)));
+  auto web = run_one("web");
+  ASSERT_FALSE(web.error) << web.error->message;
+  EXPECT_EQ(web.state.ip, "10.77.0.3");
+}
+
+TEST_F(runtime_actor_with_subnet_test, without_a_free_address_podman_picks_and_a_removed_containers_address_is_free_again) {
+  std::vector<runtime_reply> runs;
+  for (int i = 0; i < 5; ++i) runs.push_back(run_one("pod-" + std::to_string(i)));
+  EXPECT_EQ(runs.back().state.ip, "10.77.0.6") << "a /29 has five addresses to hand out";
+
+  auto sixth = run_one("pod-5");
+  ASSERT_FALSE(sixth.error);
+  EXPECT_EQ(sixth.state.ip.rfind("10.88.", 0), 0u) << "podman's own address, read by an inspection: " << sixth.state.ip;
+  EXPECT_EQ(fake->inspection_batches().size(), 1u);
+
+  self->send(addressing, actors::remove_atom::value, runs[1].state.id);
+  run();
+  take_runtime_replies(1);
+  EXPECT_EQ(run_one("pod-6").state.ip, runs[1].state.ip);
+}
+
 }  // namespace
 }  // namespace orkest

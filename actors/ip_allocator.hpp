@@ -1,5 +1,6 @@
 #pragma once
-// Hands out Services' cluster IPs from one CIDR, as the apiserver's allocator does.
+// Hands out addresses from one CIDR, as the apiserver does for Services' cluster IPs and
+// node IPAM for pods: the network address, the first host and the broadcast address never.
 
 #include <cstdint>
 #include <optional>
@@ -8,11 +9,12 @@
 
 namespace orkest::actors {
 
-class service_ip_allocator {
+class ip_allocator {
  public:
-  // cidr like "10.96.0.0/16"; the network address, the first host (kept for an API
-  // address, as Kubernetes does) and the broadcast address are never handed out.
-  explicit service_ip_allocator(const std::string& cidr);
+  // cidr like "10.96.0.0/16"; the network address, the first host (kept for an API address
+  // or the pod network's gateway) and the broadcast address are never handed out. Throws
+  // std::invalid_argument for anything else than an IPv4 CIDR of /8 to /29.
+  explicit ip_allocator(const std::string& cidr);
 
   std::optional<std::string> allocate();  // nullopt when the range is full
   // Claims a specific address; false if outside the range or taken.

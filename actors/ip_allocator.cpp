@@ -1,4 +1,4 @@
-#include "actors/service_ip_allocator.hpp"
+#include "actors/ip_allocator.hpp"
 
 #include <arpa/inet.h>
 
@@ -19,11 +19,11 @@ std::string format_ipv4(uint32_t address) {
   return buffer;
 }
 
-service_ip_allocator::service_ip_allocator(const std::string& cidr) : cidr_(cidr) {
+ip_allocator::ip_allocator(const std::string& cidr) : cidr_(cidr) {
   auto slash = cidr.find('/');
   auto base = parse_ipv4(cidr.substr(0, slash));
   int prefix = slash == std::string::npos ? -1 : std::stoi(cidr.substr(slash + 1));
-  if (!base || prefix < 8 || prefix > 29) throw std::invalid_argument("invalid service CIDR: " + cidr);
+  if (!base || prefix < 8 || prefix > 29) throw std::invalid_argument("invalid CIDR: " + cidr);
   uint32_t mask = prefix == 0 ? 0 : ~uint32_t{0} << (32 - prefix);
   uint32_t network = *base & mask;
   first_ = network + 2;
@@ -31,12 +31,12 @@ service_ip_allocator::service_ip_allocator(const std::string& cidr) : cidr_(cidr
   next_ = first_;
 }
 
-bool service_ip_allocator::contains(const std::string& ip) const {
+bool ip_allocator::contains(const std::string& ip) const {
   auto address = parse_ipv4(ip);
   return address && *address >= first_ && *address <= last_;
 }
 
-std::optional<std::string> service_ip_allocator::allocate() {
+std::optional<std::string> ip_allocator::allocate() {
   // Walk on from the last hand-out, so a freed address is not reused at once.
   for (uint32_t tries = 0; tries <= last_ - first_; ++tries) {
     uint32_t candidate = next_;
@@ -46,12 +46,12 @@ std::optional<std::string> service_ip_allocator::allocate() {
   return std::nullopt;
 }
 
-bool service_ip_allocator::claim(const std::string& ip) {
+bool ip_allocator::claim(const std::string& ip) {
   if (!contains(ip)) return false;
   return taken_.insert(*parse_ipv4(ip)).second;
 }
 
-void service_ip_allocator::release(const std::string& ip) {
+void ip_allocator::release(const std::string& ip) {
   if (auto address = parse_ipv4(ip)) taken_.erase(*address);
 }
 
