@@ -399,7 +399,7 @@ class PodWatch:
         with self.changed:
             while True:
                 if self.error:
-                    raise BenchError(f"pod watch failed: {self.error}")
+                    raise BenchError(f"pod watch failed: {type(self.error).__name__}: {self.error}")
                 if condition(self.pods):
                     return self.stamp
                 left = deadline - time.monotonic()

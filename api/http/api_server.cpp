@@ -128,7 +128,13 @@ void api_server::start() {
   // a Status as soon as the headers arrive; malformed ones are 400 rather than Pistache's 500.
   use_strict_content_length(settings.handler.max_body_bytes, settings.handler.max_body_bytes + 32 * 1024);
   impl_->endpoint->init(options);
-  impl_->endpoint->setHandler(Http::make_handler<pistache_handler>(impl_->store, settings.handler, impl_->logs, impl_->sinks));
+  auto handler = settings.handler;
+  // A quarter of the read timeout to spare: Pistache looks for idle connections about once a
+  // second (see watch_settings::longest).
+  handler.watch.longest = std::min(handler.watch.longest, settings.read_timeout * 3 / 4);
+  auto logs = impl_->logs;
+  if (logs) logs->longest_follow = std::min(logs->longest_follow, handler.watch.longest);
+  impl_->endpoint->setHandler(Http::make_handler<pistache_handler>(impl_->store, handler, logs, impl_->sinks));
   try {
     if (!settings.tls_cert_file.empty() && !settings.tls_key_file.empty())
       impl_->endpoint->useSSL(settings.tls_cert_file, settings.tls_key_file);

@@ -1,6 +1,7 @@
 #include "api/http/log_stream.hpp"
 
 #include <caf/blocking_actor.hpp>
+#include <caf/event_based_actor.hpp>
 #include <caf/scoped_actor.hpp>
 #include <spdlog/spdlog.h>
 
@@ -60,11 +61,22 @@ std::string truncate_to(std::string output, const std::optional<int64_t>& limit)
   return output;
 }
 
+using follow_expired_atom = caf::atom_constant<caf::atom("fexpired")>;
+
 // Follows one container's output into the sink on its own thread (podman logs blocks).
-void follow(caf::blocking_actor*, std::shared_ptr<podman::container_runtime> runtime,
-            std::shared_ptr<response_sink> sink, log_target target, std::optional<int64_t> limit_bytes) {
+void follow(caf::blocking_actor* self, std::shared_ptr<podman::container_runtime> runtime,
+            std::shared_ptr<response_sink> sink, log_target target, std::optional<int64_t> limit_bytes,
+            std::chrono::milliseconds longest) {
   auto stop = std::make_shared<std::atomic<bool>>(false);
   sink->on_close([stop] { *stop = true; });
+  // follow_logs blocks this thread; a timer of its own ends it after `longest`.
+  self->spawn([stop, longest](caf::event_based_actor* timer) -> caf::behavior {
+    timer->delayed_send(timer, longest, follow_expired_atom::value);
+    return {[stop, timer](follow_expired_atom) {
+      *stop = true;
+      timer->quit();
+    }};
+  });
   int64_t written = 0;
   auto status = runtime->follow_logs(
       target.container_id, target.options,
@@ -198,7 +210,7 @@ std::optional<http_response> log_request(store_client& store, const log_source& 
 
   if (wanted.follow && sink && logs.streaming) {
     if (!(*sink)->begin_stream(200, "text/plain")) return std::nullopt;
-    store.system().spawn<caf::detached>(follow, logs.streaming, *sink, chosen, wanted.limit_bytes);
+    store.system().spawn<caf::detached>(follow, logs.streaming, *sink, chosen, wanted.limit_bytes, logs.longest_follow);
     return std::nullopt;
   }
 

@@ -214,6 +214,7 @@ std::variant<watch_parameters, api_error> watch_parameters_of(const http_request
     if (*seconds > 0)
       parameters.timeout = std::min<std::chrono::milliseconds>(std::chrono::seconds(*seconds), settings.max_timeout);
   }
+  parameters.timeout = std::min(parameters.timeout, settings.longest);
 
   if (auto version = table_version_wanted(request.accept)) {
     auto include = parse_include_object(query_value(request, "includeObject").value_or(""));

@@ -555,6 +555,27 @@ class HostileInputTest(unittest.TestCase):
         self.assertTrue(eventually(lambda: harness.fd_count(self.orkest.pid) <= fds_before, 5))
         log("truncated body: 408 after %.2f s, connection closed" % elapsed)
 
+    def test_a_watch_ends_cleanly_before_the_read_timeout(self):
+        # Pistache 0.0.5 takes an answered connection for idle and, after the read timeout,
+        # writes a 408 into it and drops it behind orkest's back; a watch must end before that,
+        # with its last chunk, whatever timeoutSeconds asked for.
+        s = self.raw_connection()
+        started = time.monotonic()
+        s.sendall(b"GET " + PODS.encode() + b"?watch=true&timeoutSeconds=30 HTTP/1.1\r\nHost: x\r\n\r\n")
+        answer = b""
+        while not answer.endswith(b"\r\n0\r\n\r\n") and time.monotonic() - started < READ_TIMEOUT + 5:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            answer += chunk
+        elapsed = time.monotonic() - started
+        s.close()
+        self.assertTrue(answer.startswith(b"HTTP/1.1 200"), answer[:200])
+        self.assertTrue(answer.endswith(b"\r\n0\r\n\r\n"), answer[-200:])
+        self.assertNotIn(b"HTTP/1.1 408", answer)
+        self.assertLess(elapsed, READ_TIMEOUT)
+        log("watch with timeoutSeconds=30: ended cleanly after %.2f s (read timeout %d s)" % (elapsed, READ_TIMEOUT))
+
     def test_slow_headers_time_out(self):
         s = self.raw_connection()
         started = time.monotonic()
