@@ -16,7 +16,7 @@ struct config {
   int api_threads = 2;
   std::size_t max_body_bytes = 3 * 1024 * 1024;
   std::chrono::milliseconds request_timeout{10000};
-  std::chrono::milliseconds read_timeout{10000};  // a request not received whole by then: 408
+  std::chrono::milliseconds read_timeout{60000};  // a request not received whole by then: 408
   std::string api_token;  // empty: no authentication
   std::string tls_cert_file;  // both set: HTTPS
   std::string tls_key_file;

@@ -17,7 +17,7 @@ struct server_settings {
   uint16_t port = 3000;  // 0: any free port (see api_server::port())
   int threads = 2;
   std::chrono::milliseconds request_timeout{10000};  // store answer deadline (504 after)
-  std::chrono::milliseconds read_timeout{10000};     // slow or truncated requests (408 after)
+  std::chrono::milliseconds read_timeout{60000};     // slow or truncated requests (408 after)
   handler_settings handler;
   // Both set: serve HTTPS with this certificate and key (PEM). kubectl sends bearer tokens
   // only over TLS.
