@@ -543,8 +543,8 @@ def bench_podstart(ctx):
         for i in range(reps):  # alternate which goes first
             for f in ((one_orkest, one_podman) if i % 2 == 0 else (one_podman, one_orkest)):
                 f(i)
-        # What one podman CLI call costs by itself: orkest makes four per pod start (image
-        # exists, create, start, container inspect), `podman run -d` is one.
+        # What one podman CLI call costs by itself: a pod start is one `podman run -d` for
+        # orkest too (it picks the pod's address); an inspect is what a restart adds.
         probe = f"bench-{ctx.run_id}-probe"
         run(reference_run(ctx, ork.network, probe), timeout=120)
         cli = hyperfine(ctx, {"image exists": ["podman", "image", "exists", IMAGE],
