@@ -32,6 +32,14 @@ pod_observation observed_at_start() {
   return observed;
 }
 
+// A pod that started at 10:00:00 and whose container is in `phase`.
+pod_observation observed_with(container_phase phase, podman::container_status status) {
+  auto observed = observed_at_start();
+  observed.phase = phase;
+  observed.container = container(status);
+  return observed;
+}
+
 json condition(const json& status, const std::string& type) {
   for (const auto& c : status["conditions"])
     if (c["type"] == type) return c;
@@ -48,10 +56,7 @@ TEST(pod_status, a_pod_whose_container_is_being_created_is_pending_and_unready_s
 }
 
 TEST(pod_status, a_running_container_makes_the_pod_ready_since_the_container_started) {
-  auto observed = observed_at_start();
-  observed.phase = container_phase::running;
-  observed.container = container(podman::container_status::running);
-  auto status = pod_status(pod, observed);
+  auto status = pod_status(pod, observed_with(container_phase::running, podman::container_status::running));
   EXPECT_EQ(status["phase"], "Running");
   EXPECT_EQ(status["podIP"], "10.89.0.7");
   EXPECT_EQ(condition(status, "Ready")["status"], "True");
@@ -61,10 +66,8 @@ TEST(pod_status, a_running_container_makes_the_pod_ready_since_the_container_sta
 }
 
 TEST(pod_status, a_dead_container_about_to_restart_leaves_the_pod_running_but_unready_since_it_died) {
-  auto observed = observed_at_start();
-  observed.phase = container_phase::terminated;
+  auto observed = observed_with(container_phase::terminated, podman::container_status::exited);
   observed.restarting = true;
-  observed.container = container(podman::container_status::exited);
   auto status = pod_status(pod, observed);
   EXPECT_EQ(status["phase"], "Running");
   EXPECT_EQ(status["containerStatuses"][0]["state"]["terminated"]["exitCode"], 137);
@@ -87,10 +90,7 @@ TEST(pod_status, a_container_in_back_off_is_unready_since_its_last_run_ended) {
 }
 
 TEST(pod_status, a_container_that_exited_for_good_fails_the_pod) {
-  auto observed = observed_at_start();
-  observed.phase = container_phase::terminated;
-  observed.container = container(podman::container_status::exited);
-  auto status = pod_status(pod, observed);
+  auto status = pod_status(pod, observed_with(container_phase::terminated, podman::container_status::exited));
   EXPECT_EQ(status["phase"], "Failed");
   EXPECT_EQ(status["containerStatuses"][0]["state"]["terminated"]["reason"], "Error");
 }
