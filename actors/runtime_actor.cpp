@@ -145,11 +145,16 @@ void ask_worker(dispatcher_pointer self, OnReply on_reply, OnError on_error, Ts&
           });
 }
 
-template <class Reply, class... Ts>
-caf::typed_response_promise<Reply> forward(dispatcher_pointer self, Ts&&... xs) {
+// Hands the call to a worker and its answer to the caller; `observe` sees the answer first.
+template <class Reply, class Observe, class... Ts>
+caf::typed_response_promise<Reply> forward(dispatcher_pointer self, Observe observe, Ts&&... xs) {
   auto promise = self->template make_response_promise<Reply>();
   ask_worker<Reply>(
-      self, [promise](Reply& reply) { caf::typed_response_promise<Reply>{promise}.deliver(std::move(reply)); },
+      self,
+      [promise, observe](Reply& reply) {
+        observe(reply);
+        caf::typed_response_promise<Reply>{promise}.deliver(std::move(reply));
+      },
       [promise](caf::error& error) { caf::typed_response_promise<Reply>{promise}.deliver(std::move(error)); },
       std::forward<Ts>(xs)...);
   return promise;
@@ -270,16 +275,9 @@ void run_container(dispatcher_pointer self, podman::container_spec spec,
 // Stop (and remove) or remove: once the container is gone, so is its address.
 template <class... Ts>
 caf::typed_response_promise<runtime_reply> remove_container(dispatcher_pointer self, std::string id, Ts&&... xs) {
-  auto promise = self->make_response_promise<runtime_reply>();
-  ask_worker<runtime_reply>(
-      self,
-      [self, id, promise](runtime_reply& reply) {
-        if (!reply.error) forget_address(self, id);
-        caf::typed_response_promise<runtime_reply>{promise}.deliver(std::move(reply));
-      },
-      [promise](caf::error& error) { caf::typed_response_promise<runtime_reply>{promise}.deliver(std::move(error)); },
+  return forward<runtime_reply>(
+      self, [self, id](const runtime_reply& reply) { if (!reply.error) forget_address(self, id); },
       std::forward<Ts>(xs)...);
-  return promise;
 }
 
 // start: the call on a worker, then the container's state from the next inspection.
@@ -326,21 +324,13 @@ runtime_actor::behavior_type dispatcher(dispatcher_pointer self, std::vector<run
         return promise;
       },
       [self](list_atom a, podman::label_map& labels) {
-        auto promise = self->make_response_promise<runtime_list_reply>();
-        ask_worker<runtime_list_reply>(
-            self,
-            [self, promise](runtime_list_reply& reply) {
-              for (const auto& container : reply.containers) note_address(self, container.id, {std::nullopt, container});
-              caf::typed_response_promise<runtime_list_reply>{promise}.deliver(std::move(reply));
-            },
-            [promise](caf::error& error) {
-              caf::typed_response_promise<runtime_list_reply>{promise}.deliver(std::move(error));
-            },
-            a, std::move(labels));
-        return promise;
+        auto note_addresses = [self](const runtime_list_reply& reply) {
+          for (const auto& container : reply.containers) note_address(self, container.id, {std::nullopt, container});
+        };
+        return forward<runtime_list_reply>(self, note_addresses, a, std::move(labels));
       },
       [self](logs_atom a, std::string& id, podman::log_options& options) {
-        return forward<runtime_logs_reply>(self, a, std::move(id), std::move(options));
+        return forward<runtime_logs_reply>(self, [](const runtime_logs_reply&) {}, a, std::move(id), std::move(options));
       },
   };
 }
