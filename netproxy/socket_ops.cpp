@@ -35,6 +35,7 @@ std::variant<unique_fd, std::string> open_listening_socket(const std::string& ad
   // in TIME_WAIT.
   int one = 1;
   if (::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0) return failure(address, port, errno);
+  detect_vanished_peer(fd.get());  // inherited by every accepted client
   if (::bind(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0)
     return failure(address, port, errno);
   if (::listen(fd.get(), SOMAXCONN) != 0) return failure(address, port, errno);
@@ -58,6 +59,7 @@ int start_connect(const backend& target, unique_fd& out) {
   unique_fd fd(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   if (!fd) return errno;
   set_no_delay(fd.get());
+  detect_vanished_peer(fd.get());
   if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0 && errno != EINPROGRESS) {
     return errno;
   }
@@ -70,6 +72,14 @@ int pending_error(int fd) {
   socklen_t len = sizeof error;
   if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len) != 0) return errno;
   return error;
+}
+
+void detect_vanished_peer(int fd) {
+  int one = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one);
+  ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &keepalive_idle_seconds, sizeof keepalive_idle_seconds);
+  ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &keepalive_interval_seconds, sizeof keepalive_interval_seconds);
+  ::setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &peer_silence_limit_ms, sizeof peer_silence_limit_ms);
 }
 
 void set_no_delay(int fd) {

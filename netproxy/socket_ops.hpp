@@ -30,6 +30,17 @@ int start_connect(const backend& target, unique_fd& out);
 // outcome. 0 means connected.
 int pending_error(int fd);
 
+// Bounds how long a socket may wait on a peer that vanished without a FIN or a reset, which is
+// what a pod looks like when its network namespace is torn down under a live connection: data
+// (or our FIN) left unacknowledged for `peer_silence_limit` ends the connection with an error,
+// and an idle connection is probed after `keepalive_idle`. Without it such a connection, and its
+// client's, stays open for the kernel's retransmission limit (about 15 minutes). Accepted
+// sockets inherit both settings from their listening socket.
+constexpr int peer_silence_limit_ms = 10'000;
+constexpr int keepalive_idle_seconds = 30;
+constexpr int keepalive_interval_seconds = 5;
+void detect_vanished_peer(int fd);
+
 // Disables Nagle: the proxy forwards whatever it has as soon as it has it; delaying small
 // writes would add latency the two endpoints did not ask for.
 void set_no_delay(int fd);

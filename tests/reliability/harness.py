@@ -239,6 +239,31 @@ def fd_targets(pid):
     return sorted(targets)
 
 
+TCP_STATES = {"01": "ESTABLISHED", "02": "SYN_SENT", "03": "SYN_RECV", "04": "FIN_WAIT1", "05": "FIN_WAIT2",
+              "06": "TIME_WAIT", "07": "CLOSE", "08": "CLOSE_WAIT", "09": "LAST_ACK", "0A": "LISTEN", "0B": "CLOSING"}
+
+
+def _ipv4(hex_address):
+    address, port = hex_address.split(":")
+    octets = [str(int(address[i:i + 2], 16)) for i in (6, 4, 2, 0)]  # little-endian in /proc
+    return "%s:%d" % (".".join(octets), int(port, 16))
+
+
+def describe_sockets(pid, targets):
+    """Names each 'socket:[inode]' in targets by its TCP endpoints and state, from pid's own
+    network namespace (/proc/<pid>/net/tcp), so a leak report says which connection leaked."""
+    wanted = {t[len("socket:["):-1]: t for t in targets if t.startswith("socket:[")}
+    found = {}
+    with contextlib.suppress(OSError):
+        with open("/proc/%d/net/tcp" % pid) as table:
+            for line in list(table)[1:]:
+                fields = line.split()
+                if fields[9] in wanted:
+                    found[fields[9]] = "%s -> %s %s" % (_ipv4(fields[1]), _ipv4(fields[2]),
+                                                        TCP_STATES.get(fields[3], fields[3]))
+    return ["%s %s" % (wanted[inode], found.get(inode, "(not IPv4 TCP)")) for inode in sorted(wanted)]
+
+
 def descendants(pid):
     """Every process below pid, from /proc/<pid>/task/*/children."""
     found, queue = [], [pid]

@@ -7,8 +7,13 @@ killed behind orkest's back, while a client loops through the Service at its hos
 and when orkest noticed it (the pod's address left the Service's Endpoints). A failed request
 is allowed only inside such a window [death, noticed + 1 s]; outside of them every request must
 succeed. orkest's descriptor count (/proc/<pid>/fd) is the same before and after.
+
+A pod torn down under a live connection may send no FIN at all (its network namespace is gone
+first); the second test makes that happen with `podman network disconnect` and checks that the
+proxy still lets go of the connection.
 """
 
+import contextlib
 import os
 import socket
 import sys
@@ -160,8 +165,50 @@ class ServiceChurnTest(unittest.TestCase):
                 return harness.fd_count(orkest.pid) <= fds_before
             self.assertTrue(eventually(fds_back, 15, 0.5), "descriptors: %d before, %d after\nnew: %s" % (
                 fds_before, harness.fd_count(orkest.pid),
-                sorted(set(harness.fd_targets(orkest.pid)) - set(targets_before))))
+                harness.describe_sockets(orkest.pid, set(harness.fd_targets(orkest.pid)) - set(targets_before))))
             log("orkest descriptors: %d before the churn, %d after" % (fds_before, harness.fd_count(orkest.pid)))
+            self.assertTrue(orkest.alive())
+
+    def test_a_backend_that_vanishes_mid_connection_is_let_go(self):
+        # A pod whose network namespace goes away under a live connection sends no FIN and no
+        # reset; `podman network disconnect` makes that happen on purpose. The proxy's FIN to it
+        # then goes unanswered, and orkest must still free both of the connection's sockets.
+        with harness.Orkest(BINARY, runtime="podman", name="vanish", log_level="info") as orkest:
+            orkest.start()
+            api = orkest.client()
+            name = "rel-vanish-%d" % os.getpid()
+            port = harness.free_port()
+            self.assertEqual(api.post(PODS, harness.pod_manifest(name, {"app": name})).status, 201)
+            self.assertEqual(api.post(SERVICES, harness.service_manifest(name, port, {"app": name})).status, 201)
+
+            def served():
+                with contextlib.suppress(OSError), socket.create_connection((orkest.service_address, port), 2) as s:
+                    s.sendall(b"GET /health HTTP/1.0\r\n\r\n")
+                    return s.recv(100).startswith(b"HTTP/1.0 200")
+                return False
+            self.assertTrue(eventually(served, 90, 0.2), "the Service never answered")
+            pod = api.get(PODS + "/" + name).json()
+            backend = "%s:5000" % pod["status"]["podIP"]
+
+            def to_backend():
+                return [d for d in harness.describe_sockets(orkest.pid, harness.fd_targets(orkest.pid))
+                        if "-> " + backend + " " in d]
+            self.assertTrue(eventually(lambda: not to_backend(), 15, 0.05), to_backend())
+            fds_before = harness.fd_count(orkest.pid)
+
+            client = socket.create_connection((orkest.service_address, port), timeout=5)
+            client.sendall(b"GET /health HTTP/1.0\r\n")  # no blank line: the backend keeps waiting
+            self.assertTrue(eventually(lambda: any("ESTABLISHED" in d for d in to_backend()), 10, 0.05),
+                            "the proxy never connected to the backend")
+            harness.podman("network", "disconnect", orkest.network, harness.container_id(pod), check=True)
+            vanished = time.monotonic()
+            client.close()
+
+            def let_go():
+                return not to_backend() and harness.fd_count(orkest.pid) <= fds_before
+            self.assertTrue(eventually(let_go, 30, 0.5), "descriptors: %d before, %d after; to the backend: %s" % (
+                fds_before, harness.fd_count(orkest.pid), to_backend()))
+            log("connection to the vanished backend freed %.1f s after it vanished" % (time.monotonic() - vanished))
             self.assertTrue(orkest.alive())
 
 
