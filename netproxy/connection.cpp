@@ -6,10 +6,15 @@
 
 namespace orkest::netproxy {
 
-connection::connection(uint64_t id, std::shared_ptr<listener_counters> counters, unique_fd client, backend_plan plan,
+connection::connection(uint64_t id, std::shared_ptr<listener_state> listener, unique_fd client, backend_plan plan,
                        poller& poller)
-    : id_(id), counters_(std::move(counters)), poller_(poller), plan_(std::move(plan)), client_(std::move(client)) {
-  ++counters_->active;
+    : id_(id),
+      listener_(std::move(listener)),
+      counters_(*listener_->counters),
+      poller_(poller),
+      plan_(std::move(plan)),
+      client_(std::move(client)) {
+  ++counters_.active;
   set_no_delay(client_.get());
 }
 
@@ -21,7 +26,7 @@ connection::~connection() {
   if (client_reg_.added) poller_.remove(client_.get());
   client_.reset();
   drop_backend();
-  --counters_->active;
+  --counters_.active;
 }
 
 connection::status connection::start() { return connect_next(); }
@@ -33,12 +38,14 @@ void connection::drop_backend() {
 }
 
 connection::status connection::connect_next() {
+  // A retry: backends removed since the client arrived are dead pods; do not try them.
+  if (attempt_ > 0) plan_.follow(listener_->current_backends());
   drop_backend();
   while (const backend* target = plan_.next()) {
     ++attempt_;
     unique_fd fd;
     if (start_connect(*target, fd) != 0) {  // e.g. ENETUNREACH, or not an IPv4 address
-      ++counters_->connect_failures;
+      ++counters_.connect_failures;
       continue;
     }
     backend_ = std::move(fd);
@@ -46,14 +53,14 @@ connection::status connection::connect_next() {
     if (!watch(backend_, fd_kind::backend, backend_reg_, EPOLLOUT)) return status::closed;
     return status::connecting;
   }
-  ++counters_->no_backend;
+  ++counters_.no_backend;
   return status::closed;
 }
 
 connection::status connection::on_connect_timeout(uint64_t attempt) {
   if (!connecting_) return status::open;
   if (attempt != attempt_) return status::connecting;
-  ++counters_->connect_failures;
+  ++counters_.connect_failures;
   return connect_next();
 }
 
@@ -61,7 +68,7 @@ connection::status connection::on_event(fd_kind side, uint32_t events) {
   if (!connecting_) return shuffle(side, events);
   if (side != fd_kind::backend) return status::connecting;  // the client is not watched yet
   if (pending_error(backend_.get()) == 0 && (events & EPOLLOUT)) return on_connected();
-  ++counters_->connect_failures;
+  ++counters_.connect_failures;
   return connect_next();
 }
 

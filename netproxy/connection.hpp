@@ -1,5 +1,6 @@
 #pragma once
-// One proxied client: first a non-blocking connect walking the backend plan, then two relays
+// One proxied client: first a non-blocking connect walking the backend plan (each retry follows
+// the listener's current backend set), then two relays
 // (client->backend and backend->client) until both have delivered their FIN.
 //
 // Lives on the engine thread only; the engine owns it and destroys it when a call returns
@@ -24,7 +25,7 @@ class connection {
  public:
   enum class status { connecting, open, closed };
 
-  connection(uint64_t id, std::shared_ptr<listener_counters> counters, unique_fd client, backend_plan plan,
+  connection(uint64_t id, std::shared_ptr<listener_state> listener, unique_fd client, backend_plan plan,
              poller& poller);
   ~connection();
   connection(const connection&) = delete;
@@ -57,7 +58,10 @@ class connection {
   void drop_backend();
 
   uint64_t id_;
-  std::shared_ptr<listener_counters> counters_;
+  // Shared with the listener (which it may outlive): its counters, and its current backend set
+  // for retries.
+  std::shared_ptr<listener_state> listener_;
+  listener_counters& counters_;
   poller& poller_;
   backend_plan plan_;
   uint64_t attempt_ = 0;

@@ -154,7 +154,7 @@ void event_loop::accept_clients(uint64_t listener_id) {
 
   for (auto& [client, plan] : accepted) {
     uint64_t id = next_connection_id_++;
-    auto conn = std::make_unique<connection>(id, state->counters, std::move(client), std::move(plan), poller_);
+    auto conn = std::make_unique<connection>(id, state, std::move(client), std::move(plan), poller_);
     connection::status result = conn->start();
     connections_.emplace(id, std::move(conn));
     settle(id, result, 0);

@@ -36,6 +36,12 @@ struct listener_state {
   // it too, so it never accepts on a descriptor number that has been closed and reused.
   unique_fd fd;
   round_robin chooser;
+
+  // The backend set as it is now, for a connection about to try another backend.
+  backend_set current_backends() {
+    std::lock_guard<std::mutex> lock(mutex);
+    return chooser.current();
+  }
 };
 
 // The handle's private type is the shared state itself; the alias exists because the engine

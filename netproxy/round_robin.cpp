@@ -1,17 +1,29 @@
 #include "netproxy/round_robin.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace orkest::netproxy {
 
-backend_plan::backend_plan(std::shared_ptr<const std::vector<backend>> set, std::size_t start)
-    : set_(std::move(set)), start_(start) {}
+backend_plan::backend_plan(backend_set set, std::size_t start) : set_(std::move(set)), start_(start) {}
+
+void backend_plan::follow(backend_set set) { set_ = std::move(set); }
+
+bool backend_plan::offered(const backend& candidate) const {
+  return std::find(offered_.begin(), offered_.end(), candidate) != offered_.end();
+}
 
 const backend* backend_plan::next() {
-  if (!set_ || offered_ >= set_->size()) return nullptr;
-  const backend* chosen = &(*set_)[(start_ + offered_) % set_->size()];
-  ++offered_;
-  return chosen;
+  if (!set_) return nullptr;
+  const std::size_t size = set_->size();
+  // A plan offers a handful of backends at most, so scanning what it offered is cheap.
+  for (std::size_t i = 0; i < size; ++i) {
+    const backend& candidate = (*set_)[(start_ + i) % size];
+    if (offered(candidate)) continue;
+    offered_.push_back(candidate);
+    return &candidate;
+  }
+  return nullptr;
 }
 
 void round_robin::replace(std::vector<backend> backends) {

@@ -1,10 +1,11 @@
 #pragma once
 // Backend choice, free of sockets and threads so it can be tested as a plain function.
 //
-// Each client gets a `backend_plan`: the backends in round-robin order starting at the
-// chooser's cursor, each offered at most once. The connection walks it until a connect
-// succeeds. The plan holds its own snapshot of the set, so replacing the set while a client is
-// still trying backends does not disturb that client.
+// Each client gets a `backend_plan`: round-robin order starting at the chooser's cursor, each
+// backend offered at most once. The connection walks it until a connect succeeds. Before each
+// retry the connection hands the plan the listener's current set (`follow`), so a backend
+// removed meanwhile (its pod died) is not tried any more, not even by a client accepted
+// before the removal, and one added meanwhile can still be.
 
 #include <cstddef>
 #include <memory>
@@ -14,18 +15,26 @@
 
 namespace orkest::netproxy {
 
+using backend_set = std::shared_ptr<const std::vector<backend>>;
+
 class backend_plan {
  public:
   backend_plan() = default;
-  backend_plan(std::shared_ptr<const std::vector<backend>> set, std::size_t start);
+  backend_plan(backend_set set, std::size_t start);
 
-  // The next backend to try, or nullptr once every backend has been offered.
+  // From now on, choose from `set`.
+  void follow(backend_set set);
+
+  // The first backend of the set, in round-robin order from the plan's start, that has not
+  // been offered yet; nullptr once there is none.
   const backend* next();
 
  private:
-  std::shared_ptr<const std::vector<backend>> set_;
+  bool offered(const backend& candidate) const;
+
+  backend_set set_;
   std::size_t start_ = 0;
-  std::size_t offered_ = 0;
+  std::vector<backend> offered_;
 };
 
 // Not thread-safe: the listener guards it with its mutex.
@@ -38,10 +47,13 @@ class round_robin {
   // A plan starting at the cursor; advances the cursor by one.
   backend_plan next_plan();
 
+  // The set as it is now, for a plan to follow.
+  backend_set current() const { return set_; }
+
   std::size_t size() const { return set_->size(); }
 
  private:
-  std::shared_ptr<const std::vector<backend>> set_ = std::make_shared<const std::vector<backend>>();
+  backend_set set_ = std::make_shared<const std::vector<backend>>();
   std::size_t cursor_ = 0;
 };
 

@@ -72,23 +72,13 @@ TEST(ProxyEngine, ClosesTheClientWhenNoBackendCanBeReached) {
 }
 
 TEST(ProxyEngine, GivesUpOnAnUnresponsiveBackendAfterTheConnectTimeout) {
-  // A listener with a full accept queue drops SYNs: connects to it neither succeed nor fail.
-  unique_fd blackhole(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  sockaddr_in addr = loopback(0);
-  ASSERT_EQ(::bind(blackhole.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  ASSERT_EQ(::listen(blackhole.get(), 0), 0);
-  uint16_t blackhole_port = port_of(blackhole.get());
-  unique_fd filler = connect_to(blackhole_port);  // occupies the single queue slot
-  unique_fd probe(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
-  sockaddr_in target = loopback(blackhole_port);
-  ::connect(probe.get(), reinterpret_cast<sockaddr*>(&target), sizeof target);
-  pollfd pfd{probe.get(), POLLOUT, 0};
-  ASSERT_EQ(::poll(&pfd, 1, 200), 0) << "the accept queue is not full; the test cannot stall a connect";
+  stalled_port blackhole;
+  ASSERT_TRUE(blackhole.stalls()) << "the accept queue is not full; the test cannot stall a connect";
 
   test_server a(test_server::mode::echo, "a\n");
   engine proxy;
   auto front = listen_local(proxy);
-  front->set_backends({local(blackhole_port), local(a.port())});
+  front->set_backends({local(blackhole.port()), local(a.port())});
 
   auto started = clock::now();
   unique_fd client = connect_to(front->port());
@@ -96,6 +86,23 @@ TEST(ProxyEngine, GivesUpOnAnUnresponsiveBackendAfterTheConnectTimeout) {
   auto waited = clock::now() - started;
   EXPECT_GE(waited, 900ms);
   EXPECT_LT(waited, 5s);
+  EXPECT_EQ(front->stats().connect_failures, 1u);
+}
+
+TEST(ProxyEngine, ARetryGoesToTheCurrentBackendsNotToOnesRemovedMeanwhile) {
+  // The client's first connect stalls; while it does, the set changes (b's pod died, c's
+  // arrived). After the timeout the client must reach c, not the removed b.
+  stalled_port blackhole;
+  ASSERT_TRUE(blackhole.stalls()) << "the accept queue is not full; the test cannot stall a connect";
+  test_server b(test_server::mode::echo, "b\n"), c(test_server::mode::echo, "c\n");
+  engine proxy;
+  auto front = listen_local(proxy);
+  front->set_backends({local(blackhole.port()), local(b.port())});
+
+  unique_fd client = connect_to(front->port());
+  ASSERT_TRUE(wait_until([&] { return front->stats().accepted == 1; }));
+  front->set_backends({local(blackhole.port()), local(c.port())});
+  EXPECT_EQ(read_line(client.get()), "c");
   EXPECT_EQ(front->stats().connect_failures, 1u);
 }
 

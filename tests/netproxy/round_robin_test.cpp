@@ -59,13 +59,35 @@ TEST(RoundRobin, ReplacingWithADifferentSetRestarts) {
   EXPECT_EQ(rr.next_plan().next()->host, "10.0.0.9");
 }
 
-TEST(RoundRobin, APlanKeepsItsSnapshotWhenTheSetIsReplaced) {
+TEST(RoundRobin, APlanKeepsItsSetUntilToldToFollowAnother) {
   round_robin rr;
   rr.replace(three());
   backend_plan plan = rr.next_plan();
   EXPECT_EQ(plan.next()->host, "10.0.0.1");
   rr.replace({{"10.0.0.9", 80}});
-  EXPECT_EQ(walk(plan), (std::vector<std::string>{"10.0.0.2", "10.0.0.3"}));
+  EXPECT_EQ(plan.next()->host, "10.0.0.2");
+}
+
+TEST(RoundRobin, AFollowingPlanSkipsRemovedBackendsAndOffersAddedOnes) {
+  round_robin rr;
+  rr.replace(three());
+  backend_plan plan = rr.next_plan();
+  EXPECT_EQ(plan.next()->host, "10.0.0.1");
+  // 10.0.0.2 died, 10.0.0.4 arrived while the client was trying 10.0.0.1.
+  rr.replace({{"10.0.0.1", 80}, {"10.0.0.3", 80}, {"10.0.0.4", 80}});
+  plan.follow(rr.current());
+  EXPECT_EQ(walk(plan), (std::vector<std::string>{"10.0.0.3", "10.0.0.4"}));
+}
+
+TEST(RoundRobin, AFollowingPlanNeverOffersABackendTwice) {
+  round_robin rr;
+  rr.replace(three());
+  rr.next_plan();
+  backend_plan plan = rr.next_plan();  // starts at 10.0.0.2
+  EXPECT_EQ(plan.next()->host, "10.0.0.2");
+  EXPECT_EQ(plan.next()->host, "10.0.0.3");
+  plan.follow(rr.current());  // the same set again: only 10.0.0.1 is left
+  EXPECT_EQ(walk(plan), (std::vector<std::string>{"10.0.0.1"}));
 }
 
 }  // namespace

@@ -413,4 +413,31 @@ class dead_port {
   uint16_t port_ = 0;
 };
 
+// A port whose connects neither succeed nor fail: a listener with a full accept queue drops
+// SYNs. `stalls()` says whether the kernel really does so here (tests skip the check otherwise).
+class stalled_port {
+ public:
+  stalled_port() : fd_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
+    sockaddr_in addr = loopback(0);
+    if (::bind(fd_.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd_.get(), 0) != 0)
+      throw std::runtime_error("stalled_port: bind/listen");
+    port_ = port_of(fd_.get());
+    filler_ = connect_to(port_);  // occupies the single queue slot
+  }
+  uint16_t port() const { return port_; }
+
+  bool stalls() const {
+    unique_fd probe(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    sockaddr_in target = loopback(port_);
+    ::connect(probe.get(), reinterpret_cast<sockaddr*>(&target), sizeof target);
+    pollfd pfd{probe.get(), POLLOUT, 0};
+    return ::poll(&pfd, 1, 200) == 0;
+  }
+
+ private:
+  unique_fd fd_;
+  unique_fd filler_;
+  uint16_t port_ = 0;
+};
+
 }  // namespace orkest::netproxy::proxytest
