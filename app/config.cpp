@@ -51,6 +51,7 @@ std::variant<config, std::string> load_config(const std::string& path) {
     read(root, "api", "maxBodyBytes", c.max_body_bytes);
     read_seconds(root, "api", "requestTimeoutSeconds", c.request_timeout);
     read_seconds(root, "api", "readTimeoutSeconds", c.read_timeout);
+    read_seconds(root, "api", "watchTimeoutSeconds", c.watch_timeout);
     read(root, "api", "token", c.api_token);
     read(root, "api", "tlsCertFile", c.tls_cert_file);
     read(root, "api", "tlsKeyFile", c.tls_key_file);

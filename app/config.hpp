@@ -17,6 +17,7 @@ struct config {
   std::size_t max_body_bytes = 3 * 1024 * 1024;
   std::chrono::milliseconds request_timeout{10000};
   std::chrono::milliseconds read_timeout{60000};  // a request not received whole by then: 408
+  std::chrono::milliseconds watch_timeout{1800000};  // the longest a watch or log follow stays open
   std::string api_token;  // empty: no authentication
   std::string tls_cert_file;  // both set: HTTPS
   std::string tls_key_file;

@@ -139,6 +139,7 @@ int run(const app::config& c) {
   server.threads = c.api_threads;
   server.request_timeout = c.request_timeout;
   server.read_timeout = c.read_timeout;
+  server.watch_timeout = c.watch_timeout;
   server.handler.max_body_bytes = c.max_body_bytes;
   server.handler.bearer_token = c.api_token;
   server.tls_cert_file = c.tls_cert_file;

@@ -2,6 +2,7 @@
 
 #include <pistache/endpoint.h>
 #include <pistache/http.h>
+#include <pistache/peer.h>
 #include <spdlog/spdlog.h>
 
 #include "api/http/percent_decode.hpp"
@@ -67,6 +68,12 @@ class pistache_handler : public Http::Handler {
       sink->send(*response);
     } else {
       spdlog::debug("{} {} -> streaming", Http::methodString(request.method()), request.resource());
+      // The request is in whole; what follows is orkest's answer, not a slow client. Pistache
+      // 0.0.5 takes a connection for idle only once it sent a response itself; otherwise, after
+      // the read timeout, it writes a 408 into the stream and drops the connection behind
+      // orkest's back. Idle, it is subject to the keep-alive timeout instead, which outlasts
+      // every watch. (This thread is the one that checks for idle connections.)
+      if (auto peer = sink->peer()) peer->setIdle(true);
     }
     if (sink->answered()) sinks_->remove(*sink);
   }
@@ -122,16 +129,17 @@ void api_server::start() {
                      .maxRequestSize(settings.handler.max_body_bytes + 64 * 1024)
                      .maxResponseSize(64 * 1024 * 1024)
                      .headerTimeout(settings.read_timeout)
-                     .bodyTimeout(settings.read_timeout);
+                     .bodyTimeout(settings.read_timeout)
+                     // Streaming connections count as idle (see onRequest); the minute to spare
+                     // lets every watch end by itself first (Pistache looks about once a second).
+                     .keepaliveTimeout(settings.watch_timeout + std::chrono::seconds(60));
   keep_content_type_raw();
   // Declared lengths Pistache could not buffer (with up to 32 KiB of headers) are refused with
   // a Status as soon as the headers arrive; malformed ones are 400 rather than Pistache's 500.
   use_strict_content_length(settings.handler.max_body_bytes, settings.handler.max_body_bytes + 32 * 1024);
   impl_->endpoint->init(options);
   auto handler = settings.handler;
-  // A quarter of the read timeout to spare: Pistache looks for idle connections about once a
-  // second (see watch_settings::longest).
-  handler.watch.longest = std::min(handler.watch.longest, settings.read_timeout * 3 / 4);
+  handler.watch.longest = std::min(handler.watch.longest, settings.watch_timeout);
   auto logs = impl_->logs;
   if (logs) logs->longest_follow = std::min(logs->longest_follow, handler.watch.longest);
   impl_->endpoint->setHandler(Http::make_handler<pistache_handler>(impl_->store, handler, logs, impl_->sinks));

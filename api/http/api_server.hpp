@@ -18,6 +18,9 @@ struct server_settings {
   int threads = 2;
   std::chrono::milliseconds request_timeout{10000};  // store answer deadline (504 after)
   std::chrono::milliseconds read_timeout{60000};     // slow or truncated requests (408 after)
+  // The longest a watch or log follow stays open, whatever the client asked (Kubernetes'
+  // --min-request-timeout is 1800 s); clients then watch again.
+  std::chrono::milliseconds watch_timeout{1800000};
   handler_settings handler;
   // Both set: serve HTTPS with this certificate and key (PEM). kubectl sends bearer tokens
   // only over TLS.

@@ -36,6 +36,8 @@ class pistache_sink final : public response_sink {
   const void* connection() const { return connection_; }
   // Whether send() or end() finished the exchange.
   bool answered() const;
+  // The connection's peer while it lasts (nullptr after the client left).
+  std::shared_ptr<Pistache::Tcp::Peer> peer() const { return peer_.lock(); }
 
  private:
   mutable std::mutex mutex_;

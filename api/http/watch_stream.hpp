@@ -32,11 +32,10 @@ struct watch_settings {
   std::chrono::milliseconds max_timeout{std::chrono::hours(1)};
   std::chrono::milliseconds bookmark_interval{std::chrono::seconds(60)};
   std::chrono::milliseconds store_timeout{std::chrono::seconds(10)};  // for the subscription itself
-  // The longest a watch lasts, whatever timeoutSeconds asks. Pistache 0.0.5 takes a connection
-  // whose request was answered for idle: after the server's read timeout it writes a 408 into
-  // it and drops it without telling orkest, and later writes would reach whichever connection
-  // gets the descriptor next. So a watch ends cleanly before (clients watch again, as after
-  // any timeout); api_server sets this from its read timeout.
+  // The longest a watch lasts, whatever timeoutSeconds asks (api.watchTimeoutSeconds). It must
+  // end before Pistache's keep-alive timeout, which drops the connection without telling
+  // orkest (later writes could reach whichever connection gets the descriptor next); api_server
+  // sets both.
   std::chrono::milliseconds longest{std::chrono::hours(1)};
 };
 

@@ -30,6 +30,7 @@ from harness import PODS, REPLICASETS, SERVICES, eventually, log
 BINARY = None
 MAX_BODY = 64 * 1024
 READ_TIMEOUT = 1
+WATCH_TIMEOUT = 4
 
 POD = {"apiVersion": "v1", "kind": "Pod",
        "metadata": {"name": "victim", "labels": {"app": "web"}, "annotations": {"note": "x"}},
@@ -113,7 +114,8 @@ class HostileInputTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.orkest = harness.Orkest(BINARY, runtime="fake", name="hostile",
-                                    api={"maxBodyBytes": MAX_BODY, "readTimeoutSeconds": READ_TIMEOUT, "threads": 2})
+                                    api={"maxBodyBytes": MAX_BODY, "readTimeoutSeconds": READ_TIMEOUT,
+                                         "watchTimeoutSeconds": WATCH_TIMEOUT, "threads": 2})
         cls.orkest.__enter__()
         try:
             cls.orkest.start()
@@ -555,26 +557,40 @@ class HostileInputTest(unittest.TestCase):
         self.assertTrue(eventually(lambda: harness.fd_count(self.orkest.pid) <= fds_before, 5))
         log("truncated body: 408 after %.2f s, connection closed" % elapsed)
 
-    def test_a_watch_ends_cleanly_before_the_read_timeout(self):
-        # Pistache 0.0.5 takes an answered connection for idle and, after the read timeout,
-        # writes a 408 into it and drops it behind orkest's back; a watch must end before that,
-        # with its last chunk, whatever timeoutSeconds asked for.
+    def test_a_watch_outlives_the_read_timeout_and_ends_cleanly(self):
+        # The read timeout is for receiving requests. Pistache 0.0.5 applied it to a streaming
+        # answer too: it wrote a 408 into the watch and dropped the connection. A watch lasts
+        # api.watchTimeoutSeconds, delivering events all along, and ends with its last chunk.
         s = self.raw_connection()
         started = time.monotonic()
         s.sendall(b"GET " + PODS.encode() + b"?watch=true&timeoutSeconds=30 HTTP/1.1\r\nHost: x\r\n\r\n")
+        created = False
         answer = b""
-        while not answer.endswith(b"\r\n0\r\n\r\n") and time.monotonic() - started < READ_TIMEOUT + 5:
-            chunk = s.recv(65536)
+        s.settimeout(0.2)
+        while not answer.endswith(b"\r\n0\r\n\r\n") and time.monotonic() - started < WATCH_TIMEOUT + 5:
+            if not created and time.monotonic() - started > READ_TIMEOUT + 1.5:
+                witness = dict(POD, metadata={"name": "watch-witness"})
+                self.assertEqual(self.api.post(PODS, witness).status, 201)
+                created = True
+            try:
+                chunk = s.recv(65536)
+            except socket.timeout:
+                continue
             if not chunk:
                 break
             answer += chunk
         elapsed = time.monotonic() - started
         s.close()
+        if created:
+            self.assertEqual(self.api.delete(PODS + "/watch-witness").status, 200)
         self.assertTrue(answer.startswith(b"HTTP/1.1 200"), answer[:200])
-        self.assertTrue(answer.endswith(b"\r\n0\r\n\r\n"), answer[-200:])
         self.assertNotIn(b"HTTP/1.1 408", answer)
-        self.assertLess(elapsed, READ_TIMEOUT)
-        log("watch with timeoutSeconds=30: ended cleanly after %.2f s (read timeout %d s)" % (elapsed, READ_TIMEOUT))
+        self.assertIn(b'"name":"watch-witness"', answer, "no event after the read timeout")
+        self.assertTrue(answer.endswith(b"\r\n0\r\n\r\n"), answer[-200:])
+        self.assertGreater(elapsed, WATCH_TIMEOUT - 0.5)
+        self.assertLess(elapsed, WATCH_TIMEOUT + 3)
+        log("watch with timeoutSeconds=30: event after the read timeout (%d s), ended cleanly after %.2f s "
+            "(watch timeout %d s)" % (READ_TIMEOUT, elapsed, WATCH_TIMEOUT))
 
     def test_slow_headers_time_out(self):
         s = self.raw_connection()
