@@ -36,6 +36,7 @@ struct pod_state {
   bool needs_inspect = false;     // an event or a resync says the container may have changed
   bool backoff_pending = false;   // waiting for a back-off timer
   bool restart_due = false;       // the back-off has passed: start the exited container
+  bool creation_failed = false;   // the last attempt to create the container failed
   std::vector<std::string> leftovers;  // containers found at adoption that must go before a create
   std::string handled_exit;       // the exit (id + finishedAt) already decided on
   std::optional<podman::container_state> container;
@@ -174,13 +175,19 @@ void schedule_retry(pod_pointer self, std::chrono::seconds delay) {
 
 void create_container(pod_pointer self) {
   auto& st = self->state;
-  st.observed.phase = container_phase::waiting;
-  st.observed.reason = "ContainerCreating";
-  st.observed.message.clear();
-  write_status(self);
+  // A retry keeps showing why the last attempt failed (ErrImagePull, ...) until its own outcome
+  // is known, as the kubelet does: a status flickering back to ContainerCreating on every retry
+  // would hide the reason from `kubectl get pods`.
+  if (!st.creation_failed) {
+    st.observed.phase = container_phase::waiting;
+    st.observed.reason = "ContainerCreating";
+    st.observed.message.clear();
+    write_status(self);
+  }
   runtime_call<runtime_reply>(self,
                [self](const runtime_reply& reply) {
                  auto& st = self->state;
+                 st.creation_failed = static_cast<bool>(reply.error);
                  if (!reply.error) return observe_container(self, reply.state);
                  if (reply.error->reason == podman::reason_name_in_use && !st.adoption_tried) {
                    st.adoption_tried = true;

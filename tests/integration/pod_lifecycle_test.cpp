@@ -1,6 +1,11 @@
 // Pods against a real orkest with real podman: creation, deletion, a killed container, a
 // missing image.
 
+#include <chrono>
+#include <set>
+#include <string>
+#include <thread>
+
 #include "fixture.hpp"
 
 namespace orkest::itest {
@@ -108,6 +113,24 @@ TEST_F(PodLifecycle, MissingImageWithPullPolicyNeverWaitsWithErrImageNeverPull) 
   EXPECT_TRUE(eventually([&] { return is_running(get_pod(other)); }, 30s)) << describe_pods();
   EXPECT_EQ(get_pod(name).value("/status/containerStatuses/0/state/waiting/reason"_json_pointer, std::string{}),
             "ErrImageNeverPull");
+
+  // orkest retries after 10 s; meanwhile and during the retry the reason stays in sight (no
+  // flicker back to ContainerCreating, which would hide it from `kubectl get pods`).
+  auto attempts = [&] {  // orkest logs each failed attempt
+    const std::string line = "pod default/" + name + ": ErrImageNeverPull";
+    auto log = orkest().log();
+    std::size_t count = 0;
+    for (auto at = log.find(line); at != std::string::npos; at = log.find(line, at + 1)) ++count;
+    return count;
+  };
+  std::set<std::string> reasons;
+  auto deadline = std::chrono::steady_clock::now() + 14s;
+  while (attempts() < 2 && std::chrono::steady_clock::now() < deadline) {
+    reasons.insert(get_pod(name).value("/status/containerStatuses/0/state/waiting/reason"_json_pointer, std::string{}));
+    std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_GE(attempts(), 2u) << "no retry within 14 s:\n" << orkest().log();
+  EXPECT_EQ(reasons, std::set<std::string>{"ErrImageNeverPull"});
 }
 
 }  // namespace
