@@ -49,6 +49,7 @@ connection::status connection::connect_next() {
       continue;
     }
     backend_ = std::move(fd);
+    target_ = *target;
     // Writable means the connect finished, one way or the other; SO_ERROR says which.
     if (!watch(backend_, fd_kind::backend, backend_reg_, EPOLLOUT)) return status::closed;
     return status::connecting;
@@ -61,6 +62,12 @@ connection::status connection::on_connect_timeout(uint64_t attempt) {
   if (!connecting_) return status::open;
   if (attempt != attempt_) return status::connecting;
   ++counters_.connect_failures;
+  return connect_next();
+}
+
+connection::status connection::on_backends_changed() {
+  if (!connecting_) return status::open;
+  if (backend_plan::holds(listener_->current_backends(), target_)) return status::connecting;
   return connect_next();
 }
 

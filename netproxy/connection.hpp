@@ -37,6 +37,10 @@ class connection {
   status on_event(fd_kind side, uint32_t events);
   // The connect numbered `attempt` is past its deadline (stale deadlines are ignored).
   status on_connect_timeout(uint64_t attempt);
+  // The listener's backend set changed: a connect to a backend no longer in it moves on.
+  status on_backends_changed();
+
+  uint64_t listener_id() const { return listener_->id; }
 
   // Numbers connect attempts so the engine can tell a deadline for this attempt from one for
   // an earlier, already failed attempt.
@@ -69,6 +73,7 @@ class connection {
 
   unique_fd client_;
   unique_fd backend_;
+  backend target_;  // the backend of the current (or last) connect attempt
   registration client_reg_;
   registration backend_reg_;
 

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <sys/eventfd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <system_error>
@@ -111,11 +112,9 @@ void event_loop::run() {
     for (int i = 0; i < n; ++i) {
       token t = token::decode(events[i].data.u64);
       switch (t.kind) {
-        case fd_kind::wake: {
-          uint64_t count;
-          [[maybe_unused]] ssize_t r = ::read(wake_.get(), &count, sizeof count);
+        case fd_kind::wake:
+          on_wake();
           break;
-        }
         case fd_kind::listener:
           accept_clients(t.id);
           break;
@@ -126,6 +125,40 @@ void event_loop::run() {
       }
     }
     expire(clock::now());
+  }
+}
+
+void event_loop::backends_changed(uint64_t listener_id) {
+  {
+    std::lock_guard<std::mutex> lock(changed_mutex_);
+    changed_listeners_.push_back(listener_id);
+  }
+  uint64_t one = 1;
+  [[maybe_unused]] ssize_t n = ::write(wake_.get(), &one, sizeof one);
+}
+
+void event_loop::on_wake() {
+  uint64_t count;
+  [[maybe_unused]] ssize_t r = ::read(wake_.get(), &count, sizeof count);
+  retarget_connects();
+}
+
+void event_loop::retarget_connects() {
+  std::vector<uint64_t> changed;
+  {
+    std::lock_guard<std::mutex> lock(changed_mutex_);
+    changed.swap(changed_listeners_);
+  }
+  if (changed.empty()) return;
+  // Backend sets change when pods come and go, rarely next to the traffic, so a pass over
+  // every connection is cheap; collected first because settling may erase connections.
+  std::vector<uint64_t> ids;
+  for (const auto& [id, conn] : connections_)
+    if (std::find(changed.begin(), changed.end(), conn->listener_id()) != changed.end()) ids.push_back(id);
+  for (uint64_t id : ids) {
+    auto it = connections_.find(id);
+    uint64_t attempt_before = it->second->attempt();
+    settle(id, it->second->on_backends_changed(), attempt_before);
   }
 }
 

@@ -20,6 +20,7 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <vector>
 
 #include "netproxy/connection.hpp"
 #include "netproxy/listener_state.hpp"
@@ -40,6 +41,10 @@ class event_loop {
 
   // Closes the listening socket before returning. Any thread.
   void close_listener(listener_state& state);
+
+  // The listener's backend set changed: its connects to a backend that left it give up at
+  // once instead of at their deadline. Any thread; the engine thread acts on it.
+  void backends_changed(uint64_t listener_id);
 
   // Stops and joins the thread, closes every listener and connection. Idempotent; must not
   // be called from the engine thread.
@@ -62,6 +67,8 @@ class event_loop {
 
   void run();
   void accept_clients(uint64_t listener_id);
+  void on_wake();
+  void retarget_connects();
   void on_connection_event(token t, uint32_t events);
   // Keeps or drops a connection after a call returned `result`; schedules a deadline when it
   // has started a new connect attempt.
@@ -73,6 +80,9 @@ class event_loop {
   poller poller_;
   unique_fd wake_;  // eventfd; written by stop()
   std::atomic<bool> stopping_{false};
+
+  std::mutex changed_mutex_;  // guards changed_listeners_
+  std::vector<uint64_t> changed_listeners_;
 
   std::mutex listeners_mutex_;  // guards listeners_, next_listener_id_, stopped_
   std::unordered_map<uint64_t, std::shared_ptr<listener_state>> listeners_;

@@ -18,8 +18,13 @@ listener::~listener() {
 }
 
 void listener::set_backends(std::vector<backend> backends) {
-  std::lock_guard<std::mutex> lock(state_->mutex);
-  state_->chooser.replace(std::move(backends));
+  bool changed;
+  {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    changed = state_->chooser.replace(std::move(backends));
+  }
+  // Clients still connecting to a backend that left the set move on at once.
+  if (auto loop = state_->loop.lock(); changed && loop) loop->backends_changed(state_->id);
 }
 
 listener_stats listener::stats() const {

@@ -13,6 +13,10 @@ bool backend_plan::offered(const backend& candidate) const {
   return std::find(offered_.begin(), offered_.end(), candidate) != offered_.end();
 }
 
+bool backend_plan::holds(const backend_set& set, const backend& candidate) {
+  return set && std::find(set->begin(), set->end(), candidate) != set->end();
+}
+
 const backend* backend_plan::next() {
   if (!set_) return nullptr;
   const std::size_t size = set_->size();
@@ -26,10 +30,11 @@ const backend* backend_plan::next() {
   return nullptr;
 }
 
-void round_robin::replace(std::vector<backend> backends) {
-  if (backends == *set_) return;
+bool round_robin::replace(std::vector<backend> backends) {
+  if (backends == *set_) return false;
   set_ = std::make_shared<const std::vector<backend>>(std::move(backends));
   cursor_ = 0;
+  return true;
 }
 
 backend_plan round_robin::next_plan() {

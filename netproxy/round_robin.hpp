@@ -24,6 +24,8 @@ class backend_plan {
 
   // From now on, choose from `set`.
   void follow(backend_set set);
+  // Whether `set` still holds `candidate`.
+  static bool holds(const backend_set& set, const backend& candidate);
 
   // The first backend of the set, in round-robin order from the plan's start, that has not
   // been offered yet; nullptr once there is none.
@@ -41,8 +43,8 @@ class backend_plan {
 class round_robin {
  public:
   // Replaces the set. The cursor survives when the new set is identical (a periodic resync of
-  // the same endpoints must not skew the spread) and restarts otherwise.
-  void replace(std::vector<backend> backends);
+  // the same endpoints must not skew the spread) and restarts otherwise. True when it changed.
+  bool replace(std::vector<backend> backends);
 
   // A plan starting at the cursor; advances the cursor by one.
   backend_plan next_plan();

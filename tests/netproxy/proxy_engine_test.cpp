@@ -106,6 +106,24 @@ TEST(ProxyEngine, ARetryGoesToTheCurrentBackendsNotToOnesRemovedMeanwhile) {
   EXPECT_EQ(front->stats().connect_failures, 1u);
 }
 
+TEST(ProxyEngine, AConnectToABackendThatLeavesTheSetMovesOnAtOnce) {
+  // A pod that dies while a client is connecting to it: once its address leaves the set, the
+  // client goes to a remaining backend without waiting for the 1 s connect timeout.
+  stalled_port blackhole;
+  ASSERT_TRUE(blackhole.stalls()) << "the accept queue is not full; the test cannot stall a connect";
+  test_server b(test_server::mode::echo, "b\n");
+  engine proxy;
+  auto front = listen_local(proxy);
+  front->set_backends({local(blackhole.port())});
+
+  unique_fd client = connect_to(front->port());
+  ASSERT_TRUE(wait_until([&] { return front->stats().accepted == 1; }));
+  auto removed = clock::now();
+  front->set_backends({local(b.port())});
+  EXPECT_EQ(read_line(client.get()), "b");
+  EXPECT_LT(clock::now() - removed, 500ms) << "the client waited for the connect timeout";
+}
+
 TEST(ProxyEngine, SwappingBackendsKeepsEstablishedConnectionsAndRoutesNewOnes) {
   test_server a(test_server::mode::echo, "a\n"), b(test_server::mode::echo, "b\n");
   engine proxy;
