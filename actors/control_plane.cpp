@@ -4,12 +4,24 @@
 #include <caf/send.hpp>
 #include <spdlog/spdlog.h>
 
+#include "actors/ip_allocator.hpp"
 #include "actors/runtime_event_pump.hpp"
 #include "netproxy/host_address.hpp"
 
 namespace orkest::actors {
 
 namespace {
+
+// Cluster IPs (and the DNS address) an earlier orkest with this configuration left on lo, killed
+// before it could remove them. Only addresses with orkest's label are considered.
+void remove_left_over_addresses(const control_plane_settings& settings) {
+  ip_allocator service_range(settings.store.service_cidr);
+  std::size_t removed = 0;
+  for (const auto& address : netproxy::labelled_loopback_addresses())
+    if ((service_range.contains(address) || address == settings.dns_ip) && !netproxy::remove_loopback_address(address))
+      ++removed;
+  if (removed > 0) spdlog::info("removed {} address(es) an earlier orkest left on lo", removed);
+}
 
 // Starts the DNS responder on the cluster DNS address, or says why pods will use their
 // network's DNS instead.
@@ -42,6 +54,7 @@ control_plane start_control_plane(caf::actor_system& system, std::shared_ptr<pod
   settings.pods.resync_period = settings.resync_period;
   settings.pods.node_name = settings.store.node_name;
   if (settings.threaded_runtime) {
+    if (settings.services.cluster_ips_on_loopback) remove_left_over_addresses(settings);
     if (auto server = start_dns(settings, plane)) {
       plane.dns = spawn_cluster_dns(system, plane.store, server, settings.cluster_domain);
       settings.pods.pod.dns_server = settings.dns_ip;

@@ -4,6 +4,8 @@
 
 #include <filesystem>
 
+#include "actors/ip_allocator.hpp"
+
 namespace orkest::app {
 
 namespace {
@@ -29,6 +31,16 @@ void read_seconds(const YAML::Node& root, const char* section, const char* key, 
   read(root, section, key, seconds);
   if (seconds <= 0) throw std::invalid_argument(std::string(section) + "." + key + ": must be greater than 0");
   target = std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+}
+
+// An address range orkest hands addresses out of: what ip_allocator accepts.
+void check_cidr(const char* field, const std::string& cidr) {
+  try {
+    actors::ip_allocator{cidr};
+  } catch (const std::invalid_argument&) {
+    throw std::invalid_argument(std::string(field) + ": \"" + cidr +
+                                "\" is not an IPv4 CIDR from /8 to /29 (like 10.96.0.0/16)");
+  }
 }
 
 std::string resolve(const fs::path& base, const std::string& path) {
@@ -83,6 +95,10 @@ std::variant<config, std::string> load_config(const std::string& path) {
     if (std::find(std::begin(levels), std::end(levels), c.log_level) == std::end(levels))
       throw std::invalid_argument("log.level: unsupported value \"" + c.log_level +
                                   "\": use trace, debug, info, warn, error, critical or off");
+    check_cidr("cluster.serviceCIDR", c.service_cidr);
+    if (!c.subnet.empty()) check_cidr("runtime.subnet", c.subnet);
+    if (!c.dns_ip.empty() && !actors::parse_ipv4(c.dns_ip))
+      throw std::invalid_argument("cluster.dnsIP: \"" + c.dns_ip + "\" is not an IPv4 address (\"\" for no cluster DNS)");
     auto base = fs::path(path).parent_path();
     c.containers_conf = resolve(base, c.containers_conf);
     c.tls_cert_file = resolve(base, c.tls_cert_file);

@@ -77,9 +77,19 @@ def remove_containers(label_filter, timeout=180):
         podman("rm", "-f", "-t", "0", "--ignore", *ids[i:i + 50], timeout=timeout, check=False)
 
 
+def remove_loopback_addresses(prefix):
+    """Removes the addresses on lo that start with `prefix` (an orkest's Service CIDR /24): its DNS
+    address and cluster IPs, left behind when it had to be killed before its own cleanup."""
+    listed = subprocess.run(["ip", "-4", "-o", "addr", "show", "dev", "lo"], capture_output=True, text=True)
+    for line in listed.stdout.splitlines():
+        address = line.split()[3]
+        if address.startswith(prefix):
+            subprocess.run(["ip", "addr", "del", address, "dev", "lo"], capture_output=True)
+
+
 class Cleanup:
     """What this run started, so it can all be undone: process ids, container labels, networks,
-    loopback addresses. Mirrored to files in `state_dir` for bench/run.sh's trap, in case this
+    and (per orkest, in Orkest.stop) loopback addresses. Mirrored to files in `state_dir` for bench/run.sh's trap, in case this
     process is killed before its own cleanup runs."""
 
     def __init__(self, state_dir):
@@ -269,6 +279,7 @@ bootstrap:
         self.api.close()
         if self.process:
             self.ctx.cleanup.stop_process(self.process)
+        remove_loopback_addresses(self.service_cidr.rsplit(".", 1)[0] + ".")
         if self.runtime == "podman":
             remove_containers(f"io.orkest.node={self.node}")
             podman("network", "rm", "-f", self.network, timeout=60, check=False)

@@ -3,15 +3,24 @@
 // orkest can listen on them and containers reach them through their default route (the
 // host), while the host itself reaches them too. Needs CAP_NET_ADMIN.
 
+#include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace orkest::netproxy {
 
-// Adds address/32 to "lo"; an address already there is success. Returns an error message
-// (naming the address and the OS error) on failure.
+// orkest's addresses carry this label, so the ones an earlier orkest left behind (killed before
+// it could remove them) can be told from anyone else's: `ip addr show lo label lo:orkest`.
+inline constexpr const char* loopback_label = "lo:orkest";
+
+// Adds address/32 to "lo", labelled; an address already there is success. Returns an error
+// message (naming the address and the OS error) on failure.
 std::optional<std::string> add_loopback_address(const std::string& address);
 // Removes it; an address already gone is success.
 std::optional<std::string> remove_loopback_address(const std::string& address);
+
+// The addresses on "lo" that carry orkest's label. Empty when they cannot be listed.
+std::vector<std::string> labelled_loopback_addresses();
 
 }  // namespace orkest::netproxy

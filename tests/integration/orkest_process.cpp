@@ -65,13 +65,15 @@ std::vector<char*> c_argv(std::vector<std::string>& words) {
   return argv;
 }
 
-// IPv4 addresses currently on the loopback interface.
+// IPv4 addresses currently on the loopback interface (getifaddrs names each by its label:
+// "lo", or "lo:orkest" for orkest's).
 std::set<std::string> loopback_addresses() {
   std::set<std::string> addresses;
   ifaddrs* list = nullptr;
   if (::getifaddrs(&list) != 0) return addresses;
   for (auto* entry = list; entry; entry = entry->ifa_next) {
-    if (!entry->ifa_addr || entry->ifa_addr->sa_family != AF_INET || std::strcmp(entry->ifa_name, "lo") != 0) continue;
+    if (!entry->ifa_addr || entry->ifa_addr->sa_family != AF_INET) continue;
+    if (std::strcmp(entry->ifa_name, "lo") != 0 && std::strncmp(entry->ifa_name, "lo:", 3) != 0) continue;
     char text[INET_ADDRSTRLEN] = {};
     ::inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(entry->ifa_addr)->sin_addr, text, sizeof text);
     addresses.insert(text);

@@ -2,7 +2,12 @@
 // pod's container is adopted, the ReplicaSet ends with exactly its replicas, and no container
 // is left that no pod claims.
 
+#include <unistd.h>
+
+#include <algorithm>
+
 #include "fixture.hpp"
+#include "netproxy/host_address.hpp"
 
 namespace orkest::itest {
 namespace {
@@ -70,6 +75,27 @@ TEST_F(OrkestRestart, AfterSigkillAndRestartNoDuplicateNoOrphanAndTheBarePodIsAd
   // no late removal.
   EXPECT_TRUE(consistently([&] { return converged(&why) && container_id_of(get_pod(bare_)) == bare_container; }, 4s))
       << why << describe_pods();
+}
+
+TEST_F(OrkestRestart, AClusterIPAKilledOrkestLeftOnLoIsRemovedAtTheNextStart) {
+  // A Service made through the API (not in the bootstrap manifests, so it does not come back).
+  json service = {{"apiVersion", "v1"},
+                  {"kind", "Service"},
+                  {"metadata", {{"name", unique("gone-svc")}}},
+                  {"spec", {{"selector", {{"app", "nothing"}}}, {"ports", json::array({{{"port", 40000 + ::getpid() % 20000}}})}}}};
+  auto created = api().post("/api/v1/namespaces/default/services", service);
+  ASSERT_EQ(created.status, 201) << created.body;
+  auto cluster_ip = created.json().value("/spec/clusterIP"_json_pointer, std::string{});
+  auto on_lo = [&] {
+    auto labelled = netproxy::labelled_loopback_addresses();
+    return std::find(labelled.begin(), labelled.end(), cluster_ip) != labelled.end();
+  };
+  ASSERT_TRUE(eventually(on_lo, 10s)) << cluster_ip << " never appeared on lo with orkest's label";
+
+  orkest().kill();
+  EXPECT_TRUE(on_lo()) << "a killed orkest cannot have removed it";
+  ASSERT_EQ(orkest().start(), "") << "orkest did not start again";
+  EXPECT_FALSE(on_lo()) << cluster_ip << " is still on lo after the restart:\n" << orkest().log();
 }
 
 }  // namespace

@@ -228,7 +228,7 @@ TEST_F(object_store_test, services_get_cluster_ips_that_are_freed_on_delete) {
 }
 
 TEST_F(object_store_test, history_lets_watchers_resume_until_compacted) {
-  object_store small{object_store_settings{"node", "10.96.0.0/16", 2}, fixed_hooks()};
+  object_store small{object_store_settings{"node", "10.96.0.0/16", 2, {}}, fixed_hooks()};
   small.create("Pod", "default", pod("a"));
   small.create("Pod", "default", pod("b"));
   small.create("Pod", "default", pod("c"));

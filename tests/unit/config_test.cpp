@@ -1,0 +1,66 @@
+// load_config: the shipped configuration loads, and a bad value is refused with one message
+// naming the field (orkest prints it and exits 2 instead of failing later, or aborting).
+
+#include "app/config.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <variant>
+
+namespace orkest::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+class ConfigFile : public ::testing::Test {
+ protected:
+  // Writes `yaml` to a file of this test's own and loads it.
+  std::variant<config, std::string> load(const std::string& yaml) {
+    std::ofstream(path_) << yaml;
+    return load_config(path_.string());
+  }
+  std::string error_for(const std::string& yaml) {
+    auto loaded = load(yaml);
+    return std::holds_alternative<std::string>(loaded) ? std::get<std::string>(loaded) : std::string("(loaded)");
+  }
+  void TearDown() override { fs::remove(path_); }
+
+  fs::path path_ = fs::temp_directory_path() / ("orkest-config-test-" + std::to_string(::getpid()) + ".yaml");
+};
+
+TEST_F(ConfigFile, TheShippedConfigurationLoadsWithItsDocumentedDefaults) {
+  auto loaded = load_config(ORKEST_SOURCE_DIR "/conf/orkest.yaml");
+  ASSERT_TRUE(std::holds_alternative<config>(loaded)) << std::get<std::string>(loaded);
+  const auto& c = std::get<config>(loaded);
+  EXPECT_EQ(c.api_address, "127.0.0.1");
+  EXPECT_EQ(c.api_port, 3000);
+  EXPECT_EQ(c.service_cidr, "10.96.0.0/16");
+  EXPECT_EQ(c.watch_timeout, std::chrono::seconds(1800));
+  EXPECT_EQ(c.read_timeout, std::chrono::seconds(60));
+}
+
+TEST_F(ConfigFile, WatchTimeoutIsRead) {
+  auto loaded = load("api:\n  watchTimeoutSeconds: 90\n");
+  ASSERT_TRUE(std::holds_alternative<config>(loaded)) << std::get<std::string>(loaded);
+  EXPECT_EQ(std::get<config>(loaded).watch_timeout, std::chrono::seconds(90));
+  EXPECT_NE(error_for("api:\n  watchTimeoutSeconds: 0\n").find("api.watchTimeoutSeconds: must be greater than 0"),
+            std::string::npos);
+}
+
+TEST_F(ConfigFile, AddressRangesAndTheDnsAddressAreChecked) {
+  EXPECT_NE(error_for("cluster:\n  serviceCIDR: 10.96.0.0/33\n").find("cluster.serviceCIDR: \"10.96.0.0/33\" is not"),
+            std::string::npos);
+  EXPECT_NE(error_for("cluster:\n  serviceCIDR: bogus\n").find("cluster.serviceCIDR"), std::string::npos);
+  EXPECT_NE(error_for("runtime:\n  subnet: 10.89.0.0/4\n").find("runtime.subnet"), std::string::npos);
+  EXPECT_NE(error_for("cluster:\n  dnsIP: 10.96.0.300\n").find("cluster.dnsIP: \"10.96.0.300\" is not an IPv4"),
+            std::string::npos);
+  // Empty means "none" for both.
+  EXPECT_TRUE(std::holds_alternative<config>(load("runtime:\n  subnet: \"\"\ncluster:\n  dnsIP: \"\"\n")));
+}
+
+}  // namespace
+}  // namespace orkest::app
