@@ -71,10 +71,16 @@ TEST(ProxyEngine, ClosesTheClientWhenNoBackendCanBeReached) {
   EXPECT_TRUE(wait_until([&] { return empty->stats().no_backend == 1; }));
 }
 
-TEST(ProxyEngine, GivesUpOnAnUnresponsiveBackendAfterTheConnectTimeout) {
+// Tests with a backend whose connects neither succeed nor fail (a pod that died without a trace).
+class ProxyEngineWithAStalledBackend : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(blackhole.stalls()) << "the accept queue is not full; the test cannot stall a connect";
+  }
   stalled_port blackhole;
-  ASSERT_TRUE(blackhole.stalls()) << "the accept queue is not full; the test cannot stall a connect";
+};
 
+TEST_F(ProxyEngineWithAStalledBackend, GivesUpOnItAfterTheConnectTimeout) {
   test_server a(test_server::mode::echo, "a\n");
   engine proxy;
   auto front = listen_local(proxy);
@@ -89,11 +95,9 @@ TEST(ProxyEngine, GivesUpOnAnUnresponsiveBackendAfterTheConnectTimeout) {
   EXPECT_EQ(front->stats().connect_failures, 1u);
 }
 
-TEST(ProxyEngine, ARetryGoesToTheCurrentBackendsNotToOnesRemovedMeanwhile) {
+TEST_F(ProxyEngineWithAStalledBackend, ARetryGoesToTheCurrentBackendsNotToOnesRemovedMeanwhile) {
   // The client's first connect stalls; while it does, the set changes (b's pod died, c's
   // arrived). After the timeout the client must reach c, not the removed b.
-  stalled_port blackhole;
-  ASSERT_TRUE(blackhole.stalls()) << "the accept queue is not full; the test cannot stall a connect";
   test_server b(test_server::mode::echo, "b\n"), c(test_server::mode::echo, "c\n");
   engine proxy;
   auto front = listen_local(proxy);
@@ -106,11 +110,9 @@ TEST(ProxyEngine, ARetryGoesToTheCurrentBackendsNotToOnesRemovedMeanwhile) {
   EXPECT_EQ(front->stats().connect_failures, 1u);
 }
 
-TEST(ProxyEngine, AConnectToABackendThatLeavesTheSetMovesOnAtOnce) {
+TEST_F(ProxyEngineWithAStalledBackend, AConnectToItMovesOnAtOnceWhenItLeavesTheSet) {
   // A pod that dies while a client is connecting to it: once its address leaves the set, the
   // client goes to a remaining backend without waiting for the 1 s connect timeout.
-  stalled_port blackhole;
-  ASSERT_TRUE(blackhole.stalls()) << "the accept queue is not full; the test cannot stall a connect";
   test_server b(test_server::mode::echo, "b\n");
   engine proxy;
   auto front = listen_local(proxy);
