@@ -88,9 +88,9 @@ def remove_loopback_addresses(prefix):
 
 
 class Cleanup:
-    """What this run started, so it can all be undone: process ids, container labels, networks,
-    and (per orkest, in Orkest.stop) loopback addresses. Mirrored to files in `state_dir` for bench/run.sh's trap, in case this
-    process is killed before its own cleanup runs."""
+    """What this run started, so it can all be undone: process ids, container labels, networks
+    (loopback addresses go in Orkest.stop). Mirrored to files in `state_dir` for bench/run.sh's
+    trap, in case this process is killed before its own cleanup runs."""
 
     def __init__(self, state_dir):
         self.state_dir = state_dir

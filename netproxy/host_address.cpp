@@ -14,6 +14,23 @@ namespace orkest::netproxy {
 
 namespace {
 
+// Opens a route netlink socket (its answers awaited at most 2 s) and sends `request` to the
+// kernel. Returns the socket, to read the answer from and close, or -errno.
+int send_to_kernel(const nlmsghdr& request) {
+  int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+  if (fd < 0) return -errno;
+  timeval timeout{2, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  sockaddr_nl kernel{};
+  kernel.nl_family = AF_NETLINK;
+  if (sendto(fd, &request, request.nlmsg_len, 0, reinterpret_cast<sockaddr*>(&kernel), sizeof kernel) < 0) {
+    int error = errno;
+    close(fd);
+    return -error;
+  }
+  return fd;
+}
+
 // One RTM_NEWADDR / RTM_DELADDR request over rtnetlink, waiting for the kernel's ack.
 std::optional<std::string> change_address(const std::string& address, bool add) {
   in_addr ip{};
@@ -45,27 +62,19 @@ std::optional<std::string> change_address(const std::string& address, bool add) 
   append(IFA_ADDRESS, &ip, sizeof ip);
   if (add) append(IFA_LABEL, loopback_label, std::strlen(loopback_label) + 1);
 
-  int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-  if (fd < 0) return std::string("netlink socket: ") + std::strerror(errno);
-  timeval timeout{2, 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  sockaddr_nl kernel{};
-  kernel.nl_family = AF_NETLINK;
+  int fd = send_to_kernel(request.header);
+  if (fd < 0) return address + ": netlink: " + std::strerror(-fd);
   std::optional<std::string> result;
-  if (sendto(fd, &request, request.header.nlmsg_len, 0, reinterpret_cast<sockaddr*>(&kernel), sizeof kernel) < 0) {
-    result = address + ": " + std::strerror(errno);
-  } else {
-    char reply[4096];
-    ssize_t received = recv(fd, reply, sizeof reply, 0);
-    auto* header = reinterpret_cast<nlmsghdr*>(reply);
-    if (received < 0) {
-      result = address + ": no answer from netlink: " + std::strerror(errno);
-    } else if (NLMSG_OK(header, static_cast<unsigned>(received)) && header->nlmsg_type == NLMSG_ERROR) {
-      int error = -reinterpret_cast<nlmsgerr*>(NLMSG_DATA(header))->error;
-      // Already there (add) or already gone (remove) is what was asked for.
-      bool done = error == 0 || (add && error == EEXIST) || (!add && error == EADDRNOTAVAIL);
-      if (!done) result = address + " on lo: " + std::strerror(error);
-    }
+  char reply[4096];
+  ssize_t received = recv(fd, reply, sizeof reply, 0);
+  auto* header = reinterpret_cast<nlmsghdr*>(reply);
+  if (received < 0) {
+    result = address + ": no answer from netlink: " + std::strerror(errno);
+  } else if (NLMSG_OK(header, static_cast<unsigned>(received)) && header->nlmsg_type == NLMSG_ERROR) {
+    int error = -reinterpret_cast<nlmsgerr*>(NLMSG_DATA(header))->error;
+    // Already there (add) or already gone (remove) is what was asked for.
+    bool done = error == 0 || (add && error == EEXIST) || (!add && error == EADDRNOTAVAIL);
+    if (!done) result = address + " on lo: " + std::strerror(error);
   }
   close(fd);
   return result;
@@ -75,16 +84,12 @@ std::optional<std::string> change_address(const std::string& address, bool add) 
 
 std::optional<std::string> add_loopback_address(const std::string& address) { return change_address(address, true); }
 
+std::optional<std::string> remove_loopback_address(const std::string& address) { return change_address(address, false); }
+
 std::vector<std::string> labelled_loopback_addresses() {
   std::vector<std::string> found;
   unsigned index = if_nametoindex("lo");
-  int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-  if (index == 0 || fd < 0) {
-    if (fd >= 0) close(fd);
-    return found;
-  }
-  timeval timeout{2, 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  if (index == 0) return found;
   struct {
     nlmsghdr header;
     ifaddrmsg message;
@@ -94,12 +99,8 @@ std::vector<std::string> labelled_loopback_addresses() {
   request.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
   request.header.nlmsg_seq = 1;
   request.message.ifa_family = AF_INET;
-  sockaddr_nl kernel{};
-  kernel.nl_family = AF_NETLINK;
-  if (sendto(fd, &request, request.header.nlmsg_len, 0, reinterpret_cast<sockaddr*>(&kernel), sizeof kernel) < 0) {
-    close(fd);
-    return found;
-  }
+  int fd = send_to_kernel(request.header);
+  if (fd < 0) return found;
   // The dump comes in several datagrams and ends with NLMSG_DONE.
   alignas(nlmsghdr) char reply[32768];
   for (bool done = false; !done;) {
@@ -134,6 +135,5 @@ std::vector<std::string> labelled_loopback_addresses() {
   close(fd);
   return found;
 }
-std::optional<std::string> remove_loopback_address(const std::string& address) { return change_address(address, false); }
 
 }  // namespace orkest::netproxy

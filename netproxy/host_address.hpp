@@ -3,7 +3,6 @@
 // orkest can listen on them and containers reach them through their default route (the
 // host), while the host itself reaches them too. Needs CAP_NET_ADMIN.
 
-#include <functional>
 #include <optional>
 #include <string>
 #include <vector>

@@ -139,9 +139,9 @@ void api_server::start() {
   use_strict_content_length(settings.handler.max_body_bytes, settings.handler.max_body_bytes + 32 * 1024);
   impl_->endpoint->init(options);
   auto handler = settings.handler;
-  handler.watch.longest = std::min(handler.watch.longest, settings.watch_timeout);
+  handler.watch.max_timeout = std::min(handler.watch.max_timeout, settings.watch_timeout);
   auto logs = impl_->logs;
-  if (logs) logs->longest_follow = std::min(logs->longest_follow, handler.watch.longest);
+  if (logs) logs->longest_follow = std::min(logs->longest_follow, handler.watch.max_timeout);
   impl_->endpoint->setHandler(Http::make_handler<pistache_handler>(impl_->store, handler, logs, impl_->sinks));
   try {
     if (!settings.tls_cert_file.empty() && !settings.tls_key_file.empty())

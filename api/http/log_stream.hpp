@@ -27,7 +27,7 @@ struct log_source {
   actors::runtime_actor runtime;                         // one-shot reads, on the runtime's workers
   std::shared_ptr<podman::container_runtime> streaming;  // following: blocks, so on its own thread
   std::chrono::milliseconds timeout{std::chrono::seconds(60)};
-  // The longest a follow lasts, for the reason a watch has one (watch_settings::longest).
+  // The longest a follow lasts, for the reason a watch has one (watch_settings::max_timeout).
   std::chrono::milliseconds longest_follow{std::chrono::hours(1)};
 };
 

@@ -211,10 +211,9 @@ std::variant<watch_parameters, api_error> watch_parameters_of(const http_request
   if (auto timeout = query_value(request, "timeoutSeconds")) {
     auto seconds = unsigned_value(*timeout);
     if (!seconds) return bad_request("timeoutSeconds: invalid value \"" + *timeout + "\": must be a non-negative integer");
-    if (*seconds > 0)
-      parameters.timeout = std::min<std::chrono::milliseconds>(std::chrono::seconds(*seconds), settings.max_timeout);
+    if (*seconds > 0) parameters.timeout = std::chrono::seconds(*seconds);
   }
-  parameters.timeout = std::min(parameters.timeout, settings.longest);
+  parameters.timeout = std::min(parameters.timeout, settings.max_timeout);
 
   if (auto version = table_version_wanted(request.accept)) {
     auto include = parse_include_object(query_value(request, "includeObject").value_or(""));

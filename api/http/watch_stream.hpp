@@ -29,14 +29,13 @@ namespace orkest::api::http {
 
 struct watch_settings {
   std::chrono::milliseconds default_timeout{std::chrono::minutes(30)};  // without timeoutSeconds
-  std::chrono::milliseconds max_timeout{std::chrono::hours(1)};
-  std::chrono::milliseconds bookmark_interval{std::chrono::seconds(60)};
-  std::chrono::milliseconds store_timeout{std::chrono::seconds(10)};  // for the subscription itself
   // The longest a watch lasts, whatever timeoutSeconds asks (api.watchTimeoutSeconds). It must
   // end before Pistache's keep-alive timeout, which drops the connection without telling
   // orkest (later writes could reach whichever connection gets the descriptor next); api_server
   // sets both.
-  std::chrono::milliseconds longest{std::chrono::hours(1)};
+  std::chrono::milliseconds max_timeout{std::chrono::hours(1)};
+  std::chrono::milliseconds bookmark_interval{std::chrono::seconds(60)};
+  std::chrono::milliseconds store_timeout{std::chrono::seconds(10)};  // for the subscription itself
 };
 
 struct watch_parameters {
