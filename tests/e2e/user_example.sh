@@ -103,7 +103,9 @@ trap cleanup EXIT
 
 # A slot k: pod subnet 10.89.(200+k).0/24, Service CIDR 10.96.(200+k).0/24 with the cluster DNS
 # at .10. The lock files are shared with the integration tests (tests/integration).
-USED_SUBNETS=" $(podman network ls --format '{{range .Subnets}}{{.Subnet}} {{end}}') "
+# Subnets of podman networks and of host routes (a bridge left behind) are skipped: podman
+# refuses both.
+USED_SUBNETS=" $(podman network ls --format '{{range .Subnets}}{{.Subnet}} {{end}}') $(ip -4 route show | awk '{printf "%s ", $1}') "
 for i in $(seq 0 54); do
   k=$(( ($$ + i) % 55 ))
   [[ "$USED_SUBNETS" == *" 10.89.$((200 + k)).0/24 "* ]] && continue

@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstdlib>
@@ -55,6 +56,64 @@ bool wait_for_exit(int pid, std::chrono::milliseconds limit, int* status) {
     if (result < 0 && errno != EINTR) return true;  // not our child any more
     if (std::chrono::steady_clock::now() >= deadline) return false;
     std::this_thread::sleep_for(20ms);
+  }
+}
+
+// The podman calls a running orkest has made: each runs in a process group of its own
+// (podman/process.cpp), so they outlive an orkest that is SIGKILLed.
+std::vector<pid_t> children_of(pid_t pid) {
+  std::vector<pid_t> children;
+  std::error_code error;
+  for (const auto& task : fs::directory_iterator("/proc/" + std::to_string(pid) + "/task", error)) {
+    std::ifstream list(task.path() / "children");
+    for (pid_t child; list >> child;) children.push_back(child);
+  }
+  return children;
+}
+
+std::vector<std::string> argv_of(pid_t pid) {
+  std::ifstream file("/proc/" + std::to_string(pid) + "/cmdline");
+  std::vector<std::string> words;
+  for (std::string word; std::getline(file, word, '\0');) words.push_back(word);
+  return words;
+}
+
+// `podman events` and `podman logs --follow` run until they next write into the pipe of the
+// dead orkest; they change nothing, so they need not be waited for.
+bool is_stream(const std::vector<std::string>& argv) {
+  if (argv.size() > 1 && argv[1] == "events") return true;
+  return argv.size() > 1 && argv[1] == "logs" && std::find(argv.begin(), argv.end(), "--follow") != argv.end();
+}
+
+bool has_ended(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return true;
+  auto name_end = line.rfind(')');  // the state follows the parenthesised command name
+  return name_end == std::string::npos || name_end + 2 >= line.size() || line[name_end + 2] == 'Z';
+}
+
+void kill_group(pid_t leader) {
+  if (::getpgid(leader) == leader) ::kill(-leader, SIGKILL);
+}
+
+// SIGKILLs orkest as a crash would end it, then lets the podman calls it had made finish
+// (bounded): one finishing after the test's clean-up left a container, or the bridge of the
+// removed pod network still holding its subnet, so that the next orkest on that subnet
+// could not create its network.
+void kill_and_let_its_calls_finish(pid_t pid, std::chrono::seconds limit = 60s) {
+  auto calls = children_of(pid);
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  for (pid_t call : calls) {
+    if (is_stream(argv_of(call))) {
+      kill_group(call);
+      continue;
+    }
+    while (!has_ended(call) && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(50ms);
+    if (!has_ended(call)) kill_group(call);
   }
 }
 
@@ -232,12 +291,15 @@ orkest_process::~orkest_process() {
 
 // A slot k gives the pod subnet 10.89.(200+k).0/24 and the Service CIDR 10.96.(200+k).0/24
 // (cluster DNS at .10). The lock file keeps other test processes (and the end-to-end script,
-// which uses the same files) off it; a subnet some podman network already uses is skipped.
+// which uses the same files) off it; a subnet some podman network or a host route already
+// uses is skipped (podman refuses to create a network on it).
 void orkest_process::choose_slot() {
-  auto listed = podman({"network", "ls", "--format", "{{range .Subnets}}{{.Subnet}} {{end}}"});
+  auto networks = podman({"network", "ls", "--format", "{{range .Subnets}}{{.Subnet}} {{end}}"});
   std::set<std::string> used;
-  std::istringstream words(listed.out);
+  std::istringstream words(networks.out);
   for (std::string word; words >> word;) used.insert(word);
+  std::istringstream routes(run_command({"ip", "-4", "route", "show"}).out);
+  for (std::string route; std::getline(routes, route);) used.insert(route.substr(0, route.find(' ')));
   constexpr int slots = 55;
   int first = ::getpid() % slots;
   for (int i = 0; i < slots; ++i) {
@@ -344,8 +406,7 @@ void orkest_process::stop(std::chrono::milliseconds grace) {
   ::kill(pid_, SIGTERM);
   int status = 0;
   if (!wait_for_exit(pid_, grace, &status)) {
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, &status, 0);
+    kill_and_let_its_calls_finish(pid_);
     std::ofstream(log_path_, std::ios::app) << "==== the integration tests killed orkest: no exit within "
                                             << grace.count() << " ms of SIGTERM ====\n";
   }
@@ -354,9 +415,7 @@ void orkest_process::stop(std::chrono::milliseconds grace) {
 
 void orkest_process::kill() {
   if (pid_ <= 0) return;
-  ::kill(pid_, SIGKILL);
-  int status = 0;
-  ::waitpid(pid_, &status, 0);
+  kill_and_let_its_calls_finish(pid_);
   pid_ = -1;
   std::ofstream(log_path_, std::ios::app) << "==== SIGKILL by the integration tests ====\n";
 }

@@ -80,7 +80,8 @@ kx_start() {
     # A slot k: pod subnet 10.89.(200+k).0/24, Service CIDR 10.96.(200+k).0/24, the same lock
     # files as the integration and e2e tests so no two instances share addresses.
     local used k
-    used=" $(podman network ls --format '{{range .Subnets}}{{.Subnet}} {{end}}') "
+    # Subnets of podman networks and of host routes (a bridge left behind): podman refuses both.
+    used=" $(podman network ls --format '{{range .Subnets}}{{.Subnet}} {{end}}') $(ip -4 route show | awk '{printf "%s ", $1}') "
     for i in $(seq 0 54); do
       k=$(( ($$ + i) % 55 ))
       [[ "$used" == *" 10.89.$((200 + k)).0/24 "* ]] && continue

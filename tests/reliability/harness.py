@@ -264,18 +264,24 @@ def describe_sockets(pid, targets):
     return ["%s %s" % (wanted[inode], found.get(inode, "(not IPv4 TCP)")) for inode in sorted(wanted)]
 
 
+def direct_children(pid):
+    """The processes pid started, from /proc/<pid>/task/*/children."""
+    found = []
+    tasks = "/proc/%d/task" % pid
+    with contextlib.suppress(OSError):
+        for task in os.listdir(tasks):
+            with contextlib.suppress(OSError), open("%s/%s/children" % (tasks, task)) as children:
+                found += [int(child) for child in children.read().split()]
+    return found
+
+
 def descendants(pid):
-    """Every process below pid, from /proc/<pid>/task/*/children."""
+    """Every process below pid."""
     found, queue = [], [pid]
     while queue:
-        parent = queue.pop()
-        tasks = "/proc/%d/task" % parent
-        with contextlib.suppress(OSError):
-            for task in os.listdir(tasks):
-                with contextlib.suppress(OSError), open("%s/%s/children" % (tasks, task)) as children:
-                    for child in children.read().split():
-                        found.append(int(child))
-                        queue.append(int(child))
+        children = direct_children(queue.pop())
+        found += children
+        queue += children
     return found
 
 
@@ -283,6 +289,39 @@ def command_line(pid):
     with contextlib.suppress(OSError), open("/proc/%d/cmdline" % pid, "rb") as f:
         return [part.decode("utf-8", "replace") for part in f.read().split(b"\0") if part]
     return []
+
+
+def _has_ended(pid):
+    """Gone, or a zombie nobody has reaped yet (the state follows the parenthesised name)."""
+    with contextlib.suppress(OSError), open("/proc/%d/stat" % pid) as f:
+        return f.read().rpartition(")")[2].split()[:1] == ["Z"]
+    return True
+
+
+def _kill_group(leader):
+    with contextlib.suppress(OSError):
+        if os.getpgid(leader) == leader:
+            os.killpg(leader, signal.SIGKILL)
+
+
+def kill_and_let_its_calls_finish(process, limit=60.0):
+    """SIGKILLs orkest as a crash would end it, then lets the podman calls it had made finish
+    (bounded). Each runs in a process group of its own (podman/process.cpp), so it outlives
+    orkest; one finishing after the test's clean-up left a container, or the bridge of the
+    removed pod network still holding its subnet. `podman events` and `podman logs --follow`
+    change nothing and would run until they next write into the dead orkest's pipe: ended."""
+    calls = [(pid, command_line(pid)) for pid in direct_children(process.pid)]
+    process.kill()
+    process.wait()
+    deadline = time.monotonic() + limit
+    for pid, argv in calls:
+        if argv[1:2] == ["events"] or (argv[1:2] == ["logs"] and "--follow" in argv):
+            _kill_group(pid)
+            continue
+        while not _has_ended(pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if not _has_ended(pid):
+            _kill_group(pid)
 
 
 # ---- the orkest process ----------------------------------------------------------------------
@@ -326,6 +365,9 @@ class Orkest:
         if self.runtime == "podman":
             listed = podman("network", "ls", "--format", "{{range .Subnets}}{{.Subnet}} {{end}}")
             used = set(listed.stdout.split())
+            # A subnet a host route already uses (a bridge left behind) is refused by podman too.
+            routes = subprocess.run(["ip", "-4", "route", "show"], capture_output=True, text=True)
+            used |= {line.split()[0] for line in routes.stdout.splitlines() if line.split()}
         slots = 55
         first = (os.getpid() * 7 + _instances) % slots
         for i in range(slots):
@@ -401,15 +443,13 @@ class Orkest:
         try:
             self.process.wait(grace)
         except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+            kill_and_let_its_calls_finish(self.process)
             with open(self.log_path, "a") as f:
                 f.write("==== killed: no exit within %ss of SIGTERM ====\n" % grace)
 
     def kill(self):
         if self.process and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
+            kill_and_let_its_calls_finish(self.process)
             with open(self.log_path, "a") as f:
                 f.write("==== SIGKILL by the reliability tests ====\n")
 
