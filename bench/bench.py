@@ -77,6 +77,15 @@ def remove_containers(label_filter, timeout=180):
         podman("rm", "-f", "-t", "0", "--ignore", *ids[i:i + 50], timeout=timeout, check=False)
 
 
+def remove_network(network):
+    """Removes a podman network with what is left on it, the bridge interface included."""
+    try:
+        subprocess.run(["bash", os.path.join(ROOT, "scripts", "remove-pod-network.sh"), network],
+                       env=podman_env(), timeout=120, check=False)
+    except subprocess.TimeoutExpired:
+        log(f"cleanup: removing network {network} took over 120 s")
+
+
 def remove_loopback_addresses(prefix):
     """Removes the addresses on lo that start with `prefix` (an orkest's Service CIDR /24): its DNS
     address and cluster IPs, left behind when it had to be killed before its own cleanup."""
@@ -138,7 +147,7 @@ class Cleanup:
                 log(f"cleanup: {error}")
         for network in self.networks:
             try:
-                podman("network", "rm", "-f", network, timeout=60, check=False)
+                remove_network(network)
             except BenchError as error:
                 log(f"cleanup: {error}")
         self.networks.clear()
@@ -282,7 +291,7 @@ bootstrap:
         remove_loopback_addresses(self.service_cidr.rsplit(".", 1)[0] + ".")
         if self.runtime == "podman":
             remove_containers(f"io.orkest.node={self.node}")
-            podman("network", "rm", "-f", self.network, timeout=60, check=False)
+            remove_network(self.network)
 
     def proc_stat(self):
         """(utime+stime, cutime+cstime) of the orkest process in clock ticks."""

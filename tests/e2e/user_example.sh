@@ -90,7 +90,7 @@ for p in json.load(sys.stdin).get("items", []):
   local ids
   ids="$(podman ps -aq --filter "label=io.orkest.node=$NODE")"
   [ -z "$ids" ] || podman rm -f -t 0 $ids >/dev/null
-  podman network exists "$NETWORK" && podman network rm "$NETWORK" >/dev/null
+  bash "$ROOT/scripts/remove-pod-network.sh" "$NETWORK"
   if [ -n "$SLOT" ]; then
     for address in $(ip -4 -o addr show dev lo | awk '{print $4}' | grep "^10\.96\.$((200 + SLOT))\."); do
       ip addr del "$address" dev lo

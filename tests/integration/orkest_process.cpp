@@ -456,7 +456,7 @@ void orkest_process::clean_up() {
     args.insert(args.end(), ids.begin(), ids.end());
     podman(args, std::chrono::seconds(120));
   }
-  if (podman({"network", "exists", network_}).ok()) podman({"network", "rm", network_});
+  run_command({"bash", source_dir() + "/scripts/remove-pod-network.sh", network_}, 120s);
   // A SIGKILLed orkest leaves its DNS address and Services' cluster IPs on lo: all in this
   // instance's own Service CIDR.
   auto prefix = service_cidr_.substr(0, service_cidr_.rfind('.') + 1);

@@ -57,7 +57,7 @@ kx_cleanup() {
     local ids
     ids="$(podman ps -aq --filter "label=io.orkest.node=$NODE" 2>/dev/null)"
     [ -z "$ids" ] || podman rm -f -t 0 $ids >/dev/null 2>&1
-    podman network exists "$NETWORK" 2>/dev/null && podman network rm "$NETWORK" >/dev/null 2>&1
+    bash "$KX_ROOT/scripts/remove-pod-network.sh" "$NETWORK" >/dev/null 2>&1
   fi
   [ -n "$WORK" ] && rm -rf "$WORK"
   return "$status"

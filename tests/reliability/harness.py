@@ -477,8 +477,8 @@ class Orkest:
             ids = [c["Id"] for c in self.containers()]
             if ids:
                 podman("rm", "--force", "--time", "0", *ids, timeout=300)
-            if podman("network", "exists", self.network).returncode == 0:
-                podman("network", "rm", self.network)
+            subprocess.run(["bash", os.path.join(SOURCE_DIR, "scripts", "remove-pod-network.sh"), self.network],
+                           timeout=120)
 
     def __enter__(self):
         return self
