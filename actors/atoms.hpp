@@ -28,5 +28,6 @@ using logs_atom = caf::atom_constant<caf::atom("logs")>;
 using resync_atom = caf::atom_constant<caf::atom("resync")>;
 using restart_atom = caf::atom_constant<caf::atom("restart")>;
 using ready_atom = caf::atom_constant<caf::atom("ready")>;
+using backoff_atom = caf::atom_constant<caf::atom("backoff")>;
 
 }  // namespace orkest::actors

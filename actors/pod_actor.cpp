@@ -202,6 +202,8 @@ void create_container(pod_pointer self) {
                  st.observed.reason = reply.error->reason;
                  st.observed.message = reply.error->message;
                  write_status(self);  // the reason (ErrImageNeverPull, ...) is what the user needs to see
+                 if (reply.error->reason == podman::reason_image_pull)
+                   self->delayed_send(self, image_pull_backoff_shown_after, backoff_atom::value);
                  ++st.crashes_in_a_row;
                  schedule_retry(self, std::max(restart_delay(st.crashes_in_a_row + 1), std::chrono::seconds(10)));
                },
@@ -357,6 +359,14 @@ pod_actor::behavior_type pod_behavior(pod_pointer self, store_actor store, runti
         // recomputing every status each period costs more than all the rest).
         if (!st.written_status.is_null()) return;
         reconcile(self);
+      },
+      [self](backoff_atom) {
+        auto& st = self->state;
+        if (st.container || !st.backoff_pending || st.observed.reason != podman::reason_image_pull) return;
+        st.observed.reason = "ImagePullBackOff";
+        st.observed.message =
+            "Back-off pulling image \"" + api::value_at(st.pod, "/spec/containers/0/image"_json_pointer, std::string{}) + "\"";
+        write_status(self);
       },
       [self](restart_atom) {
         auto& st = self->state;

@@ -14,6 +14,10 @@ bool should_restart(const std::string& restart_policy, int exit_code);
 // 10 s, doubling, capped at 5 minutes. A container that ran `reset_after` resets the count.
 std::chrono::seconds restart_delay(int crashes_in_a_row);
 
+// A failed image pull shows ErrImagePull, then ImagePullBackOff until the next attempt, as the
+// kubelet's status does; this long after the failure the reason changes.
+inline constexpr auto image_pull_backoff_shown_after = std::chrono::seconds(2);
+
 inline constexpr auto backoff_reset_after = std::chrono::minutes(10);
 inline constexpr auto max_backoff = std::chrono::seconds(300);
 

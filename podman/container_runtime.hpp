@@ -103,6 +103,8 @@ struct runtime_error {
   std::string message;
 };
 
+// The reason of a run whose image could not be pulled.
+inline constexpr const char* reason_image_pull = "ErrImagePull";
 // The reason of a create or run refused because a container already has the name.
 inline constexpr const char* reason_name_in_use = "ContainerNameInUse";
 // ... because another container holds the fixed address asked for.

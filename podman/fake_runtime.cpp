@@ -29,7 +29,7 @@ runtime_result<std::string> fake_runtime::create(const container_spec& spec) {
     if (spec.image_pull_policy == "Never")
       return runtime_error{"ErrImageNeverPull",
                            "Container image \"" + spec.image + "\" is not present with pull policy of Never"};
-    return runtime_error{"ErrImagePull", "image " + spec.image + " not found and no registry is reachable"};
+    return runtime_error{reason_image_pull, "image " + spec.image + " not found and no registry is reachable"};
   }
   for (const auto& [id, state] : containers_) {
     if (state.name == spec.name) return runtime_error{reason_name_in_use, "the container name " + spec.name + " is already in use"};
@@ -162,6 +162,11 @@ void fake_runtime::remove_behind_back(const std::string& id) { remove(id); }
 void fake_runtime::set_image_missing(const std::string& image) {
   std::lock_guard lock(mutex_);
   missing_images_.insert(image);
+}
+
+void fake_runtime::set_image_present(const std::string& image) {
+  std::lock_guard lock(mutex_);
+  missing_images_.erase(image);
 }
 
 std::vector<container_state> fake_runtime::containers() const {

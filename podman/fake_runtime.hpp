@@ -33,6 +33,7 @@ class fake_runtime : public container_runtime {
   void kill(const std::string& id, int exit_code);        // the container exits
   void remove_behind_back(const std::string& id);         // `podman rm -f`
   void set_image_missing(const std::string& image);       // create fails as podman would
+  void set_image_present(const std::string& image);       // ... until this
   void set_exits_at_once(const std::string& image, int exit_code);  // its process ends as it starts
   std::vector<container_state> containers() const;        // everything, for assertions
   int creations() const;                                  // containers ever created

@@ -123,7 +123,7 @@ runtime_status podman_runtime::ensure_network(const std::string& name, const std
 runtime_status podman_runtime::ensure_image(const std::string& image, const std::string& pull_policy) {
   auto pull = [&] { return podman({"pull", "--quiet", image}, settings_.pull_timeout); };
   auto pull_failure = [&](const process_result& pulled) {
-    return failure(pulled, "ErrImagePull", "Failed to pull image " + quoted(image));
+    return failure(pulled, reason_image_pull, "Failed to pull image " + quoted(image));
   };
   if (pull_policy == "Always") {
     // A locally built image has no registry to come from; trying one anyway costs seconds of

@@ -6,6 +6,7 @@
 #include <regex>
 #include <set>
 
+#include "actors/restart_policy.hpp"
 #include "api/body_decoder.hpp"
 #include "tests/unit/actor_test_support.hpp"
 #include "tests/unit/user_examples.hpp"
@@ -434,6 +435,29 @@ TEST_F(replicaset_controller_test, a_missing_image_with_pull_policy_never_waits_
   // Its actor is alive and well: deleting the pod still goes through it.
   ASSERT_TRUE(remove("Pod", "ghost").ok());
   EXPECT_EQ(get("Pod", "ghost").error->code, 404);
+}
+
+TEST_F(replicaset_controller_test, a_failed_image_pull_shows_err_image_pull_then_image_pull_back_off) {
+  runtime->set_image_missing("ghost:1.0");
+  created(pod_manifest("ghost", "Always", "ghost:1.0"));
+  auto waiting = [&] { return container_status(this->pod("ghost"))["state"]["waiting"]; };
+
+  EXPECT_EQ(waiting()["reason"], "ErrImagePull");
+  advance_time(actors::image_pull_backoff_shown_after);
+  EXPECT_EQ(waiting()["reason"], "ImagePullBackOff");
+  EXPECT_EQ(waiting()["message"], "Back-off pulling image \"ghost:1.0\"");
+  EXPECT_EQ(this->pod("ghost")["status"]["phase"], "Pending");
+
+  // The next attempt, 10 s after the first, fails again: ErrImagePull, then the back-off again.
+  advance_time(std::chrono::seconds(10) - actors::image_pull_backoff_shown_after);
+  EXPECT_EQ(waiting()["reason"], "ErrImagePull");
+  advance_time(actors::image_pull_backoff_shown_after);
+  EXPECT_EQ(waiting()["reason"], "ImagePullBackOff");
+
+  // Once the image is there, the next attempt runs the container.
+  runtime->set_image_present("ghost:1.0");
+  advance_time(std::chrono::seconds(40));
+  EXPECT_TRUE(container_status(this->pod("ghost"))["state"].contains("running"));
 }
 
 TEST_F(replicaset_controller_test, an_orphan_container_with_orkests_labels_is_removed_at_the_resync) {
