@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Removes a podman network a test or benchmark made (with any container still on it), and the
 # bridge interface it may have left: podman (CNI) deletes the bridge with the network's last
-# container, but a container torn down while another was being set up can leave it, and
+# container, yet one was once found without its network (how was not pinned down), and
 # `podman network rm` never deletes it. A bridge left behind holds the subnet on the host, and
 # podman refuses to create a network on that subnet again.
 # Usage: scripts/remove-pod-network.sh NETWORK

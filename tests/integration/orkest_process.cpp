@@ -98,9 +98,8 @@ void kill_group(pid_t leader) {
 }
 
 // SIGKILLs orkest as a crash would end it, then lets the podman calls it had made finish
-// (bounded): one finishing after the test's clean-up left a container, or the bridge of the
-// removed pod network still holding its subnet, so that the next orkest on that subnet
-// could not create its network.
+// (bounded): one finishing after the test's clean-up could leave a container, or recreate
+// the bridge of the removed pod network, holding its subnet against the next test.
 void kill_and_let_its_calls_finish(pid_t pid, std::chrono::seconds limit = 60s) {
   auto calls = children_of(pid);
   ::kill(pid, SIGKILL);

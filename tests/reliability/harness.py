@@ -307,8 +307,8 @@ def _kill_group(leader):
 def kill_and_let_its_calls_finish(process, limit=60.0):
     """SIGKILLs orkest as a crash would end it, then lets the podman calls it had made finish
     (bounded). Each runs in a process group of its own (podman/process.cpp), so it outlives
-    orkest; one finishing after the test's clean-up left a container, or the bridge of the
-    removed pod network still holding its subnet. `podman events` and `podman logs --follow`
+    orkest; one finishing after the test's clean-up could leave a container, or recreate the
+    bridge of the removed pod network, holding its subnet against the next test. `podman events` and `podman logs --follow`
     change nothing and would run until they next write into the dead orkest's pipe: ended."""
     calls = [(pid, command_line(pid)) for pid in direct_children(process.pid)]
     process.kill()
