@@ -7,7 +7,7 @@ PACKAGES=(
   build-essential cmake pkg-config
   libcaf-dev libpistache-dev nlohmann-json3-dev libspdlog-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev
-  podman runc netavark aardvark-dns busybox-static iproute2
+  podman runc netavark aardvark-dns iptables busybox-static iproute2
   curl python3-kubernetes python3-yaml
   clang libclang-rt-14-dev
 )
