@@ -9,31 +9,37 @@ std::string label_filter(const std::string& key, const std::string& value) {
   return "label=" + key + "=" + value;
 }
 
+// `--name=value` as one word: podman's flag parser takes the word after a separate `--name` as
+// its value whatever it looks like, but one word can never be read as a second option.
+std::string option(const char* name, const std::string& value) { return std::string(name) + "=" + value; }
+
 }  // namespace
 
 std::vector<std::string> create_args(const container_spec& spec) {
-  std::vector<std::string> args{"create", "--name", spec.name, "--restart=no", "--pull=never"};
+  std::vector<std::string> args{"create", option("--name", spec.name), "--restart=no", "--pull=never"};
   append_container_args(args, spec);
   return args;
 }
 
 std::vector<std::string> run_args(const container_spec& spec) {
-  std::vector<std::string> args{"run", "--detach", "--name", spec.name, "--restart=no", "--pull=never"};
+  std::vector<std::string> args{"run", "--detach", option("--name", spec.name), "--restart=no", "--pull=never"};
   append_container_args(args, spec);
   return args;
 }
 
 void append_container_args(std::vector<std::string>& args, const container_spec& spec) {
-  if (!spec.hostname.empty()) args.insert(args.end(), {"--hostname", spec.hostname});
-  if (!spec.network.empty()) args.insert(args.end(), {"--network", spec.network});
-  if (!spec.ip.empty()) args.insert(args.end(), {"--ip", spec.ip});
-  for (const auto& alias : spec.network_aliases) args.insert(args.end(), {"--network-alias", alias});
-  for (const auto& server : spec.dns_servers) args.insert(args.end(), {"--dns", server});
-  for (const auto& domain : spec.dns_search) args.insert(args.end(), {"--dns-search", domain});
-  for (const auto& [key, value] : spec.labels) args.insert(args.end(), {"--label", key + "=" + value});
-  for (const auto& [key, value] : spec.env) args.insert(args.end(), {"--env", key + "=" + value});
+  if (!spec.hostname.empty()) args.push_back(option("--hostname", spec.hostname));
+  if (!spec.network.empty()) args.push_back(option("--network", spec.network));
+  if (!spec.ip.empty()) args.push_back(option("--ip", spec.ip));
+  for (const auto& alias : spec.network_aliases) args.push_back(option("--network-alias", alias));
+  for (const auto& server : spec.dns_servers) args.push_back(option("--dns", server));
+  for (const auto& domain : spec.dns_search) args.push_back(option("--dns-search", domain));
+  for (const auto& [key, value] : spec.labels) args.push_back(option("--label", key + "=" + value));
+  for (const auto& [key, value] : spec.env) args.push_back(option("--env", key + "=" + value));
   // The JSON array form keeps every word intact (the plain form would be one string).
-  if (!spec.command.empty()) args.insert(args.end(), {"--entrypoint", nlohmann::json(spec.command).dump()});
+  if (!spec.command.empty()) args.push_back(option("--entrypoint", nlohmann::json(spec.command).dump()));
+  // Options end here: the image and its arguments are never read as options, whatever they say.
+  args.push_back("--");
   args.push_back(spec.image);
   args.insert(args.end(), spec.args.begin(), spec.args.end());
 }
@@ -49,14 +55,14 @@ std::vector<std::string> logs_args(const std::string& id, const log_options& opt
   std::vector<std::string> args{"logs"};
   if (follow) args.push_back("--follow");
   if (options.timestamps) args.push_back("--timestamps");
-  if (options.tail_lines) args.insert(args.end(), {"--tail", std::to_string(*options.tail_lines)});
+  if (options.tail_lines) args.push_back(option("--tail", std::to_string(*options.tail_lines)));
   // A Go duration: podman reads it as "that long before now".
   if (options.since_seconds)
-    args.insert(args.end(), {"--since", std::to_string(*options.since_seconds) + "s"});
+    args.push_back(option("--since", std::to_string(*options.since_seconds) + "s"));
   else if (!options.since_time.empty())
-    args.insert(args.end(), {"--since", options.since_time});
-  if (!options.until_time.empty()) args.insert(args.end(), {"--until", options.until_time});
-  args.push_back(id);
+    args.push_back(option("--since", options.since_time));
+  if (!options.until_time.empty()) args.push_back(option("--until", options.until_time));
+  args.insert(args.end(), {"--", id});
   return args;
 }
 

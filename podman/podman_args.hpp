@@ -1,6 +1,8 @@
 #pragma once
 // Command lines for the podman CLI (without the binary itself), built as pure functions so
-// their shape can be tested without podman.
+// their shape can be tested without podman. Values from the API are user input: every option
+// carries its value in the same word (`--env=K=V`), and `--` ends the options before the image,
+// so no user-supplied string can stand where podman reads an option.
 
 #include <string>
 #include <vector>
@@ -19,7 +21,8 @@ std::vector<std::string> create_args(const container_spec& spec);
 // `podman run --detach` with the same container arguments: created and started by one process.
 std::vector<std::string> run_args(const container_spec& spec);
 
-// The arguments after `create`/`run` and the name options: network, DNS, labels, env, image, args.
+// The arguments after `create`/`run` and the name options: network, DNS, labels, env, then
+// `--`, the image and its args.
 void append_container_args(std::vector<std::string>& args, const container_spec& spec);
 
 // `podman ps` of every container, running or not, carrying all of the labels: full ids, one a

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
+#include "tests/podman/podman_option_reader.hpp"
+
 namespace orkest::podman {
 namespace {
 
@@ -16,7 +20,7 @@ container_spec minimal_spec() {
 
 TEST(CreateArgs, MinimalSpecNeverRestartsNorPulls) {
   EXPECT_EQ(create_args(minimal_spec()),
-            (args{"create", "--name", "default_web", "--restart=no", "--pull=never", "health:latest"}));
+            (args{"create", "--name=default_web", "--restart=no", "--pull=never", "--", "health:latest"}));
 }
 
 TEST(CreateArgs, CarriesHostnameNetworkAliasesLabelsAndEnv) {
@@ -27,27 +31,10 @@ TEST(CreateArgs, CarriesHostnameNetworkAliasesLabelsAndEnv) {
   spec.labels = {{label_managed_by, "orkest"}, {label_pod_name, "web"}};
   spec.env = {{"HEALTH_SERVICE", "health-service:2000"}, {"EMPTY", ""}};
   spec.ports = {{"http", 5000, "TCP"}};  // informational: nothing is published
-  EXPECT_EQ(create_args(spec), (args{"create",
-                                     "--name",
-                                     "default_web",
-                                     "--restart=no",
-                                     "--pull=never",
-                                     "--hostname",
-                                     "web",
-                                     "--network",
-                                     "orkest",
-                                     "--network-alias",
-                                     "web",
-                                     "--network-alias",
-                                     "web.default",
-                                     "--label",
-                                     "io.orkest.managed-by=orkest",
-                                     "--label",
-                                     "io.orkest.pod-name=web",
-                                     "--env",
-                                     "HEALTH_SERVICE=health-service:2000",
-                                     "--env",
-                                     "EMPTY=",
+  EXPECT_EQ(create_args(spec), (args{"create", "--name=default_web", "--restart=no", "--pull=never", "--hostname=web",
+                                     "--network=orkest", "--network-alias=web", "--network-alias=web.default",
+                                     "--label=io.orkest.managed-by=orkest", "--label=io.orkest.pod-name=web",
+                                     "--env=HEALTH_SERVICE=health-service:2000", "--env=EMPTY=", "--",
                                      "health:latest"}));
 }
 
@@ -57,7 +44,7 @@ TEST(CreateArgs, CommandBecomesTheEntrypointAsAJsonArray) {
   spec.command = {"sh", "-c", "echo \"$0\" done"};
   args result = create_args(spec);
   args tail(result.end() - 3, result.end());
-  EXPECT_EQ(tail, (args{"--entrypoint", R"(["sh","-c","echo \"$0\" done"])", "health:latest"}));
+  EXPECT_EQ(tail, (args{R"(--entrypoint=["sh","-c","echo \"$0\" done"])", "--", "health:latest"}));
 }
 
 TEST(CreateArgs, ArgsFollowTheImage) {
@@ -66,15 +53,55 @@ TEST(CreateArgs, ArgsFollowTheImage) {
   spec.args = {"-n", "hello world"};
   args result = create_args(spec);
   args tail(result.end() - 5, result.end());
-  EXPECT_EQ(tail, (args{"--entrypoint", R"(["echo"])", "health:latest", "-n", "hello world"}));
+  EXPECT_EQ(tail, (args{R"(--entrypoint=["echo"])", "--", "health:latest", "-n", "hello world"}));
 }
 
 TEST(CreateArgs, ArgsAloneKeepTheImageEntrypoint) {
   container_spec spec = minimal_spec();
   spec.args = {"sleep", "5"};
   args result = create_args(spec);
-  EXPECT_EQ(std::find(result.begin(), result.end(), "--entrypoint"), result.end());
-  EXPECT_EQ(args(result.end() - 3, result.end()), (args{"health:latest", "sleep", "5"}));
+  EXPECT_TRUE(testing::values_of(testing::read_like_podman(result), "--entrypoint").empty());
+  EXPECT_EQ(args(result.end() - 4, result.end()), (args{"--", "health:latest", "sleep", "5"}));
+}
+
+// The image field once became a podman option ("--privileged" as the image, the real image as
+// the first argument): whatever the API hands over, a user value never stands where podman
+// reads an option, and every value lands in the option or position it was meant for.
+std::string hostile_string(std::mt19937& random) {
+  static const std::vector<std::string> atoms = {
+      "--privileged", "-v=/:/host", "--", "-", "=", "--env", "health:latest", " ", "\n", "a", "--network=host",
+      "-it", "$(id)", ";", "\"", "'", "--name", "x=y", ""};
+  std::string out;
+  for (int n = std::uniform_int_distribution<int>(1, 3)(random); n > 0; --n)
+    out += atoms[std::uniform_int_distribution<std::size_t>(0, atoms.size() - 1)(random)];
+  return out;
+}
+
+TEST(CreateArgs, NoUserValueEverStandsWhereAnOptionIsRead) {
+  std::mt19937 random(12345);  // fixed: the same 2,000 specs every run
+  for (int round = 0; round < 2000; ++round) {
+    container_spec spec;
+    spec.name = hostile_string(random);
+    spec.image = hostile_string(random);
+    spec.hostname = hostile_string(random);
+    spec.network_aliases = {hostile_string(random)};
+    spec.labels = {{hostile_string(random), hostile_string(random)}};
+    spec.env = {{hostile_string(random), hostile_string(random)}};
+    for (int n = round % 3; n > 0; --n) spec.command.push_back(hostile_string(random));
+    for (int n = round % 4; n > 0; --n) spec.args.push_back(hostile_string(random));
+    for (const auto& built : {create_args(spec), run_args(spec)}) {
+      const auto read = testing::read_like_podman(built);
+      ASSERT_EQ(read.error, "") << "image \"" << spec.image << "\"";
+      ASSERT_FALSE(read.positionals.empty());
+      EXPECT_EQ(read.positionals[0], spec.image);
+      EXPECT_EQ(args(read.positionals.begin() + 1, read.positionals.end()), spec.args);
+      EXPECT_EQ(testing::values_of(read, "--name"), args{spec.name});
+      EXPECT_EQ(testing::values_of(read, "--hostname").size(), spec.hostname.empty() ? 0u : 1u);
+      EXPECT_EQ(testing::values_of(read, "--env"), args{spec.env[0].first + "=" + spec.env[0].second});
+      EXPECT_EQ(testing::values_of(read, "--restart"), args{"no"});
+      EXPECT_EQ(testing::values_of(read, "--pull"), args{"never"});
+    }
+  }
 }
 
 TEST(ListArgs, FiltersOnEveryLabel) {
@@ -84,13 +111,17 @@ TEST(ListArgs, FiltersOnEveryLabel) {
 }
 
 TEST(LogsArgs, MapsEveryOption) {
-  EXPECT_EQ(logs_args("abc", {}), (args{"logs", "abc"}));
+  EXPECT_EQ(logs_args("abc", {}), (args{"logs", "--", "abc"}));
   log_options options;
   options.timestamps = true;
   options.tail_lines = 10;
   options.since_seconds = 60;
   EXPECT_EQ(logs_args("abc", options),
-            (args{"logs", "--timestamps", "--tail", "10", "--since", "60s", "abc"}));
+            (args{"logs", "--timestamps", "--tail=10", "--since=60s", "--", "abc"}));
+  options = {};
+  options.since_time = "--until=x";
+  options.until_time = "-f";
+  EXPECT_EQ(logs_args("abc", options, true), (args{"logs", "--follow", "--since=--until=x", "--until=-f", "--", "abc"}));
 }
 
 TEST(EventsArgs, FollowOnlyOrkestContainers) {
