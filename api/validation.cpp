@@ -8,6 +8,7 @@
 #include <set>
 
 #include "api/field_error.hpp"
+#include "api/image_reference_rule.hpp"
 #include "api/json_access.hpp"
 #include "api/label_selector.hpp"
 #include "api/name_rules.hpp"
@@ -185,6 +186,17 @@ void validate_object_meta(causes& found, const json& object, name_rule name_form
 
 // ---- pods ----
 
+// A field orkest does not honour yet is refused rather than stored and ignored: a pod asking for
+// `runAsNonRoot` or a read-only volume must not run believing it got them. Absent, null, false
+// and empty values ask for nothing and pass.
+void refuse_unhonoured(causes& found, const reader& fields, const json& object, const char* name,
+                       const char* why) {
+  const json* value = member(object, name);
+  if (!value || value->is_null() || *value == false || ((value->is_object() || value->is_array()) && value->empty()))
+    return;
+  found.push_back(fe::forbidden(fields.path(name), std::string("not supported by orkest: ") + why));
+}
+
 void validate_container_ports(causes& found, reader& container) {
   std::set<std::string> names;
   for_each_object(found, container.array("ports"), container.path("ports"), [&](reader& port, std::size_t) {
@@ -216,7 +228,7 @@ void validate_env(causes& found, reader& container) {
   });
 }
 
-void validate_container(causes& found, reader& container) {
+void validate_container(causes& found, reader& container, const json& object) {
   if (auto name = container.required_string("name"))
     add_format_errors(found, container.path("name"), *name, name_rules::dns1123_label(*name));
   if (auto image = container.required_string("image")) {
@@ -224,6 +236,8 @@ void validate_container(causes& found, reader& container) {
     const auto last = image->find_last_not_of(" \t\r\n");
     if (first != 0 || last != image->size() - 1)
       found.push_back(fe::invalid(container.path("image"), *image, "must not have leading or trailing whitespace"));
+    else
+      add_format_errors(found, container.path("image"), *image, name_rules::image_reference(*image));
   }
   container.required_one_of("imagePullPolicy", {"Always", "IfNotPresent", "Never"});
   container.string_array("command");
@@ -231,6 +245,11 @@ void validate_container(causes& found, reader& container) {
   container.string("workingDir");
   validate_container_ports(found, container);
   validate_env(found, container);
+  refuse_unhonoured(found, container, object, "securityContext",
+                    "containers run with podman's defaults (no privileged mode, capabilities, user or "
+                    "runAsNonRoot checks)");
+  refuse_unhonoured(found, container, object, "volumeMounts", "pods have no volumes");
+  refuse_unhonoured(found, container, object, "volumeDevices", "pods have no volumes");
 }
 
 void validate_pod_spec(causes& found, const json* spec, const std::string& path) {
@@ -250,11 +269,17 @@ void validate_pod_spec(causes& found, const json* spec, const std::string& path)
     // One container per pod is orkest's design, not an oversight.
     found.push_back(fe::too_many(pod.path("containers"), containers->size(), 1));
   }
-  for_each_object(found, containers, pod.path("containers"),
-                  [&](reader& container, std::size_t) { validate_container(found, container); });
+  for_each_object(found, containers, pod.path("containers"), [&](reader& container, std::size_t i) {
+    validate_container(found, container, (*containers)[i]);
+  });
   pod.required_one_of("restartPolicy", {"Always", "OnFailure", "Never"});
   pod.optional_one_of("dnsPolicy", {"ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"});
   pod.non_negative("terminationGracePeriodSeconds");
+  for (const char* host_namespace : {"hostNetwork", "hostPID", "hostIPC"})
+    refuse_unhonoured(found, pod, *spec, host_namespace, "pods never share the host's namespaces");
+  refuse_unhonoured(found, pod, *spec, "securityContext",
+                    "containers run with podman's defaults (no user, group, fsGroup or runAsNonRoot checks)");
+  refuse_unhonoured(found, pod, *spec, "volumes", "pods have no volumes (hostPath, emptyDir and the rest)");
 }
 
 void validate_pod(causes& found, const json& object) {

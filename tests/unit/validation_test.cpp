@@ -190,6 +190,56 @@ TEST(Validation, ContainerNameAndImage) {
                "spec.containers[0].name", "Invalid value: \"a.b\": must not contain dots");
 }
 
+// The image reaches podman's command line: only image references and archive paths pass.
+TEST(Validation, ImageMustBeAnImageReference) {
+  for (const char* good : {"health", "health:latest", "localhost/health:latest", "docker.io/library/busybox:1.35",
+                           "registry.example.com:5000/team/app_x-y.z:v2.0-rc1", "a__b/c---d",
+                           "app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+                           "docker-archive:/srv/images/base.tar", "oci-archive:/var/lib/x/y-1.2+3.tar"})
+    EXPECT_TRUE(check("Pod", with(valid_pod(), "/spec/containers/0/image"_json_pointer, good)).empty()) << good;
+  for (const char* bad : {"--privileged", "-v=/:/host", "Health", "health:", ":tag", "a//b", "a/-b", "health:-x",
+                          "app@sha256:123", "docker-archive:relative.tar", "docker-archive:/srv/../etc/shadow",
+                          "oci-archive:/x/", "docker-archive:/a b.tar", "host:port/x", "a\nb"}) {
+    const auto cause = only_cause("Pod", with(valid_pod(), "/spec/containers/0/image"_json_pointer, bad));
+    EXPECT_EQ(cause.reason, "FieldValueInvalid") << bad;
+    EXPECT_EQ(cause.field, "spec.containers[0].image") << bad;
+  }
+  EXPECT_EQ(only_cause("Pod", with(valid_pod(), "/spec/containers/0/image"_json_pointer, "--privileged")).message,
+            "Invalid value: \"--privileged\": must be an image reference such as 'nginx', 'nginx:1.25', "
+            "'registry.example.com:5000/team/app:v2' or 'app@sha256:<64 hex digits>', or an archive such as "
+            "'docker-archive:/srv/images/base.tar'");
+}
+
+// What orkest does not honour is refused, never stored and ignored.
+TEST(Validation, UnhonouredSecurityFieldsAreForbidden) {
+  const std::vector<std::pair<const char*, json>> refused = {
+      {"/spec/hostNetwork", true},
+      {"/spec/hostPID", true},
+      {"/spec/hostIPC", true},
+      {"/spec/securityContext", {{"runAsNonRoot", true}}},
+      {"/spec/volumes", json::parse(R"([{"name": "root", "hostPath": {"path": "/"}}])")},
+      {"/spec/containers/0/securityContext", {{"privileged", true}}},
+      {"/spec/containers/0/securityContext", {{"capabilities", {{"add", json::array({"SYS_ADMIN"})}}}}},
+      {"/spec/containers/0/volumeMounts", json::parse(R"([{"name": "root", "mountPath": "/host"}])")}};
+  for (const auto& [pointer, value] : refused) {
+    const auto cause = only_cause("Pod", with(valid_pod(), json::json_pointer(pointer), value));
+    EXPECT_EQ(cause.reason, "FieldValueForbidden") << pointer;
+    EXPECT_NE(cause.message.find("not supported by orkest"), std::string::npos) << cause.message;
+  }
+  EXPECT_EQ(only_cause("Pod", with(valid_pod(), "/spec/hostNetwork"_json_pointer, true)).field, "spec.hostNetwork");
+  EXPECT_EQ(only_cause("Pod", with(valid_pod(), "/spec/containers/0/securityContext"_json_pointer,
+                                   {{"privileged", true}})).field,
+            "spec.containers[0].securityContext");
+  // Asking for nothing passes: false, empty objects and lists, null.
+  for (const auto& [pointer, value] : std::vector<std::pair<const char*, json>>{
+           {"/spec/hostNetwork", false}, {"/spec/securityContext", json::object()}, {"/spec/volumes", json::array()},
+           {"/spec/containers/0/securityContext", nullptr}})
+    EXPECT_TRUE(check("Pod", with(valid_pod(), json::json_pointer(pointer), value)).empty()) << pointer;
+  // The same rules hold in a ReplicaSet's template.
+  EXPECT_EQ(only_cause("ReplicaSet", with(valid_replica_set(), "/spec/template/spec/hostPID"_json_pointer, true)).field,
+            "spec.template.spec.hostPID");
+}
+
 TEST(Validation, ContainerPolicies) {
   expect_cause(only_cause("Pod", with(valid_pod(), "/spec/containers/0/imagePullPolicy"_json_pointer, "Sometimes")),
                "FieldValueNotSupported", "spec.containers[0].imagePullPolicy",
