@@ -28,6 +28,8 @@ struct service_actor_settings {
   std::string host_address = "0.0.0.0";
   // Put each cluster IP on the loopback interface so it is a local address (CAP_NET_ADMIN).
   bool cluster_ips_on_loopback = true;
+  // The addresses a pod may have to become a backend (the pod network's hosts).
+  pod_address_policy pod_addresses;
 };
 
 service_actor spawn_service_actor(caf::actor_system& system, store_actor store,

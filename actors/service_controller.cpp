@@ -69,10 +69,10 @@ void sync(controller_pointer self, const std::string& uid) {
   auto it = self->state.services.find(uid);
   if (it == self->state.services.end()) return;
   auto pods = pods_in(self->state, namespace_of(it->second.service));
-  self->send(it->second.actor, backends_atom::value, service_backends(it->second.service, pods));
+  self->send(it->second.actor, backends_atom::value, service_backends(it->second.service, pods, self->state.settings.pod_addresses));
   // A Service without a selector has Endpoints its user manages.
   if (!api::value_at(it->second.service, "/spec/selector"_json_pointer, json()).empty())
-    publish_endpoints(self, uid, endpoints_for(it->second.service, pods));
+    publish_endpoints(self, uid, endpoints_for(it->second.service, pods, self->state.settings.pod_addresses));
 }
 
 void on_service(controller_pointer self, const change_event& event) {

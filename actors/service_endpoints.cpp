@@ -36,14 +36,15 @@ namespace {
 std::string pod_ip(const json& pod) { return api::value_at(pod, "/status/podIP"_json_pointer, std::string{}); }
 }  // namespace
 
-std::vector<service_port_backends> service_backends(const json& service, const std::vector<json>& pods) {
+std::vector<service_port_backends> service_backends(const json& service, const std::vector<json>& pods,
+                                                    const pod_address_policy& addresses) {
   auto selected = selected_pods(service, pods);
   std::vector<service_port_backends> result;
   for (const auto& port : api::value_at(service, "/spec/ports"_json_pointer, json::array())) {
     service_port_backends entry{port.value("name", ""), port.value("port", 0), {}};
     for (const auto& pod : selected) {
       int target = resolve_target_port(port, pod);
-      if (!is_ready(pod) || pod_ip(pod).empty() || target <= 0) continue;
+      if (!is_ready(pod) || !addresses.allows(pod_ip(pod)) || target <= 0) continue;
       entry.backends.push_back({pod_ip(pod), static_cast<uint16_t>(target)});
     }
     std::sort(entry.backends.begin(), entry.backends.end(),
@@ -53,11 +54,11 @@ std::vector<service_port_backends> service_backends(const json& service, const s
   return result;
 }
 
-json endpoints_for(const json& service, const std::vector<json>& pods) {
+json endpoints_for(const json& service, const std::vector<json>& pods, const pod_address_policy& addresses) {
   // Pods whose named ports resolve alike share a subset, as Kubernetes groups them.
   std::map<json, json> subsets;  // ports -> subset
   for (const auto& pod : selected_pods(service, pods)) {
-    if (pod_ip(pod).empty()) continue;
+    if (!addresses.allows(pod_ip(pod))) continue;
     json ports = json::array();
     for (const auto& port : api::value_at(service, "/spec/ports"_json_pointer, json::array())) {
       int target = resolve_target_port(port, pod);

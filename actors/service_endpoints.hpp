@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/pod_address_policy.hpp"
 #include "netproxy/proxy_engine.hpp"
 
 namespace orkest::actors {
@@ -27,12 +28,16 @@ std::vector<nlohmann::json> selected_pods(const nlohmann::json& service, const s
 // looked up in the pod's container ports; 0 when the name is unknown.
 int resolve_target_port(const nlohmann::json& service_port, const nlohmann::json& pod);
 
-// Backends per Service port from ready pods with an IP, sorted for stable comparison.
+// Backends per Service port from ready pods with an address `addresses` allows, sorted for
+// stable comparison.
 std::vector<service_port_backends> service_backends(const nlohmann::json& service,
-                                                    const std::vector<nlohmann::json>& pods);
+                                                    const std::vector<nlohmann::json>& pods,
+                                                    const pod_address_policy& addresses);
 
 // The Endpoints object (same name as the Service): ready pods under addresses, running but
-// not ready ones under notReadyAddresses, one subset per distinct set of resolved ports.
-nlohmann::json endpoints_for(const nlohmann::json& service, const std::vector<nlohmann::json>& pods);
+// not ready ones under notReadyAddresses, one subset per distinct set of resolved ports. A pod
+// whose address `addresses` refuses is left out, as one without an address.
+nlohmann::json endpoints_for(const nlohmann::json& service, const std::vector<nlohmann::json>& pods,
+                             const pod_address_policy& addresses);
 
 }  // namespace orkest::actors
