@@ -100,8 +100,12 @@ void prepare_body(const resource_kind& kind, json& body) {
   api::apply_defaults(kind, body);
 }
 
-std::optional<api_error> validation_error(const resource_kind& kind, const json& object) {
+// The object's own validity, then what this machine takes (admission_limits).
+std::optional<api_error> validation_error(const resource_kind& kind, const json& object,
+                                          const admission_limits& limits) {
   auto causes = api::validate(kind, object);
+  if (causes.empty() && kind.kind == "Service") causes = service_port_causes(object, limits);
+  if (causes.empty() && kind.kind == "ReplicaSet") causes = replica_causes(object, limits);
   if (causes.empty()) return std::nullopt;
   return api::invalid(kind.kind, kind.group, string_member(object["metadata"], "name"), std::move(causes));
 }
@@ -211,8 +215,13 @@ store_result object_store::create(const std::string& kind_name, const std::strin
     }
     metadata["name"] = name;
   }
-  if (auto error = validation_error(kind, body)) return store_result::failure(*error);
+  if (auto error = validation_error(kind, body, settings_.limits)) return store_result::failure(*error);
   if (find({kind.kind, ns, name})) return store_result::failure(api::already_exists(kind.plural, kind.group, name));
+  if (kind.kind == "Pod" && buckets_[kind.kind].size() >= settings_.limits.max_pods)
+    return store_result::failure(api::forbidden(
+        kind.plural, kind.group, name,
+        "node " + settings_.node_name + " already has " + std::to_string(settings_.limits.max_pods) +
+            " pods, the most it runs (maxPods in orkest's configuration)"));
 
   if (kind.kind == "Service") {
     json& spec = body["spec"];
@@ -329,7 +338,7 @@ store_result object_store::update(const object_key& key, json body) {
   if (kind.kind == "Pod" && new_spec.is_object() && string_member(new_spec, "nodeName").empty())
     new_spec["nodeName"] = member_or_null(old_spec, "nodeName");
   if (!new_spec.is_null()) body["spec"] = new_spec;
-  if (auto error = validation_error(kind, body)) return store_result::failure(*error);
+  if (auto error = validation_error(kind, body, settings_.limits)) return store_result::failure(*error);
   if (kind.kind == "ReplicaSet" && member_or_null(new_spec, "selector") != member_or_null(old_spec, "selector"))
     return store_result::failure(field_immutable(kind, key.name, "spec.selector", member_or_null(new_spec, "selector")));
   if (kind.kind == "Pod" && new_spec != old_spec)

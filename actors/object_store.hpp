@@ -13,6 +13,7 @@
 #include <variant>
 #include <vector>
 
+#include "actors/admission_limits.hpp"
 #include "actors/ip_allocator.hpp"
 #include "actors/store_messages.hpp"
 #include "api/resource_kind.hpp"
@@ -24,6 +25,7 @@ struct object_store_settings {
   std::string service_cidr = "10.96.0.0/16";  // where Services' clusterIPs come from
   std::size_t history_limit = 4096;           // changes kept for watchers to resume from
   std::vector<std::string> reserved_ips;      // cluster IPs never handed to Services (the DNS)
+  admission_limits limits;                    // host ports, replicas and pods this machine takes
 };
 
 // Sources of time and randomness, injectable so tests are deterministic.

@@ -99,6 +99,12 @@ api_error invalid(const std::string& kind, const std::string& group, const std::
   return error;
 }
 
+api_error forbidden(const std::string& resource, const std::string& group, const std::string& name,
+                    const std::string& why) {
+  return about_resource(403, "Forbidden", qualified(resource, group) + " " + quoted(name) + " is forbidden: " + why,
+                        resource, group, name);
+}
+
 api_error method_not_allowed(const std::string& message) { return make(405, "MethodNotAllowed", message); }
 
 api_error unsupported_media_type(const std::string& content_type) {

@@ -42,6 +42,9 @@ api_error conflict(const std::string& resource, const std::string& group, const 
 // 422: message is built as Kubernetes does: `Pod "x" is invalid: [field: message, ...]`.
 api_error invalid(const std::string& kind, const std::string& group, const std::string& name,
                   std::vector<status_cause> causes);
+// 403, as Kubernetes words a refused admission: `pods "x" is forbidden: <why>`.
+api_error forbidden(const std::string& resource, const std::string& group, const std::string& name,
+                    const std::string& why);
 api_error method_not_allowed(const std::string& message);
 api_error unsupported_media_type(const std::string& content_type);
 api_error request_entity_too_large(std::size_t limit_bytes);

@@ -80,13 +80,16 @@ std::variant<config, std::string> load_config(const std::string& path) {
     read(root, "cluster", "serviceCIDR", c.service_cidr);
     read(root, "cluster", "dnsIP", c.dns_ip);
     read(root, "cluster", "domain", c.cluster_domain);
+    read(root, "cluster", "maxPods", c.max_pods);
     read(root, "services", "hostAddress", c.service_host_address);
     read(root, "services", "clusterIPsOnLoopback", c.cluster_ips_on_loopback);
+    read(root, "services", "hostPortsBelow1024", c.host_ports_below_1024);
     read(root, "bootstrap", "manifests", c.manifests);
 
     if (port < 0 || port > 65535) throw std::invalid_argument("api.port: must be between 0 and 65535");
     c.api_port = static_cast<uint16_t>(port);
     if (c.api_threads < 1) throw std::invalid_argument("api.threads: must be at least 1");
+    if (c.max_pods < 1) throw std::invalid_argument("cluster.maxPods: must be at least 1");
     if (c.runtime != "podman" && c.runtime != "fake")
       throw std::invalid_argument("runtime.kind: unsupported value \"" + c.runtime + "\": use \"podman\" or \"fake\"");
     if (c.resync_period > std::chrono::seconds(5))

@@ -38,9 +38,11 @@ struct config {
   std::string service_cidr = "10.96.0.0/16";
   std::string dns_ip = "10.96.0.10";  // empty: no cluster DNS
   std::string cluster_domain = "cluster.local";
+  int max_pods = 110;
   // services
   std::string service_host_address = "0.0.0.0";
   bool cluster_ips_on_loopback = true;
+  bool host_ports_below_1024 = false;
   // bootstrap
   std::string manifests;  // folder of YAML/JSON manifests applied at startup; empty: none
 

@@ -122,6 +122,9 @@ int run(const app::config& c) {
   actors::control_plane_settings settings;
   settings.store.node_name = c.node_name;
   settings.store.service_cidr = c.service_cidr;
+  settings.store.limits.service_ports_below_1024 = c.host_ports_below_1024;
+  settings.store.limits.reserved_ports = {c.api_port};
+  settings.store.limits.max_pods = static_cast<std::size_t>(c.max_pods);
   settings.pods.pod.network = c.network;
   settings.services.host_address = c.service_host_address;
   settings.services.cluster_ips_on_loopback = c.cluster_ips_on_loopback;
@@ -131,6 +134,8 @@ int run(const app::config& c) {
   settings.resync_period = c.resync_period;
   settings.runtime_workers = c.runtime_workers;
   settings.pod_subnet = c.subnet;
+  // Endpoints and Service backends only ever take pod network addresses (not the host's own).
+  settings.services.pod_addresses = actors::pod_address_policy(c.subnet, c.service_cidr);
   auto plane = actors::start_control_plane(system, runtime, settings);
 
   api::http::server_settings server;

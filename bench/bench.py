@@ -254,6 +254,7 @@ cluster:
   nodeName: {self.node}
   serviceCIDR: {self.service_cidr}
   dnsIP: "{self.dns_ip}"
+  maxPods: 5000  # the API benchmark lists 1,000 pods on one (fake) node
 bootstrap:
   manifests: ""
 """)

@@ -43,7 +43,7 @@ json service_manifest(const std::string& name, json labels = json::object()) {
   return {{"apiVersion", "v1"},
           {"kind", "Service"},
           {"metadata", {{"name", name}, {"labels", std::move(labels)}}},
-          {"spec", {{"selector", {{"app", name}}}, {"ports", {{{"port", 80}, {"targetPort", 8080}}}}}}};
+          {"spec", {{"selector", {{"app", name}}}, {"ports", {{{"port", 8000}, {"targetPort", 8080}}}}}}};
 }
 
 json pod_manifest(const std::string& name) {
@@ -231,14 +231,14 @@ TEST_F(api_server_test, patch_applies_a_merge_patch_and_a_json_patch) {
   ASSERT_EQ(merged.status, 200) << merged.body;
   EXPECT_EQ(merged.json()["metadata"]["labels"]["patched"], "yes");
 
-  auto json_patched = client->patch(services_path + "/web", R"([{"op":"replace","path":"/spec/ports/0/port","value":81}])",
+  auto json_patched = client->patch(services_path + "/web", R"([{"op":"replace","path":"/spec/ports/0/port","value":8001}])",
                                     "application/json-patch+json");
   ASSERT_EQ(json_patched.status, 200) << json_patched.body;
-  EXPECT_EQ(json_patched.json()["spec"]["ports"][0]["port"], 81);
+  EXPECT_EQ(json_patched.json()["spec"]["ports"][0]["port"], 8001);
   EXPECT_EQ(json_patched.json()["metadata"]["labels"]["patched"], "yes");
 
   auto stored = client->get(services_path + "/web").json();
-  EXPECT_EQ(stored["spec"]["ports"][0]["port"], 81);
+  EXPECT_EQ(stored["spec"]["ports"][0]["port"], 8001);
 }
 
 TEST_F(api_server_test, delete_answers_200_and_the_object_is_gone) {

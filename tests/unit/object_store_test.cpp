@@ -217,18 +217,18 @@ TEST_F(object_store_test, list_filters_by_namespace_labels_and_fields) {
 
 TEST_F(object_store_test, services_get_cluster_ips_that_are_freed_on_delete) {
   json service = json::parse(R"({"kind":"Service","apiVersion":"v1","metadata":{"name":"s"},
-    "spec":{"selector":{"app":"x"},"ports":[{"port":80}]}})");
+    "spec":{"selector":{"app":"x"},"ports":[{"port":8080}]}})");
   auto created = store.create("Service", "default", service);
   ASSERT_TRUE(created.ok()) << created.error->message;
   EXPECT_EQ(created.object["spec"]["clusterIP"], "10.96.0.2");
-  EXPECT_EQ(created.object["spec"]["ports"][0]["targetPort"], 80);
+  EXPECT_EQ(created.object["spec"]["ports"][0]["targetPort"], 8080);
   json changed = created.object;
   changed["spec"]["clusterIP"] = "10.96.0.99";
   EXPECT_EQ(store.update({"Service", "default", "s"}, changed).error->code, 422);
 }
 
 TEST_F(object_store_test, history_lets_watchers_resume_until_compacted) {
-  object_store small{object_store_settings{"node", "10.96.0.0/16", 2, {}}, fixed_hooks()};
+  object_store small{object_store_settings{"node", "10.96.0.0/16", 2, {}, {}}, fixed_hooks()};
   small.create("Pod", "default", pod("a"));
   small.create("Pod", "default", pod("b"));
   small.create("Pod", "default", pod("c"));
@@ -238,6 +238,71 @@ TEST_F(object_store_test, history_lets_watchers_resume_until_compacted) {
   auto expired = small.history_since(0, "Pod");
   ASSERT_TRUE(std::holds_alternative<orkest::api::api_error>(expired));
   EXPECT_EQ(std::get<orkest::api::api_error>(expired).code, 410);
+}
+
+// A ReplicaSet of 2147483647 replicas once made 6,500 pods in 6 s and starved the store.
+TEST_F(object_store_test, the_node_takes_at_most_max_pods_and_no_replica_set_asks_for_more) {
+  object_store_settings settings;
+  settings.limits.max_pods = 2;
+  object_store small{settings, fixed_hooks()};
+  ASSERT_TRUE(small.create("Pod", "default", pod("a")).ok());
+  ASSERT_TRUE(small.create("Pod", "other", pod("b")).ok());
+  auto third = small.create("Pod", "default", pod("c"));
+  ASSERT_FALSE(third.ok());
+  EXPECT_EQ(third.error->code, 403);
+  EXPECT_EQ(third.error->reason, "Forbidden");
+  EXPECT_EQ(third.error->message,
+            "pods \"c\" is forbidden: node orkest already has 2 pods, the most it runs (maxPods in orkest's "
+            "configuration)");
+  ASSERT_TRUE(small.remove({"Pod", "default", "a"}, delete_options{int64_t{0}, {}, {}}).ok());  // gone at once
+  EXPECT_TRUE(small.create("Pod", "default", pod("c")).ok());
+
+  auto runaway = small.create("ReplicaSet", "default", replicaset("rs", 2147483647));
+  ASSERT_FALSE(runaway.ok());
+  EXPECT_EQ(runaway.error->code, 422);
+  ASSERT_EQ(runaway.error->causes.size(), 1u);
+  EXPECT_EQ(runaway.error->causes[0].field, "spec.replicas");
+  auto created = small.create("ReplicaSet", "default", replicaset("rs", 2));
+  ASSERT_TRUE(created.ok());
+  json scaled = created.object;
+  scaled["spec"]["replicas"] = 3;
+  EXPECT_EQ(small.update({"ReplicaSet", "default", "rs"}, scaled).error->code, 422);
+  scaled["spec"]["replicas"] = 0;
+  EXPECT_TRUE(small.update({"ReplicaSet", "default", "rs"}, scaled).ok());
+}
+
+// Services listen on the host at their port: not on a privileged port, never on the API's.
+TEST_F(object_store_test, service_host_ports_below_1024_and_the_api_port_are_refused) {
+  object_store_settings settings;
+  settings.limits.reserved_ports = {3000};
+  object_store guarded{settings, fixed_hooks()};
+  auto service = [](const std::string& name, int port) {
+    return json{{"apiVersion", "v1"},
+                {"kind", "Service"},
+                {"metadata", {{"name", name}}},
+                {"spec", {{"selector", {{"app", "x"}}}, {"ports", json::array({{{"port", port}, {"targetPort", 5000}}})}}}};
+  };
+  for (int port : {22, 1, 1023}) {
+    auto refused = guarded.create("Service", "default", service("s", port));
+    ASSERT_FALSE(refused.ok()) << port;
+    EXPECT_EQ(refused.error->code, 422);
+    ASSERT_EQ(refused.error->causes.size(), 1u);
+    EXPECT_EQ(refused.error->causes[0].reason, "FieldValueForbidden");
+    EXPECT_EQ(refused.error->causes[0].field, "spec.ports[0].port");
+    EXPECT_NE(refused.error->causes[0].message.find("services.hostPortsBelow1024"), std::string::npos);
+  }
+  auto api_port = guarded.create("Service", "default", service("s", 3000));
+  ASSERT_FALSE(api_port.ok());
+  EXPECT_EQ(api_port.error->causes[0].message, "Invalid value: 3000: is orkest's own API port on this host");
+  auto created = guarded.create("Service", "default", service("s", 1024));
+  ASSERT_TRUE(created.ok());
+  json moved = created.object;
+  moved["spec"]["ports"][0]["port"] = 22;
+  EXPECT_EQ(guarded.update({"Service", "default", "s"}, moved).error->code, 422);
+
+  settings.limits.service_ports_below_1024 = true;
+  object_store allowed{settings, fixed_hooks()};
+  EXPECT_TRUE(allowed.create("Service", "default", service("s", 22)).ok());
 }
 
 }  // namespace

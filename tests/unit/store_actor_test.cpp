@@ -43,7 +43,7 @@ json service_manifest(const std::string& name) {
   return {{"apiVersion", "v1"},
           {"kind", "Service"},
           {"metadata", {{"name", name}}},
-          {"spec", {{"selector", {{"app", name}}}, {"ports", {{{"port", 80}, {"targetPort", 8080}}}}}}};
+          {"spec", {{"selector", {{"app", name}}}, {"ports", {{{"port", 8000}, {"targetPort", 8080}}}}}}};
 }
 
 uint64_t version_of(const json& object) {

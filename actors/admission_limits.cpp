@@ -1,0 +1,44 @@
+#include "actors/admission_limits.hpp"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "api/field_error.hpp"
+
+namespace orkest::actors {
+
+using nlohmann::json;
+namespace fe = api::field_error;
+
+std::vector<api::status_cause> service_port_causes(const json& service, const admission_limits& limits) {
+  std::vector<api::status_cause> causes;
+  const auto spec = service.find("spec");
+  if (spec == service.end() || !spec->is_object() || !spec->contains("ports") || !(*spec)["ports"].is_array())
+    return causes;
+  const json& ports = (*spec)["ports"];
+  for (std::size_t i = 0; i < ports.size(); ++i) {
+    if (!ports[i].is_object() || !ports[i].contains("port") || !ports[i]["port"].is_number_integer()) continue;
+    const auto port = ports[i]["port"].get<long long>();
+    const std::string field = fe::child(fe::index("spec.ports", i), "port");
+    if (std::find(limits.reserved_ports.begin(), limits.reserved_ports.end(), port) != limits.reserved_ports.end())
+      causes.push_back(fe::invalid(field, port, "is orkest's own API port on this host"));
+    else if (port > 0 && port < 1024 && !limits.service_ports_below_1024)
+      causes.push_back(fe::forbidden(
+          field, "Services listen on the host at their port, and ports below 1024 are not allowed on this host "
+                 "(services.hostPortsBelow1024 in orkest's configuration)"));
+  }
+  return causes;
+}
+
+std::vector<api::status_cause> replica_causes(const json& replica_set, const admission_limits& limits) {
+  const auto spec = replica_set.find("spec");
+  if (spec == replica_set.end() || !spec->is_object()) return {};
+  const auto replicas = spec->find("replicas");
+  if (replicas == spec->end() || !replicas->is_number_integer() || replicas->get<long long>() < 0) return {};
+  if (replicas->get<unsigned long long>() <= limits.max_pods) return {};
+  return {fe::invalid("spec.replicas", *replicas,
+                      "must be no more than " + std::to_string(limits.max_pods) +
+                          ", the most pods this node runs (maxPods in orkest's configuration)")};
+}
+
+}  // namespace orkest::actors

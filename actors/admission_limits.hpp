@@ -1,0 +1,30 @@
+#pragma once
+// Limits the store enforces on what a client may ask of this machine, beyond an object's own
+// validity, as pure functions: which host ports a Service may bind, how many replicas a
+// ReplicaSet may ask for, how many pods the node takes. Each answer is Kubernetes' cause shape,
+// naming the field.
+
+#include <cstddef>
+#include <nlohmann/json_fwd.hpp>
+#include <vector>
+
+#include "api/api_error.hpp"
+
+namespace orkest::actors {
+
+struct admission_limits {
+  // Services listen on the host at their port: below 1024 only when allowed (ssh, DNS, ...).
+  bool service_ports_below_1024 = false;
+  std::vector<int> reserved_ports;  // never a Service's: orkest's own API port
+  // The most pods the node runs (Kubernetes' kubelet default): more are refused, and no
+  // ReplicaSet may ask for more replicas.
+  std::size_t max_pods = 110;
+};
+
+// Causes for a Service's ports that this machine will not bind.
+std::vector<api::status_cause> service_port_causes(const nlohmann::json& service, const admission_limits& limits);
+
+// Causes for a ReplicaSet asking for more replicas than the node runs.
+std::vector<api::status_cause> replica_causes(const nlohmann::json& replica_set, const admission_limits& limits);
+
+}  // namespace orkest::actors
