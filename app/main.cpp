@@ -16,6 +16,7 @@
 #include "api/http/api_server.hpp"
 #include "app/bootstrap.hpp"
 #include "app/config.hpp"
+#include "app/exposure.hpp"
 #include "app/kubeconfig.hpp"
 #include "podman/fake_runtime.hpp"
 #include "podman/podman_runtime.hpp"
@@ -24,7 +25,7 @@ namespace {
 
 using namespace orkest;
 
-constexpr const char* usage = R"(usage: orkest [--config FILE] [--print-kubeconfig] [--help] [--version]
+constexpr const char* usage = R"(usage: orkest [--config FILE] [--insecure] [--print-kubeconfig] [--help] [--version]
 
 A Kubernetes-compatible container orchestrator for podman: Pods, ReplicaSets and
 Services through a subset of the Kubernetes REST API (default http://127.0.0.1:3000).
@@ -32,6 +33,8 @@ Services through a subset of the Kubernetes REST API (default http://127.0.0.1:3
 options:
   --config FILE   read the configuration from FILE
                   (default: conf/orkest.yaml of the source tree orkest was built from)
+  --insecure      serve the API on a non-loopback address without api.token (anyone who
+                  reaches it can run containers as root here); refused otherwise
   --print-kubeconfig
                   print a kubeconfig for this configuration's API (server, token, CA) and
                   exit; use it with kubectl:
@@ -49,6 +52,7 @@ struct command_line {
   bool help = false;
   bool version = false;
   bool print_kubeconfig = false;
+  bool insecure = false;
 };
 
 std::variant<command_line, std::string> parse_command_line(int argc, char** argv) {
@@ -58,6 +62,7 @@ std::variant<command_line, std::string> parse_command_line(int argc, char** argv
     if (arg == "--help" || arg == "-h") parsed.help = true;
     else if (arg == "--version") parsed.version = true;
     else if (arg == "--print-kubeconfig") parsed.print_kubeconfig = true;
+    else if (arg == "--insecure") parsed.insecure = true;
     else if (arg == "--config" && i + 1 < argc) parsed.config = argv[++i];
     else if (arg.rfind("--config=", 0) == 0) parsed.config = arg.substr(9);
     else return "unknown argument \"" + arg + "\" (see --help)";
@@ -89,6 +94,7 @@ int run(const app::config& c) {
   // 100 pods the default doubles orkest's RSS (74 MB against 37 MB, docs/performance.md).
   mallopt(M_ARENA_MAX, 2);
   spdlog::set_level(spdlog::level::from_str(c.log_level));
+  for (const auto& warning : app::exposure_warnings(c)) spdlog::warn("{}", warning);
   raise_descriptor_limit();
   auto runtime = make_runtime(c);
   if (auto error = runtime->check()) {
@@ -200,5 +206,10 @@ int main(int argc, char** argv) {
     std::cout << app::kubeconfig_for(std::get<app::config>(loaded));
     return 0;
   }
-  return run(std::get<app::config>(loaded));
+  const auto& c = std::get<app::config>(loaded);
+  if (auto refusal = app::exposure_refusal(c, options.insecure)) {
+    std::fprintf(stderr, "orkest: %s\n", refusal->c_str());
+    return 2;
+  }
+  return run(c);
 }

@@ -125,18 +125,6 @@ std::optional<api_error> refuse_dry_run(const http_request& request) {
   return bad_request("dryRun: orkest does not support dry runs (dryRun=" + *dry_run + ")");
 }
 
-// Compares in time independent of where the strings differ, so the token cannot be guessed
-// byte by byte from response times.
-bool bearer_token_matches(const std::string& authorization, const std::string& token) {
-  const std::string prefix = "Bearer ";
-  if (authorization.size() != prefix.size() + token.size() || authorization.compare(0, prefix.size(), prefix) != 0)
-    return false;
-  unsigned char difference = 0;
-  for (std::size_t i = 0; i < token.size(); ++i)
-    difference |= static_cast<unsigned char>(authorization[prefix.size() + i] ^ token[i]);
-  return difference == 0;
-}
-
 class resource_request {
  public:
   resource_request(store_client& store, const http_request& request, const route& r, const handler_settings& settings,
@@ -292,8 +280,7 @@ std::optional<http_response> request_handler::dispatch(const http_request& reque
     return error_response(request_entity_too_large(settings_.max_body_bytes));
   auto parsed = parse_route(request.path);
   bool health_check = parsed && parsed->what == route::target::health;
-  if (!settings_.bearer_token.empty() && !health_check &&
-      !bearer_token_matches(request.authorization, settings_.bearer_token))
+  if (!health_check && !token_.accepts(request.authorization))
     return error_response(unauthorized());
   if (!parsed) return error_response(path_not_found());
   const route& r = *parsed;

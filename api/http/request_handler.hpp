@@ -7,6 +7,7 @@
 #include <optional>
 #include <string_view>
 
+#include "api/http/bearer_token.hpp"
 #include "api/http/http_exchange.hpp"
 #include "api/http/log_stream.hpp"
 #include "api/http/response_sink.hpp"
@@ -26,7 +27,7 @@ class request_handler {
  public:
   // `logs`: where pod logs come from (the /log subresource is 404 without one).
   request_handler(store_client& store, handler_settings settings, std::optional<log_source> logs = std::nullopt)
-      : store_(store), settings_(std::move(settings)), logs_(std::move(logs)) {}
+      : store_(store), settings_(std::move(settings)), token_(settings_.bearer_token), logs_(std::move(logs)) {}
 
   // Answers a request whose answer is one whole response. Streams (watch, following logs)
   // need the overload with a sink; here they get 406.
@@ -40,6 +41,7 @@ class request_handler {
 
   store_client& store_;
   handler_settings settings_;
+  bearer_token token_;
   std::optional<log_source> logs_;
 };
 

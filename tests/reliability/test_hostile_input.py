@@ -349,6 +349,17 @@ class HostileInputTest(unittest.TestCase):
             (SERVICES, ["spec", "ports", 0, "protocol"], "ICMP", "spec.ports[0].protocol"),
             (SERVICES, ["spec", "type"], "Magic", "spec.type"),
             (SERVICES, ["spec", "ports"], [], "spec.ports"),
+            # Security (issue 12): an image read as a podman option, what orkest cannot honour,
+            # a runaway ReplicaSet, a privileged host port.
+            (PODS, ["spec", "containers", 0, "image"], "--privileged", "spec.containers[0].image"),
+            (PODS, ["spec", "containers", 0, "image"], "-v=/:/host", "spec.containers[0].image"),
+            (PODS, ["spec", "hostNetwork"], True, "spec.hostNetwork"),
+            (PODS, ["spec", "containers", 0, "securityContext"], {"privileged": True},
+             "spec.containers[0].securityContext"),
+            (PODS, ["spec", "securityContext"], {"runAsNonRoot": True}, "spec.securityContext"),
+            (PODS, ["spec", "volumes"], [{"name": "root", "hostPath": {"path": "/"}}], "spec.volumes"),
+            (REPLICASETS, ["spec", "replicas"], 2147483647, "spec.replicas"),
+            (SERVICES, ["spec", "ports", 0, "port"], 22, "spec.ports[0].port"),
         ]
         documents = {PODS: POD, REPLICASETS: REPLICASET, SERVICES: SERVICE}
         for collection, parts, value, field in cases:
@@ -358,6 +369,42 @@ class HostileInputTest(unittest.TestCase):
                 status = self.rejected("POST", collection, body, 422, "Invalid", field)
                 self.assertIn(field, [c["field"].split("[")[0] if field.endswith("labels") else c["field"]
                                       for c in status["details"]["causes"]])
+
+    def test_a_pod_claiming_a_host_address_never_becomes_an_endpoint(self):
+        """A client rewrote a pod's status.podIP to 127.0.0.1 and the Service forwarded to the
+        host's loopback (orkest's own API answered through it): only pod network addresses are
+        endpoints."""
+        pod = replaced(POD, ["metadata", "name"], "claimant")
+        pod["metadata"]["labels"] = {"app": "claim"}
+        service = replaced(SERVICE, ["metadata", "name"], "claim")
+        service["spec"]["selector"] = {"app": "claim"}
+        service["spec"]["ports"][0]["port"] = 18081
+        endpoints_path = "/api/v1/namespaces/default/endpoints/claim"
+
+        def endpoint_ips():
+            reply = self.api.get(endpoints_path)
+            if reply.status != 200:
+                return []
+            return [a["ip"] for subset in reply.json().get("subsets", []) for a in subset.get("addresses", [])]
+
+        try:
+            self.assertEqual(self.api.post(PODS, pod).status, 201)
+            self.assertEqual(self.api.post(SERVICES, service).status, 201)
+            self.assertTrue(eventually(lambda: len(endpoint_ips()) == 1, 10), "the pod never became an endpoint")
+            real_ip = endpoint_ips()[0]
+            for address in ("127.0.0.1", "169.254.169.254", "0.0.0.0"):
+                reply = self.api.patch(PODS + "/claimant/status", {"status": {"podIP": address}})
+                self.assertEqual(reply.status, 200, reply)
+                # The controller publishes within milliseconds of a pod change: 1 s of samples
+                # would see the address if it were ever taken.
+                deadline = time.monotonic() + 1.0
+                while time.monotonic() < deadline:
+                    self.assertNotIn(address, endpoint_ips())
+                    time.sleep(0.05)
+            log("a pod claiming host addresses (real %s) never became an endpoint" % real_ip)
+        finally:
+            self.api.delete(SERVICES + "/claim")
+            self.api.request("DELETE", PODS + "/claimant?gracePeriodSeconds=0")
 
     def test_unknown_kinds(self):
         body = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cm"}, "data": {"a": "b"}}
