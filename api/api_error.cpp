@@ -58,6 +58,7 @@ json to_status_json(const api_error& error) {
     }
     details["causes"] = std::move(causes);
   }
+  if (error.retry_after_seconds > 0) details["retryAfterSeconds"] = error.retry_after_seconds;
   if (!details.empty()) status["details"] = std::move(details);
   return status;
 }
@@ -106,6 +107,12 @@ api_error forbidden(const std::string& resource, const std::string& group, const
 }
 
 api_error method_not_allowed(const std::string& message) { return make(405, "MethodNotAllowed", message); }
+
+api_error too_many_requests(const std::string& message) {
+  api_error error = make(429, "TooManyRequests", message);
+  error.retry_after_seconds = 1;
+  return error;
+}
 
 api_error unsupported_media_type(const std::string& content_type) {
   return make(415, "UnsupportedMediaType",

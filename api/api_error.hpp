@@ -26,6 +26,7 @@ struct api_error {
   std::string name;     // details.name
   std::string group;    // details.group ("" or "apps")
   std::vector<status_cause> causes;
+  int retry_after_seconds = 0;  // details.retryAfterSeconds and a Retry-After header when set
 };
 
 nlohmann::json to_status_json(const api_error& error);
@@ -46,6 +47,8 @@ api_error invalid(const std::string& kind, const std::string& group, const std::
 api_error forbidden(const std::string& resource, const std::string& group, const std::string& name,
                     const std::string& why);
 api_error method_not_allowed(const std::string& message);
+// 429, as Kubernetes' max-in-flight filter: the client should retry after a second.
+api_error too_many_requests(const std::string& message);
 api_error unsupported_media_type(const std::string& content_type);
 api_error request_entity_too_large(std::size_t limit_bytes);
 api_error gone(const std::string& message);

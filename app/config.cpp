@@ -64,6 +64,9 @@ std::variant<config, std::string> load_config(const std::string& path) {
     read_seconds(root, "api", "requestTimeoutSeconds", c.request_timeout);
     read_seconds(root, "api", "readTimeoutSeconds", c.read_timeout);
     read_seconds(root, "api", "watchTimeoutSeconds", c.watch_timeout);
+    read_seconds(root, "api", "idleTimeoutSeconds", c.idle_timeout);
+    read(root, "api", "maxConnections", c.max_connections);
+    read(root, "api", "maxWatches", c.max_watches);
     read(root, "api", "token", c.api_token);
     read(root, "api", "tlsCertFile", c.tls_cert_file);
     read(root, "api", "tlsKeyFile", c.tls_key_file);
@@ -90,6 +93,8 @@ std::variant<config, std::string> load_config(const std::string& path) {
     c.api_port = static_cast<uint16_t>(port);
     if (c.api_threads < 1) throw std::invalid_argument("api.threads: must be at least 1");
     if (c.max_pods < 1) throw std::invalid_argument("cluster.maxPods: must be at least 1");
+    if (c.max_connections < 1) throw std::invalid_argument("api.maxConnections: must be at least 1");
+    if (c.max_watches < 0) throw std::invalid_argument("api.maxWatches: must be at least 0");
     if (c.runtime != "podman" && c.runtime != "fake")
       throw std::invalid_argument("runtime.kind: unsupported value \"" + c.runtime + "\": use \"podman\" or \"fake\"");
     if (c.resync_period > std::chrono::seconds(5))

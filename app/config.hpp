@@ -18,6 +18,9 @@ struct config {
   std::chrono::milliseconds request_timeout{10000};
   std::chrono::milliseconds read_timeout{60000};  // a request not received whole by then: 408
   std::chrono::milliseconds watch_timeout{1800000};  // the longest a watch or log follow stays open
+  std::chrono::milliseconds idle_timeout{90000};     // keep-alive connections between requests
+  int max_connections = 1000;
+  int max_watches = 500;
   std::string api_token;  // empty: no authentication
   std::string tls_cert_file;  // both set: HTTPS
   std::string tls_key_file;

@@ -151,6 +151,9 @@ int run(const app::config& c) {
   server.request_timeout = c.request_timeout;
   server.read_timeout = c.read_timeout;
   server.watch_timeout = c.watch_timeout;
+  server.connections.idle_timeout = c.idle_timeout;
+  server.connections.max_connections = static_cast<std::size_t>(c.max_connections);
+  server.max_streams = static_cast<std::size_t>(c.max_watches);
   server.handler.max_body_bytes = c.max_body_bytes;
   server.handler.bearer_token = c.api_token;
   server.tls_cert_file = c.tls_cert_file;

@@ -5,6 +5,7 @@
 #include <pistache/peer.h>
 #include <spdlog/spdlog.h>
 
+#include "api/http/connection_guard.hpp"
 #include "api/http/percent_decode.hpp"
 #include "api/http/pistache_sink.hpp"
 #include "api/http/pistache_workarounds.hpp"
@@ -36,21 +37,46 @@ void send(Http::ResponseWriter& writer, const http_response& response) {
   pistache_sink(std::move(writer)).send(response);
 }
 
+bool is_true(const Http::Uri::Query& query, const char* name) {
+  auto value = query.get(name);
+  return value && (*value == "true" || *value == "1");
+}
+
+// A watch or a log follow: a response that stays open.
+bool asks_for_stream(const Http::Request& request) {
+  if (request.method() != Http::Method::Get) return false;
+  const auto& path = request.resource();
+  const bool log = path.size() >= 4 && path.compare(path.size() - 4, 4, "/log") == 0;
+  return is_true(request.query(), "watch") || (log && is_true(request.query(), "follow"));
+}
+
 class pistache_handler : public Http::Handler {
  public:
   HTTP_PROTOTYPE(pistache_handler)
 
   pistache_handler(std::shared_ptr<store_client> store, handler_settings settings, std::optional<log_source> logs,
-                   std::shared_ptr<sink_registry> sinks)
-      : store_(std::move(store)), handler_(*store_, std::move(settings), std::move(logs)), sinks_(std::move(sinks)) {}
+                   std::shared_ptr<sink_registry> sinks, std::size_t max_streams)
+      : store_(std::move(store)),
+        handler_(*store_, std::move(settings), std::move(logs)),
+        sinks_(std::move(sinks)),
+        max_streams_(max_streams) {}
 
   void onRequest(const Http::Request& request, Http::ResponseWriter writer) override {
+    connection_guard::request_received(writer.getPeer());
     // Pistache 0.0.5 answers "Connection: Close" to an HTTP/1.1 request without a Connection
     // header, so clients that rely on HTTP/1.1's persistent default (wrk, Go, Python) reconnect
     // for every request. Keep the connection unless the client asked otherwise.
     if (request.version() == Http::Version::Http11 && !request.headers().has<Http::Header::Connection>()) {
       writer.headers().remove<Http::Header::Connection>();
       writer.headers().add<Http::Header::Connection>(Http::ConnectionControl::KeepAlive);
+    }
+    if (asks_for_stream(request) && sinks_->open_count() >= max_streams_) {
+      spdlog::warn("API: {} {} refused: {} watches and log follows are open (api.maxWatches)",
+                   Http::methodString(request.method()), request.resource(), max_streams_);
+      send(writer, error_response(too_many_requests("Too many requests, please try again later: " +
+                                                    std::to_string(max_streams_) +
+                                                    " watches and log follows are open")));
+      return;
     }
     // Registered first, so a client that leaves while its stream starts is noticed.
     auto sink = std::make_shared<pistache_sink>(std::move(writer));
@@ -95,6 +121,7 @@ class pistache_handler : public Http::Handler {
   std::shared_ptr<store_client> store_;
   request_handler handler_;
   std::shared_ptr<sink_registry> sinks_;
+  std::size_t max_streams_;
 };
 
 }  // namespace
@@ -142,7 +169,10 @@ void api_server::start() {
   handler.watch.max_timeout = std::min(handler.watch.max_timeout, settings.watch_timeout);
   auto logs = impl_->logs;
   if (logs) logs->longest_follow = std::min(logs->longest_follow, handler.watch.max_timeout);
-  impl_->endpoint->setHandler(Http::make_handler<pistache_handler>(impl_->store, handler, logs, impl_->sinks));
+  auto sinks = impl_->sinks;
+  impl_->endpoint->setHandler(Http::make_handler<connection_guard>(
+      Http::make_handler<pistache_handler>(impl_->store, handler, logs, sinks, settings.max_streams),
+      settings.connections, [sinks](const void* connection) { return sinks->has_open(connection); }));
   try {
     if (!settings.tls_cert_file.empty() && !settings.tls_key_file.empty())
       impl_->endpoint->useSSL(settings.tls_cert_file, settings.tls_key_file);

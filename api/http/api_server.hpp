@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "api/http/connection_guard.hpp"
 #include "api/http/request_handler.hpp"
 
 namespace orkest::api::http {
@@ -22,6 +23,10 @@ struct server_settings {
   // --min-request-timeout is 1800 s); clients then watch again.
   std::chrono::milliseconds watch_timeout{1800000};
   handler_settings handler;
+  connection_limits connections;
+  // Watches and log follows open at once; more get 429 TooManyRequests (each holds a
+  // connection and a queue of events).
+  std::size_t max_streams = 500;
   // Both set: serve HTTPS with this certificate and key (PEM). kubectl sends bearer tokens
   // only over TLS.
   std::string tls_cert_file;

@@ -22,20 +22,20 @@ bearer_token::bearer_token(const std::string& token) : required_(!token.empty())
 
 bool bearer_token::accepts(const std::string& authorization) const {
   if (!required_) return true;
-  // "<scheme> <token>": the scheme case-insensitively, spaces around either ignored.
-  std::size_t start = 0;
-  while (start < authorization.size() && is_space(authorization[start])) ++start;
+  // As Kubernetes reads it: the header trimmed, "bearer" in any case, one space, the token.
+  std::size_t begin = 0;
+  std::size_t end = authorization.size();
+  while (begin < end && is_space(authorization[begin])) ++begin;
+  while (end > begin && is_space(authorization[end - 1])) --end;
   static const std::string scheme = "bearer";
-  if (authorization.size() < start + scheme.size()) return false;
+  if (end - begin < scheme.size() + 2 || authorization[begin + scheme.size()] != ' ') return false;
   for (std::size_t i = 0; i < scheme.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(authorization[start + i])) != scheme[i]) return false;
-  std::size_t token_start = start + scheme.size();
-  if (token_start >= authorization.size() || !is_space(authorization[token_start])) return false;
-  while (token_start < authorization.size() && is_space(authorization[token_start])) ++token_start;
-  std::size_t token_end = authorization.size();
-  while (token_end > token_start && is_space(authorization[token_end - 1])) --token_end;
-  const auto presented = sha256(authorization.substr(token_start, token_end - token_start));
-  return CRYPTO_memcmp(presented.data(), digest_.data(), digest_.size()) == 0;
+    if (std::tolower(static_cast<unsigned char>(authorization[begin + i])) != scheme[i]) return false;
+  const std::string presented = authorization.substr(begin + scheme.size() + 1, end - begin - scheme.size() - 1);
+  // An empty token (two spaces) or several words are no token.
+  if (presented.find_first_of(" \t") != std::string::npos) return false;
+  const auto digest = sha256(presented);
+  return CRYPTO_memcmp(digest.data(), digest_.data(), digest_.size()) == 0;
 }
 
 }  // namespace orkest::api::http

@@ -145,6 +145,29 @@ void sink_registry::close_connection(const void* connection) {
   for (auto& sink : closing) sink->close();
 }
 
+bool sink_registry::has_open(const void* connection) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto range = sinks_.equal_range(connection);
+  for (auto it = range.first; it != range.second; ++it)
+    if (auto held = it->second.lock(); held && !held->closed()) return true;
+  return false;
+}
+
+std::size_t sink_registry::open_count() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::size_t open = 0;
+  for (auto it = sinks_.begin(); it != sinks_.end();) {
+    auto held = it->second.lock();
+    if (!held || held->closed()) {
+      it = sinks_.erase(it);
+      continue;
+    }
+    ++open;
+    ++it;
+  }
+  return open;
+}
+
 void sink_registry::close_all() {
   std::vector<std::shared_ptr<pistache_sink>> closing;
   {

@@ -59,6 +59,10 @@ class sink_registry {
   void add(const std::shared_ptr<pistache_sink>& sink);
   void remove(const pistache_sink& sink);
   void close_connection(const void* connection);
+  // Whether a response on `connection` is still open (a watch or log follow streaming).
+  bool has_open(const void* connection);
+  // Responses still open on every connection; those that ended are forgotten on the way.
+  std::size_t open_count();
   void close_all();
 
  private:

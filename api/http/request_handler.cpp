@@ -19,7 +19,11 @@ using nlohmann::json;
 
 std::string dump_json(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
 
-http_response error_response(const api_error& error) { return {error.code, "application/json", dump_json(to_status_json(error)), {}}; }
+http_response error_response(const api_error& error) {
+  http_response response{error.code, "application/json", dump_json(to_status_json(error)), {}};
+  if (error.retry_after_seconds > 0) response.headers.emplace_back("Retry-After", std::to_string(error.retry_after_seconds));
+  return response;
+}
 
 namespace {
 

@@ -331,7 +331,7 @@ class Orkest:
     orkest, removes its containers (by its node-name label) and network, and its folder."""
 
     def __init__(self, binary, runtime="fake", reconcile_seconds=1, log_level="info", api=None, runtime_extra=None,
-                 name="rel"):
+                 name="rel", cluster_extra=None):
         global _instances
         with _instances_lock:
             _instances += 1
@@ -356,6 +356,7 @@ class Orkest:
         self.runtime_settings = {"kind": runtime, "containersConf": CONTAINERS_CONF, "network": self.network,
                                  "subnet": self.subnet, "commandTimeoutSeconds": 60}
         self.runtime_settings.update(runtime_extra or {})
+        self.cluster_extra = cluster_extra or {}
         self.reconcile_seconds = reconcile_seconds
         self.log_level = log_level
         self.write_config()
@@ -399,7 +400,8 @@ class Orkest:
             section("log", {"level": self.log_level}),
             section("reconcile", {"periodSeconds": self.reconcile_seconds}),
             section("runtime", self.runtime_settings),
-            section("cluster", {"nodeName": self.node_name, "serviceCIDR": self.service_cidr, "dnsIP": ""}),
+            section("cluster", dict({"nodeName": self.node_name, "serviceCIDR": self.service_cidr, "dnsIP": ""},
+                                    **self.cluster_extra)),
             section("services", {"hostAddress": self.service_address, "clusterIPsOnLoopback": False}),
             section("bootstrap", {"manifests": os.path.join(self.folder, "manifests")}),
         ]) + "\n"

@@ -283,7 +283,8 @@ class Watcher(threading.Thread):
 
 class ApiLoadTest(unittest.TestCase):
     def test_parallel_clients_lose_nothing(self):
-        with harness.Orkest(BINARY, runtime="fake", name="load", api={"threads": 4}) as orkest:
+        with harness.Orkest(BINARY, runtime="fake", name="load", api={"threads": 4},
+                            cluster_extra={"maxPods": 1000}) as orkest:  # 64 clients create up to 192 pods
             orkest.start()
             api = orkest.client(timeout=30.0)
             time.sleep(1.0)

@@ -9,10 +9,10 @@ namespace {
 TEST(BearerToken, TheSchemeInAnyCaseThenTheToken) {
   const bearer_token token("s3cret");
   ASSERT_TRUE(token.required());
-  for (const char* accepted : {"Bearer s3cret", "bearer s3cret", "BEARER s3cret", "Bearer   s3cret  ", " Bearer\ts3cret"})
+  for (const char* accepted : {"Bearer s3cret", "bearer s3cret", "BEARER s3cret", " Bearer s3cret  "})
     EXPECT_TRUE(token.accepts(accepted)) << accepted;
   for (const char* refused : {"", "Bearer", "Bearer ", "Bearers3cret", "Bearer s3cre", "Bearer s3cretX", "Basic s3cret",
-                              "Bearer S3CRET", "s3cret", "Bearer s3cret s3cret"})
+                              "Bearer S3CRET", "s3cret", "Bearer s3cret s3cret", "Bearer  s3cret", "Bearer\ts3cret"})
     EXPECT_FALSE(token.accepts(refused)) << refused;
 }
 
