@@ -14,7 +14,9 @@
 // - a decoded or defaulted object that does not serialise as strict UTF-8 JSON (the HTTP layer
 //   would have to replace bytes of stored objects);
 // - validation causes without a reason, field or message;
-// - a parsed label selector whose canonical string does not parse back to itself.
+// - a parsed label selector whose canonical string does not parse back to itself;
+// - for a valid Pod, a podman command line (create and run) where a value from the pod stands
+//   where podman reads an option, or the image and arguments are not the pod's own.
 
 #include <cstddef>
 #include <cstdint>
@@ -23,6 +25,7 @@
 #include <string>
 #include <string_view>
 
+#include "actors/container_spec_for_pod.hpp"
 #include "api/body_decoder.hpp"
 #include "api/defaults.hpp"
 #include "api/label_selector.hpp"
@@ -30,6 +33,8 @@
 #include "api/shorthand.hpp"
 #include "api/strategic_merge.hpp"
 #include "api/validation.hpp"
+#include "podman/podman_args.hpp"
+#include "tests/podman/podman_option_reader.hpp"
 
 namespace {
 
@@ -82,14 +87,29 @@ void check_selector_object(const json& selector) {
   if (auto* selector_value = std::get_if<label_selector>(&parsed)) check_selector_text(selector_value->to_string());
 }
 
+// What the pod actor would ask podman for this pod, read back as podman's flag parser reads it.
+void check_podman_arguments(const json& pod) {
+  const auto spec = orkest::actors::container_spec_for(pod, "orkest", "10.96.0.10", "cluster.local");
+  for (const auto& words : {orkest::podman::create_args(spec), orkest::podman::run_args(spec)}) {
+    const auto read = orkest::podman::testing::read_like_podman(words);
+    if (!read.error.empty()) fail("podman arguments", read.error);
+    if (read.positionals.empty() || read.positionals[0] != spec.image)
+      fail("podman arguments", "the image \"" + spec.image + "\" is not the first positional");
+    if (std::vector<std::string>(read.positionals.begin() + 1, read.positionals.end()) != spec.args)
+      fail("podman arguments", "the container's args are not the positionals after the image");
+  }
+}
+
 void run_kind(const resource_kind& kind, const json& decoded) {
   json object = decoded;
   expand_shorthands(kind, object);
   apply_defaults(kind, object);
   require_strict_utf8(object, "defaulted object");
-  for (const auto& cause : validate(kind, object))
+  const auto causes = validate(kind, object);
+  for (const auto& cause : causes)
     if (cause.reason.empty() || cause.field.empty() || cause.message.empty())
       fail("validate", "incomplete cause {" + cause.reason + ", " + cause.field + ", " + cause.message + "}");
+  if (causes.empty() && kind.kind == "Pod") check_podman_arguments(object);
   if (object.is_object() && object.contains("metadata") && object["metadata"].is_object() &&
       object["metadata"].contains("labels"))
     (void)label_errors(object["metadata"]["labels"], "metadata.labels");
