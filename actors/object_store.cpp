@@ -158,12 +158,33 @@ const json* object_store::find(const object_key& key) const {
 
 std::string object_store::next_resource_version() { return std::to_string(++resource_version_); }
 
-void object_store::record(change_type type, const std::string& kind, const json& object) {
+namespace {
+std::size_t encoded_size(const json& object) {
+  return object.dump(-1, ' ', false, json::error_handler_t::replace).size();
+}
+}  // namespace
+
+api_error object_store::too_large(const resource_kind& kind, const json& object, std::size_t bytes) const {
+  api_error error = api::request_entity_too_large(settings_.max_object_bytes);
+  error.message = kind.kind + " \"" + string_member(member_or_null(object, "metadata"), "name") +
+                  "\" is too large: it encodes to " + std::to_string(bytes) +
+                  " bytes, and the store keeps at most " + std::to_string(settings_.max_object_bytes) +
+                  " bytes for one object";
+  return error;
+}
+
+// History is bounded in changes and in bytes: 400 updates of a 2.5 MB object once kept 2 GB.
+void object_store::record(change_type type, const std::string& kind, const json& object, std::size_t bytes) {
   change_event event{type, kind, object, resource_version_};
   history_.push_back(event);
-  while (history_.size() > settings_.history_limit) {
+  history_sizes_.push_back(bytes);
+  history_bytes_ += bytes;
+  while (history_.size() > settings_.history_limit ||
+         (history_bytes_ > settings_.history_bytes_limit && history_.size() > 1)) {
     compacted_version_ = history_.front().resource_version;
+    history_bytes_ -= history_sizes_.front();
     history_.pop_front();
+    history_sizes_.pop_front();
   }
   pending_events_.push_back(std::move(event));
 }
@@ -217,6 +238,9 @@ store_result object_store::create(const std::string& kind_name, const std::strin
   }
   if (auto error = validation_error(kind, body, settings_.limits)) return store_result::failure(*error);
   if (find({kind.kind, ns, name})) return store_result::failure(api::already_exists(kind.plural, kind.group, name));
+  // Checked before anything is allocated for it; what the store adds below is a few hundred bytes.
+  const std::size_t bytes = encoded_size(body);
+  if (bytes > settings_.max_object_bytes) return store_result::failure(too_large(kind, body, bytes));
   if (kind.kind == "Pod" && buckets_[kind.kind].size() >= settings_.limits.max_pods)
     return store_result::failure(api::forbidden(
         kind.plural, kind.group, name,
@@ -261,7 +285,7 @@ store_result object_store::create(const std::string& kind_name, const std::strin
 
   auto& stored = buckets_[kind.kind][bucket_key(ns, name)];
   stored = std::move(body);
-  record(change_type::added, kind.kind, stored);
+  record(change_type::added, kind.kind, stored, bytes);
   return store_result::success(stored);
 }
 
@@ -410,10 +434,15 @@ store_result object_store::patch(const object_key& key, const patch_request& req
 store_result object_store::commit_update(const resource_kind& kind, json& stored, json updated) {
   updated["metadata"]["resourceVersion"] = stored["metadata"]["resourceVersion"];
   if (updated == stored) return store_result::success(stored);  // a no-op write changes nothing
+  const std::size_t bytes = encoded_size(updated);
+  // Over the limit only by growing: an object may always shrink or go (a deletion timestamp adds
+  // a few bytes to one at the limit).
+  if (bytes > settings_.max_object_bytes && bytes > encoded_size(stored) + 256)
+    return store_result::failure(too_large(kind, updated, bytes));
   updated["metadata"]["resourceVersion"] = next_resource_version();
   stored = std::move(updated);
   // A terminating pod whose actor has finished is gone (see remove()).
-  record(change_type::modified, kind.kind, stored);
+  record(change_type::modified, kind.kind, stored, bytes);
   return store_result::success(stored);
 }
 
@@ -453,7 +482,7 @@ store_result object_store::remove(const object_key& key, const delete_options& o
   buckets_[kind.kind].erase(bucket_key(key.ns, key.name));
   if (kind.kind == "Service") service_ips_.release(string_member(removed["spec"], "clusterIP"));
   removed["metadata"]["resourceVersion"] = next_resource_version();
-  record(change_type::deleted, kind.kind, removed);
+  record(change_type::deleted, kind.kind, removed, encoded_size(removed));
   if (kind.kind == "Pod") return store_result::success(removed);
   json details = {{"name", key.name}, {"kind", kind.plural}, {"uid", removed["metadata"]["uid"]}};
   if (!kind.group.empty()) details["group"] = kind.group;

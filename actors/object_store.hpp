@@ -24,6 +24,8 @@ struct object_store_settings {
   std::string node_name = "orkest";          // the single node pods are bound to
   std::string service_cidr = "10.96.0.0/16";  // where Services' clusterIPs come from
   std::size_t history_limit = 4096;           // changes kept for watchers to resume from
+  std::size_t history_bytes_limit = 64 << 20;  // ... and their encoded size at most
+  std::size_t max_object_bytes = 1536 << 10;  // one object's encoded size at most (etcd's 1.5 MiB)
   std::vector<std::string> reserved_ips;      // cluster IPs never handed to Services (the DNS)
   admission_limits limits;                    // host ports, replicas and pods this machine takes
 };
@@ -67,7 +69,9 @@ class object_store {
   json* find(const object_key& key);
   const json* find(const object_key& key) const;
   store_result commit_update(const api::resource_kind& kind, json& stored, json updated);
-  void record(change_type type, const std::string& kind, const json& object);
+  void record(change_type type, const std::string& kind, const json& object, std::size_t bytes);
+  // 413 for an object that encodes to `bytes`, over max_object_bytes.
+  api::api_error too_large(const api::resource_kind& kind, const json& object, std::size_t bytes) const;
   std::string next_resource_version();
 
   object_store_settings settings_;
@@ -77,6 +81,8 @@ class object_store {
   ip_allocator service_ips_;
   std::vector<change_event> pending_events_;
   std::deque<change_event> history_;
+  std::deque<std::size_t> history_sizes_;  // encoded size of each change in history_
+  std::size_t history_bytes_ = 0;
   uint64_t compacted_version_ = 0;  // changes at or before this version are no longer kept
 };
 

@@ -1,5 +1,7 @@
 #include "api/http/pistache_sink.hpp"
 
+#include <sys/socket.h>
+
 #include <pistache/peer.h>
 #include <spdlog/spdlog.h>
 
@@ -38,8 +40,23 @@ bool pistache_sink::enqueue(std::string bytes) {
   auto peer = peer_.lock();
   if (!peer) return false;
   auto size = bytes.size();
-  peer->send(RawBuffer(std::move(bytes), size));
+  *unsent_ += size;
+  auto unsent = unsent_;
+  peer->send(RawBuffer(std::move(bytes), size))
+      .then([unsent, size](ssize_t) { *unsent -= size; }, [unsent, size](std::exception_ptr) { *unsent -= size; });
   return true;
+}
+
+std::function<void()> pistache_sink::drop_slow_reader() {
+  closed_ = true;
+  if (auto peer = peer_.lock()) {
+    spdlog::warn("API: closing a stream to {}: {} bytes are waiting for the client to read them",
+                 peer->address().host(), unsent_->load());
+    // Under mutex_: the connection's own thread closes every sink of a connection (taking this
+    // mutex) before it closes the descriptor, so the descriptor is still this connection's.
+    ::shutdown(peer->fd(), SHUT_RDWR);
+  }
+  return std::move(on_close_);
 }
 
 bool pistache_sink::send(const http_response& response) {
@@ -72,9 +89,15 @@ bool pistache_sink::begin_stream(int code, const std::string& content_type) {
 }
 
 bool pistache_sink::write(const std::string& chunk) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::unique_lock<std::mutex> lock(mutex_);
   if (closed_ || !streaming_) return false;
   if (chunk.empty()) return true;  // an empty chunk would end the response
+  if (unsent_->load() + chunk.size() > max_unsent_bytes) {
+    auto callback = drop_slow_reader();
+    lock.unlock();
+    if (callback) callback();
+    return false;
+  }
   char size[20];
   std::snprintf(size, sizeof size, "%zx\r\n", chunk.size());
   if (enqueue(size + chunk + "\r\n")) return true;

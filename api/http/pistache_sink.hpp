@@ -21,6 +21,11 @@ namespace orkest::api::http {
 
 class pistache_sink final : public response_sink {
  public:
+  // A stream whose client has not read this many bytes of it is closed, as Kubernetes closes a
+  // watcher too slow to keep up (the client watches again): one that never read once grew
+  // orkest's memory without limit.
+  static constexpr std::size_t max_unsent_bytes = 16 << 20;
+
   explicit pistache_sink(Pistache::Http::ResponseWriter writer);
 
   bool send(const http_response& response) override;
@@ -42,6 +47,8 @@ class pistache_sink final : public response_sink {
  private:
   mutable std::mutex mutex_;
   bool enqueue(std::string bytes);  // false: the connection is gone
+  // Closes a stream the client does not read; called with mutex_ held.
+  std::function<void()> drop_slow_reader();
 
   std::optional<Pistache::Http::ResponseWriter> writer_;
   std::weak_ptr<Pistache::Tcp::Peer> peer_;
@@ -50,6 +57,9 @@ class pistache_sink final : public response_sink {
   std::atomic<bool> closed_{false};
   bool answered_ = false;
   std::function<void()> on_close_;
+  // Bytes handed to the transport and not yet written to the socket; shared with the
+  // transport's completion callbacks, which may outlive the sink.
+  std::shared_ptr<std::atomic<std::size_t>> unsent_ = std::make_shared<std::atomic<std::size_t>>(0);
 };
 
 // The sinks still open, by connection: the server closes them when their client disconnects

@@ -15,6 +15,7 @@
 import json
 import select
 import socket
+import subprocess
 import sys
 import threading
 import time
@@ -61,6 +62,17 @@ def closed_by_server(s, limit):
         return True
     except socket.timeout:
         return False
+
+
+def closed_by_server_without_reading(s, server_port):
+    """Whether the server shut the connection down, without reading what it sent: the FIN
+    queues behind the unread data, so only the server's own socket shows it, no longer
+    ESTABLISHED (ss lists it FIN-WAIT-1)."""
+    _, local_port = s.getsockname()
+    listed = subprocess.run(["ss", "-tnH", "state", "established",
+                             "( sport = :%d and dport = :%d )" % (server_port, local_port)],
+                            capture_output=True, text=True, check=True)
+    return not listed.stdout.strip()
 
 
 class ConnectionLimitsTest(unittest.TestCase):
@@ -202,6 +214,38 @@ class ConnectionLimitsTest(unittest.TestCase):
                 s.close()
         # A watch that ended frees its place.
         self.assertTrue(eventually(lambda: self.watch_starts(), 5))
+
+    def test_a_watcher_that_never_reads_is_closed(self):
+        """One watcher that never read once grew orkest's memory without limit: past 16 MiB
+        unread, its stream is closed, as Kubernetes closes a watcher too slow to keep up."""
+        stalled = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        stalled.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # little room in the kernel
+        stalled.connect(("127.0.0.1", self.orkest.port))
+        stalled.sendall(b"GET " + PODS.encode() + b"?watch=true&timeoutSeconds=120 HTTP/1.1\r\nHost: x\r\n\r\n")
+        pod = harness.pod_manifest("chatty")
+        self.assertEqual(self.api.post(PODS, pod).status, 201)
+        filler = "x" * (200 * 1024)
+        updates = 0
+        try:
+            # 200 KiB per event: 16 MiB unread after about 80 of them, whatever the kernel buffers.
+            while updates < 400 and not closed_by_server_without_reading(stalled, self.orkest.port):
+                reply = self.api.patch(PODS + "/chatty", {"metadata": {"annotations": {"filler": filler + str(updates)}}})
+                self.assertEqual(reply.status, 200, reply)
+                updates += 1
+            self.assertLess(updates, 400, "the stalled watch was never closed")
+            log("a watcher that never reads: closed after %d events of 200 KiB" % updates)
+        finally:
+            stalled.close()
+            self.api.request("DELETE", PODS + "/chatty?gracePeriodSeconds=0")
+
+    def test_an_object_over_one_and_a_half_mib_is_refused(self):
+        pod = harness.pod_manifest("huge")
+        pod["spec"]["containers"][0]["args"] = ["x" * (1600 * 1024)]
+        reply = self.api.post(PODS, pod)
+        self.assertEqual(reply.status, 413, reply)
+        self.assertEqual(reply.json()["reason"], "RequestEntityTooLarge")
+        self.assertIn("1572864", reply.json()["message"])
+        self.assertEqual(self.api.get(PODS + "/huge").status, 404)
 
     def watch_starts(self):
         s = self.connect()

@@ -228,7 +228,9 @@ TEST_F(object_store_test, services_get_cluster_ips_that_are_freed_on_delete) {
 }
 
 TEST_F(object_store_test, history_lets_watchers_resume_until_compacted) {
-  object_store small{object_store_settings{"node", "10.96.0.0/16", 2, {}, {}}, fixed_hooks()};
+  object_store_settings settings;
+  settings.history_limit = 2;
+  object_store small{settings, fixed_hooks()};
   small.create("Pod", "default", pod("a"));
   small.create("Pod", "default", pod("b"));
   small.create("Pod", "default", pod("c"));
@@ -303,6 +305,51 @@ TEST_F(object_store_test, service_host_ports_below_1024_and_the_api_port_are_ref
   settings.limits.service_ports_below_1024 = true;
   object_store allowed{settings, fixed_hooks()};
   EXPECT_TRUE(allowed.create("Service", "default", service("s", 22)).ok());
+}
+
+// etcd keeps at most 1.5 MiB per object; an object may still shrink or be deleted at the limit.
+TEST_F(object_store_test, an_object_encoding_past_the_limit_is_refused_but_may_shrink) {
+  object_store_settings settings;
+  settings.max_object_bytes = 2048;
+  object_store small{settings, fixed_hooks()};
+  json big = pod("big");
+  big["spec"]["containers"][0]["args"] = json::array({std::string(3000, 'x')});
+  auto refused = small.create("Pod", "default", big);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error->code, 413);
+  EXPECT_EQ(refused.error->reason, "RequestEntityTooLarge");
+  EXPECT_NE(refused.error->message.find("Pod \"big\" is too large"), std::string::npos) << refused.error->message;
+  EXPECT_EQ(small.resource_version(), 0u);  // nothing was written
+
+  auto created = small.create("Pod", "default", pod("web"));
+  ASSERT_TRUE(created.ok());
+  json grown = created.object;
+  grown["metadata"]["annotations"] = {{"note", std::string(3000, 'y')}};
+  EXPECT_EQ(small.update({"Pod", "default", "web"}, grown).error->code, 413);
+  EXPECT_TRUE(small.remove({"Pod", "default", "web"}, {}).ok());  // marking it terminating still fits
+}
+
+// 400 updates of a 2.5 MB object once kept 2 GB of history after the object was deleted.
+TEST_F(object_store_test, history_is_bounded_in_bytes_too) {
+  object_store_settings settings;
+  settings.history_bytes_limit = 20000;
+  object_store small{settings, fixed_hooks()};
+  auto created = small.create("Pod", "default", pod("web"));
+  ASSERT_TRUE(created.ok());
+  json changed = created.object;
+  for (int i = 0; i < 20; ++i) {
+    changed["metadata"]["annotations"] = {{"note", std::string(4000, static_cast<char>('a' + i))}};
+    auto updated = small.update({"Pod", "default", "web"}, changed);
+    ASSERT_TRUE(updated.ok()) << updated.error->message;
+    changed = updated.object;
+  }
+  // About four of the 4 KB changes fit: resuming from the start is gone, from the last is not.
+  auto early = small.history_since(1, "Pod");
+  ASSERT_TRUE(std::holds_alternative<orkest::api::api_error>(early));
+  EXPECT_EQ(std::get<orkest::api::api_error>(early).code, 410);
+  auto recent = small.history_since(small.resource_version() - 3, "Pod");
+  ASSERT_TRUE(std::holds_alternative<std::vector<change_event>>(recent));
+  EXPECT_EQ(std::get<std::vector<change_event>>(recent).size(), 3u);
 }
 
 }  // namespace
