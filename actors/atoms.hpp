@@ -15,6 +15,7 @@ using patch_atom = caf::atom_constant<caf::atom("patch")>;
 using delete_atom = caf::atom_constant<caf::atom("delete")>;
 using watch_atom = caf::atom_constant<caf::atom("watch")>;
 using unwatch_atom = caf::atom_constant<caf::atom("unwatch")>;
+using ping_atom = caf::atom_constant<caf::atom("ping")>;
 
 // runtime
 using run_atom = caf::atom_constant<caf::atom("run")>;

@@ -106,6 +106,7 @@ store_actor::behavior_type store_behavior(store_pointer self, object_store_setti
         return subscribe(self, request, listener);
       },
       [self](unwatch_atom, const change_listener& listener) { drop_watcher(self, listener.address()); },
+      [self](ping_atom) { return self->state.store.resource_version(); },
   };
 }
 

@@ -31,7 +31,9 @@ using store_actor = caf::typed_actor<
     // subscribe: replies {resourceVersion} once the listener has been sent every replayed
     // event; later changes follow as change_event messages until unwatch or the listener dies
     caf::replies_to<watch_atom, watch_request, change_listener>::with<store_result>,
-    caf::reacts_to<unwatch_atom, change_listener>>;
+    caf::reacts_to<unwatch_atom, change_listener>,
+    // -> the current resourceVersion: whether the store keeps up (/readyz)
+    caf::replies_to<ping_atom>::with<uint64_t>>;
 
 store_actor spawn_store(caf::actor_system& system, object_store_settings settings,
                         object_store_hooks hooks = default_hooks());

@@ -283,13 +283,18 @@ std::optional<http_response> request_handler::dispatch(const http_request& reque
   if (request.body.size() > settings_.max_body_bytes)
     return error_response(request_entity_too_large(settings_.max_body_bytes));
   auto parsed = parse_route(request.path);
-  bool health_check = parsed && parsed->what == route::target::health;
+  bool health_check = parsed && (parsed->what == route::target::health || parsed->what == route::target::readiness);
   if (!health_check && !token_.accepts(request.authorization))
     return error_response(unauthorized());
   if (!parsed) return error_response(path_not_found());
   const route& r = *parsed;
   switch (r.what) {
     case route::target::health:
+      return http_response{200, "text/plain", "ok", {}};
+    case route::target::readiness:
+      // A store that misses this deadline makes every request a 504: not ready for traffic.
+      if (!store_.answers_within(settings_.readiness_deadline))
+        return http_response{503, "text/plain", "readyz check failed: the store did not answer in time", {}};
       return http_response{200, "text/plain", "ok", {}};
     case route::target::version:
       return http_response{200, "application/json", dump_json(version_info()), {}};

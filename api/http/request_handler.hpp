@@ -2,6 +2,7 @@
 // Kubernetes API semantics over HTTP: turns one request into one store call and its result
 // into a response (status code, Status errors, Warning headers). Holds no state of its own.
 
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <optional>
@@ -20,6 +21,8 @@ struct handler_settings {
   std::size_t max_body_bytes = 3 * 1024 * 1024;  // Kubernetes' own limit is 3 MiB
   // When set, every request but the health checks needs `Authorization: Bearer <token>`.
   std::string bearer_token;
+  // /readyz is 503 while the store does not answer a ping within this.
+  std::chrono::milliseconds readiness_deadline{1000};
   watch_settings watch;
 };
 

@@ -30,8 +30,9 @@ route special(route::target what, std::string_view path = {}) {
 
 std::optional<route> parse_route(std::string_view path) {
   auto segments = segments_of(path);
-  if (segments.size() == 1 && (segments[0] == "healthz" || segments[0] == "readyz" || segments[0] == "livez"))
+  if (segments.size() == 1 && (segments[0] == "healthz" || segments[0] == "livez"))
     return special(route::target::health);
+  if (segments.size() == 1 && segments[0] == "readyz") return special(route::target::readiness);
   if (segments.size() == 1 && segments[0] == "version") return special(route::target::version);
   if (!segments.empty() && segments[0] == "openapi") return special(route::target::openapi, path);
 

@@ -12,7 +12,8 @@ namespace orkest::api::http {
 struct route {
   enum class target {
     resource,       // /api/v1/namespaces/{ns}/pods[/{name}[/{subresource}]], /api/v1/pods
-    health,         // /healthz, /readyz, /livez
+    health,         // /healthz, /livez: the process serves
+    readiness,      // /readyz: ... and the store answers in time
     version,        // /version
     discovery,      // /api, /apis, /api/v1, /apis/apps, /apis/apps/v1
     openapi,        // /openapi/v2, /openapi/v3...

@@ -30,6 +30,16 @@ class store_client {
     return result;
   }
 
+  // Whether the store answers a ping within `deadline` (readiness: a store behind on its
+  // mailbox answers every request late).
+  bool answers_within(std::chrono::milliseconds deadline) {
+    caf::scoped_actor self{system_};
+    bool answered = false;
+    self->request(store_, deadline, actors::ping_atom::value)
+        .receive([&](uint64_t) { answered = true; }, [](const caf::error&) {});
+    return answered;
+  }
+
   caf::actor_system& system() { return system_; }
   const actors::store_actor& store() const { return store_; }
 

@@ -346,6 +346,9 @@ TEST_F(api_server_test, a_store_that_never_answers_is_504_not_a_hang) {
   EXPECT_GE(waited, std::chrono::milliseconds(300));
   EXPECT_LT(waited, std::chrono::seconds(5));
   EXPECT_EQ(impatient.get("/healthz").status, 200) << "the server still serves what needs no store";
+  // ... but it is not ready for traffic (it said ready while every store call was a 504).
+  EXPECT_EQ(impatient.get("/readyz").status, 503);
+  EXPECT_EQ(client->get("/readyz").status, 200);
   unresponsive->stop();
 }
 
