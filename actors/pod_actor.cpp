@@ -327,9 +327,19 @@ pod_actor::behavior_type pod_behavior(pod_pointer self, store_actor store, runti
   reconcile(self);
   return {
       [self](const change_event& event) {
-        if (event.type == change_type::deleted) self->state.deleted = true;
-        else self->state.pod = event.object;
+        auto& st = self->state;
+        if (event.type == change_type::deleted) {
+          st.deleted = true;
+          return reconcile(self);
+        }
+        st.pod = event.object;
+        // The status is what this actor observed, and only it writes it: anyone else's change is
+        // undone (a client that set podIP to 127.0.0.1 had Services forward to the host).
+        const bool overwritten = !st.written_status.is_null() &&
+                                 api::value_at(st.pod, "/status"_json_pointer, json()) != st.written_status;
+        if (overwritten) st.written_status = nullptr;
         reconcile(self);
+        if (overwritten) write_status(self);
       },
       [self](const podman::container_event& event) {
         // A container coming up while orkest's own run or start is in flight: that call's reply

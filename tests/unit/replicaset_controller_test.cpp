@@ -139,6 +139,27 @@ TEST_F(replicaset_controller_test, scales_up_and_down_when_replicas_change) {
   EXPECT_EQ(replicaset("web")["status"]["observedGeneration"], 3);
 }
 
+// A client once set a pod's podIP to 127.0.0.1 and Services forwarded to the host's loopback:
+// the status is the pod actor's observation, and it restores it.
+TEST_F(replicaset_controller_test, a_status_written_by_anyone_else_is_restored) {
+  auto pod = running_pod(pod_manifest("observed"));
+  const json observed = pod["status"];
+  ASSERT_FALSE(observed.value("podIP", "").empty());
+  json forged = pod;
+  forged["metadata"].erase("resourceVersion");
+  forged["status"]["podIP"] = "127.0.0.1";
+  forged["status"]["phase"] = "Succeeded";
+  forged["status"]["containerStatuses"][0]["ready"] = false;
+  ASSERT_TRUE(update_status(forged).ok());
+  auto restored = this->pod("observed");
+  EXPECT_EQ(restored["status"], observed);
+  // A change to what the user owns leaves the status alone.
+  json labelled = restored;
+  labelled["metadata"]["labels"]["tier"] = "web";
+  ASSERT_TRUE(update(labelled).ok());
+  EXPECT_EQ(this->pod("observed")["status"], observed);
+}
+
 TEST_F(replicaset_controller_test, a_pod_deleted_by_hand_is_replaced_exactly_once) {
   struct deletion {
     const char* what;
