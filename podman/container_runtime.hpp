@@ -7,6 +7,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -122,7 +123,13 @@ struct log_options {
   std::optional<int> since_seconds;
   std::string since_time;  // RFC 3339: only output from then on (empty: from the start)
   std::string until_time;  // RFC 3339: only output before then (empty: up to now)
+  // At most this many bytes, read no further than that (empty: all, up to max_log_read_bytes).
+  std::optional<int64_t> limit_bytes;
 };
+
+// A one-shot read of a log never holds more than this in memory (`limitBytes`, `tailLines`
+// and `follow` are the ways to read more of a larger log).
+inline constexpr std::size_t max_log_read_bytes = 32 << 20;
 
 class container_runtime {
  public:

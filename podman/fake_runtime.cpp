@@ -118,11 +118,14 @@ runtime_result<std::vector<container_state>> fake_runtime::list(const label_map&
   return out;
 }
 
-runtime_result<std::string> fake_runtime::logs(const std::string& id, const log_options&) {
+runtime_result<std::string> fake_runtime::logs(const std::string& id, const log_options& options) {
   std::lock_guard lock(mutex_);
   auto it = containers_.find(id);
   if (it == containers_.end()) return not_found(id);
-  return "fake runtime: container " + it->second.name + " has no output\n";
+  std::string output = "fake runtime: container " + it->second.name + " has no output\n";
+  if (options.limit_bytes && *options.limit_bytes >= 0 && static_cast<std::size_t>(*options.limit_bytes) < output.size())
+    output.resize(static_cast<std::size_t>(*options.limit_bytes));
+  return output;
 }
 
 runtime_status fake_runtime::watch_events(const std::function<void(const container_event&)>& on_event,

@@ -259,8 +259,12 @@ runtime_result<std::vector<container_state>> podman_runtime::list(const label_ma
 runtime_result<std::string> podman_runtime::logs(const std::string& id, const log_options& log) {
   process_options opts = options(settings_.command_timeout);
   opts.merge_stderr = true;
+  // Read no more than is answered: the rest of a large log never enters memory.
+  opts.max_output_bytes = max_log_read_bytes;
+  if (log.limit_bytes && *log.limit_bytes > 0)
+    opts.max_output_bytes = std::min(opts.max_output_bytes, static_cast<std::size_t>(*log.limit_bytes));
   process_result result = run_process(command_line(logs_args(id, log)), opts);
-  if (result.ok()) return std::move(result.out);
+  if (result.ok() || result.truncated) return std::move(result.out);
   result.err = result.out;  // merged: podman's own complaint is in there
   if (is_no_such_container(result.err)) return not_found(id);
   return failure(result, "RuntimeError", "cannot read the logs of container " + id);

@@ -215,9 +215,22 @@ std::function<bool()> deadline_passed(std::chrono::milliseconds timeout) {
 
 process_result run_process(const std::vector<std::string>& argv, const process_options& options) {
   std::string out, err;
+  bool full = false;  // the output reached its cap: the child need not go on
+  auto on_out = [&](std::string_view data) {
+    if (options.max_output_bytes && out.size() + data.size() >= options.max_output_bytes) {
+      data = data.substr(0, options.max_output_bytes - out.size());
+      full = true;
+    }
+    out.append(data);
+  };
+  auto deadline = deadline_passed(options.timeout);
   process_result result = supervise(
-      argv, options, [&](std::string_view data) { out.append(data); },
-      [&](std::string_view data) { err.append(data); }, deadline_passed(options.timeout));
+      argv, options, on_out, [&](std::string_view data) { err.append(data); }, [&] { return full || deadline(); });
+  if (full && result.killed) {
+    result.killed = false;
+    result.truncated = true;
+    result.exit_code = 0;
+  }
   result.out = std::move(out);
   result.err = std::move(err);
   return result;

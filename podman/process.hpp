@@ -23,11 +23,14 @@ struct process_options {
   // Send the child's stderr into the same pipe as stdout, keeping their relative order
   // (podman logs writes a container's stdout and stderr to its own stdout and stderr).
   bool merge_stderr = false;
+  // run_process: stop reading stdout past this many bytes and end the child (0: read it all).
+  std::size_t max_output_bytes = 0;
 };
 
 struct process_result {
   std::string spawn_error;  // set when the program could not be started at all
   bool killed = false;      // we killed it: the timeout passed, or a stop was requested
+  bool truncated = false;   // out reached max_output_bytes and the child was ended (not killed)
   int exit_code = -1;       // exit status; 128 + N when ended by signal N
   std::string out;          // stdout (run_process only; streamed output is not kept)
   std::string err;          // stderr (empty with merge_stderr)
@@ -38,7 +41,7 @@ struct process_result {
 };
 
 // Runs argv (argv[0] is looked up in PATH) to completion with stdin from /dev/null and
-// returns what it printed.
+// returns what it printed, at most options.max_output_bytes of stdout when that is set.
 process_result run_process(const std::vector<std::string>& argv, const process_options& options);
 
 // Runs a long-lived argv, calling on_line for every line of its stdout (without the newline)

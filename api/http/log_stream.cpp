@@ -207,6 +207,7 @@ std::optional<http_response> log_request(store_client& store, const log_source& 
   auto target = log_target_of(pod.object, wanted);
   if (auto* error = std::get_if<api_error>(&target)) return error_response(*error);
   auto& chosen = std::get<log_target>(target);
+  chosen.options.limit_bytes = wanted.limit_bytes;  // applied where the log is read
 
   if (wanted.follow && sink && logs.streaming) {
     if (!(*sink)->begin_stream(200, "text/plain")) return std::nullopt;

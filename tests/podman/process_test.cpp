@@ -56,6 +56,25 @@ TEST(RunProcess, CollectsOutputLargerThanAPipeBuffer) {
   EXPECT_EQ(result.out.size(), 1000000u);
 }
 
+// `podman logs` of a large log was read whole into memory before limitBytes applied.
+TEST(RunProcess, StopsReadingAtTheOutputCapAndEndsTheChild) {
+  auto options = with_timeout(20s);
+  options.max_output_bytes = 1000;
+  const auto started = clock_type::now();
+  auto result = sh("yes", options);  // endless output
+  EXPECT_LT(clock_type::now() - started, 5s);
+  EXPECT_TRUE(result.truncated);
+  EXPECT_FALSE(result.killed);
+  EXPECT_EQ(result.out.size(), 1000u);
+  EXPECT_EQ(result.out.substr(0, 4), "y\ny\n");
+  // Output below the cap is whole and not truncated.
+  options.max_output_bytes = 1 << 20;
+  auto small = sh("echo hello", options);
+  EXPECT_TRUE(small.ok());
+  EXPECT_FALSE(small.truncated);
+  EXPECT_EQ(small.out, "hello\n");
+}
+
 TEST(RunProcess, PassesExtraEnvironmentOnlyToTheChild) {
   process_options options = with_timeout(10s);
   options.env = {{"ORKEST_TEST_VAR", "from-test"}, {"HOME", "/replaced"}};
