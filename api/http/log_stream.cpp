@@ -216,7 +216,7 @@ std::optional<http_response> log_request(store_client& store, const log_source& 
   }
 
   caf::scoped_actor self{store.system()};
-  http_response response = error_response(timeout("Timeout: the container runtime did not answer in time"));
+  http_response response = error_response(timeout("the container runtime did not answer in time"));
   self->request(logs.runtime, logs.timeout, actors::logs_atom::value, chosen.container_id, chosen.options)
       .receive(
           [&](actors::runtime_logs_reply& reply) {

@@ -5,6 +5,7 @@
 #include <caf/actor_system.hpp>
 #include <caf/scoped_actor.hpp>
 #include <chrono>
+#include <type_traits>
 
 #include "actors/store_actor.hpp"
 
@@ -16,12 +17,17 @@ class store_client {
       : system_(system), store_(std::move(store)), timeout_(timeout) {}
 
   // Sends one request (atom and arguments as in actors::store_actor) and waits for its result.
-  template <class... Ts>
-  actors::store_result call(Ts&&... xs) {
+  template <class Atom, class... Ts>
+  actors::store_result call(Atom atom, Ts&&... xs) {
     caf::scoped_actor self{system_};
-    auto result = actors::store_result::failure(
-        api::timeout("Timeout: request did not complete within the allowed duration"));
-    self->request(store_, timeout_, std::forward<Ts>(xs)...)
+    // A write that timed out may still be committed: the client must look before retrying.
+    constexpr bool write = !std::is_same_v<Atom, actors::get_atom> && !std::is_same_v<Atom, actors::list_atom> &&
+                           !std::is_same_v<Atom, actors::watch_atom>;
+    auto result = actors::store_result::failure(api::timeout(
+        write ? "the server was unable to return a response in the time allotted, but may still be processing the "
+                "request: the change may or may not be applied"
+              : "request did not complete within the allowed duration"));
+    self->request(store_, timeout_, atom, std::forward<Ts>(xs)...)
         .receive([&](actors::store_result& reply) { result = std::move(reply); },
                  [&](const caf::error& error) {
                    if (error != caf::sec::request_timeout)

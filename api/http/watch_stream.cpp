@@ -127,7 +127,7 @@ caf::behavior watch_behavior(watch_actor* self, actors::store_actor store, std::
       .then([self](actors::store_result& reply) { subscribed(self, reply); },
             [self](caf::error& error) {
               auto message = error == caf::sec::request_timeout
-                                 ? std::string("Timeout: request did not complete within the allowed duration")
+                                 ? std::string("request did not complete within the allowed duration")
                                  : caf::to_string(error);
               self->state.sink->send(error_response(error == caf::sec::request_timeout ? timeout(message)
                                                                                         : internal_error(message)));

@@ -345,6 +345,12 @@ TEST_F(api_server_test, a_store_that_never_answers_is_504_not_a_hang) {
   expect_status_error(reply, 504, "Timeout");
   EXPECT_GE(waited, std::chrono::milliseconds(300));
   EXPECT_LT(waited, std::chrono::seconds(5));
+  EXPECT_EQ(reply.json()["message"], "Timeout: request did not complete within the allowed duration");
+  // A write that timed out may still land: the client is told so.
+  auto write = impatient.post(pods_path, R"({"apiVersion":"v1","kind":"Pod","metadata":{"name":"late"},
+      "spec":{"containers":[{"name":"c","image":"busybox"}]}})");
+  expect_status_error(write, 504, "Timeout");
+  EXPECT_NE(write.json()["message"].get<std::string>().find("may still be processing the request"), std::string::npos);
   EXPECT_EQ(impatient.get("/healthz").status, 200) << "the server still serves what needs no store";
   // ... but it is not ready for traffic (it said ready while every store call was a 504).
   EXPECT_EQ(impatient.get("/readyz").status, 503);
