@@ -93,7 +93,7 @@ void open_listeners(service_pointer self) {
   for (const auto& port : api::value_at(st.service, "/spec/ports"_json_pointer, json::array())) {
     int number = port.value("port", 0);
     for (const auto& address : listen_addresses(st.settings.host_address, cluster_ip)) {
-      auto opened = st.engine->listen(address, static_cast<uint16_t>(number));
+      auto opened = st.engine->listen(address, static_cast<uint16_t>(number), st.settings.max_connections_per_port);
       if (auto* error = std::get_if<std::string>(&opened)) {
         spdlog::error("service {}: cannot listen on {}", describe(st.service), *error);
         st.failures.push_back(*error);

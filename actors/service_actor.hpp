@@ -30,6 +30,8 @@ struct service_actor_settings {
   bool cluster_ips_on_loopback = true;
   // The addresses a pod may have to become a backend (the pod network's hosts).
   pod_address_policy pod_addresses;
+  // Connections one listener carries at once; more are closed as they arrive.
+  std::size_t max_connections_per_port = netproxy::default_max_connections_per_listener;
 };
 
 service_actor spawn_service_actor(caf::actor_system& system, store_actor store,

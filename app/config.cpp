@@ -87,6 +87,7 @@ std::variant<config, std::string> load_config(const std::string& path) {
     read(root, "services", "hostAddress", c.service_host_address);
     read(root, "services", "clusterIPsOnLoopback", c.cluster_ips_on_loopback);
     read(root, "services", "hostPortsBelow1024", c.host_ports_below_1024);
+    read(root, "services", "maxConnectionsPerPort", c.max_connections_per_port);
     read(root, "bootstrap", "manifests", c.manifests);
 
     if (port < 0 || port > 65535) throw std::invalid_argument("api.port: must be between 0 and 65535");
@@ -95,6 +96,7 @@ std::variant<config, std::string> load_config(const std::string& path) {
     if (c.max_pods < 1) throw std::invalid_argument("cluster.maxPods: must be at least 1");
     if (c.max_connections < 1) throw std::invalid_argument("api.maxConnections: must be at least 1");
     if (c.max_watches < 0) throw std::invalid_argument("api.maxWatches: must be at least 0");
+    if (c.max_connections_per_port < 1) throw std::invalid_argument("services.maxConnectionsPerPort: must be at least 1");
     if (c.runtime != "podman" && c.runtime != "fake")
       throw std::invalid_argument("runtime.kind: unsupported value \"" + c.runtime + "\": use \"podman\" or \"fake\"");
     if (c.resync_period > std::chrono::seconds(5))

@@ -46,6 +46,7 @@ struct config {
   std::string service_host_address = "0.0.0.0";
   bool cluster_ips_on_loopback = true;
   bool host_ports_below_1024 = false;
+  int max_connections_per_port = 4096;
   // bootstrap
   std::string manifests;  // folder of YAML/JSON manifests applied at startup; empty: none
 

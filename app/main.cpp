@@ -134,6 +134,7 @@ int run(const app::config& c) {
   settings.pods.pod.network = c.network;
   settings.services.host_address = c.service_host_address;
   settings.services.cluster_ips_on_loopback = c.cluster_ips_on_loopback;
+  settings.services.max_connections_per_port = static_cast<std::size_t>(c.max_connections_per_port);
   settings.dns_ip = c.dns_ip;
   settings.cluster_domain = c.cluster_domain;
   settings.pods.pod.runtime_timeout = std::chrono::duration_cast<std::chrono::seconds>(c.runtime_command_timeout) * 2;

@@ -181,6 +181,10 @@ void event_loop::accept_clients(uint64_t listener_id) {
         break;  // EAGAIN: the backlog is empty
       }
       ++state->counters->accepted;
+      if (state->counters->active + accepted.size() >= state->max_connections) {
+        ++state->counters->over_limit;  // `client` closes as it goes out of scope
+        continue;
+      }
       accepted.emplace_back(std::move(client), state->chooser.next_plan());
     }
   }

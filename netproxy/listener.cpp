@@ -32,6 +32,7 @@ listener_stats listener::stats() const {
   listener_stats s;
   s.accepted = c.accepted.load();
   s.active = c.active.load();
+  s.over_limit = c.over_limit.load();
   s.connect_failures = c.connect_failures.load();
   s.no_backend = c.no_backend.load();
   return s;

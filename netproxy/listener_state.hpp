@@ -23,11 +23,13 @@ struct listener_counters {
   std::atomic<uint64_t> active{0};
   std::atomic<uint64_t> connect_failures{0};
   std::atomic<uint64_t> no_backend{0};
+  std::atomic<uint64_t> over_limit{0};
 };
 
 struct listener_state {
   uint64_t id = 0;  // set by event_loop::add_listener; the epoll token
   uint16_t port = 0;
+  std::size_t max_connections = 0;  // clients past this many open connections are closed at once
   std::shared_ptr<listener_counters> counters = std::make_shared<listener_counters>();
   std::weak_ptr<event_loop> loop;  // empty or expired once the engine is gone
 

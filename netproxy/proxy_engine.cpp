@@ -19,13 +19,15 @@ engine::~engine() {
   impl_->stop();
 }
 
-std::variant<std::unique_ptr<listener>, std::string> engine::listen(const std::string& address, uint16_t port) {
+std::variant<std::unique_ptr<listener>, std::string> engine::listen(const std::string& address, uint16_t port,
+                                                                    std::size_t max_connections) {
   auto opened = open_listening_socket(address, port);
   if (auto* error = std::get_if<std::string>(&opened)) return std::move(*error);
 
   auto state = std::make_shared<listener::impl>();
   state->fd = std::move(std::get<unique_fd>(opened));
   state->port = local_port(state->fd.get());
+  state->max_connections = max_connections;
   state->loop = impl_;
   if (auto error = impl_->add_listener(state)) return address + ":" + std::to_string(port) + ": " + *error;
   return std::unique_ptr<listener>(new listener(std::move(state)));

@@ -3,6 +3,7 @@
 // shuffling on one epoll thread. No CAF, no JSON: the Service actor drives it and owns its
 // listeners through the RAII `listener` handle below.
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -22,7 +23,12 @@ struct listener_stats {
   uint64_t active = 0;            // connections open right now
   uint64_t connect_failures = 0;  // backend connects that failed (and were retried elsewhere)
   uint64_t no_backend = 0;        // clients closed because no backend could be reached
+  uint64_t over_limit = 0;        // clients closed at once: the listener's connection cap was reached
 };
+
+// Connections one listener carries at once: each holds two to six descriptors, and the process
+// shares its descriptors with the API and podman's pipes, so no Service can take them all.
+inline constexpr std::size_t default_max_connections_per_listener = 4096;
 
 class engine;
 
@@ -57,7 +63,9 @@ class engine {
 
   // Binds and listens on address:port (address "0.0.0.0" for all). On failure returns a
   // message naming the address and the OS error, e.g. "127.0.0.1:2000: Address already in use".
-  std::variant<std::unique_ptr<listener>, std::string> listen(const std::string& address, uint16_t port);
+  // A client arriving while `max_connections` are open is closed at once.
+  std::variant<std::unique_ptr<listener>, std::string> listen(
+      const std::string& address, uint16_t port, std::size_t max_connections = default_max_connections_per_listener);
 
  private:
   struct impl;

@@ -342,6 +342,29 @@ TEST(ProxyEngine, DestroyingAListenerFreesThePortAtOnceAndKeepsItsConnections) {
   EXPECT_TRUE(std::holds_alternative<std::unique_ptr<listener>>(rebound)) << std::get<std::string>(rebound);
 }
 
+// Every proxied connection holds descriptors the API and podman's pipes share: one Service
+// must not take them all.
+TEST(ProxyEngine, ClientsPastTheListenersCapAreClosedAtOnce) {
+  test_server a(test_server::mode::echo, "a\n");
+  engine proxy;
+  auto opened = proxy.listen("127.0.0.1", 0, 3);
+  ASSERT_TRUE(std::holds_alternative<std::unique_ptr<listener>>(opened));
+  auto& front = std::get<std::unique_ptr<listener>>(opened);
+  front->set_backends({local(a.port())});
+  std::vector<unique_fd> served;
+  for (int i = 0; i < 3; ++i) {
+    served.push_back(connect_to(front->port()));
+    EXPECT_EQ(read_line(served.back().get()), "a");
+  }
+  unique_fd refused = connect_to(front->port());
+  EXPECT_TRUE(sees_eof(refused.get()));
+  EXPECT_EQ(front->stats().over_limit, 1u);
+  served.pop_back();  // one leaves: the next client is served again
+  EXPECT_TRUE(wait_until([&] { return front->stats().active == 2; }));
+  unique_fd again = connect_to(front->port());
+  EXPECT_EQ(read_line(again.get()), "a");
+}
+
 TEST(ProxyEngine, ReportsAPortInUseWithTheAddress) {
   unique_fd taken(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
   sockaddr_in addr = loopback(0);
