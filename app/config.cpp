@@ -67,6 +67,7 @@ std::variant<config, std::string> load_config(const std::string& path) {
     read_seconds(root, "api", "idleTimeoutSeconds", c.idle_timeout);
     read(root, "api", "maxConnections", c.max_connections);
     read(root, "api", "maxWatches", c.max_watches);
+    read(root, "api", "maxLogFollows", c.max_log_follows);
     read(root, "api", "token", c.api_token);
     read(root, "api", "tlsCertFile", c.tls_cert_file);
     read(root, "api", "tlsKeyFile", c.tls_key_file);
@@ -96,6 +97,7 @@ std::variant<config, std::string> load_config(const std::string& path) {
     if (c.max_pods < 1) throw std::invalid_argument("cluster.maxPods: must be at least 1");
     if (c.max_connections < 1) throw std::invalid_argument("api.maxConnections: must be at least 1");
     if (c.max_watches < 0) throw std::invalid_argument("api.maxWatches: must be at least 0");
+    if (c.max_log_follows < 0) throw std::invalid_argument("api.maxLogFollows: must be at least 0");
     if (c.max_connections_per_port < 1) throw std::invalid_argument("services.maxConnectionsPerPort: must be at least 1");
     if (c.runtime != "podman" && c.runtime != "fake")
       throw std::invalid_argument("runtime.kind: unsupported value \"" + c.runtime + "\": use \"podman\" or \"fake\"");

@@ -21,6 +21,7 @@ struct config {
   std::chrono::milliseconds idle_timeout{90000};     // keep-alive connections between requests
   int max_connections = 1000;
   int max_watches = 500;
+  int max_log_follows = 64;
   std::string api_token;  // empty: no authentication
   std::string tls_cert_file;  // both set: HTTPS
   std::string tls_key_file;

@@ -159,8 +159,9 @@ int run(const app::config& c) {
   server.handler.bearer_token = c.api_token;
   server.tls_cert_file = c.tls_cert_file;
   server.tls_key_file = c.tls_key_file;
-  api::http::api_server api{system, plane.store, server,
-                            api::http::log_source{plane.runtime, runtime, c.runtime_command_timeout}};
+  api::http::log_source logs{plane.runtime, runtime, c.runtime_command_timeout};
+  logs.max_follows = static_cast<std::size_t>(c.max_log_follows);
+  api::http::api_server api{system, plane.store, server, logs};
   try {
     api.start();
   } catch (const std::exception& error) {

@@ -66,7 +66,7 @@ using follow_expired_atom = caf::atom_constant<caf::atom("fexpired")>;
 // Follows one container's output into the sink on its own thread (podman logs blocks).
 void follow(caf::blocking_actor* self, std::shared_ptr<podman::container_runtime> runtime,
             std::shared_ptr<response_sink> sink, log_target target, std::optional<int64_t> limit_bytes,
-            std::chrono::milliseconds longest) {
+            std::chrono::milliseconds longest, std::shared_ptr<std::atomic<std::size_t>> following) {
   auto stop = std::make_shared<std::atomic<bool>>(false);
   sink->on_close([stop] { *stop = true; });
   // follow_logs blocks this thread; a timer of its own ends it after `longest`.
@@ -95,6 +95,7 @@ void follow(caf::blocking_actor* self, std::shared_ptr<podman::container_runtime
       *stop);
   if (status) spdlog::debug("following the logs of {} ended: {}", target.container_id, status->message);
   sink->end();
+  following->fetch_sub(1);
 }
 
 }  // namespace
@@ -210,8 +211,17 @@ std::optional<http_response> log_request(store_client& store, const log_source& 
   chosen.options.limit_bytes = wanted.limit_bytes;  // applied where the log is read
 
   if (wanted.follow && sink && logs.streaming) {
-    if (!(*sink)->begin_stream(200, "text/plain")) return std::nullopt;
-    store.system().spawn<caf::detached>(follow, logs.streaming, *sink, chosen, wanted.limit_bytes, logs.longest_follow);
+    if (logs.following->fetch_add(1) >= logs.max_follows) {
+      logs.following->fetch_sub(1);
+      return error_response(too_many_requests("Too many requests, please try again later: " +
+                                              std::to_string(logs.max_follows) + " log follows are open"));
+    }
+    if (!(*sink)->begin_stream(200, "text/plain")) {
+      logs.following->fetch_sub(1);
+      return std::nullopt;
+    }
+    store.system().spawn<caf::detached>(follow, logs.streaming, *sink, chosen, wanted.limit_bytes, logs.longest_follow,
+                                        logs.following);
     return std::nullopt;
   }
 

@@ -6,6 +6,7 @@
 // client disconnects or the server stops.
 
 #include <caf/actor_system.hpp>
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -29,6 +30,9 @@ struct log_source {
   std::chrono::milliseconds timeout{std::chrono::seconds(60)};
   // The longest a follow lasts, for the reason a watch has one (watch_settings::max_timeout).
   std::chrono::milliseconds longest_follow{std::chrono::hours(1)};
+  // Follows at once: each holds a thread and a `podman logs` child; more get 429.
+  std::size_t max_follows = 64;
+  std::shared_ptr<std::atomic<std::size_t>> following = std::make_shared<std::atomic<std::size_t>>(0);
 };
 
 // The query of a log request: container, follow, previous, timestamps, tailLines,

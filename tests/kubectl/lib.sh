@@ -104,6 +104,7 @@ kx_start() {
 api:
   address: 127.0.0.1
   port: 0
+${KX_API_EXTRA:-}
 log:
   level: ${KX_LOG_LEVEL:-info}
 reconcile:

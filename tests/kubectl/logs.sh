@@ -6,6 +6,7 @@
 # usage: tests/kubectl/logs.sh [path/to/orkest]
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 bash "$KX_ROOT/scripts/build-example-images.sh" >/dev/null
+KX_API_EXTRA="  maxLogFollows: 1"  # a second follow at once gets 429
 kx_start "${1:-$KX_ROOT/build/orkest}" podman
 NS="logs-$$"  # container names are orkest_<namespace>_<pod>: unique per test run
 
@@ -52,6 +53,10 @@ first="$(sed -n 's/^tick //p' "$WORK/follow.out" | sed -n 1p)"
 want=$((first + 3))
 eventually 10 grep -q "^tick $want\$" "$WORK/follow.out" || fail "kubectl logs -f did not follow: $(cat "$WORK/follow.out")"
 kill -0 "$follow_pid" 2>/dev/null || fail "kubectl logs -f ended while the container runs"
+# Each follow holds a thread and a podman child: past api.maxLogFollows a follow is refused.
+code="$(curl -s -o "$WORK/second-follow.out" -w '%{http_code}' --max-time 10 "$API/api/v1/namespaces/$NS/pods/talker/log?follow=true")"
+expect_eq "$code" 429 "a second follow with maxLogFollows 1"
+expect_match "$(cat "$WORK/second-follow.out")" '"reason":"TooManyRequests"' "the refusal is a Status"
 pgrep -P "$ORKEST_PID" -f -- 'logs --follow' >/dev/null || fail "no podman logs --follow child while following"
 kill "$follow_pid"
 wait "$follow_pid" 2>/dev/null || true
