@@ -4,6 +4,6 @@
 # Arguments go to orkest, e.g. scripts/run.sh --config my.yaml
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/build.sh
+ORKEST_TARGETS=orkest bash scripts/build.sh  # only what it runs: not the tests
 bash scripts/build-example-images.sh
 exec ./build/orkest "$@"
