@@ -29,6 +29,7 @@ http_request to_exchange(const Http::Request& request) {
   if (auto raw = request.headers().tryGetRaw("Accept")) out.accept = raw->value();
   if (auto authorization = request.headers().tryGet<Http::Header::Authorization>())
     out.authorization = authorization->value();
+  if (auto agent = request.headers().tryGetRaw("User-Agent")) out.user_agent = agent->value();
   out.body = request.body();
   return out;
 }

@@ -16,6 +16,7 @@ struct http_request {
   std::string content_type;
   std::string accept;
   std::string authorization;  // the Authorization header, e.g. "Bearer abc"
+  std::string user_agent;
   std::string body;
 };
 

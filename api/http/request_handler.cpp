@@ -273,9 +273,27 @@ http_response request_handler::handle(const http_request& request) {
   return response ? std::move(*response) : error_response(internal_error("a stream was started without a sink"));
 }
 
+namespace {
+
+// As Kubernetes' API server: indented for ?pretty=true, and for curl, wget and browsers unless
+// ?pretty=false; compact for everyone else (kubectl, client libraries).
+bool wants_indented_json(const http_request& request) {
+  auto pretty = request.query.find("pretty");
+  if (pretty != request.query.end()) return pretty->second == "true" || pretty->second == "1";
+  const auto& agent = request.user_agent;
+  return agent.rfind("curl", 0) == 0 || agent.rfind("Wget", 0) == 0 || agent.rfind("Mozilla/", 0) == 0;
+}
+
+}  // namespace
+
 std::optional<http_response> request_handler::handle(const http_request& request,
                                                      const std::shared_ptr<response_sink>& sink) {
-  return dispatch(request, &sink);
+  auto response = dispatch(request, &sink);
+  if (!response || response->content_type != "application/json" || !wants_indented_json(request)) return response;
+  auto value = nlohmann::json::parse(response->body, nullptr, false);
+  if (!value.is_discarded())
+    response->body = value.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  return response;
 }
 
 std::optional<http_response> request_handler::dispatch(const http_request& request,

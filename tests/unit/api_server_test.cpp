@@ -173,6 +173,25 @@ TEST_F(api_server_test, health_and_version_answer) {
   EXPECT_EQ(version.json()["major"], "1");
 }
 
+// People read and grep what curl prints; clients get compact JSON (as Kubernetes answers).
+TEST_F(api_server_test, json_is_indented_for_curl_wget_browsers_and_pretty_true) {
+  created(services_path, service_manifest("web"));
+  auto as = [&](const std::string& agent, const std::string& target) {
+    return client->send({"GET", target, {}, {}, {{"User-Agent", agent}}});
+  };
+  const std::string indented_start = "{\n  \"apiVersion\": \"v1\",";
+  for (const char* agent : {"curl/7.88.1", "Wget/1.21.3", "Mozilla/5.0 (X11; Linux x86_64)"}) {
+    auto reply = as(agent, services_path + "/web");
+    EXPECT_EQ(reply.body.substr(0, indented_start.size()), indented_start) << agent;
+    EXPECT_EQ(reply.json()["metadata"]["name"], "web");
+  }
+  EXPECT_EQ(as("kubectl/v1.32.0 (linux/amd64)", services_path + "/web").body.substr(0, 15), "{\"apiVersion\":\"");
+  EXPECT_EQ(as("curl/7.88.1", services_path + "/web?pretty=false").body.substr(0, 15), "{\"apiVersion\":\"");
+  EXPECT_EQ(as("Python", services_path + "/web?pretty=true").body.substr(0, indented_start.size()), indented_start);
+  // Errors too: a Status for curl is indented.
+  EXPECT_NE(as("curl/7.88.1", services_path + "/missing").body.find("\n  \"code\": 404"), std::string::npos);
+}
+
 TEST_F(api_server_test, post_answers_201_with_the_created_object) {
   auto reply = client->post(services_path, service_manifest("web").dump());
   ASSERT_EQ(reply.status, 201) << reply.body;
