@@ -171,9 +171,11 @@ void api_server::start() {
   auto logs = impl_->logs;
   if (logs) logs->longest_follow = std::min(logs->longest_follow, handler.watch.max_timeout);
   auto sinks = impl_->sinks;
+  auto connections = settings.connections;
+  connections.max_body_bytes = settings.handler.max_body_bytes;
   impl_->endpoint->setHandler(Http::make_handler<connection_guard>(
       Http::make_handler<pistache_handler>(impl_->store, handler, logs, sinks, settings.max_streams),
-      settings.connections, [sinks](const void* connection) { return sinks->has_open(connection); }));
+      connections, [sinks](const void* connection) { return sinks->has_open(connection); }));
   try {
     if (!settings.tls_cert_file.empty() && !settings.tls_key_file.empty())
       impl_->endpoint->useSSL(settings.tls_cert_file, settings.tls_key_file);

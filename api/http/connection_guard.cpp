@@ -35,34 +35,48 @@ struct expose {
 template struct expose<associate_member, &Tcp::Handler::associateTransport>;
 
 constexpr const char* state_key = "orkest.connection";
+// What chunked framing (sizes and line ends) may add to a body at its limit.
+constexpr std::size_t body_framing_allowance = 64 * 1024;
 
 int64_t now_ticks() { return clock::now().time_since_epoch().count(); }
 
 // One connection. `head` belongs to the connection's own thread; the rest is read by whichever
 // thread closes idle connections.
 struct connection_state {
-  explicit connection_state(std::size_t max_head_bytes) : head(max_head_bytes) {}
+  connection_state(std::size_t max_head_bytes, std::size_t max_body_bytes) : head(max_head_bytes, max_body_bytes) {}
   request_head_meter head;
   std::atomic<int64_t> last_activity{now_ticks()};
   std::atomic<bool> mid_request{false};  // part of a request arrived, not yet answered
   std::atomic<bool> closing{false};      // refused or idle: later bytes are dropped
+  std::atomic<int64_t> closing_since{0};  // when a refusal began its lingering close
 };
+
+// How long a refused connection goes on reading (and dropping) what its client still sends:
+// closing a socket with unread data makes the kernel send a reset, which destroys the refusal
+// before a client still sending its body could read it.
+constexpr auto linger = std::chrono::seconds(5);
 
 std::shared_ptr<connection_state> state_of(const std::shared_ptr<Tcp::Peer>& peer) {
   return std::static_pointer_cast<connection_state>(peer->tryGetData(state_key));
 }
 
-// Answers with a Status and closes the connection, without Pistache's parser: the head that
-// caused this is exactly what must not be parsed. Over TLS the bytes would need the session,
-// so the connection is only closed.
-void refuse(const std::shared_ptr<Tcp::Peer>& peer, const api_error& error) {
+// Answers with a Status and ends the connection, without Pistache's parser: the head that
+// caused this is exactly what must not be parsed. The answer is followed by the end of the
+// stream, and what the client still sends is read and dropped until it closes (or `linger`
+// passes). Over TLS the bytes would need the session, so the connection is only closed.
+void refuse(const std::shared_ptr<Tcp::Peer>& peer, connection_state& state, const api_error& error) {
+  state.closing = true;
+  state.closing_since = now_ticks();
   if (!peer->ssl()) {
     const std::string body = to_status_json(error).dump();
-    const std::string response = "HTTP/1.1 " + std::to_string(error.code) + " " + error.reason +
+    const std::string response = "HTTP/1.1 " + std::to_string(error.code) + " " +
+                                 Http::codeString(static_cast<Http::Code>(error.code)) +
                                  "\r\nContent-Type: application/json\r\nContent-Length: " +
                                  std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
     // A small answer fits the socket's buffer; a client not reading it loses it, nothing blocks.
     [[maybe_unused]] auto sent = ::send(peer->fd(), response.data(), response.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    ::shutdown(peer->fd(), SHUT_WR);
+    return;
   }
   // The transport sees the end of the stream and removes the connection as any other.
   ::shutdown(peer->fd(), SHUT_RDWR);
@@ -104,12 +118,22 @@ class connection_guard::connection_table {
     if (now - last_sweep_ < clock::duration(std::chrono::seconds(1)).count()) return;
     last_sweep_ = now;
     const int64_t idle_limit = std::chrono::duration_cast<clock::duration>(limits_.idle_timeout).count();
+    const int64_t linger_limit = std::chrono::duration_cast<clock::duration>(linger).count();
     for (const auto& [key, entry] : entries_) {
-      const auto& state = *entry.state;
-      if (state.closing || state.mid_request || now - state.last_activity < idle_limit || busy_(key)) continue;
+      auto& state = *entry.state;
+      if (state.closing) {
+        // A refused connection whose client goes on sending past the linger time.
+        const int64_t since = state.closing_since;
+        if (since != 0 && now - since >= linger_limit) {
+          state.closing_since = 0;
+          if (auto peer = entry.peer.lock()) ::shutdown(peer->fd(), SHUT_RDWR);
+        }
+        continue;
+      }
+      if (state.mid_request || now - state.last_activity < idle_limit || busy_(key)) continue;
       auto peer = entry.peer.lock();
       if (!peer) continue;
-      entry.state->closing = true;
+      state.closing = true;
       spdlog::debug("API: closing a connection from {} idle for {} s", peer->address().host(),
                     std::chrono::duration_cast<std::chrono::seconds>(clock::duration(now - state.last_activity))
                         .count());
@@ -158,14 +182,14 @@ void connection_guard::onConnection(const std::shared_ptr<Tcp::Peer>& peer) {
   inner_->setMaxResponseSize(getMaxResponseSize());
   // Every connection gets a parser, refused or not: the transport's timeout check reads it.
   static_cast<Tcp::Handler&>(*inner_).onConnection(peer);
-  auto state = std::make_shared<connection_state>(limits_.max_head_bytes);
+  auto state = std::make_shared<connection_state>(
+      limits_.max_head_bytes, limits_.max_body_bytes ? limits_.max_body_bytes + body_framing_allowance : 0);
   peer->putData(state_key, state);
   connections_->close_idle();
   if (!connections_->add(peer, state)) {
-    state->closing = true;
     spdlog::warn("API: connection from {} refused: {} connections are open (the most api.maxConnections allows)",
                  peer->address().host(), limits_.max_connections);
-    refuse(peer, error_with(503, "ServiceUnavailable",
+    refuse(peer, *state, error_with(503, "ServiceUnavailable",
                             "too many open connections (" + std::to_string(limits_.max_connections) +
                                 "): try again later"));
   }
@@ -183,15 +207,17 @@ void connection_guard::onInput(const char* buffer, size_t length, const std::sha
       static_cast<Tcp::Handler&>(*inner_).onInput(buffer, length, peer);
       return;
     case request_head_meter::verdict::uri_too_long:
-      state->closing = true;
-      refuse(peer, error_with(414, "RequestURITooLong",
+      refuse(peer, *state, error_with(414, "RequestURITooLong",
                               "the request line is longer than " + std::to_string(limits_.max_head_bytes) + " bytes"));
       return;
     case request_head_meter::verdict::headers_too_large:
-      state->closing = true;
-      refuse(peer, error_with(431, "RequestHeaderFieldsTooLarge",
+      refuse(peer, *state, error_with(431, "RequestHeaderFieldsTooLarge",
                               "the request line and headers are larger than " +
                                   std::to_string(limits_.max_head_bytes) + " bytes"));
+      return;
+    case request_head_meter::verdict::body_too_large:
+      // A chunked body gives no length up front; Pistache would buffer it and never answer.
+      refuse(peer, *state, request_entity_too_large(limits_.max_body_bytes));
       return;
   }
 }

@@ -24,6 +24,9 @@ namespace orkest::api::http {
 
 struct connection_limits {
   std::size_t max_head_bytes = 64 * 1024;  // request line and headers together
+  // A body past this (and what chunked framing may add) gets 413 and the connection closes;
+  // 0: not counted. The handler checks the decoded body against the exact limit.
+  std::size_t max_body_bytes = 0;
   std::size_t max_connections = 1024;
   std::chrono::milliseconds idle_timeout{90000};  // keep-alive connections between requests
 };

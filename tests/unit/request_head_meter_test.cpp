@@ -61,5 +61,45 @@ TEST(RequestHeadMeter, BareNewlinesEndTheHeadToo) {
   EXPECT_TRUE(meter.head_complete());
 }
 
+// A chunked body gives no length up front: Pistache buffered 8 MiB of one and never answered.
+TEST(RequestHeadMeter, ABodyPastItsLimitIs413WhateverItsFraming) {
+  request_head_meter meter(1024, 100);
+  const std::string head = "POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n";
+  EXPECT_EQ(meter.feed(head.data(), head.size()), verdict::ok);
+  const std::string chunk = "32\r\n" + std::string(50, 'a') + "\r\n";  // 56 bytes
+  EXPECT_EQ(meter.feed(chunk.data(), chunk.size()), verdict::ok);
+  EXPECT_EQ(meter.feed(chunk.data(), chunk.size()), verdict::body_too_large);
+  // Head and body in one read count the same.
+  request_head_meter together(1024, 100);
+  const std::string all = head + std::string(101, 'b');
+  EXPECT_EQ(together.feed(all.data(), all.size()), verdict::body_too_large);
+  // Without a body limit, bodies are not counted.
+  request_head_meter unlimited(1024);
+  EXPECT_EQ(unlimited.feed(all.data(), all.size()), verdict::ok);
+}
+
+// Pistache took a declared length past its limit for garbage after its own 413 and parsed it
+// as a request line, again from its start on every read: no answer for seconds.
+TEST(RequestHeadMeter, ADeclaredLengthPastTheLimitIs413WhenTheHeadEnds) {
+  request_head_meter meter(1024, 100);
+  const std::string head = "POST /x HTTP/1.1\r\nHost: x\r\ncontent-LENGTH:  101\r\n";
+  EXPECT_EQ(meter.feed(head.data(), head.size()), verdict::ok);
+  EXPECT_EQ(meter.feed("\r\n", 2), verdict::body_too_large);
+  request_head_meter fits(1024, 100);
+  const std::string small = "POST /x HTTP/1.1\r\nContent-Length: 100\r\n\r\n";
+  EXPECT_EQ(fits.feed(small.data(), small.size()), verdict::ok);
+  request_head_meter huge(1024, 100);
+  const std::string largest = "POST /x HTTP/1.1\r\nContent-Length: 9999999999999999999\r\n\r\n";
+  EXPECT_EQ(huge.feed(largest.data(), largest.size()), verdict::body_too_large);
+  // More than 19 digits is no length: Pistache's own check answers 400.
+  request_head_meter malformed(1024, 100);
+  const std::string enormous = "POST /x HTTP/1.1\r\nContent-Length: 99999999999999999999999999\r\n\r\n";
+  EXPECT_EQ(malformed.feed(enormous.data(), enormous.size()), verdict::ok);
+  // The next request on the connection starts without the last one's length.
+  fits.next_request();
+  const std::string get = "GET /x HTTP/1.1\r\n\r\n";
+  EXPECT_EQ(fits.feed(get.data(), get.size()), verdict::ok);
+}
+
 }  // namespace
 }  // namespace orkest::api::http
