@@ -116,15 +116,7 @@ class ConnectionLimitsTest(unittest.TestCase):
         ]
         for request, code, reason in cases:
             with self.subTest(code=code, size=len(request)):
-                s = self.connect()
-                started = time.monotonic()
-                # Sent from another thread: the server answers and closes before all of it is sent.
-                sender = threading.Thread(target=lambda: self.send_ignoring_errors(s, request), daemon=True)
-                sender.start()
-                status, body = read_response(s)
-                elapsed = time.monotonic() - started
-                s.close()
-                sender.join(5)
+                status, body, elapsed = self.answer_while_sending(request)
                 self.assertEqual(status, code)
                 self.assertEqual((body["kind"], body["code"], body["reason"]), ("Status", code, reason))
                 self.assertLess(elapsed, 0.5, "the refusal took %.3f s" % elapsed)
@@ -155,19 +147,25 @@ class ConnectionLimitsTest(unittest.TestCase):
             for framing, request in (("chunked", chunked + body),
                                      ("Content-Length", post + b"Content-Length: %d\r\n\r\n" % size + b"a" * size)):
                 with self.subTest(size=size, framing=framing):
-                    s = self.connect()
-                    started = time.monotonic()
-                    sender = threading.Thread(target=lambda: self.send_ignoring_errors(s, request), daemon=True)
-                    sender.start()
-                    status, reply = read_response(s)
-                    elapsed = time.monotonic() - started
-                    s.close()
-                    sender.join(10)
+                    status, reply, elapsed = self.answer_while_sending(request)
                     self.assertEqual(status, 413)
                     self.assertEqual(reply["reason"], "RequestEntityTooLarge")
                     self.assertLess(elapsed, 1.0, "the refusal took %.3f s" % elapsed)
                     log("%d MiB body, %s: 413 after %.1f ms" % (size >> 20, framing, elapsed * 1000))
         self.assertEqual(self.api.get("/healthz").status, 200)
+
+    def answer_while_sending(self, request):
+        """(status, body, seconds) of the answer to request, sent from another thread: the server
+        answers and closes before all of it is sent."""
+        s = self.connect()
+        started = time.monotonic()
+        sender = threading.Thread(target=lambda: self.send_ignoring_errors(s, request), daemon=True)
+        sender.start()
+        status, body = read_response(s)
+        elapsed = time.monotonic() - started
+        s.close()
+        sender.join(10)
+        return status, body, elapsed
 
     def send_ignoring_errors(self, s, data):
         try:
