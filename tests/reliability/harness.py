@@ -21,6 +21,7 @@ import signal
 import socket
 import ssl
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -49,6 +50,20 @@ def eventually(probe, limit, interval=0.1):
         if value or time.monotonic() >= deadline:
             return value
         time.sleep(interval)
+
+
+@contextlib.contextmanager
+def shared_orkest(cls, binary, **options):
+    """For a test class's setUpClass: cls.orkest is an Orkest(binary, **options), started; the
+    block then prepares what the tests share, and any failure in it stops orkest again."""
+    cls.orkest = Orkest(binary, **options)
+    cls.orkest.__enter__()
+    try:
+        cls.orkest.start()
+        yield cls.orkest
+    except BaseException:
+        cls.orkest.__exit__(*sys.exc_info())
+        raise
 
 
 def free_port():

@@ -38,17 +38,11 @@ class AuthTest(unittest.TestCase):
         subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", cls.key, "-out",
                         cls.cert, "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
                        check=True, capture_output=True)
-        cls.orkest = harness.Orkest(BINARY, runtime="fake", name="auth",
-                                    api={"token": TOKEN, "tlsCertFile": cls.cert, "tlsKeyFile": cls.key})
-        cls.orkest.__enter__()
-        try:
-            cls.orkest.start()
+        with harness.shared_orkest(cls, BINARY, runtime="fake", name="auth",
+                                   api={"token": TOKEN, "tlsCertFile": cls.cert, "tlsKeyFile": cls.key}):
             cls.api = cls.orkest.client(token=TOKEN)
             reply = cls.api.post(PODS, harness.pod_manifest(SECRET_NAME, {"app": "secret"}))
             assert reply.status == 201, reply
-        except BaseException:
-            cls.orkest.__exit__(*sys.exc_info())
-            raise
 
     @classmethod
     def tearDownClass(cls):

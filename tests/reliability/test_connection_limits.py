@@ -80,16 +80,10 @@ class ConnectionLimitsTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.orkest = harness.Orkest(BINARY, runtime="fake", name="limits",
-                                    api={"maxConnections": MAX_CONNECTIONS, "maxWatches": MAX_WATCHES,
-                                         "idleTimeoutSeconds": IDLE_TIMEOUT, "threads": 2})
-        cls.orkest.__enter__()
-        try:
-            cls.orkest.start()
+        with harness.shared_orkest(cls, BINARY, runtime="fake", name="limits",
+                                   api={"maxConnections": MAX_CONNECTIONS, "maxWatches": MAX_WATCHES,
+                                        "idleTimeoutSeconds": IDLE_TIMEOUT, "threads": 2}):
             cls.api = cls.orkest.client(timeout=10.0)
-        except BaseException:
-            cls.orkest.__exit__(*sys.exc_info())
-            raise
 
     @classmethod
     def tearDownClass(cls):

@@ -113,12 +113,9 @@ class HostileInputTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.orkest = harness.Orkest(BINARY, runtime="fake", name="hostile",
-                                    api={"maxBodyBytes": MAX_BODY, "readTimeoutSeconds": READ_TIMEOUT,
-                                         "watchTimeoutSeconds": WATCH_TIMEOUT, "threads": 2})
-        cls.orkest.__enter__()
-        try:
-            cls.orkest.start()
+        with harness.shared_orkest(cls, BINARY, runtime="fake", name="hostile",
+                                   api={"maxBodyBytes": MAX_BODY, "readTimeoutSeconds": READ_TIMEOUT,
+                                        "watchTimeoutSeconds": WATCH_TIMEOUT, "threads": 2}):
             cls.api = cls.orkest.client(timeout=20.0)
             for collection, body in KINDS.values():
                 reply = cls.api.post(collection, body)
@@ -126,9 +123,6 @@ class HostileInputTest(unittest.TestCase):
             assert eventually(lambda: all(harness.is_running(p) for p in cls.api.items(PODS)), 10)
             cls.checked = 0
             cls.checked_version = None  # the store's resourceVersion at the last unchanged-state check
-        except BaseException:
-            cls.orkest.__exit__(*sys.exc_info())
-            raise
 
     @classmethod
     def tearDownClass(cls):
