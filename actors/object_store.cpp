@@ -5,6 +5,7 @@
 
 #include "actors/field_selector.hpp"
 #include "api/defaults.hpp"
+#include "api/forgiven_shapes.hpp"
 #include "api/label_selector.hpp"
 #include "api/shorthand.hpp"
 #include "api/strategic_merge.hpp"
@@ -217,6 +218,13 @@ std::vector<json> object_store::objects(const std::string& kind, const std::stri
 
 store_result object_store::create(const std::string& kind_name, const std::string& ns, json body) {
   const auto& kind = kind_or_throw(kind_name);
+  auto warnings = api::forgive_shapes(kind, "", body);
+  auto result = create_canonical(kind, ns, std::move(body));
+  if (result.ok()) result.warnings = std::move(warnings);
+  return result;
+}
+
+store_result object_store::create_canonical(const resource_kind& kind, const std::string& ns, json body) {
   if (auto error = check_body_identity(kind, ns, body)) return store_result::failure(*error);
   json& metadata = body["metadata"];
   if (metadata.is_null()) metadata = json::object();
@@ -318,8 +326,18 @@ store_result object_store::list(const list_request& request) const {
 
 store_result object_store::update(const object_key& key, json body) {
   const auto& kind = kind_or_throw(key.kind);
-  json* stored = find(key);
+  const json* stored = find(key);
   if (!stored) return store_result::failure(api::not_found(kind.plural, kind.group, key.name));
+  auto warnings = api::forgive_shapes(kind, key.name, body);
+  auto kept = api::keep_unsent_spec_fields(kind, *stored, body);
+  warnings.insert(warnings.end(), kept.begin(), kept.end());
+  auto result = update_canonical(kind, key, std::move(body));
+  if (result.ok()) result.warnings = std::move(warnings);
+  return result;
+}
+
+store_result object_store::update_canonical(const resource_kind& kind, const object_key& key, json body) {
+  json* stored = find(key);
   if (auto error = check_body_identity(kind, key.ns, body)) return store_result::failure(*error);
   json& metadata = body["metadata"];
   if (metadata.is_null()) metadata = json::object();

@@ -66,6 +66,9 @@ class object_store {
  private:
   using bucket = std::map<std::string, json>;  // "namespace/name" -> object
 
+  // create and update of a body already in its canonical shape (api/forgiven_shapes).
+  store_result create_canonical(const api::resource_kind& kind, const std::string& ns, json body);
+  store_result update_canonical(const api::resource_kind& kind, const object_key& key, json body);
   json* find(const object_key& key);
   const json* find(const object_key& key) const;
   store_result commit_update(const api::resource_kind& kind, json& stored, json updated);

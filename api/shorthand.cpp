@@ -50,9 +50,6 @@ const char* const object_meta_fields[] = {"name",
                                           "finalizers",
                                           "managedFields"};
 
-bool is_object_meta_field(const std::string& name) {
-  return std::find(std::begin(object_meta_fields), std::end(object_meta_fields), name) != std::end(object_meta_fields);
-}
 
 // {"app": "health"} as template metadata -> {"labels": {"app": "health"}}.
 void expand_template_metadata(json& pod_template) {
@@ -101,6 +98,10 @@ void expand_replica_set(json& object) {
 }
 
 }  // namespace
+
+bool is_object_meta_field(const std::string& name) {
+  return std::find(std::begin(object_meta_fields), std::end(object_meta_fields), name) != std::end(object_meta_fields);
+}
 
 void expand_shorthands(const resource_kind& kind, json& object) {
   if (!object.is_object()) return;

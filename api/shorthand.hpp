@@ -21,4 +21,7 @@ namespace orkest::api {
 // Leaves anything it does not recognise alone (validation reports it).
 void expand_shorthands(const resource_kind& kind, nlohmann::json& object);
 
+// True for the fields of Kubernetes' ObjectMeta (name, labels, annotations, ...).
+bool is_object_meta_field(const std::string& name);
+
 }  // namespace orkest::api

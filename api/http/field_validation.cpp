@@ -1,5 +1,6 @@
 #include "api/http/field_validation.hpp"
 
+#include "api/forgiven_shapes.hpp"
 #include "api/shorthand.hpp"
 
 namespace orkest::api::http {
@@ -182,6 +183,7 @@ std::vector<std::string> unknown_fields(const resource_kind& kind, const json& b
   std::vector<std::string> unknown;
   if (!body.is_object()) return unknown;
   json expanded = body;
+  forgive_shapes(kind, "", expanded);
   expand_shorthands(kind, expanded);
   walk(schema_for(kind.kind), expanded, "", unknown);
   return unknown;

@@ -5,6 +5,7 @@
 #include <pistache/peer.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cstdio>
 
 namespace orkest::api::http {
@@ -26,6 +27,19 @@ class named_header : public Http::Header::Header {
   std::string name_;
   std::string value_;
 };
+
+// Pistache keeps one header per name, so headers of one name (several Warnings) are written as
+// one comma-separated list, as RFC 9110 allows and Kubernetes' clients read them.
+std::vector<std::pair<std::string, std::string>> joined_by_name(
+    const std::vector<std::pair<std::string, std::string>>& headers) {
+  std::vector<std::pair<std::string, std::string>> joined;
+  for (const auto& [name, value] : headers) {
+    auto same = std::find_if(joined.begin(), joined.end(), [&](const auto& header) { return header.first == name; });
+    if (same == joined.end()) joined.emplace_back(name, value);
+    else same->second += ", " + value;
+  }
+  return joined;
+}
 
 }  // namespace
 
@@ -65,7 +79,8 @@ bool pistache_sink::send(const http_response& response) {
   answered_ = true;
   closed_ = true;
   try {
-    for (const auto& [name, value] : response.headers) writer_->headers().add(std::make_shared<named_header>(name, value));
+    for (const auto& [name, value] : joined_by_name(response.headers))
+      writer_->headers().add(std::make_shared<named_header>(name, value));
     writer_->setMime(Http::Mime::MediaType::fromString(response.content_type));
     writer_->send(static_cast<Http::Code>(response.code), response.body);  // enqueues only
     return true;

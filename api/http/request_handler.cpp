@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "api/body_decoder.hpp"
+#include "api/forgiven_shapes.hpp"
 #include "api/http/discovery.hpp"
 #include "api/http/endpoint_slices.hpp"
 #include "api/http/field_validation.hpp"
@@ -129,6 +130,13 @@ std::optional<api_error> refuse_dry_run(const http_request& request) {
   return bad_request("dryRun: orkest does not support dry runs (dryRun=" + *dry_run + ")");
 }
 
+// The body's kind is `kind`, in any letter case (api/forgiven_shapes).
+bool names_kind(const json& body, const std::string& kind) {
+  if (!body.is_object() || !body.contains("kind") || !body["kind"].is_string()) return false;
+  const resource_kind* named = find_kind_ignoring_case(body["kind"].get<std::string>());
+  return named && named->kind == kind;
+}
+
 class resource_request {
  public:
   resource_request(store_client& store, const http_request& request, const route& r, const handler_settings& settings,
@@ -212,7 +220,7 @@ class resource_request {
       std::vector<std::string> warnings;
       // The user's own example POSTs a Service to the pods collection: create it as the
       // Service it is and say where it belongs.
-      if (kind->kind == "Pod" && body.is_object() && body.value("kind", json()) == "Service") {
+      if (kind->kind == "Pod" && names_kind(body, "Service")) {
         kind = find_kind("Service");
         warnings.push_back("a Service was posted to /api/v1/namespaces/" + route_.ns +
                            "/pods; it was created as a Service and belongs at /api/v1/namespaces/" + route_.ns +

@@ -353,3 +353,29 @@ TEST_F(object_store_test, history_is_bounded_in_bytes_too) {
 }
 
 }  // namespace
+
+TEST_F(object_store_test, forgiven_shapes_are_stored_canonical_with_warnings) {
+  auto created = store.create("Pod", "default",
+                              json::parse(R"({"kind":"pod","metadata":{"name":"web","app":"web"},
+                                              "spec":{"containers":[{"name":"c","image":"busybox"}]}})"));
+  ASSERT_TRUE(created.ok()) << created.error->message;
+  EXPECT_EQ(created.object["kind"], "Pod");
+  EXPECT_EQ(created.object["apiVersion"], "v1");
+  EXPECT_EQ(created.object["metadata"]["labels"], json::parse(R"({"app":"web"})"));
+  EXPECT_FALSE(created.object["metadata"].contains("app"));
+  EXPECT_EQ(created.warnings.size(), 3u);
+
+  auto stored = store.create("ReplicaSet", "default", replicaset("rs", 2));
+  ASSERT_TRUE(stored.ok());
+  auto scaled = store.update({"ReplicaSet", "default", "rs"}, json::parse(R"({"spec":{"replicas":4}})"));
+  ASSERT_TRUE(scaled.ok()) << scaled.error->message;
+  EXPECT_EQ(scaled.object["spec"]["replicas"], 4);
+  EXPECT_EQ(scaled.object["spec"]["template"], stored.object["spec"]["template"]);
+  EXPECT_EQ(scaled.object["metadata"]["generation"], 2);
+  EXPECT_FALSE(scaled.warnings.empty());
+
+  // Canonical writes warn nothing.
+  auto canonical = store.update({"ReplicaSet", "default", "rs"}, replicaset("rs", 3));
+  ASSERT_TRUE(canonical.ok()) << canonical.error->message;
+  EXPECT_TRUE(canonical.warnings.empty());
+}
