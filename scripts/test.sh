@@ -6,4 +6,4 @@ cd "$(dirname "$0")/.."
 bash scripts/build.sh
 bash scripts/build-example-images.sh
 cd build
-ctest --output-on-failure --timeout 600 "$@"
+ctest --output-on-failure --timeout 600 -j"$(nproc)" "$@"
