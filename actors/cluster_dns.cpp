@@ -5,8 +5,8 @@
 #include <caf/typed_event_based_actor.hpp>
 #include <map>
 
-#include "actors/dns_records.hpp"
-#include "actors/pod_facts.hpp"
+#include "control/dns_records.hpp"
+#include "control/pod_facts.hpp"
 #include "api/json_access.hpp"
 
 namespace orkest::actors {
@@ -33,8 +33,8 @@ std::vector<json> values_of(const std::map<std::string, json>& objects) {
 // What dns_records reads of an object, and nothing else, so rebuilding the table copies a few
 // strings per pod rather than whole pods.
 json dns_view(const json& object) {
-  json metadata = {{"name", name_of(object)}, {"namespace", namespace_of(object)}};
-  if (is_terminating(object)) metadata["deletionTimestamp"] = object["metadata"]["deletionTimestamp"];
+  json metadata = {{"name", control::name_of(object)}, {"namespace", control::namespace_of(object)}};
+  if (control::is_terminating(object)) metadata["deletionTimestamp"] = object["metadata"]["deletionTimestamp"];
   json view = {{"metadata", std::move(metadata)}};
   if (auto ip = api::value_at(object, "/status/podIP"_json_pointer, std::string{}); !ip.empty()) view["status"]["podIP"] = ip;
   if (auto ip = api::value_at(object, "/spec/clusterIP"_json_pointer, std::string{}); !ip.empty()) view["spec"]["clusterIP"] = ip;
@@ -48,7 +48,7 @@ void rebuild_when_idle(dns_pointer self) {
   auto& st = self->state;
   if (!st.dirty || !self->mailbox().empty()) return;
   st.dirty = false;
-  st.server->set_records(dns_records(values_of(st.pods), values_of(st.services), st.cluster_domain));
+  st.server->set_records(control::dns_records(values_of(st.pods), values_of(st.services), st.cluster_domain));
 }
 
 cluster_dns_actor::behavior_type dns_behavior(dns_pointer self, store_actor store,
@@ -65,8 +65,8 @@ cluster_dns_actor::behavior_type dns_behavior(dns_pointer self, store_actor stor
       [self](const change_event& event) {
         auto& st = self->state;
         auto& objects = event.kind == "Pod" ? st.pods : st.services;
-        if (event.type == change_type::deleted) objects.erase(uid_of(event.object));
-        else objects[uid_of(event.object)] = dns_view(event.object);
+        if (event.type == change_type::deleted) objects.erase(control::uid_of(event.object));
+        else objects[control::uid_of(event.object)] = dns_view(event.object);
         st.dirty = true;
         rebuild_when_idle(self);
       },

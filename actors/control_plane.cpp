@@ -4,7 +4,7 @@
 #include <caf/send.hpp>
 #include <spdlog/spdlog.h>
 
-#include "actors/ip_allocator.hpp"
+#include "control/ip_allocator.hpp"
 #include "actors/runtime_event_pump.hpp"
 #include "netproxy/host_address.hpp"
 
@@ -15,7 +15,7 @@ namespace {
 // Cluster IPs (and the DNS address) an earlier orkest with this configuration left on lo, killed
 // before it could remove them. Only addresses with orkest's label are considered.
 void remove_left_over_addresses(const control_plane_settings& settings) {
-  ip_allocator service_range(settings.store.service_cidr);
+  control::ip_allocator service_range(settings.store.service_cidr);
   std::size_t removed = 0;
   for (const auto& address : netproxy::labelled_loopback_addresses())
     if ((service_range.contains(address) || address == settings.dns_ip) && !netproxy::remove_loopback_address(address))

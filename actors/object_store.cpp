@@ -3,10 +3,11 @@
 #include <cstdio>
 #include <random>
 
-#include "actors/field_selector.hpp"
+#include "api/content_hash.hpp"
 #include "api/defaults.hpp"
 #include "api/forgiven_shapes.hpp"
-#include "api/label_selector.hpp"
+#include "api/json_access.hpp"
+#include "api/object_filter.hpp"
 #include "api/shorthand.hpp"
 #include "api/strategic_merge.hpp"
 #include "api/timestamp.hpp"
@@ -15,6 +16,8 @@
 namespace orkest::actors {
 
 using api::api_error;
+using api::member_or_null;
+using api::string_member;
 using api::resource_kind;
 
 namespace {
@@ -42,32 +45,13 @@ std::string random_uid() {
          "-" + hex.substr(20, 12);
 }
 
-// A uid that is the same whenever `identity` is: two FNV-1a 64-bit hashes with different
-// offset bases, formatted as a UUID (version nibble 8: custom).
+// A uid that is the same whenever `identity` is: its content hash formatted as a UUID (version
+// nibble 8: custom).
 std::string stable_uid(const std::string& identity) {
-  auto fnv = [&](uint64_t hash) {
-    for (unsigned char c : identity) hash = (hash ^ c) * 1099511628211ULL;
-    return hash;
-  };
-  char hex[33];
-  std::snprintf(hex, sizeof hex, "%016llx%016llx", static_cast<unsigned long long>(fnv(14695981039346656037ULL)),
-                static_cast<unsigned long long>(fnv(0x6c62272e07bb0142ULL)));
-  std::string text(hex);
+  std::string text = api::content_hash(identity);
   text[12] = '8';
   return text.substr(0, 8) + "-" + text.substr(8, 4) + "-" + text.substr(12, 4) + "-" + text.substr(16, 4) + "-" +
          text.substr(20, 12);
-}
-
-const json& member_or_null(const json& object, const char* key) {
-  static const json null_value;
-  if (!object.is_object()) return null_value;
-  auto it = object.find(key);
-  return it == object.end() ? null_value : *it;
-}
-
-std::string string_member(const json& object, const char* key) {
-  const auto& value = member_or_null(object, key);
-  return value.is_string() ? value.get<std::string>() : std::string{};
 }
 
 // The checks every write of a body makes before Kubernetes' own validation: the body is an
@@ -305,19 +289,13 @@ store_result object_store::get(const object_key& key) const {
 
 store_result object_store::list(const list_request& request) const {
   const auto& kind = kind_or_throw(request.kind);
-  auto labels = api::label_selector::parse(request.label_selector);
-  if (auto* error = std::get_if<std::string>(&labels))
-    return store_result::failure(api::bad_request("unable to parse labelSelector: " + *error));
-  auto fields = field_selector::parse(request.field_selector);
-  if (auto* error = std::get_if<std::string>(&fields))
-    return store_result::failure(api::bad_request("unable to parse fieldSelector: " + *error));
-  const auto& label_match = std::get<api::label_selector>(labels);
-  const auto& field_match = std::get<field_selector>(fields);
+  auto filter = api::object_filter::parse(request.label_selector, request.field_selector);
+  if (auto* error = std::get_if<api_error>(&filter)) return store_result::failure(*error);
+  const auto& selected = std::get<api::object_filter>(filter);
 
   json items = json::array();
   for (auto& object : objects(kind.kind, request.ns))
-    if (label_match.matches(api::labels_of(object)) && field_match.matches(object))
-      items.push_back(std::move(object));
+    if (selected.matches(object)) items.push_back(std::move(object));
   return store_result::success({{"apiVersion", kind.api_version()},
                                 {"kind", kind.list_kind},
                                 {"metadata", {{"resourceVersion", std::to_string(resource_version_)}}},

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "actors/admission_limits.hpp"
-#include "actors/ip_allocator.hpp"
+#include "control/ip_allocator.hpp"
 #include "actors/store_messages.hpp"
 #include "api/resource_kind.hpp"
 
@@ -81,7 +81,7 @@ class object_store {
   object_store_hooks hooks_;
   std::map<std::string, bucket> buckets_;  // by kind
   uint64_t resource_version_ = 0;
-  ip_allocator service_ips_;
+  control::ip_allocator service_ips_;
   std::vector<change_event> pending_events_;
   std::deque<change_event> history_;
   std::deque<std::size_t> history_sizes_;  // encoded size of each change in history_

@@ -5,10 +5,10 @@
 #include <caf/typed_event_based_actor.hpp>
 #include <spdlog/spdlog.h>
 
-#include "actors/container_spec_for_pod.hpp"
-#include "actors/pod_facts.hpp"
-#include "actors/pod_status.hpp"
-#include "actors/restart_policy.hpp"
+#include "control/container_spec_for_pod.hpp"
+#include "control/pod_facts.hpp"
+#include "control/pod_status.hpp"
+#include "control/restart_policy.hpp"
 #include "api/json_access.hpp"
 #include "api/timestamp.hpp"
 
@@ -41,7 +41,7 @@ struct pod_state {
   std::string handled_exit;       // the exit (id + finishedAt) already decided on
   std::optional<podman::container_state> container;
   int crashes_in_a_row = 0;
-  pod_observation observed;
+  control::pod_observation observed;
   json written_status;
   static inline const char* name = "pod";
 };
@@ -56,12 +56,12 @@ std::string describe(const pod_pointer& self) { return self->state.key.ns + "/" 
 
 void write_status(pod_pointer self) {
   auto& st = self->state;
-  if (st.deleted || is_terminating(st.pod)) return;
-  auto status = pod_status(st.pod, st.observed);
+  if (st.deleted || control::is_terminating(st.pod)) return;
+  auto status = control::pod_status(st.pod, st.observed);
   if (status == st.written_status) return;
   st.written_status = status;
   // The uid guards against writing into a new pod that reuses this one's name.
-  json body = {{"metadata", {{"uid", uid_of(st.pod)}}}, {"status", status}};
+  json body = {{"metadata", {{"uid", control::uid_of(st.pod)}}}, {"status", status}};
   self->request(st.store, store_timeout, status_atom::value, st.key, std::move(body))
       .then(
           [self](const store_result& result) {
@@ -104,12 +104,12 @@ void observe_container(pod_pointer self, const podman::container_state& containe
   st.observed.container = container;
   if (container.status == podman::container_status::running) {
     st.handled_exit.clear();  // see the restart in handle_exit
-    st.observed.phase = container_phase::running;
+    st.observed.phase = control::container_phase::running;
     st.observed.reason.clear();
     st.observed.message.clear();
     st.observed.restarting = false;
   } else if (container.status == podman::container_status::exited) {
-    st.observed.phase = container_phase::terminated;
+    st.observed.phase = control::container_phase::terminated;
   }
 }
 
@@ -118,7 +118,7 @@ void finish(pod_pointer self) {
   if (st.deleted) return self->quit();
   delete_options force;
   force.grace_period_seconds = 0;
-  force.precondition_uid = uid_of(st.pod);
+  force.precondition_uid = control::uid_of(st.pod);
   st.busy = true;
   self->request(st.store, store_timeout, delete_atom::value, st.key, force)
       .then([self](const store_result&) { self->quit(); }, [self](const caf::error&) { self->quit(); });
@@ -179,7 +179,7 @@ void create_container(pod_pointer self) {
   // is known, as the kubelet does: a status flickering back to ContainerCreating on every retry
   // would hide the reason from `kubectl get pods`.
   if (!st.creation_failed) {
-    st.observed.phase = container_phase::waiting;
+    st.observed.phase = control::container_phase::waiting;
     st.observed.reason = "ContainerCreating";
     st.observed.message.clear();
     write_status(self);
@@ -198,17 +198,17 @@ void create_container(pod_pointer self) {
                  if (!reply.state.id.empty())  // created but not started: start afresh next time
                    self->request(st.runtime, st.settings.runtime_timeout, remove_atom::value, reply.state.id)
                        .then([](const runtime_reply&) {}, [](const caf::error&) {});
-                 st.observed.phase = container_phase::waiting;
+                 st.observed.phase = control::container_phase::waiting;
                  st.observed.reason = reply.error->reason;
                  st.observed.message = reply.error->message;
                  write_status(self);  // the reason (ErrImageNeverPull, ...) is what the user needs to see
                  if (reply.error->reason == podman::reason_image_pull)
-                   self->delayed_send(self, image_pull_backoff_shown_after, backoff_atom::value);
+                   self->delayed_send(self, control::image_pull_backoff_shown_after, backoff_atom::value);
                  ++st.crashes_in_a_row;
-                 schedule_retry(self, std::max(restart_delay(st.crashes_in_a_row + 1), std::chrono::seconds(10)));
+                 schedule_retry(self, std::max(control::restart_delay(st.crashes_in_a_row + 1), std::chrono::seconds(10)));
                },
                run_atom::value,
-               container_spec_for(st.pod, st.settings.network, st.settings.dns_server, st.settings.cluster_domain));
+               control::container_spec_for(st.pod, st.settings.network, st.settings.dns_server, st.settings.cluster_domain));
 }
 
 // The container has exited: restart it now, later (CrashLoopBackOff), or never.
@@ -244,13 +244,13 @@ void handle_exit(pod_pointer self) {
   if (st.handled_exit == exit_id || st.backoff_pending) return;
   st.handled_exit = exit_id;
   auto policy = api::value_at(st.pod, "/spec/restartPolicy"_json_pointer, std::string{"Always"});
-  if (!should_restart(policy, container.exit_code)) {
+  if (!control::should_restart(policy, container.exit_code)) {
     st.observed.restarting = false;
-    st.observed.phase = container_phase::terminated;
+    st.observed.phase = control::container_phase::terminated;
     return write_status(self);
   }
   ++st.crashes_in_a_row;
-  auto delay = restart_delay(st.crashes_in_a_row);
+  auto delay = control::restart_delay(st.crashes_in_a_row);
   st.observed.restarting = true;
   if (delay.count() == 0) {
     // Published before the restart: the pod is not ready until its container runs again, so
@@ -259,11 +259,11 @@ void handle_exit(pod_pointer self) {
     st.restart_due = true;
     return reconcile(self);
   }
-  st.observed.phase = container_phase::waiting;
+  st.observed.phase = control::container_phase::waiting;
   st.observed.reason = "CrashLoopBackOff";
   st.observed.message = "back-off " + std::to_string(delay.count()) + "s restarting failed container=" +
                         api::value_at(st.pod, "/spec/containers/0/name"_json_pointer, std::string{}) + " pod=" +
-                        st.key.name + "_" + st.key.ns + "(" + uid_of(st.pod) + ")";
+                        st.key.name + "_" + st.key.ns + "(" + control::uid_of(st.pod) + ")";
   st.observed.last_terminated = container;
   write_status(self);
   schedule_retry(self, delay);
@@ -276,7 +276,7 @@ void reconcile(pod_pointer self) {
     return;
   }
   st.dirty = false;
-  if (st.deleted || is_terminating(st.pod)) return terminate(self);
+  if (st.deleted || control::is_terminating(st.pod)) return terminate(self);
   if (st.adopt_first) return adopt(self);
   if (!st.leftovers.empty()) {
     auto id = std::move(st.leftovers.back());
@@ -304,7 +304,7 @@ void reconcile(pod_pointer self) {
   st.needs_inspect = false;
   if (!st.container) {
     if (st.backoff_pending) return;
-    if (st.observed.phase == container_phase::terminated && !st.observed.restarting) return;  // finished
+    if (st.observed.phase == control::container_phase::terminated && !st.observed.restarting) return;  // finished
     return create_container(self);
   }
   if (st.container->status == podman::container_status::exited) return handle_exit(self);
@@ -319,7 +319,7 @@ pod_actor::behavior_type pod_behavior(pod_pointer self, store_actor store, runti
   st.store = std::move(store);
   st.runtime = std::move(runtime);
   st.settings = std::move(settings);
-  st.key = {"Pod", namespace_of(pod), name_of(pod)};
+  st.key = {"Pod", control::namespace_of(pod), control::name_of(pod)};
   st.observed.host_ip = st.settings.host_ip;
   st.observed.start_time = api::value_at(pod, "/status/startTime"_json_pointer, api::now_rfc3339());
   st.observed.restart_count = api::value_at(pod, "/status/containerStatuses/0/restartCount"_json_pointer, 0);

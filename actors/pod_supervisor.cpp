@@ -7,7 +7,7 @@
 #include <set>
 #include <spdlog/spdlog.h>
 
-#include "actors/pod_facts.hpp"
+#include "control/pod_facts.hpp"
 
 namespace orkest::actors {
 
@@ -37,7 +37,7 @@ using supervisor_pointer = pod_supervisor_actor::stateful_pointer<supervisor_sta
 
 void on_pod_change(supervisor_pointer self, const change_event& event) {
   auto& st = self->state;
-  auto uid = uid_of(event.object);
+  auto uid = control::uid_of(event.object);
   auto it = st.pods.find(uid);
   if (it != st.pods.end()) return self->send(it->second, event);
   if (event.type == change_type::deleted) return;
@@ -47,7 +47,7 @@ void on_pod_change(supervisor_pointer self, const change_event& event) {
   self->monitor(actor);
   self->link_to(actor);  // pod actors end with the supervisor
   st.pods.emplace(uid, actor);
-  st.uid_by_name[namespace_of(event.object) + "/" + name_of(event.object)] = uid;
+  st.uid_by_name[control::namespace_of(event.object) + "/" + control::name_of(event.object)] = uid;
 }
 
 void on_container_event(supervisor_pointer self, const podman::container_event& event) {

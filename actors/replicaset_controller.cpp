@@ -7,8 +7,8 @@
 #include <set>
 #include <spdlog/spdlog.h>
 
-#include "actors/pod_facts.hpp"
-#include "actors/replicaset_sync.hpp"
+#include "control/pod_facts.hpp"
+#include "control/replicaset_sync.hpp"
 #include "api/json_access.hpp"
 
 namespace orkest::actors {
@@ -41,7 +41,7 @@ using controller_pointer = replicaset_controller_actor::stateful_pointer<control
 std::vector<json> pods_owned_by(const controller_state& state, const std::string& owner_uid) {
   std::vector<json> owned;
   for (const auto& [uid, pod] : state.pods)
-    if (controller_uid(pod) == owner_uid) owned.push_back(pod);
+    if (control::controller_uid(pod) == owner_uid) owned.push_back(pod);
   return owned;
 }
 
@@ -72,19 +72,19 @@ void sync(controller_pointer self, const std::string& rs_uid) {
   if (it == self->state.replicasets.end()) return;
   const json& replicaset = it->second;
   auto& pending = self->state.pending[rs_uid];
-  auto plan = plan_replicaset(replicaset, pods_owned_by(self->state, rs_uid), pending.creating, pending.deleting);
-  auto ns = namespace_of(replicaset);
+  auto plan = control::plan_replicaset(replicaset, pods_owned_by(self->state, rs_uid), pending.creating, pending.deleting);
+  auto ns = control::namespace_of(replicaset);
 
   for (int i = 0; i < plan.create; ++i) {
     ++pending.creating;
     self->request(self->state.store, store_timeout, create_atom::value, std::string{"Pod"}, ns,
-                  pod_from_template(replicaset))
+                  control::pod_from_template(replicaset))
         .then(
             [=](const store_result& result) {
               --self->state.pending[rs_uid].creating;
               forget_if_settled(self, rs_uid);
               if (!result.ok())
-                spdlog::warn("replicaset controller: creating a pod for {}/{} failed: {}", ns, name_of(replicaset),
+                spdlog::warn("replicaset controller: creating a pod for {}/{} failed: {}", ns, control::name_of(replicaset),
                              result.error->message);
             },
             [=](const caf::error&) {
@@ -96,21 +96,21 @@ void sync(controller_pointer self, const std::string& rs_uid) {
 
   if (replicaset.value("status", json::object()) != plan.status) {
     self->request(self->state.store, store_timeout, status_atom::value,
-                  object_key{"ReplicaSet", ns, name_of(replicaset)}, json{{"status", plan.status}})
+                  object_key{"ReplicaSet", ns, control::name_of(replicaset)}, json{{"status", plan.status}})
         .then([](const store_result&) {}, [](const caf::error&) {});
   }
 }
 
 void on_replicaset_deleted(controller_pointer self, const json& replicaset) {
-  auto uid = uid_of(replicaset);
+  auto uid = control::uid_of(replicaset);
   self->state.replicasets.erase(uid);
   for (const auto& pod : pods_owned_by(self->state, uid))
-    if (!is_terminating(pod)) delete_pod(self, uid, namespace_of(pod), name_of(pod));
+    if (!control::is_terminating(pod)) delete_pod(self, uid, control::namespace_of(pod), control::name_of(pod));
   forget_if_settled(self, uid);
 }
 
 void on_change(controller_pointer self, const change_event& event) {
-  auto uid = uid_of(event.object);
+  auto uid = control::uid_of(event.object);
   if (event.kind == "ReplicaSet") {
     if (event.type == change_type::deleted) return on_replicaset_deleted(self, event.object);
     self->state.replicasets[uid] = event.object;
@@ -118,7 +118,7 @@ void on_change(controller_pointer self, const change_event& event) {
   }
   if (event.type == change_type::deleted) self->state.pods.erase(uid);
   else self->state.pods[uid] = event.object;
-  auto owner = controller_uid(event.object);
+  auto owner = control::controller_uid(event.object);
   if (!owner.empty()) sync(self, owner);
 }
 
@@ -127,12 +127,12 @@ void on_change(controller_pointer self, const change_event& event) {
 void collect_orphans(controller_pointer self) {
   std::vector<json> orphans;
   for (const auto& [uid, pod] : self->state.pods) {
-    auto owner = controller_uid(pod);
+    auto owner = control::controller_uid(pod);
     bool owned_by_replicaset = api::value_at(pod, "/metadata/ownerReferences/0/kind"_json_pointer, std::string{}) == "ReplicaSet";
-    if (owned_by_replicaset && !owner.empty() && !self->state.replicasets.count(owner) && !is_terminating(pod))
+    if (owned_by_replicaset && !owner.empty() && !self->state.replicasets.count(owner) && !control::is_terminating(pod))
       orphans.push_back(pod);
   }
-  for (const auto& pod : orphans) delete_pod(self, controller_uid(pod), namespace_of(pod), name_of(pod));
+  for (const auto& pod : orphans) delete_pod(self, control::controller_uid(pod), control::namespace_of(pod), control::name_of(pod));
 }
 
 replicaset_controller_actor::behavior_type controller(controller_pointer self, store_actor store,

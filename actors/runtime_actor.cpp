@@ -7,7 +7,7 @@
 #include <spdlog/spdlog.h>
 #include <stdexcept>
 
-#include "actors/ip_allocator.hpp"
+#include "control/ip_allocator.hpp"
 #include "api/timestamp.hpp"
 
 namespace orkest::actors {
@@ -120,7 +120,7 @@ struct dispatcher_state {
   bool inspecting = false;
   // Pod addresses orkest picks itself (podman run --ip), so a started container's state is
   // known without asking podman. None: podman's IPAM picks, and an inspection tells.
-  std::optional<ip_allocator> pod_ips;
+  std::optional<control::ip_allocator> pod_ips;
   std::map<std::string, std::string> address_of;  // container id -> its address in pod_ips
   static inline const char* name = "runtime";
 };

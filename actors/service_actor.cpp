@@ -5,7 +5,7 @@
 #include <caf/typed_event_based_actor.hpp>
 #include <spdlog/spdlog.h>
 
-#include "actors/pod_facts.hpp"
+#include "control/pod_facts.hpp"
 #include "api/json_access.hpp"
 #include "netproxy/host_address.hpp"
 
@@ -29,7 +29,7 @@ struct service_state {
   // closed before the engine reference goes away.
   std::map<int, std::vector<std::unique_ptr<netproxy::listener>>> listeners;
   std::vector<std::string> failures;
-  std::vector<service_port_backends> backends;
+  std::vector<control::service_port_backends> backends;
   json written_conditions;
   static inline const char* name = "service";
 
@@ -42,7 +42,7 @@ struct service_state {
 
 using service_pointer = service_actor::stateful_pointer<service_state>;
 
-std::string describe(const json& service) { return namespace_of(service) + "/" + name_of(service); }
+std::string describe(const json& service) { return control::namespace_of(service) + "/" + control::name_of(service); }
 
 // The ports and address the listeners were opened for; a change reopens them.
 json listening_shape(const json& service) {
@@ -72,9 +72,9 @@ void write_conditions(service_pointer self) {
   json status = st.service.value("status", json::object());
   status["conditions"] = conditions;
   status["conditions"][0]["lastTransitionTime"] = api::value_at(st.service, "/metadata/creationTimestamp"_json_pointer, std::string{});
-  json body = {{"metadata", {{"uid", uid_of(st.service)}}}, {"status", status}};
+  json body = {{"metadata", {{"uid", control::uid_of(st.service)}}}, {"status", status}};
   self->request(st.store, std::chrono::seconds(10), status_atom::value,
-                object_key{"Service", namespace_of(st.service), name_of(st.service)}, std::move(body))
+                object_key{"Service", control::namespace_of(st.service), control::name_of(st.service)}, std::move(body))
       .then([](const store_result&) {}, [](const caf::error&) {});
 }
 
@@ -122,7 +122,7 @@ service_actor::behavior_type service_behavior(service_pointer self, store_actor 
         self->state.service = std::move(service);
         if (reopen) open_listeners(self);
       },
-      [self](backends_atom, std::vector<service_port_backends>& backends) {
+      [self](backends_atom, std::vector<control::service_port_backends>& backends) {
         if (backends == self->state.backends) return;
         self->state.backends = std::move(backends);
         apply_backends(self);

@@ -8,7 +8,7 @@
 #include <caf/typed_actor.hpp>
 #include <memory>
 
-#include "actors/service_endpoints.hpp"
+#include "control/service_endpoints.hpp"
 #include "actors/store_actor.hpp"
 
 namespace caf { class actor_system; }
@@ -19,7 +19,7 @@ using backends_atom = caf::atom_constant<caf::atom("backends")>;
 
 using service_actor = caf::typed_actor<
     caf::reacts_to<update_atom, json>,  // the Service object changed
-    caf::reacts_to<backends_atom, std::vector<service_port_backends>>>;
+    caf::reacts_to<backends_atom, std::vector<control::service_port_backends>>>;
 
 struct service_actor_settings {
   // Services listen on the host at their port on this address. The wildcard also covers
@@ -29,7 +29,7 @@ struct service_actor_settings {
   // Put each cluster IP on the loopback interface so it is a local address (CAP_NET_ADMIN).
   bool cluster_ips_on_loopback = true;
   // The addresses a pod may have to become a backend (the pod network's hosts).
-  pod_address_policy pod_addresses;
+  control::pod_address_policy pod_addresses;
   // Connections one listener carries at once; more are closed as they arrive.
   std::size_t max_connections_per_port = netproxy::default_max_connections_per_listener;
 };
@@ -43,4 +43,4 @@ std::vector<std::string> listen_addresses(const std::string& host_address, const
 
 }  // namespace orkest::actors
 
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<orkest::actors::service_port_backends>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<orkest::control::service_port_backends>)

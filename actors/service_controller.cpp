@@ -6,7 +6,7 @@
 #include <map>
 #include <spdlog/spdlog.h>
 
-#include "actors/pod_facts.hpp"
+#include "control/pod_facts.hpp"
 #include "api/json_access.hpp"
 #include "api/label_selector.hpp"
 
@@ -37,7 +37,7 @@ using controller_pointer = service_controller_actor::stateful_pointer<controller
 std::vector<json> pods_in(const controller_state& state, const std::string& ns) {
   std::vector<json> out;
   for (const auto& [uid, pod] : state.pods)
-    if (namespace_of(pod) == ns) out.push_back(pod);
+    if (control::namespace_of(pod) == ns) out.push_back(pod);
   return out;
 }
 
@@ -46,7 +46,7 @@ void publish_endpoints(controller_pointer self, const std::string& uid, json end
   auto& managed = self->state.services[uid];
   if (managed.written_endpoints == endpoints) return;
   managed.written_endpoints = endpoints;
-  object_key key{"Endpoints", namespace_of(endpoints), name_of(endpoints)};
+  object_key key{"Endpoints", control::namespace_of(endpoints), control::name_of(endpoints)};
   // A write that did not land (two first writes racing to create the object: the second gets
   // 409 and must not count as written) is forgotten, so the next sync or resync writes again.
   auto forget = [self, uid] {
@@ -68,23 +68,23 @@ void publish_endpoints(controller_pointer self, const std::string& uid, json end
 void sync(controller_pointer self, const std::string& uid) {
   auto it = self->state.services.find(uid);
   if (it == self->state.services.end()) return;
-  auto pods = pods_in(self->state, namespace_of(it->second.service));
-  self->send(it->second.actor, backends_atom::value, service_backends(it->second.service, pods, self->state.settings.pod_addresses));
+  auto pods = pods_in(self->state, control::namespace_of(it->second.service));
+  self->send(it->second.actor, backends_atom::value, control::service_backends(it->second.service, pods, self->state.settings.pod_addresses));
   // A Service without a selector has Endpoints its user manages.
   if (!api::value_at(it->second.service, "/spec/selector"_json_pointer, json()).empty())
-    publish_endpoints(self, uid, endpoints_for(it->second.service, pods, self->state.settings.pod_addresses));
+    publish_endpoints(self, uid, control::endpoints_for(it->second.service, pods, self->state.settings.pod_addresses));
 }
 
 void on_service(controller_pointer self, const change_event& event) {
   auto& st = self->state;
-  auto uid = uid_of(event.object);
+  auto uid = control::uid_of(event.object);
   auto it = st.services.find(uid);
   if (event.type == change_type::deleted) {
     if (it == st.services.end()) return;
     self->send_exit(it->second.actor, caf::exit_reason::user_shutdown);
     st.services.erase(it);
     self->request(st.store, store_timeout, delete_atom::value,
-                  object_key{"Endpoints", namespace_of(event.object), name_of(event.object)}, delete_options{})
+                  object_key{"Endpoints", control::namespace_of(event.object), control::name_of(event.object)}, delete_options{})
         .then([](const store_result&) {}, [](const caf::error&) {});
     return;
   }
@@ -102,7 +102,7 @@ void on_service(controller_pointer self, const change_event& event) {
 // Whether the Service's selector matches the pod's labels, terminating or not (a pod that
 // starts terminating must leave the Service's backends). No selector selects nothing.
 bool selects(const json& service, const json& pod) {
-  if (namespace_of(service) != namespace_of(pod)) return false;
+  if (control::namespace_of(service) != control::namespace_of(pod)) return false;
   const json* selector = service.contains("spec") ? &service["spec"] : nullptr;
   if (!selector || !selector->is_object() || !selector->contains("selector")) return false;
   selector = &(*selector)["selector"];
@@ -118,7 +118,7 @@ bool selects(const json& service, const json& pod) {
 // pods x Services, and under churn its mailbox (Service deletions included) fell minutes behind.
 void on_pod(controller_pointer self, const change_event& event) {
   auto& st = self->state;
-  auto uid = uid_of(event.object);
+  auto uid = control::uid_of(event.object);
   json before;
   if (auto it = st.pods.find(uid); it != st.pods.end()) before = std::move(it->second);
   if (event.type == change_type::deleted) st.pods.erase(uid);

@@ -5,8 +5,7 @@
 #include <caf/typed_event_based_actor.hpp>
 #include <spdlog/spdlog.h>
 
-#include "actors/field_selector.hpp"
-#include "api/label_selector.hpp"
+#include "api/object_filter.hpp"
 
 namespace orkest::actors {
 
@@ -17,13 +16,12 @@ struct watcher {
   change_listener listener;
   std::string kind;
   std::string ns;
-  api::label_selector labels;
-  field_selector fields;
+  api::object_filter filter;
 
   bool wants(const change_event& event) const {
     if (event.kind != kind) return false;
     if (!ns.empty() && event.object["metadata"]["namespace"] != ns) return false;
-    return labels.matches(api::labels_of(event.object)) && fields.matches(event.object);
+    return filter.matches(event.object);
   }
 };
 
@@ -45,14 +43,9 @@ store_result publish(store_pointer self, store_result result) {
 }
 
 store_result subscribe(store_pointer self, const watch_request& request, const change_listener& listener) {
-  auto labels = api::label_selector::parse(request.label_selector);
-  if (auto* error = std::get_if<std::string>(&labels))
-    return store_result::failure(api::bad_request("unable to parse labelSelector: " + *error));
-  auto fields = field_selector::parse(request.field_selector);
-  if (auto* error = std::get_if<std::string>(&fields))
-    return store_result::failure(api::bad_request("unable to parse fieldSelector: " + *error));
-  watcher w{listener, request.kind, request.ns, std::get<api::label_selector>(labels),
-            std::get<field_selector>(fields)};
+  auto filter = api::object_filter::parse(request.label_selector, request.field_selector);
+  if (auto* error = std::get_if<api::api_error>(&filter)) return store_result::failure(*error);
+  watcher w{listener, request.kind, request.ns, std::move(std::get<api::object_filter>(filter))};
 
   auto& store = self->state.store;
   std::vector<change_event> replay;

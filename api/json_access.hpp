@@ -3,6 +3,7 @@
 // inserting when a member is absent, null or of another type.
 
 #include <nlohmann/json.hpp>
+#include <string>
 
 namespace orkest::api {
 
@@ -11,6 +12,21 @@ inline const nlohmann::json* member(const nlohmann::json& parent, const char* na
   if (!parent.is_object()) return nullptr;
   auto found = parent.find(name);
   return found == parent.end() || found->is_null() ? nullptr : &*found;
+}
+
+// parent[name], or a null value when parent is no object or lacks the member: reads nested
+// fields in one expression, member_or_null(member_or_null(pod, "spec"), "nodeName").
+inline const nlohmann::json& member_or_null(const nlohmann::json& parent, const char* name) {
+  static const nlohmann::json null_value;
+  if (!parent.is_object()) return null_value;
+  auto found = parent.find(name);
+  return found == parent.end() ? null_value : *found;
+}
+
+// parent[name] when it is a string, else "".
+inline std::string string_member(const nlohmann::json& parent, const char* name) {
+  const auto& value = member_or_null(parent, name);
+  return value.is_string() ? value.get<std::string>() : std::string{};
 }
 
 // parent[name] when both are objects, for in-place rewriting.

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "api/body_decoder.hpp"
+#include "api/content_hash.hpp"
 #include "api/json_access.hpp"
 #include "api/resource_kind.hpp"
 
@@ -44,18 +45,6 @@ std::vector<std::string> split_yaml_documents(const std::string& text) {
 
 namespace {
 
-// 32 hex digits that change whenever the text does (two FNV-1a 64-bit hashes).
-std::string content_hash(const std::string& text) {
-  auto fnv = [&](uint64_t hash) {
-    for (unsigned char c : text) hash = (hash ^ c) * 1099511628211ULL;
-    return hash;
-  };
-  char hex[33];
-  std::snprintf(hex, sizeof hex, "%016llx%016llx", static_cast<unsigned long long>(fnv(14695981039346656037ULL)),
-                static_cast<unsigned long long>(fnv(0x6c62272e07bb0142ULL)));
-  return hex;
-}
-
 void apply_object(const std::string& origin, json object, api::http::store_client& store, bootstrap_report& report) {
   if (object.value("kind", "") == "List" || object.value("kind", "").find("List") != std::string::npos) {
     for (auto& item : object.value("items", json::array())) apply_object(origin, item, store, report);
@@ -72,7 +61,7 @@ void apply_object(const std::string& origin, json object, api::http::store_clien
   // the object's uid, so an unchanged manifest keeps its uid across restarts of orkest and its
   // pod adopts the container it left running (actors/object_store.cpp).
   if (object.contains("metadata") && object["metadata"].is_object()) {
-    auto hash = content_hash(object.dump());
+    auto hash = api::content_hash(object.dump());
     json& annotations = object["metadata"]["annotations"];
     if (annotations.is_null()) annotations = json::object();
     if (annotations.is_object()) {

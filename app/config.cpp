@@ -4,7 +4,7 @@
 
 #include <filesystem>
 
-#include "actors/ip_allocator.hpp"
+#include "control/ip_allocator.hpp"
 
 namespace orkest::app {
 
@@ -36,7 +36,7 @@ void read_seconds(const YAML::Node& root, const char* section, const char* key, 
 // An address range orkest hands addresses out of: what ip_allocator accepts.
 void check_cidr(const char* field, const std::string& cidr) {
   try {
-    actors::ip_allocator{cidr};
+    control::ip_allocator{cidr};
   } catch (const std::invalid_argument&) {
     throw std::invalid_argument(std::string(field) + ": \"" + cidr +
                                 "\" is not an IPv4 CIDR from /8 to /29 (like 10.96.0.0/16)");
@@ -109,7 +109,7 @@ std::variant<config, std::string> load_config(const std::string& path) {
                                   "\": use trace, debug, info, warn, error, critical or off");
     check_cidr("cluster.serviceCIDR", c.service_cidr);
     if (!c.subnet.empty()) check_cidr("runtime.subnet", c.subnet);
-    if (!c.dns_ip.empty() && !actors::parse_ipv4(c.dns_ip))
+    if (!c.dns_ip.empty() && !control::parse_ipv4(c.dns_ip))
       throw std::invalid_argument("cluster.dnsIP: \"" + c.dns_ip + "\" is not an IPv4 address (\"\" for no cluster DNS)");
     auto base = fs::path(path).parent_path();
     c.containers_conf = resolve(base, c.containers_conf);

@@ -142,7 +142,7 @@ int run(const app::config& c) {
   settings.runtime_workers = c.runtime_workers;
   settings.pod_subnet = c.subnet;
   // Endpoints and Service backends only ever take pod network addresses (not the host's own).
-  settings.services.pod_addresses = actors::pod_address_policy(c.subnet, c.service_cidr);
+  settings.services.pod_addresses = control::pod_address_policy(c.subnet, c.service_cidr);
   auto plane = actors::start_control_plane(system, runtime, settings);
 
   api::http::server_settings server;

@@ -25,7 +25,7 @@
 #include <string>
 #include <string_view>
 
-#include "actors/container_spec_for_pod.hpp"
+#include "control/container_spec_for_pod.hpp"
 #include "api/body_decoder.hpp"
 #include "api/defaults.hpp"
 #include "api/label_selector.hpp"
@@ -89,7 +89,7 @@ void check_selector_object(const json& selector) {
 
 // What the pod actor would ask podman for this pod, read back as podman's flag parser reads it.
 void check_podman_arguments(const json& pod) {
-  const auto spec = orkest::actors::container_spec_for(pod, "orkest", "10.96.0.10", "cluster.local");
+  const auto spec = orkest::control::container_spec_for(pod, "orkest", "10.96.0.10", "cluster.local");
   for (const auto& words : {orkest::podman::create_args(spec), orkest::podman::run_args(spec)}) {
     const auto read = orkest::podman::testing::read_like_podman(words);
     if (!read.error.empty()) fail("podman arguments", read.error);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "api/json_access.hpp"
 #include "api/label_selector.hpp"
 
 namespace orkest::api::http {
@@ -10,21 +11,14 @@ using nlohmann::json;
 
 namespace {
 
-const json& member(const json& object, const char* key) {
-  static const json null_value;
-  if (!object.is_object()) return null_value;
-  auto it = object.find(key);
-  return it == object.end() ? null_value : *it;
-}
-
 void add_endpoints(json& out, const json& addresses, bool ready) {
   if (!addresses.is_array()) return;
   for (const auto& address : addresses) {
-    json endpoint = {{"addresses", json::array({member(address, "ip")})},
+    json endpoint = {{"addresses", json::array({member_or_null(address, "ip")})},
                      {"conditions", {{"ready", ready}, {"serving", ready}, {"terminating", false}}}};
-    if (member(address, "targetRef").is_object()) endpoint["targetRef"] = member(address, "targetRef");
-    if (member(address, "nodeName").is_string()) endpoint["nodeName"] = member(address, "nodeName");
-    if (member(address, "hostname").is_string()) endpoint["hostname"] = member(address, "hostname");
+    if (member_or_null(address, "targetRef").is_object()) endpoint["targetRef"] = member_or_null(address, "targetRef");
+    if (member_or_null(address, "nodeName").is_string()) endpoint["nodeName"] = member_or_null(address, "nodeName");
+    if (member_or_null(address, "hostname").is_string()) endpoint["hostname"] = member_or_null(address, "hostname");
     out.push_back(std::move(endpoint));
   }
 }
@@ -32,26 +26,26 @@ void add_endpoints(json& out, const json& addresses, bool ready) {
 }  // namespace
 
 json endpoint_slice_of(const json& endpoints) {
-  const auto& metadata = member(endpoints, "metadata");
-  auto name = member(metadata, "name").is_string() ? member(metadata, "name").get<std::string>() : std::string();
+  const auto& metadata = member_or_null(endpoints, "metadata");
+  auto name = member_or_null(metadata, "name").is_string() ? member_or_null(metadata, "name").get<std::string>() : std::string();
   json slice_metadata = {{"name", name},
                          {"labels", {{"kubernetes.io/service-name", name},
                                      {"endpointslice.kubernetes.io/managed-by", "orkest"}}}};
   for (const char* field : {"namespace", "uid", "resourceVersion", "creationTimestamp"})
-    if (member(metadata, field).is_string()) slice_metadata[field] = member(metadata, field);
+    if (member_or_null(metadata, field).is_string()) slice_metadata[field] = member_or_null(metadata, field);
   json out_endpoints = json::array();
   json ports = json::array();
-  const auto& subsets = member(endpoints, "subsets");
+  const auto& subsets = member_or_null(endpoints, "subsets");
   if (subsets.is_array())
     for (const auto& subset : subsets) {
-      add_endpoints(out_endpoints, member(subset, "addresses"), true);
-      add_endpoints(out_endpoints, member(subset, "notReadyAddresses"), false);
-      const auto& subset_ports = member(subset, "ports");
+      add_endpoints(out_endpoints, member_or_null(subset, "addresses"), true);
+      add_endpoints(out_endpoints, member_or_null(subset, "notReadyAddresses"), false);
+      const auto& subset_ports = member_or_null(subset, "ports");
       if (subset_ports.is_array())
         for (const auto& port : subset_ports) {
-          json slice_port = {{"name", member(port, "name").is_string() ? member(port, "name") : json("")},
-                             {"port", member(port, "port")},
-                             {"protocol", member(port, "protocol").is_string() ? member(port, "protocol") : json("TCP")}};
+          json slice_port = {{"name", member_or_null(port, "name").is_string() ? member_or_null(port, "name") : json("")},
+                             {"port", member_or_null(port, "port")},
+                             {"protocol", member_or_null(port, "protocol").is_string() ? member_or_null(port, "protocol") : json("TCP")}};
           if (std::find(ports.begin(), ports.end(), slice_port) == ports.end()) ports.push_back(slice_port);
         }
     }
@@ -68,15 +62,15 @@ json endpoint_slice_list(const json& endpoints_list, const std::string& label_se
   auto* selector = std::get_if<label_selector>(&parsed);
   if (!selector) return nullptr;
   json items = json::array();
-  const auto& list = member(endpoints_list, "items");
+  const auto& list = member_or_null(endpoints_list, "items");
   if (list.is_array())
     for (const auto& endpoints : list) {
       auto slice = endpoint_slice_of(endpoints);
       if (selector->matches(labels_of(slice))) items.push_back(std::move(slice));
     }
   json metadata = json::object();
-  if (member(member(endpoints_list, "metadata"), "resourceVersion").is_string())
-    metadata["resourceVersion"] = member(member(endpoints_list, "metadata"), "resourceVersion");
+  if (member_or_null(member_or_null(endpoints_list, "metadata"), "resourceVersion").is_string())
+    metadata["resourceVersion"] = member_or_null(member_or_null(endpoints_list, "metadata"), "resourceVersion");
   return {{"kind", "EndpointSliceList"}, {"apiVersion", "discovery.k8s.io/v1"}, {"metadata", metadata}, {"items", items}};
 }
 

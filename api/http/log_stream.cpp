@@ -7,24 +7,13 @@
 
 #include "api/http/request_handler.hpp"
 #include "api/http/table.hpp"
+#include "api/json_access.hpp"
 
 namespace orkest::api::http {
 
 using nlohmann::json;
 
 namespace {
-
-const json& member(const json& object, const char* key) {
-  static const json null_value;
-  if (!object.is_object()) return null_value;
-  auto it = object.find(key);
-  return it == object.end() ? null_value : *it;
-}
-
-std::string text(const json& object, const char* key) {
-  const auto& value = member(object, key);
-  return value.is_string() ? value.get<std::string>() : std::string{};
-}
 
 std::optional<bool> boolean_value(const std::string& text) {
   if (text == "true" || text == "1" || text == "True") return true;
@@ -49,7 +38,7 @@ std::string runtime_id(const std::string& container_id) {
 
 // Kubernetes' words for why a container has no output yet.
 std::string waiting_message(const json& waiting) {
-  auto reason = text(waiting, "reason");
+  auto reason = string_member(waiting, "reason");
   if (reason == "ErrImagePull" || reason == "ErrImageNeverPull" || reason == "ImagePullBackOff")
     return "trying and failing to pull image";
   if (reason == "InvalidImageName") return "invalid image name";
@@ -142,11 +131,11 @@ std::variant<log_parameters, api_error> log_parameters_of(const http_request& re
 }
 
 std::variant<log_target, api_error> log_target_of(const json& pod, const log_parameters& parameters) {
-  auto pod_name = text(member(pod, "metadata"), "name");
-  const auto& containers = member(member(pod, "spec"), "containers");
+  auto pod_name = string_member(member_or_null(pod, "metadata"), "name");
+  const auto& containers = member_or_null(member_or_null(pod, "spec"), "containers");
   std::vector<std::string> names;
   if (containers.is_array())
-    for (const auto& container : containers) names.push_back(text(container, "name"));
+    for (const auto& container : containers) names.push_back(string_member(container, "name"));
   std::string name = parameters.container;
   if (name.empty()) {
     if (names.size() != 1) {
@@ -161,10 +150,10 @@ std::variant<log_target, api_error> log_target_of(const json& pod, const log_par
   }
 
   json status = json::object();
-  const auto& statuses = member(member(pod, "status"), "containerStatuses");
+  const auto& statuses = member_or_null(member_or_null(pod, "status"), "containerStatuses");
   if (statuses.is_array())
     for (const auto& candidate : statuses)
-      if (text(candidate, "name") == name) status = candidate;
+      if (string_member(candidate, "name") == name) status = candidate;
 
   log_target target;
   target.options.timestamps = parameters.timestamps;
@@ -172,23 +161,23 @@ std::variant<log_target, api_error> log_target_of(const json& pod, const log_par
   target.options.since_seconds = parameters.since_seconds;
   target.options.since_time = parameters.since_time;
   if (parameters.previous) {
-    const auto& terminated = member(member(status, "lastState"), "terminated");
-    auto id = runtime_id(text(terminated, "containerID"));
+    const auto& terminated = member_or_null(member_or_null(status, "lastState"), "terminated");
+    auto id = runtime_id(string_member(terminated, "containerID"));
     if (id.empty())
       return bad_request("previous terminated container \"" + name + "\" in pod \"" + pod_name + "\" not found");
     target.container_id = id;
     // A container restarted in place keeps every run's output: take the previous run's.
-    if (id == runtime_id(text(status, "containerID"))) {
+    if (id == runtime_id(string_member(status, "containerID"))) {
       if (target.options.since_time.empty() && !target.options.since_seconds)
-        target.options.since_time = text(terminated, "startedAt");
-      auto current_start = text(member(member(status, "state"), "running"), "startedAt");
-      target.options.until_time = current_start.empty() ? text(terminated, "finishedAt") : current_start;
+        target.options.since_time = string_member(terminated, "startedAt");
+      auto current_start = string_member(member_or_null(member_or_null(status, "state"), "running"), "startedAt");
+      target.options.until_time = current_start.empty() ? string_member(terminated, "finishedAt") : current_start;
     }
     return target;
   }
-  auto id = runtime_id(text(status, "containerID"));
+  auto id = runtime_id(string_member(status, "containerID"));
   if (id.empty()) {
-    const auto& waiting = member(member(status, "state"), "waiting");
+    const auto& waiting = member_or_null(member_or_null(status, "state"), "waiting");
     return bad_request("container \"" + name + "\" in pod \"" + pod_name +
                        "\" is waiting to start: " + waiting_message(waiting));
   }

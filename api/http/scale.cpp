@@ -3,6 +3,7 @@
 #include "api/body_decoder.hpp"
 #include "api/http/request_handler.hpp"
 #include "api/http/table.hpp"
+#include "api/json_access.hpp"
 #include "api/label_selector.hpp"
 #include "api/strategic_merge.hpp"
 
@@ -11,13 +12,6 @@ namespace orkest::api::http {
 using nlohmann::json;
 
 namespace {
-
-const json& member(const json& object, const char* key) {
-  static const json null_value;
-  if (!object.is_object()) return null_value;
-  auto it = object.find(key);
-  return it == object.end() ? null_value : *it;
-}
 
 api_error invalid_scale(const std::string& name, const std::string& field, const std::string& message) {
   return invalid("Scale", "autoscaling", name, {{"FieldValueInvalid", field, message}});
@@ -54,7 +48,7 @@ http_response scale_response(const actors::store_result& result) {
 http_response write_scale(store_client& store, const actors::object_key& key, const json& scale) {
   auto replicas = replicas_of_scale(scale, key.name);
   if (auto* error = std::get_if<api_error>(&replicas)) return error_response(*error);
-  auto pinned = member(member(scale, "metadata"), "resourceVersion");
+  auto pinned = member_or_null(member_or_null(scale, "metadata"), "resourceVersion");
   return scale_response(
       write_replicas(store, key, std::get<int64_t>(replicas), pinned.is_string() ? pinned.get<std::string>() : ""));
 }
@@ -62,15 +56,15 @@ http_response write_scale(store_client& store, const actors::object_key& key, co
 }  // namespace
 
 json scale_of(const json& replicaset) {
-  const auto& metadata = member(replicaset, "metadata");
+  const auto& metadata = member_or_null(replicaset, "metadata");
   json scale_metadata = json::object();
   for (const char* field : {"name", "namespace", "uid", "resourceVersion", "creationTimestamp"})
-    if (member(metadata, field).is_string()) scale_metadata[field] = member(metadata, field);
-  const auto& spec = member(replicaset, "spec");
-  const auto& status = member(replicaset, "status");
-  std::string selector = label_selector_string(member(spec, "selector"));
-  const auto& replicas = member(spec, "replicas");
-  const auto& observed = member(status, "replicas");
+    if (member_or_null(metadata, field).is_string()) scale_metadata[field] = member_or_null(metadata, field);
+  const auto& spec = member_or_null(replicaset, "spec");
+  const auto& status = member_or_null(replicaset, "status");
+  std::string selector = label_selector_string(member_or_null(spec, "selector"));
+  const auto& replicas = member_or_null(spec, "replicas");
+  const auto& observed = member_or_null(status, "replicas");
   return {{"kind", "Scale"},
           {"apiVersion", "autoscaling/v1"},
           {"metadata", scale_metadata},
@@ -81,17 +75,17 @@ json scale_of(const json& replicaset) {
 
 std::variant<int64_t, api_error> replicas_of_scale(const json& scale, const std::string& name) {
   if (!scale.is_object()) return bad_request("the request body must be a Scale object");
-  const auto& kind = member(scale, "kind");
+  const auto& kind = member_or_null(scale, "kind");
   if (!kind.is_null() && kind != "Scale")
     return bad_request("the kind " + kind.dump() + " of the body does not match the subresource (expected \"Scale\")");
-  const auto& api_version = member(scale, "apiVersion");
+  const auto& api_version = member_or_null(scale, "apiVersion");
   if (!api_version.is_null() && api_version != "autoscaling/v1")
     return bad_request("the apiVersion " + api_version.dump() + " of the body does not match \"autoscaling/v1\"");
-  const auto& body_name = member(member(scale, "metadata"), "name");
+  const auto& body_name = member_or_null(member_or_null(scale, "metadata"), "name");
   if (body_name.is_string() && body_name != name)
     return bad_request("the name of the object (" + body_name.get<std::string>() +
                        ") does not match the name on the URL (" + name + ")");
-  const auto& replicas = member(member(scale, "spec"), "replicas");
+  const auto& replicas = member_or_null(member_or_null(scale, "spec"), "replicas");
   if (replicas.is_null()) return invalid("Scale", "autoscaling", name, {{"FieldValueRequired", "spec.replicas", "Required value"}});
   if (!replicas.is_number_integer())
     return invalid_scale(name, "spec.replicas", "Invalid value: " + replicas.dump() + ": must be an integer");
@@ -148,7 +142,7 @@ http_response scale_request(store_client& store, const http_request& request, co
     // The patch was computed against this version: a change in between is retried by
     // re-reading only when the patch itself did not pin a version.
     json scale = std::get<json>(patched);
-    auto pinned = member(member(std::get<json>(decoded), "metadata"), "resourceVersion");
+    auto pinned = member_or_null(member_or_null(std::get<json>(decoded), "metadata"), "resourceVersion");
     if (!pinned.is_string() && scale.contains("metadata")) scale["metadata"].erase("resourceVersion");
     return write_scale(store, key, scale);
   }

@@ -6,6 +6,7 @@
 #include <map>
 #include <vector>
 
+#include "api/json_access.hpp"
 #include "api/label_selector.hpp"
 
 namespace orkest::api::http {
@@ -14,20 +15,8 @@ using nlohmann::json;
 
 namespace {
 
-const json& member(const json& object, const char* key) {
-  static const json null_value;
-  if (!object.is_object()) return null_value;
-  auto it = object.find(key);
-  return it == object.end() ? null_value : *it;
-}
-
-std::string text(const json& object, const char* key) {
-  const auto& value = member(object, key);
-  return value.is_string() ? value.get<std::string>() : std::string{};
-}
-
 int64_t integer(const json& object, const char* key) {
-  const auto& value = member(object, key);
+  const auto& value = member_or_null(object, key);
   return value.is_number_integer() ? value.get<int64_t>() : 0;
 }
 
@@ -97,23 +86,23 @@ json pod_columns() {
 }
 
 bool pod_ready_condition_true(const json& status) {
-  const auto& conditions = member(status, "conditions");
+  const auto& conditions = member_or_null(status, "conditions");
   if (!conditions.is_array()) return false;
   for (const auto& condition : conditions)
-    if (text(condition, "type") == "Ready") return text(condition, "status") == "True";
+    if (string_member(condition, "type") == "Ready") return string_member(condition, "status") == "True";
   return false;
 }
 
 json pod_cells(const json& pod, std::chrono::system_clock::time_point now) {
-  const auto& metadata = member(pod, "metadata");
-  const auto& spec = member(pod, "spec");
-  const auto& status = member(pod, "status");
-  const auto& containers = member(spec, "containers");
-  const auto& statuses = member(status, "containerStatuses");
+  const auto& metadata = member_or_null(pod, "metadata");
+  const auto& spec = member_or_null(pod, "spec");
+  const auto& status = member_or_null(pod, "status");
+  const auto& containers = member_or_null(spec, "containers");
+  const auto& statuses = member_or_null(status, "containerStatuses");
   std::size_t total = containers.is_array() ? containers.size() : 0;
 
-  std::string reason = text(status, "phase");
-  if (!text(status, "reason").empty()) reason = text(status, "reason");
+  std::string reason = string_member(status, "phase");
+  if (!string_member(status, "reason").empty()) reason = string_member(status, "reason");
 
   int64_t restarts = 0;
   std::optional<std::chrono::system_clock::time_point> last_restart;
@@ -122,24 +111,24 @@ json pod_cells(const json& pod, std::chrono::system_clock::time_point now) {
   if (statuses.is_array()) {
     for (const auto& container : statuses) {
       restarts += integer(container, "restartCount");
-      const auto& terminated = member(member(container, "lastState"), "terminated");
-      if (auto finished = parse_rfc3339(text(terminated, "finishedAt")))
+      const auto& terminated = member_or_null(member_or_null(container, "lastState"), "terminated");
+      if (auto finished = parse_rfc3339(string_member(terminated, "finishedAt")))
         if (!last_restart || *finished > *last_restart) last_restart = finished;
     }
     for (auto it = statuses.rbegin(); it != statuses.rend(); ++it) {
-      const auto& state = member(*it, "state");
-      const auto& waiting = member(state, "waiting");
-      const auto& terminated = member(state, "terminated");
-      if (waiting.is_object() && !text(waiting, "reason").empty()) {
-        reason = text(waiting, "reason");
-      } else if (terminated.is_object() && !text(terminated, "reason").empty()) {
-        reason = text(terminated, "reason");
+      const auto& state = member_or_null(*it, "state");
+      const auto& waiting = member_or_null(state, "waiting");
+      const auto& terminated = member_or_null(state, "terminated");
+      if (waiting.is_object() && !string_member(waiting, "reason").empty()) {
+        reason = string_member(waiting, "reason");
+      } else if (terminated.is_object() && !string_member(terminated, "reason").empty()) {
+        reason = string_member(terminated, "reason");
       } else if (terminated.is_object()) {
         if (integer(terminated, "signal") != 0)
           reason = "Signal:" + std::to_string(integer(terminated, "signal"));
         else
           reason = "ExitCode:" + std::to_string(integer(terminated, "exitCode"));
-      } else if (member(*it, "ready") == true && member(state, "running").is_object()) {
+      } else if (member_or_null(*it, "ready") == true && member_or_null(state, "running").is_object()) {
         has_running = true;
         ++ready;
       }
@@ -147,33 +136,33 @@ json pod_cells(const json& pod, std::chrono::system_clock::time_point now) {
   }
   // A container that completed while another still runs: the pod is Running (or NotReady).
   if (reason == "Completed" && has_running) reason = pod_ready_condition_true(status) ? "Running" : "NotReady";
-  if (member(metadata, "deletionTimestamp").is_string())
-    reason = text(status, "reason") == "NodeLost" ? "Unknown" : "Terminating";
+  if (member_or_null(metadata, "deletionTimestamp").is_string())
+    reason = string_member(status, "reason") == "NodeLost" ? "Unknown" : "Terminating";
 
   std::string restarts_text = std::to_string(restarts);
   if (restarts != 0 && last_restart) restarts_text += " (" + human_duration(now - *last_restart) + " ago)";
 
   std::string readiness_gates = "<none>";
-  const auto& gates = member(spec, "readinessGates");
+  const auto& gates = member_or_null(spec, "readinessGates");
   if (gates.is_array() && !gates.empty()) {
     std::size_t true_gates = 0;
-    const auto& conditions = member(status, "conditions");
+    const auto& conditions = member_or_null(status, "conditions");
     for (const auto& gate : gates)
       if (conditions.is_array())
         for (const auto& condition : conditions)
-          if (text(condition, "type") == text(gate, "conditionType") && text(condition, "status") == "True")
+          if (string_member(condition, "type") == string_member(gate, "conditionType") && string_member(condition, "status") == "True")
             ++true_gates;
     readiness_gates = std::to_string(true_gates) + "/" + std::to_string(gates.size());
   }
 
-  return json::array({text(metadata, "name"), std::to_string(ready) + "/" + std::to_string(total), reason,
-                      restarts_text, age_of(text(metadata, "creationTimestamp"), now),
-                      or_none(text(status, "podIP")), or_none(text(spec, "nodeName")),
-                      or_none(text(status, "nominatedNodeName")), readiness_gates});
+  return json::array({string_member(metadata, "name"), std::to_string(ready) + "/" + std::to_string(total), reason,
+                      restarts_text, age_of(string_member(metadata, "creationTimestamp"), now),
+                      or_none(string_member(status, "podIP")), or_none(string_member(spec, "nodeName")),
+                      or_none(string_member(status, "nominatedNodeName")), readiness_gates});
 }
 
 json pod_row_conditions(const json& pod) {
-  auto phase = text(member(pod, "status"), "phase");
+  auto phase = string_member(member_or_null(pod, "status"), "phase");
   if (phase == "Succeeded")
     return json::array({{{"type", "Completed"}, {"status", "True"}, {"reason", "Succeeded"},
                          {"message", "The pod has completed successfully."}}});
@@ -211,21 +200,21 @@ json replicaset_columns() {
 std::string selector_text(const json& selector) { return or_none(label_selector_string(selector)); }
 
 json replicaset_cells(const json& rs, std::chrono::system_clock::time_point now) {
-  const auto& metadata = member(rs, "metadata");
-  const auto& spec = member(rs, "spec");
-  const auto& status = member(rs, "status");
+  const auto& metadata = member_or_null(rs, "metadata");
+  const auto& spec = member_or_null(rs, "spec");
+  const auto& status = member_or_null(rs, "status");
   std::vector<std::string> names, images;
-  const auto& containers = member(member(member(spec, "template"), "spec"), "containers");
+  const auto& containers = member_or_null(member_or_null(member_or_null(spec, "template"), "spec"), "containers");
   if (containers.is_array())
     for (const auto& container : containers) {
-      names.push_back(text(container, "name"));
-      images.push_back(text(container, "image"));
+      names.push_back(string_member(container, "name"));
+      images.push_back(string_member(container, "image"));
     }
-  const auto& replicas = member(spec, "replicas");
-  return json::array({text(metadata, "name"), replicas.is_number_integer() ? replicas.get<int64_t>() : 1,
+  const auto& replicas = member_or_null(spec, "replicas");
+  return json::array({string_member(metadata, "name"), replicas.is_number_integer() ? replicas.get<int64_t>() : 1,
                       integer(status, "replicas"), integer(status, "readyReplicas"),
-                      age_of(text(metadata, "creationTimestamp"), now), join(names, ","), join(images, ","),
-                      selector_text(member(spec, "selector"))});
+                      age_of(string_member(metadata, "creationTimestamp"), now), join(names, ","), join(images, ","),
+                      selector_text(member_or_null(spec, "selector"))});
 }
 
 // ---- Services (printService) ----
@@ -262,31 +251,31 @@ std::vector<std::string> strings_of(const json& list) {
 }
 
 std::string service_external_ip(const json& spec, const json& status) {
-  auto type = text(spec, "type");
+  auto type = string_member(spec, "type");
   if (type.empty()) type = "ClusterIP";
-  auto external = strings_of(member(spec, "externalIPs"));
+  auto external = strings_of(member_or_null(spec, "externalIPs"));
   if (type == "ClusterIP" || type == "NodePort") return external.empty() ? "<none>" : join(external, ",");
   if (type == "LoadBalancer") {
     std::vector<std::string> ips;
-    const auto& ingress = member(member(status, "loadBalancer"), "ingress");
+    const auto& ingress = member_or_null(member_or_null(status, "loadBalancer"), "ingress");
     if (ingress.is_array())
       for (const auto& entry : ingress) {
-        if (!text(entry, "ip").empty()) ips.push_back(text(entry, "ip"));
-        else if (!text(entry, "hostname").empty()) ips.push_back(text(entry, "hostname"));
+        if (!string_member(entry, "ip").empty()) ips.push_back(string_member(entry, "ip"));
+        else if (!string_member(entry, "hostname").empty()) ips.push_back(string_member(entry, "hostname"));
       }
     ips.insert(ips.end(), external.begin(), external.end());
     return ips.empty() ? "<pending>" : join(ips, ",");
   }
-  if (type == "ExternalName") return text(spec, "externalName");
+  if (type == "ExternalName") return string_member(spec, "externalName");
   return "<unknown>";
 }
 
 std::string service_ports(const json& spec) {
   std::vector<std::string> pieces;
-  const auto& ports = member(spec, "ports");
+  const auto& ports = member_or_null(spec, "ports");
   if (ports.is_array())
     for (const auto& port : ports) {
-      auto protocol = text(port, "protocol");
+      auto protocol = string_member(port, "protocol");
       if (protocol.empty()) protocol = "TCP";
       std::string piece = std::to_string(integer(port, "port"));
       if (integer(port, "nodePort") > 0) piece += ":" + std::to_string(integer(port, "nodePort"));
@@ -304,17 +293,17 @@ std::string map_text(const json& map) {
 }
 
 json service_cells(const json& svc, std::chrono::system_clock::time_point now) {
-  const auto& metadata = member(svc, "metadata");
-  const auto& spec = member(svc, "spec");
-  auto type = text(spec, "type");
+  const auto& metadata = member_or_null(svc, "metadata");
+  const auto& spec = member_or_null(svc, "spec");
+  auto type = string_member(spec, "type");
   if (type.empty()) type = "ClusterIP";
   std::string cluster_ip = "<none>";
-  auto cluster_ips = strings_of(member(spec, "clusterIPs"));
+  auto cluster_ips = strings_of(member_or_null(spec, "clusterIPs"));
   if (!cluster_ips.empty()) cluster_ip = cluster_ips.front();
-  else if (!text(spec, "clusterIP").empty()) cluster_ip = text(spec, "clusterIP");
-  return json::array({text(metadata, "name"), type, cluster_ip, service_external_ip(spec, member(svc, "status")),
-                      service_ports(spec), age_of(text(metadata, "creationTimestamp"), now),
-                      map_text(member(spec, "selector"))});
+  else if (!string_member(spec, "clusterIP").empty()) cluster_ip = string_member(spec, "clusterIP");
+  return json::array({string_member(metadata, "name"), type, cluster_ip, service_external_ip(spec, member_or_null(svc, "status")),
+                      service_ports(spec), age_of(string_member(metadata, "creationTimestamp"), now),
+                      map_text(member_or_null(spec, "selector"))});
 }
 
 // ---- Endpoints (printEndpoints) ----
@@ -334,15 +323,15 @@ std::string host_port(const std::string& ip, int64_t port) {
 
 // formatEndpoints: at most three addresses, then "+ N more...".
 std::string endpoints_text(const json& endpoints) {
-  const auto& subsets = member(endpoints, "subsets");
+  const auto& subsets = member_or_null(endpoints, "subsets");
   if (!subsets.is_array() || subsets.empty()) return "<none>";
   constexpr std::size_t max = 3;
   std::vector<std::string> list;
   bool more = false;
   std::size_t count = 0;
   for (const auto& subset : subsets) {
-    const auto& addresses = member(subset, "addresses");
-    const auto& ports = member(subset, "ports");
+    const auto& addresses = member_or_null(subset, "addresses");
+    const auto& ports = member_or_null(subset, "ports");
     std::size_t address_count = addresses.is_array() ? addresses.size() : 0;
     if (!ports.is_array() || ports.empty()) {
       count += address_count;
@@ -351,7 +340,7 @@ std::string endpoints_text(const json& endpoints) {
           more = true;
           break;
         }
-        list.push_back(text(addresses[i], "ip"));
+        list.push_back(string_member(addresses[i], "ip"));
       }
       continue;
     }
@@ -362,7 +351,7 @@ std::string endpoints_text(const json& endpoints) {
           more = true;
           break;
         }
-        list.push_back(host_port(text(addresses[i], "ip"), integer(port, "port")));
+        list.push_back(host_port(string_member(addresses[i], "ip"), integer(port, "port")));
       }
     }
   }
@@ -372,9 +361,9 @@ std::string endpoints_text(const json& endpoints) {
 }
 
 json endpoints_cells(const json& endpoints, std::chrono::system_clock::time_point now) {
-  const auto& metadata = member(endpoints, "metadata");
+  const auto& metadata = member_or_null(endpoints, "metadata");
   return json::array(
-      {text(metadata, "name"), endpoints_text(endpoints), age_of(text(metadata, "creationTimestamp"), now)});
+      {string_member(metadata, "name"), endpoints_text(endpoints), age_of(string_member(metadata, "creationTimestamp"), now)});
 }
 
 json row_object(const json& object, const table_options& options) {
@@ -388,7 +377,7 @@ json row_object(const json& object, const table_options& options) {
   }
   return {{"kind", "PartialObjectMetadata"},
           {"apiVersion", options.api_version},
-          {"metadata", member(object, "metadata").is_object() ? member(object, "metadata") : json::object()}};
+          {"metadata", member_or_null(object, "metadata").is_object() ? member_or_null(object, "metadata") : json::object()}};
 }
 
 json row_for(const resource_kind& kind, const json& object, const table_options& options) {
@@ -477,13 +466,13 @@ json table_cells(const resource_kind& kind, const json& object, std::chrono::sys
   if (kind.kind == "ReplicaSet") return replicaset_cells(object, now);
   if (kind.kind == "Service") return service_cells(object, now);
   if (kind.kind == "Endpoints") return endpoints_cells(object, now);
-  const auto& metadata = member(object, "metadata");
-  return json::array({text(metadata, "name"), text(metadata, "creationTimestamp")});
+  const auto& metadata = member_or_null(object, "metadata");
+  return json::array({string_member(metadata, "name"), string_member(metadata, "creationTimestamp")});
 }
 
 json to_table(const resource_kind& kind, const json& object_or_list, const table_options& options) {
   json rows = json::array();
-  const auto& items = member(object_or_list, "items");
+  const auto& items = member_or_null(object_or_list, "items");
   bool is_list = items.is_array();
   if (is_list) {
     for (const auto& item : items) rows.push_back(row_for(kind, item, options));
@@ -491,7 +480,7 @@ json to_table(const resource_kind& kind, const json& object_or_list, const table
     rows.push_back(row_for(kind, object_or_list, options));
   }
   json metadata = json::object();
-  auto version = text(member(object_or_list, "metadata"), "resourceVersion");
+  auto version = string_member(member_or_null(object_or_list, "metadata"), "resourceVersion");
   if (!version.empty()) metadata["resourceVersion"] = version;
   return {{"kind", "Table"},
           {"apiVersion", options.api_version},

@@ -25,6 +25,7 @@ import sys
 import tempfile
 import threading
 import time
+import unittest
 
 SOURCE_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CONTAINERS_CONF = os.path.join(SOURCE_DIR, "conf", "containers.conf")
@@ -64,6 +65,20 @@ def shared_orkest(cls, binary, **options):
     except BaseException:
         cls.orkest.__exit__(*sys.exc_info())
         raise
+
+
+class SharedOrkestTestCase(unittest.TestCase):
+    """A test class whose tests share one orkest, started in setUpClass with shared_orkest:
+    it is stopped after the class, and every test checks that it is still alive."""
+    orkest = None
+
+    @classmethod
+    def tearDownClass(cls):
+        if cls.orkest is not None:
+            cls.orkest.__exit__(None, None, None)
+
+    def tearDown(self):
+        self.assertTrue(self.orkest.alive(), "orkest died")
 
 
 def free_port():

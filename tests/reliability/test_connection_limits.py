@@ -75,22 +75,13 @@ def closed_by_server_without_reading(s, server_port):
     return not listed.stdout.strip()
 
 
-class ConnectionLimitsTest(unittest.TestCase):
-    orkest = None
-
+class ConnectionLimitsTest(harness.SharedOrkestTestCase):
     @classmethod
     def setUpClass(cls):
         with harness.shared_orkest(cls, BINARY, runtime="fake", name="limits",
                                    api={"maxConnections": MAX_CONNECTIONS, "maxWatches": MAX_WATCHES,
                                         "idleTimeoutSeconds": IDLE_TIMEOUT, "threads": 2}):
             cls.api = cls.orkest.client(timeout=10.0)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.orkest.__exit__(None, None, None)
-
-    def tearDown(self):
-        self.assertTrue(self.orkest.alive(), "orkest died")
 
     def connect(self):
         return socket.create_connection(("127.0.0.1", self.orkest.port), timeout=10)

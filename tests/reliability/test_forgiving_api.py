@@ -30,20 +30,11 @@ def warnings_of(reply):
     return reply.headers.get("warning", [])
 
 
-class ForgivingApiTest(unittest.TestCase):
-    orkest = None
-
+class ForgivingApiTest(harness.SharedOrkestTestCase):
     @classmethod
     def setUpClass(cls):
         with harness.shared_orkest(cls, BINARY, runtime="fake", name="forgiving"):
             cls.api = cls.orkest.client(timeout=10.0)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.orkest.__exit__(None, None, None)
-
-    def tearDown(self):
-        self.assertTrue(self.orkest.alive(), "orkest died")
 
     def created(self, collection, body, *warnings):
         """POSTs body, expects 201 with a Warning mentioning each of warnings (none if none)."""

@@ -108,9 +108,7 @@ def replaced(document, parts, new_value):
     return changed
 
 
-class HostileInputTest(unittest.TestCase):
-    orkest = None
-
+class HostileInputTest(harness.SharedOrkestTestCase):
     @classmethod
     def setUpClass(cls):
         with harness.shared_orkest(cls, BINARY, runtime="fake", name="hostile",
@@ -127,10 +125,7 @@ class HostileInputTest(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         log("%d hostile requests answered precisely with no state change" % cls.checked)
-        cls.orkest.__exit__(None, None, None)
-
-    def tearDown(self):
-        self.assertTrue(self.orkest.alive(), "orkest died")
+        super().tearDownClass()
 
     # ---- helpers ----------------------------------------------------------------------------
 

@@ -1,0 +1,56 @@
+#include "control/container_spec_for_pod.hpp"
+
+#include "control/pod_facts.hpp"
+#include "api/json_access.hpp"
+
+namespace orkest::control {
+
+using nlohmann::json;
+
+std::string container_name_for(const std::string& ns, const std::string& pod_name) {
+  return "orkest_" + ns + "_" + pod_name;
+}
+
+podman::label_map container_labels_for(const json& pod) {
+  return {{podman::label_managed_by, "orkest"},
+          {podman::label_namespace, namespace_of(pod)},
+          {podman::label_pod_name, name_of(pod)},
+          {podman::label_pod_uid, uid_of(pod)},
+          {podman::label_node, api::value_at(pod, "/spec/nodeName"_json_pointer, std::string{})}};
+}
+
+namespace {
+std::vector<std::string> strings_of(const json& container, const char* field) {
+  std::vector<std::string> out;
+  for (const auto& item : container.value(field, json::array()))
+    if (item.is_string()) out.push_back(item.get<std::string>());
+  return out;
+}
+}  // namespace
+
+podman::container_spec container_spec_for(const json& pod, const std::string& network, const std::string& dns_server,
+                                          const std::string& cluster_domain) {
+  const json container = api::value_at(pod, "/spec/containers/0"_json_pointer, json::object());
+  podman::container_spec spec;
+  spec.name = container_name_for(namespace_of(pod), name_of(pod));
+  spec.image = container.value("image", "");
+  spec.image_pull_policy = container.value("imagePullPolicy", "IfNotPresent");
+  spec.command = strings_of(container, "command");
+  spec.args = strings_of(container, "args");
+  // Only literal values: valueFrom (ConfigMaps, Secrets, field refs) is outside orkest's scope.
+  for (const auto& variable : container.value("env", json::array()))
+    if (variable.contains("value")) spec.env.emplace_back(variable.value("name", ""), variable.value("value", ""));
+  spec.labels = container_labels_for(pod);
+  spec.hostname = name_of(pod);
+  spec.network = network;
+  spec.network_aliases = {name_of(pod)};
+  if (!dns_server.empty()) {
+    spec.dns_servers = {dns_server};
+    spec.dns_search = {namespace_of(pod) + ".svc." + cluster_domain, "svc." + cluster_domain, cluster_domain};
+  }
+  for (const auto& port : container.value("ports", json::array()))
+    spec.ports.push_back({port.value("name", ""), port.value("containerPort", 0), port.value("protocol", "TCP")});
+  return spec;
+}
+
+}  // namespace orkest::control

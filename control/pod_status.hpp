@@ -1,0 +1,32 @@
+#pragma once
+// A pod's status (phase, conditions, containerStatuses, IPs) as a pure function of what its
+// actor has observed of the container.
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "podman/container_runtime.hpp"
+
+namespace orkest::control {
+
+enum class container_phase { waiting, running, terminated };
+
+struct pod_observation {
+  container_phase phase = container_phase::waiting;
+  std::string reason = "ContainerCreating";  // for waiting (or terminated, e.g. "Error")
+  std::string message;
+  podman::container_state container;  // the current container, when one exists
+  int restart_count = 0;
+  std::optional<podman::container_state> last_terminated;  // the previous run, for lastState
+  bool restarting = false;  // terminated, but a restart is due: the pod stays Running
+  std::string host_ip;
+  std::string start_time;
+};
+
+nlohmann::json pod_status(const nlohmann::json& pod, const pod_observation& observed);
+
+// "Completed" for exit 0, "OOMKilled", otherwise "Error", as the kubelet words it.
+std::string termination_reason(const podman::container_state& container);
+
+}  // namespace orkest::control

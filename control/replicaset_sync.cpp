@@ -1,0 +1,91 @@
+#include "control/replicaset_sync.hpp"
+
+#include <algorithm>
+
+#include "control/pod_facts.hpp"
+#include "api/json_access.hpp"
+#include "api/label_selector.hpp"
+
+namespace orkest::control {
+
+using nlohmann::json;
+
+namespace {
+
+// Kubernetes deletes the least useful pods first: unscheduled/pending before running, not
+// ready before ready, younger before older.
+int usefulness(const json& pod) {
+  auto phase = api::value_at(pod, "/status/phase"_json_pointer, std::string{});
+  if (phase != "Running") return 0;
+  return is_ready(pod) ? 2 : 1;
+}
+
+json compute_status(const json& replicaset, const std::vector<json>& active) {
+  auto template_labels = api::value_at(replicaset, "/spec/template/metadata/labels"_json_pointer, json::object());
+  auto labels = template_labels.get<api::labels>();
+  int fully_labeled = 0, ready = 0;
+  for (const auto& pod : active) {
+    auto pod_labels = api::labels_of(pod);
+    if (std::all_of(labels.begin(), labels.end(), [&](const auto& kv) {
+          auto it = pod_labels.find(kv.first);
+          return it != pod_labels.end() && it->second == kv.second;
+        }))
+      ++fully_labeled;
+    if (is_ready(pod)) ++ready;
+  }
+  return {{"replicas", static_cast<int>(active.size())},
+          {"fullyLabeledReplicas", fully_labeled},
+          {"readyReplicas", ready},
+          {"availableReplicas", ready},
+          {"observedGeneration", api::value_at(replicaset, "/metadata/generation"_json_pointer, 1)}};
+}
+
+}  // namespace
+
+replicaset_plan plan_replicaset(const json& replicaset, const std::vector<json>& owned_pods, int creating,
+                                const std::set<std::string>& deleting) {
+  std::vector<json> active;
+  for (const auto& pod : owned_pods)
+    if (is_active(pod) && !deleting.count(name_of(pod))) active.push_back(pod);
+
+  replicaset_plan plan;
+  int desired = api::value_at(replicaset, "/spec/replicas"_json_pointer, 1);
+  int diff = desired - static_cast<int>(active.size()) - creating;
+  if (diff > 0) {
+    plan.create = std::min(diff, burst_replicas);
+  } else if (diff < 0 && creating == 0) {
+    auto candidates = active;
+    std::stable_sort(candidates.begin(), candidates.end(), [](const json& a, const json& b) {
+      if (usefulness(a) != usefulness(b)) return usefulness(a) < usefulness(b);
+      return api::value_at(a, "/metadata/creationTimestamp"_json_pointer, std::string{}) >
+             api::value_at(b, "/metadata/creationTimestamp"_json_pointer, std::string{});
+    });
+    for (int i = 0; i < -diff && i < static_cast<int>(candidates.size()); ++i)
+      plan.remove.push_back(name_of(candidates[i]));
+  }
+  plan.status = compute_status(replicaset, active);
+  return plan;
+}
+
+json pod_from_template(const json& replicaset) {
+  const auto& metadata = replicaset["metadata"];
+  auto template_metadata = api::value_at(replicaset, "/spec/template/metadata"_json_pointer, json::object());
+  json pod_metadata = {
+      {"generateName", name_of(replicaset) + "-"},
+      {"namespace", namespace_of(replicaset)},
+      {"labels", template_metadata.value("labels", json::object())},
+      {"ownerReferences",
+       json::array({{{"apiVersion", "apps/v1"},
+                     {"kind", "ReplicaSet"},
+                     {"name", metadata["name"]},
+                     {"uid", metadata["uid"]},
+                     {"controller", true},
+                     {"blockOwnerDeletion", true}}})}};
+  if (template_metadata.contains("annotations")) pod_metadata["annotations"] = template_metadata["annotations"];
+  return {{"apiVersion", "v1"},
+          {"kind", "Pod"},
+          {"metadata", pod_metadata},
+          {"spec", api::value_at(replicaset, "/spec/template/spec"_json_pointer, json::object())}};
+}
+
+}  // namespace orkest::control

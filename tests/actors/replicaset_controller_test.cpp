@@ -1,0 +1,551 @@
+// The control plane on the deterministic scheduler with a fake runtime: the ReplicaSet
+// controller converges (scale up and down, hand deletion, rapid updates, deletion of the
+// ReplicaSet), pod actors run and restart containers as the restartPolicy says, and the
+// periodic resync repairs what no event reported. Time moves only when a test advances it.
+
+#include <regex>
+#include <set>
+
+#include "control/restart_policy.hpp"
+#include "api/body_decoder.hpp"
+#include "tests/actors/actor_test_support.hpp"
+#include "tests/api/user_examples.hpp"
+#include "tests/api/manifests.hpp"
+
+namespace orkest::testing {
+namespace {
+
+json pod_manifest(const std::string& name, const std::string& restart_policy = "Always",
+                  const std::string& image = "busybox:1.35") {
+  return {{"apiVersion", "v1"},
+          {"kind", "Pod"},
+          {"metadata", {{"name", name}}},
+          {"spec",
+           {{"restartPolicy", restart_policy}, {"containers", {{{"name", "app"}, {"image", image}}}}}}};
+}
+
+json parsed(const char* body) {
+  auto decoded = api::decode_body(body, "application/json");
+  if (auto* error = std::get_if<api::api_error>(&decoded)) ADD_FAILURE() << error->message;
+  return std::get_if<json>(&decoded) ? std::get<json>(decoded) : json();
+}
+
+// The pod's one container status (a copy: missing fields read as null).
+json container_status(json pod) { return pod["status"]["containerStatuses"][0]; }
+
+class replicaset_controller_test : public control_plane_actors {
+ protected:
+  json created(const json& body) {
+    auto result = create(body);
+    EXPECT_TRUE(result.ok()) << result.error->message;
+    return result.object;
+  }
+
+  // PUT of the ReplicaSet with another replica count, as a user would send it (no version).
+  void scale(const std::string& name, int replicas) {
+    auto result = update(replicaset_manifest(name, replicas));
+    ASSERT_TRUE(result.ok()) << result.error->message;
+  }
+
+  json replicaset(const std::string& name) {
+    auto result = get("ReplicaSet", name);
+    EXPECT_TRUE(result.ok()) << result.error->message;
+    return result.object;
+  }
+
+  // The end state of a ReplicaSet with `replicas` pods: exactly that many pods, all Running
+  // with an IP and a running container, and a status that says so for the current generation.
+  void expect_converged(const std::string& name, int replicas) {
+    SCOPED_TRACE("ReplicaSet " + name + " with " + std::to_string(replicas) + " replicas");
+    auto rs = replicaset(name);
+    auto pods = pods_of(name);
+    ASSERT_EQ(static_cast<int>(pods.size()), replicas);
+    for (const auto& pod : pods) {
+      SCOPED_TRACE("pod " + pod["metadata"]["name"].get<std::string>());
+      EXPECT_FALSE(pod["metadata"].contains("deletionTimestamp"));
+      EXPECT_TRUE(std::regex_match(pod["metadata"]["name"].get<std::string>(), std::regex(name + "-[a-z0-9]{5}")));
+      EXPECT_EQ(pod["metadata"]["ownerReferences"][0]["uid"], rs["metadata"]["uid"]);
+      EXPECT_EQ(pod["metadata"]["labels"], rs["spec"]["template"]["metadata"]["labels"]);
+      EXPECT_EQ(pod["status"]["phase"], "Running");
+      EXPECT_FALSE(pod["status"].value("podIP", "").empty());
+      EXPECT_EQ(container_status(pod)["ready"], true);
+      auto container = container_of(pod);
+      ASSERT_TRUE(container.has_value()) << "no container";
+      EXPECT_EQ(container->status, podman::container_status::running);
+      EXPECT_EQ(container->ip, pod["status"]["podIP"]);
+    }
+    const json& status = rs["status"];
+    EXPECT_EQ(status["replicas"], replicas);
+    EXPECT_EQ(status["fullyLabeledReplicas"], replicas);
+    EXPECT_EQ(status["readyReplicas"], replicas);
+    EXPECT_EQ(status["availableReplicas"], replicas);
+    EXPECT_EQ(status["observedGeneration"], rs["metadata"]["generation"]);
+  }
+
+  // A standalone pod, run until its container is up.
+  json running_pod(const json& manifest) {
+    created(manifest);
+    auto pod = this->pod(manifest["metadata"]["name"]);
+    EXPECT_EQ(pod["status"]["phase"], "Running");
+    return pod;
+  }
+
+  std::string container_id(const json& pod) {
+    auto container = container_of(pod);
+    EXPECT_TRUE(container.has_value()) << "pod " << pod["metadata"]["name"] << " has no container";
+    return container ? container->id : std::string{};
+  }
+};
+
+TEST_F(replicaset_controller_test, converges_to_the_desired_number_of_running_pods) {
+  created(replicaset_manifest("web", 3));
+  expect_converged("web", 3);
+  EXPECT_EQ(running_containers().size(), 3u);
+  EXPECT_EQ(pods_created(), 3);
+  EXPECT_EQ(runtime->creations(), 3);
+}
+
+TEST_F(replicaset_controller_test, zero_replicas_creates_nothing) {
+  created(replicaset_manifest("idle", 0));
+  expect_converged("idle", 0);
+  EXPECT_EQ(runtime->creations(), 0);
+}
+
+TEST_F(replicaset_controller_test, scales_up_and_down_when_replicas_change) {
+  created(replicaset_manifest("web", 2));
+  expect_converged("web", 2);
+
+  scale("web", 5);
+  expect_converged("web", 5);
+  EXPECT_EQ(pods_created(), 5);
+
+  scale("web", 1);
+  expect_converged("web", 1);
+  EXPECT_EQ(all_pods().size(), 1u) << "scaled-down pods are gone, not just terminating";
+  EXPECT_EQ(runtime->containers().size(), 1u) << "their containers are removed";
+  EXPECT_EQ(pods_created(), 5);
+  EXPECT_EQ(replicaset("web")["status"]["observedGeneration"], 3);
+}
+
+// A client once set a pod's podIP to 127.0.0.1 and Services forwarded to the host's loopback:
+// the status is the pod actor's observation, and it restores it.
+TEST_F(replicaset_controller_test, a_status_written_by_anyone_else_is_restored) {
+  auto pod = running_pod(pod_manifest("observed"));
+  const json observed = pod["status"];
+  ASSERT_FALSE(observed.value("podIP", "").empty());
+  json forged = pod;
+  forged["metadata"].erase("resourceVersion");
+  forged["status"]["podIP"] = "127.0.0.1";
+  forged["status"]["phase"] = "Succeeded";
+  forged["status"]["containerStatuses"][0]["ready"] = false;
+  ASSERT_TRUE(update_status(forged).ok());
+  auto restored = this->pod("observed");
+  EXPECT_EQ(restored["status"], observed);
+  // A change to what the user owns leaves the status alone.
+  json labelled = restored;
+  labelled["metadata"]["labels"]["tier"] = "web";
+  ASSERT_TRUE(update(labelled).ok());
+  EXPECT_EQ(this->pod("observed")["status"], observed);
+}
+
+TEST_F(replicaset_controller_test, a_pod_deleted_by_hand_is_replaced_exactly_once) {
+  struct deletion {
+    const char* what;
+    actors::delete_options options;
+  };
+  actors::delete_options immediate;
+  immediate.grace_period_seconds = 0;
+  for (const auto& [what, options] : {deletion{"graceful", {}}, deletion{"immediate", immediate}}) {
+    SCOPED_TRACE(std::string(what) + " deletion");
+    auto before = pods_created();
+    created(replicaset_manifest(what, 3));
+    auto victim = pods_of(what).front();
+    auto victim_name = victim["metadata"]["name"].get<std::string>();
+
+    ASSERT_TRUE(remove("Pod", victim_name, "default", options).ok());
+
+    expect_converged(what, 3);
+    EXPECT_EQ(pods_created() - before, 4) << "three pods and one replacement";
+    EXPECT_EQ(get("Pod", victim_name).error->code, 404);
+    EXPECT_FALSE(container_of(victim).has_value()) << "the deleted pod's container is removed";
+  }
+  EXPECT_EQ(runtime->creations(), 8);
+}
+
+TEST_F(replicaset_controller_test, deleting_the_replicaset_deletes_its_pods_and_their_containers) {
+  created(replicaset_manifest("web", 3));
+  created(pod_manifest("bystander"));
+  ASSERT_EQ(running_containers().size(), 4u);
+
+  ASSERT_TRUE(remove("ReplicaSet", "web").ok());
+
+  EXPECT_TRUE(pods_of("web").empty());
+  ASSERT_EQ(all_pods().size(), 1u);
+  EXPECT_EQ(all_pods().front()["metadata"]["name"], "bystander");
+  ASSERT_EQ(runtime->containers().size(), 1u);
+  EXPECT_EQ(runtime->containers().front().labels[podman::label_pod_name], "bystander");
+}
+
+TEST_F(replicaset_controller_test, rapid_interleaved_updates_converge_without_needless_creations) {
+  created(replicaset_manifest("web", 3));
+  expect_converged("web", 3);
+
+  // 5 -> 1 -> 4 -> 2, all in the store's mailbox before anything runs.
+  for (int replicas : {5, 1, 4, 2})
+    send_to_store(actors::update_atom::value, object_key{"ReplicaSet", "default", "web"},
+                  replicaset_manifest("web", replicas));
+  run();
+  for (const auto& reply : take_replies(4)) EXPECT_TRUE(reply.ok()) << reply.error->message;
+
+  expect_converged("web", 2);
+  // The controller may act on 5 before it hears of 1: two more pods at most, never one per
+  // update it saw.
+  EXPECT_LE(pods_created(), 5);
+  EXPECT_LE(runtime->creations(), pods_created());
+  EXPECT_EQ(all_pods().size(), 2u);
+  EXPECT_EQ(runtime->containers().size(), 2u);
+}
+
+TEST_F(replicaset_controller_test, many_updates_within_one_run_create_no_more_than_the_largest_count) {
+  created(replicaset_manifest("web", 0));
+  for (int replicas : {1, 2, 3, 4, 5, 6, 7, 8, 3})
+    send_to_store(actors::update_atom::value, object_key{"ReplicaSet", "default", "web"},
+                  replicaset_manifest("web", replicas));
+  run();
+  take_replies(9);
+  expect_converged("web", 3);
+  EXPECT_LE(pods_created(), 8);
+}
+
+TEST_F(replicaset_controller_test, the_users_shorthand_replicaset_counts_its_own_pods) {
+  auto rs = created(parsed(user_examples::replicaset));
+  EXPECT_EQ(rs["spec"]["selector"], (json{{"matchLabels", {{"name", "health"}}}}));
+  EXPECT_EQ(rs["spec"]["template"]["metadata"]["labels"], (json{{"app", "health"}, {"name", "health"}}));
+
+  expect_converged("health-replicaset", 3);
+  EXPECT_EQ(items_of(list("Pod", "app=health")).size(), 3u) << "what the user's Service selects";
+  EXPECT_EQ(items_of(list("Pod", "name=health")).size(), 3u) << "what the ReplicaSet selects";
+
+  auto scaled = update(parsed(user_examples::replicaset_scaled));
+  ASSERT_TRUE(scaled.ok()) << scaled.error->message;
+  expect_converged("health-replicaset", 5);
+  EXPECT_EQ(pods_created(), 5);
+}
+
+TEST_F(replicaset_controller_test, a_converged_replicaset_stays_quiet_across_resyncs) {
+  created(replicaset_manifest("web", 3));
+  auto version = list("Pod").object["metadata"]["resourceVersion"];
+  for (int i = 0; i < 3; ++i) advance_to_next_resync();
+  EXPECT_EQ(list("Pod").object["metadata"]["resourceVersion"], version) << "nothing was written";
+  expect_converged("web", 3);
+  EXPECT_EQ(runtime->creations(), 3);
+}
+
+// One listing of all containers per resync, not one inspect per pod: with podman each inspect
+// is a process (about 30 ms), which for 100 pods every 5 s kept a core busy.
+TEST_F(replicaset_controller_test, a_resync_that_finds_nothing_changed_inspects_no_container) {
+  created(replicaset_manifest("web", 3));
+  auto inspections = runtime->inspections();
+  for (int i = 0; i < 3; ++i) advance_to_next_resync();
+  EXPECT_EQ(runtime->inspections(), inspections);
+  expect_converged("web", 3);
+}
+
+// podman reports a start after `podman run -d` has returned: the run's reply already told the
+// pod actor, so the report costs no inspection.
+TEST_F(replicaset_controller_test, the_report_of_its_own_start_costs_a_pod_no_inspection) {
+  auto pod = running_pod(pod_manifest("quiet"));
+  auto id = container_id(pod);
+  auto inspections = runtime->inspections(id);
+  deliver_runtime_events();
+  EXPECT_EQ(runtime->inspections(id), inspections);
+
+  runtime->kill(id, 1);
+  deliver_runtime_events();
+  EXPECT_GT(runtime->inspections(id), inspections) << "a death is looked at";
+  EXPECT_EQ(container_status(this->pod("quiet"))["restartCount"], 1);
+}
+
+TEST_F(replicaset_controller_test, a_resync_inspects_only_the_container_that_changed) {
+  created(replicaset_manifest("web", 3));
+  auto pods = pods_of("web");
+  runtime->kill(container_id(pods[0]), 137);
+  runtime->take_events();  // unreported: only the listing shows it
+  auto quiet_inspections = runtime->inspections(container_id(pods[1])) + runtime->inspections(container_id(pods[2]));
+
+  advance_to_next_resync();
+
+  EXPECT_GE(runtime->inspections(container_id(pods[0])), 1);
+  EXPECT_EQ(runtime->inspections(container_id(pods[1])) + runtime->inspections(container_id(pods[2])),
+            quiet_inspections);
+  EXPECT_EQ(container_status(this->pod(pods[0]["metadata"]["name"]))["restartCount"], 1);
+  expect_converged("web", 3);
+}
+
+TEST_F(replicaset_controller_test, a_pod_whose_replicaset_is_gone_is_collected_at_the_resync) {
+  auto stray = pod_manifest("stray");
+  stray["metadata"]["ownerReferences"] = {{{"apiVersion", "apps/v1"},
+                                           {"kind", "ReplicaSet"},
+                                           {"name", "long-gone"},
+                                           {"uid", "no-such-uid"},
+                                           {"controller", true}}};
+  created(stray);
+  ASSERT_TRUE(get("Pod", "stray").ok()) << "no event says it is garbage";
+
+  advance_to_next_resync();
+
+  EXPECT_EQ(get("Pod", "stray").error->code, 404);
+  EXPECT_TRUE(runtime->containers().empty());
+}
+
+TEST_F(replicaset_controller_test, a_crashed_container_restarts_at_once_then_backs_off_ten_seconds) {
+  auto pod = running_pod(pod_manifest("crashy"));
+  auto id = container_id(pod);
+
+  runtime->kill(id, 1);
+  deliver_runtime_events();
+  pod = this->pod("crashy");
+  EXPECT_EQ(pod["status"]["phase"], "Running");
+  EXPECT_EQ(container_status(pod)["restartCount"], 1) << pod.dump(2);
+  EXPECT_TRUE(container_status(pod)["state"].contains("running"));
+  EXPECT_EQ(container_status(pod)["lastState"]["terminated"]["exitCode"], 1);
+
+  runtime->kill(id, 1);
+  deliver_runtime_events();
+  pod = this->pod("crashy");
+  EXPECT_EQ(container_status(pod)["state"]["waiting"]["reason"], "CrashLoopBackOff");
+  EXPECT_NE(container_status(pod)["state"]["waiting"].value("message", "").find("back-off 10s"), std::string::npos);
+  EXPECT_EQ(container_status(pod)["ready"], false);
+  EXPECT_EQ(container_status(pod)["restartCount"], 1);
+  EXPECT_EQ(pod["status"]["phase"], "Running") << "a pod waiting for a restart stays Running";
+
+  advance_time(std::chrono::seconds(9));
+  EXPECT_EQ(container_status(this->pod("crashy"))["state"]["waiting"]["reason"], "CrashLoopBackOff");
+
+  advance_time(std::chrono::seconds(1));
+  pod = this->pod("crashy");
+  EXPECT_TRUE(container_status(pod)["state"].contains("running")) << container_status(pod).dump();
+  EXPECT_EQ(container_status(pod)["restartCount"], 2);
+  EXPECT_EQ(runtime->creations(), 1) << "the same container is started again";
+}
+
+// podman reports a death more than once (died, then cleanup); a second report arriving while
+// the first is looked at must not publish the exited container as a Failed pod before the
+// restart is decided: a ReplicaSet would replace a pod that is only restarting.
+TEST_F(replicaset_controller_test, a_restarting_pod_is_never_published_as_failed) {
+  auto pod = running_pod(pod_manifest("flaky"));
+  auto id = container_id(pod);
+  runtime->kill(id, 137);
+  for (auto& event : runtime->take_events()) {
+    caf::anon_send(plane.pods, event);
+    caf::anon_send(plane.pods, event);
+  }
+  run();
+  for (const auto& event : pod_events.of_type(change_type::modified, "flaky"))
+    EXPECT_NE(event.object["status"].value("phase", ""), "Failed") << event.object["status"].dump();
+  pod = this->pod("flaky");
+  EXPECT_EQ(container_status(pod)["restartCount"], 1);
+  EXPECT_TRUE(container_status(pod)["state"].contains("running"));
+}
+
+// Even a restart that follows at once is published first: a Service must not send connections
+// to a pod whose container is dead, so the pod is not ready (and has no podIP) in between.
+TEST_F(replicaset_controller_test, a_pod_is_not_ready_between_its_containers_death_and_its_restart) {
+  auto pod = running_pod(pod_manifest("mortal"));
+  runtime->kill(container_id(pod), 137);
+  pod_events.events->clear();
+  deliver_runtime_events();
+  auto updates = pod_events.of_type(change_type::modified, "mortal");
+  ASSERT_GE(updates.size(), 2u);
+  const auto& between = updates.front().object["status"];
+  EXPECT_EQ(between["phase"], "Running") << between.dump();
+  EXPECT_EQ(between["containerStatuses"][0]["ready"], false);
+  EXPECT_EQ(between["containerStatuses"][0]["state"]["terminated"]["exitCode"], 137) << between.dump();
+  EXPECT_FALSE(between.contains("podIP"));
+  const auto& after = updates.back().object["status"];
+  EXPECT_EQ(after["containerStatuses"][0]["ready"], true) << after.dump();
+  EXPECT_EQ(after["containerStatuses"][0]["restartCount"], 1);
+}
+
+// A process that ends as it starts exits again within the same second: podman's timestamps
+// (whole seconds here) cannot tell the exits apart, the restart itself must.
+TEST_F(replicaset_controller_test, a_container_that_exits_at_once_goes_into_crash_loop_back_off) {
+  runtime->set_exits_at_once("busybox:1.35", 1);
+  created(pod_manifest("quitter"));
+  deliver_runtime_events();
+  auto pod = this->pod("quitter");
+  EXPECT_EQ(container_status(pod)["restartCount"], 1) << pod.dump(2);
+  EXPECT_EQ(container_status(pod)["state"]["waiting"]["reason"], "CrashLoopBackOff");
+  EXPECT_NE(container_status(pod)["state"]["waiting"].value("message", "").find("back-off 10s"), std::string::npos);
+  EXPECT_EQ(container_status(pod)["lastState"]["terminated"]["exitCode"], 1);
+
+  advance_time(std::chrono::seconds(10));
+  deliver_runtime_events();
+  pod = this->pod("quitter");
+  EXPECT_EQ(container_status(pod)["restartCount"], 2);
+  EXPECT_NE(container_status(pod)["state"]["waiting"].value("message", "").find("back-off 20s"), std::string::npos)
+      << container_status(pod).dump();
+  EXPECT_EQ(runtime->creations(), 1);
+}
+
+TEST_F(replicaset_controller_test, an_exit_no_event_reported_is_found_and_restarted_at_the_resync) {
+  created(replicaset_manifest("web", 1));
+  auto pod = pods_of("web").front();
+  runtime->kill(container_id(pod), 137);
+  runtime->take_events();  // the event stream lost them
+
+  advance_to_next_resync();
+
+  pod = this->pod(pod["metadata"]["name"]);
+  EXPECT_EQ(container_status(pod)["restartCount"], 1);
+  EXPECT_EQ(container_status(pod)["lastState"]["terminated"]["exitCode"], 137);
+  expect_converged("web", 1);
+  EXPECT_EQ(pods_created(), 1) << "the pod is repaired, not replaced";
+}
+
+TEST_F(replicaset_controller_test, a_container_removed_behind_orkests_back_is_recreated_at_the_resync) {
+  created(replicaset_manifest("web", 2));
+  auto pod = pods_of("web").front();
+  auto old_id = container_id(pod);
+  runtime->remove_behind_back(old_id);
+  runtime->take_events();
+
+  advance_to_next_resync();
+
+  pod = this->pod(pod["metadata"]["name"]);
+  auto new_id = container_id(pod);
+  EXPECT_NE(new_id, old_id);
+  EXPECT_EQ(container_status(pod)["containerID"], "podman://" + new_id);
+  EXPECT_EQ(container_status(pod)["restartCount"], 1);
+  expect_converged("web", 2);
+  EXPECT_EQ(pods_created(), 2);
+  EXPECT_EQ(runtime->creations(), 3);
+}
+
+TEST_F(replicaset_controller_test, a_missing_image_with_pull_policy_never_waits_with_err_image_never_pull) {
+  runtime->set_image_missing("ghost:1.0");
+  auto manifest = pod_manifest("ghost", "Always", "ghost:1.0");
+  manifest["spec"]["containers"][0]["imagePullPolicy"] = "Never";
+  created(manifest);
+
+  auto check_waiting = [&] {
+    auto pod = this->pod("ghost");
+    EXPECT_EQ(pod["status"]["phase"], "Pending");
+    EXPECT_EQ(container_status(pod)["state"]["waiting"]["reason"], "ErrImageNeverPull");
+    EXPECT_NE(container_status(pod)["state"]["waiting"].value("message", "").find("ghost:1.0"), std::string::npos);
+    EXPECT_EQ(container_status(pod)["ready"], false);
+  };
+  check_waiting();
+  advance_time(std::chrono::seconds(30));  // retries fail the same way
+  check_waiting();
+  EXPECT_TRUE(runtime->containers().empty());
+  EXPECT_EQ(runtime->creations(), 0);
+
+  // Its actor is alive and well: deleting the pod still goes through it.
+  ASSERT_TRUE(remove("Pod", "ghost").ok());
+  EXPECT_EQ(get("Pod", "ghost").error->code, 404);
+}
+
+TEST_F(replicaset_controller_test, a_failed_image_pull_shows_err_image_pull_then_image_pull_back_off) {
+  runtime->set_image_missing("ghost:1.0");
+  created(pod_manifest("ghost", "Always", "ghost:1.0"));
+  auto waiting = [&] { return container_status(this->pod("ghost"))["state"]["waiting"]; };
+
+  EXPECT_EQ(waiting()["reason"], "ErrImagePull");
+  advance_time(control::image_pull_backoff_shown_after);
+  EXPECT_EQ(waiting()["reason"], "ImagePullBackOff");
+  EXPECT_EQ(waiting()["message"], "Back-off pulling image \"ghost:1.0\"");
+  EXPECT_EQ(this->pod("ghost")["status"]["phase"], "Pending");
+
+  // The next attempt, 10 s after the first, fails again: ErrImagePull, then the back-off again.
+  advance_time(std::chrono::seconds(10) - control::image_pull_backoff_shown_after);
+  EXPECT_EQ(waiting()["reason"], "ErrImagePull");
+  advance_time(control::image_pull_backoff_shown_after);
+  EXPECT_EQ(waiting()["reason"], "ImagePullBackOff");
+
+  // Once the image is there, the next attempt runs the container.
+  runtime->set_image_present("ghost:1.0");
+  advance_time(std::chrono::seconds(40));
+  EXPECT_TRUE(container_status(this->pod("ghost"))["state"].contains("running"));
+}
+
+TEST_F(replicaset_controller_test, an_orphan_container_with_orkests_labels_is_removed_at_the_resync) {
+  created(replicaset_manifest("web", 1));
+  auto spawn_container = [&](const std::string& name, podman::label_map labels) {
+    podman::container_spec spec;
+    spec.name = name;
+    spec.image = "busybox:1.35";
+    spec.labels = std::move(labels);
+    auto id = std::get<std::string>(runtime->create(spec));
+    EXPECT_FALSE(runtime->start(id).has_value());
+    return id;
+  };
+  // Labelled exactly as orkest labels its pods' containers, for a pod that does not exist.
+  auto labels = runtime->containers().front().labels;
+  labels[podman::label_pod_uid] = "no-such-pod";
+  labels[podman::label_pod_name] = "orphan";
+  auto orphan = spawn_container("orkest_default_orphan", labels);
+  auto users_own = spawn_container("not-ours", {{"owner", "someone"}});
+  ASSERT_EQ(runtime->containers().size(), 3u);
+
+  advance_to_next_resync();
+
+  std::set<std::string> remaining;
+  for (const auto& container : runtime->containers()) remaining.insert(container.id);
+  EXPECT_FALSE(remaining.count(orphan)) << "no pod claims it";
+  EXPECT_TRUE(remaining.count(users_own)) << "containers without orkest's labels are not orkest's business";
+  expect_converged("web", 1);
+}
+
+// orkest killed between `podman create` and `podman start` leaves a container that never ran;
+// the pod coming back from the bootstrap manifests replaces it (same name) instead of waiting on it.
+TEST_F(replicaset_controller_test, a_left_over_container_that_never_started_is_replaced_not_adopted) {
+  podman::container_spec spec;
+  spec.name = "orkest_default_solo";
+  spec.image = "busybox:1.35";
+  spec.labels = {{podman::label_managed_by, "orkest"}, {podman::label_namespace, "default"},
+                 {podman::label_pod_name, "solo"}, {podman::label_node, "orkest"},
+                 {podman::label_pod_uid, "uid-of-an-earlier-run"}};
+  auto leftover = std::get<std::string>(runtime->create(spec));
+
+  auto pod = running_pod(pod_manifest("solo"));
+
+  auto containers = runtime->containers();
+  ASSERT_EQ(containers.size(), 1u);
+  EXPECT_NE(containers.front().id, leftover);
+  EXPECT_EQ(containers.front().status, podman::container_status::running);
+  EXPECT_EQ(container_id(pod), containers.front().id);
+}
+
+TEST_F(replicaset_controller_test, restart_policy_never_and_exit_zero_is_succeeded) {
+  auto pod = running_pod(pod_manifest("job", "Never"));
+  runtime->kill(container_id(pod), 0);
+  deliver_runtime_events();
+
+  auto check_succeeded = [&] {
+    auto pod = this->pod("job");
+    EXPECT_EQ(pod["status"]["phase"], "Succeeded");
+    EXPECT_EQ(container_status(pod)["state"]["terminated"]["exitCode"], 0);
+    EXPECT_EQ(container_status(pod)["state"]["terminated"]["reason"], "Completed");
+    EXPECT_EQ(container_status(pod)["restartCount"], 0);
+  };
+  check_succeeded();
+  advance_to_next_resync();
+  check_succeeded();
+  EXPECT_EQ(runtime->creations(), 1) << "never restarted";
+}
+
+TEST_F(replicaset_controller_test, restart_policy_on_failure_restarts_a_failure_only) {
+  auto pod = running_pod(pod_manifest("retry", "OnFailure"));
+  auto id = container_id(pod);
+  runtime->kill(id, 2);
+  deliver_runtime_events();
+  EXPECT_EQ(container_status(this->pod("retry"))["restartCount"], 1);
+
+  runtime->kill(id, 0);
+  deliver_runtime_events();
+  EXPECT_EQ(this->pod("retry")["status"]["phase"], "Succeeded");
+}
+
+}  // namespace
+}  // namespace orkest::testing

@@ -1,0 +1,64 @@
+// Which pods become a Service's endpoints and backends: only addresses of the pod network.
+#include "control/service_endpoints.hpp"
+
+#include <gtest/gtest.h>
+
+namespace orkest::control {
+namespace {
+
+using nlohmann::json;
+
+json service() {
+  return json::parse(R"({"metadata": {"name": "web", "namespace": "default", "uid": "s1"},
+      "spec": {"selector": {"app": "web"}, "ports": [{"protocol": "TCP", "port": 2000, "targetPort": 5000}]}})");
+}
+
+json ready_pod(const std::string& name, const std::string& ip) {
+  return {{"metadata", {{"name", name}, {"namespace", "default"}, {"uid", name}, {"labels", {{"app", "web"}}}}},
+          {"spec", {{"containers", json::array({{{"name", "c"}, {"image", "x"}}})}}},
+          {"status",
+           {{"phase", "Running"}, {"podIP", ip}, {"conditions", json::array({{{"type", "Ready"}, {"status", "True"}}})}}}};
+}
+
+std::vector<std::string> endpoint_ips(const json& endpoints) {
+  std::vector<std::string> ips;
+  for (const auto& subset : endpoints["subsets"])
+    for (const auto& address : subset.value("addresses", json::array())) ips.push_back(address["ip"]);
+  return ips;
+}
+
+TEST(PodAddressPolicy, OnlyHostsOfThePodNetworkOutsideTheServiceCidr) {
+  const pod_address_policy policy("10.89.100.0/24", "10.96.0.0/16");
+  EXPECT_TRUE(policy.allows("10.89.100.2"));
+  EXPECT_TRUE(policy.allows("10.89.100.254"));
+  for (const char* refused : {"10.89.100.0", "10.89.100.1", "10.89.100.255", "10.89.101.2", "127.0.0.1", "0.0.0.0",
+                              "169.254.169.254", "10.96.0.1", "", "localhost", "::1", "224.0.0.1", "10.89.100.2 "})
+    EXPECT_FALSE(policy.allows(refused)) << refused;
+  EXPECT_THROW(pod_address_policy("10.89.100.0", ""), std::invalid_argument);
+}
+
+TEST(PodAddressPolicy, WithoutAPodNetworkOnlyTheSpecialRangesAreRefused) {
+  const pod_address_policy policy("", "10.96.0.0/12");
+  EXPECT_TRUE(policy.allows("192.168.5.9"));
+  EXPECT_FALSE(policy.allows("10.100.0.1"));
+  for (const char* refused : {"127.1.2.3", "169.254.1.1", "0.1.2.3", "255.255.255.255", "239.1.1.1"})
+    EXPECT_FALSE(pod_address_policy().allows(refused)) << refused;
+}
+
+// A client once rewrote a pod's status.podIP to 127.0.0.1 and the Service forwarded to the
+// host's loopback (orkest's own API answered through it).
+TEST(ServiceEndpoints, APodClaimingAnAddressOutsideThePodNetworkIsNeverABackend) {
+  const pod_address_policy policy("10.89.100.0/24", "10.96.0.0/16");
+  const std::vector<json> pods = {ready_pod("good", "10.89.100.7"), ready_pod("loopback", "127.0.0.1"),
+                                  ready_pod("metadata", "169.254.169.254"), ready_pod("cluster-ip", "10.96.0.1"),
+                                  ready_pod("gateway", "10.89.100.1")};
+  const auto backends = service_backends(service(), pods, policy);
+  ASSERT_EQ(backends.size(), 1u);
+  ASSERT_EQ(backends[0].backends.size(), 1u);
+  EXPECT_EQ(backends[0].backends[0].host, "10.89.100.7");
+  EXPECT_EQ(backends[0].backends[0].port, 5000);
+  EXPECT_EQ(endpoint_ips(endpoints_for(service(), pods, policy)), std::vector<std::string>{"10.89.100.7"});
+}
+
+}  // namespace
+}  // namespace orkest::control
