@@ -15,7 +15,7 @@
 namespace orkest::actors {
 
 struct control_plane_settings {
-  object_store_settings store;
+  store::object_store_settings store;
   pod_supervisor_settings pods;
   service_actor_settings services;
   std::chrono::milliseconds resync_period{5000};

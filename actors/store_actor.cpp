@@ -26,7 +26,7 @@ struct watcher {
 };
 
 struct store_state {
-  object_store store;
+  store::object_store store;
   std::vector<watcher> watchers;
   static inline const char* name = "store";
 };
@@ -73,9 +73,9 @@ void drop_watcher(store_pointer self, const caf::actor_addr& address) {
                  watchers.end());
 }
 
-store_actor::behavior_type store_behavior(store_pointer self, object_store_settings settings,
-                                          object_store_hooks hooks) {
-  self->state.store = object_store(std::move(settings), std::move(hooks));
+store_actor::behavior_type store_behavior(store_pointer self, store::object_store_settings settings,
+                                          store::object_store_hooks hooks) {
+  self->state.store = store::object_store(std::move(settings), std::move(hooks));
   self->set_down_handler([self](const caf::down_msg& down) { drop_watcher(self, down.source); });
   return {
       [self](create_atom, const std::string& kind, const std::string& ns, json& body) {
@@ -105,7 +105,7 @@ store_actor::behavior_type store_behavior(store_pointer self, object_store_setti
 
 }  // namespace
 
-store_actor spawn_store(caf::actor_system& system, object_store_settings settings, object_store_hooks hooks) {
+store_actor spawn_store(caf::actor_system& system, store::object_store_settings settings, store::object_store_hooks hooks) {
   return system.spawn(store_behavior, std::move(settings), std::move(hooks));
 }
 

@@ -6,7 +6,7 @@
 #include <caf/replies_to.hpp>
 
 #include "actors/atoms.hpp"
-#include "actors/object_store.hpp"
+#include "store/object_store.hpp"
 #include "actors/store_messages.hpp"
 
 namespace caf { class actor_system; }
@@ -35,7 +35,7 @@ using store_actor = caf::typed_actor<
     // -> the current resourceVersion: whether the store keeps up (/readyz)
     caf::replies_to<ping_atom>::with<uint64_t>>;
 
-store_actor spawn_store(caf::actor_system& system, object_store_settings settings,
-                        object_store_hooks hooks = default_hooks());
+store_actor spawn_store(caf::actor_system& system, store::object_store_settings settings,
+                        store::object_store_hooks hooks = store::default_hooks());
 
 }  // namespace orkest::actors

@@ -1,91 +1,34 @@
 #pragma once
-// The values exchanged with the store actor. Objects travel as Kubernetes-shaped JSON.
-// These types never leave the process, so they are whitelisted for CAF's local messaging
-// instead of being given serializers.
+// The store's values as the actors' messages. They never leave the process, so they are
+// whitelisted for CAF's local messaging instead of being given serializers; the actors name
+// them as their own.
 
 #include <caf/allowed_unsafe_message_type.hpp>
-#include <cstdint>
 #include <nlohmann/json.hpp>
-#include <optional>
-#include <string>
-#include <vector>
 
-#include "api/api_error.hpp"
+#include "store/store_types.hpp"
 
 namespace orkest::actors {
 
 using json = nlohmann::json;
-
-// Identifies one object. `kind` is the Kind ("Pod"), `ns` its namespace.
-struct object_key {
-  std::string kind;
-  std::string ns;
-  std::string name;
-};
-
-struct list_request {
-  std::string kind;
-  std::string ns;              // empty: all namespaces
-  std::string label_selector;  // Kubernetes string form, empty matches all
-  std::string field_selector;  // metadata.name=..., metadata.namespace=..., spec.nodeName=...
-};
-
-enum class patch_type { merge, json_patch, strategic_merge };
-
-struct patch_request {
-  patch_type type = patch_type::merge;
-  json patch;
-  bool status_only = false;  // PATCH .../status: only the patched status is kept
-};
-
-struct delete_options {
-  std::optional<int64_t> grace_period_seconds;
-  std::optional<std::string> precondition_uid;
-  std::optional<std::string> precondition_resource_version;
-};
-
-// The store's answer to any request: an error, or the object (or List) it produced.
-struct store_result {
-  std::optional<api::api_error> error;
-  json object;
-  std::vector<std::string> warnings;
-
-  bool ok() const { return !error.has_value(); }
-  static store_result success(json object) { return {std::nullopt, std::move(object), {}}; }
-  static store_result failure(api::api_error e) { return {std::move(e), json(), {}}; }
-};
-
-enum class change_type { added, modified, deleted, bookmark };
-
-const char* to_string(change_type type);  // "ADDED", "MODIFIED", "DELETED", "BOOKMARK"
-
-// One committed change, as watchers see it.
-struct change_event {
-  change_type type = change_type::added;
-  std::string kind;
-  json object;
-  uint64_t resource_version = 0;
-};
-
-struct watch_request {
-  std::string kind;
-  std::string ns;              // empty: all namespaces
-  std::string label_selector;  // empty: everything
-  std::string field_selector;
-  // Resume after this version (events newer than it are replayed from history); an expired
-  // version is 410 Gone. Unset: start now.
-  std::optional<uint64_t> resource_version;
-  // Replay every existing object as ADDED first (atomically with subscribing).
-  bool send_initial_events = false;
-};
+using store::object_key;
+using store::list_request;
+using store::patch_type;
+using store::patch_request;
+using store::delete_options;
+using store::store_result;
+using store::change_type;
+using store::change_event;
+using store::watch_request;
+using store::to_string;
 
 }  // namespace orkest::actors
 
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(orkest::actors::object_key)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(orkest::actors::list_request)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(orkest::actors::patch_request)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(orkest::actors::delete_options)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(orkest::actors::store_result)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(orkest::actors::change_event)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(orkest::actors::watch_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(orkest::store::object_key)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(orkest::store::list_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(orkest::store::patch_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(orkest::store::delete_options)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(orkest::store::store_result)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(orkest::store::change_event)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(orkest::store::watch_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(nlohmann::json)

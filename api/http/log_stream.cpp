@@ -192,7 +192,7 @@ std::optional<http_response> log_request(store_client& store, const log_source& 
   auto parameters = log_parameters_of(request);
   if (auto* error = std::get_if<api_error>(&parameters)) return error_response(*error);
   const auto& wanted = std::get<log_parameters>(parameters);
-  auto pod = store.call(actors::get_atom::value, actors::object_key{"Pod", r.ns, r.name});
+  auto pod = store.call(actors::get_atom::value, store::object_key{"Pod", r.ns, r.name});
   if (!pod.ok()) return error_response(*pod.error);
   auto target = log_target_of(pod.object, wanted);
   if (auto* error = std::get_if<api_error>(&target)) return error_response(*error);

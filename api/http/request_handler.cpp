@@ -15,7 +15,7 @@
 
 namespace orkest::api::http {
 
-using actors::store_result;
+using store::store_result;
 using nlohmann::json;
 
 std::string dump_json(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
@@ -57,8 +57,8 @@ std::optional<std::string> query_value(const http_request& request, const std::s
 }
 
 // DeleteOptions from the query (?gracePeriodSeconds=) and the body (kind: DeleteOptions).
-std::variant<actors::delete_options, api_error> delete_options_of(const http_request& request) {
-  actors::delete_options options;
+std::variant<store::delete_options, api_error> delete_options_of(const http_request& request) {
+  store::delete_options options;
   auto parse_grace = [&](const json& value) -> std::optional<api_error> {
     if (!value.is_number_integer()) return bad_request("gracePeriodSeconds: must be an integer");
     options.grace_period_seconds = value.get<int64_t>();
@@ -93,14 +93,14 @@ std::variant<actors::delete_options, api_error> delete_options_of(const http_req
 
 }  // namespace
 
-std::optional<actors::patch_type> patch_type_of(std::string_view content_type) {
+std::optional<store::patch_type> patch_type_of(std::string_view content_type) {
   std::string media(content_type.substr(0, content_type.find(';')));
   media.erase(0, media.find_first_not_of(" \t"));
   media.erase(media.find_last_not_of(" \t") + 1);
   for (auto& c : media) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (media == "application/merge-patch+json") return actors::patch_type::merge;
-  if (media == "application/json-patch+json") return actors::patch_type::json_patch;
-  if (media == "application/strategic-merge-patch+json") return actors::patch_type::strategic_merge;
+  if (media == "application/merge-patch+json") return store::patch_type::merge;
+  if (media == "application/json-patch+json") return store::patch_type::json_patch;
+  if (media == "application/strategic-merge-patch+json") return store::patch_type::strategic_merge;
   return std::nullopt;
 }
 
@@ -179,7 +179,7 @@ class resource_request {
   }
 
  private:
-  actors::object_key key() const { return {route_.kind->kind, route_.ns, route_.name}; }
+  store::object_key key() const { return {route_.kind->kind, route_.ns, route_.name}; }
 
   http_response not_allowed() const {
     return error_response(method_not_allowed("the server does not allow this method on the requested resource"));
@@ -193,7 +193,7 @@ class resource_request {
   }
 
   http_response list() {
-    actors::list_request list{route_.kind->kind, route_.ns, query_value(request_, "labelSelector").value_or(""),
+    store::list_request list{route_.kind->kind, route_.ns, query_value(request_, "labelSelector").value_or(""),
                               query_value(request_, "fieldSelector").value_or("")};
     return respond_as_asked(request_, *route_.kind, store_.call(actors::list_atom::value, std::move(list)));
   }
@@ -239,9 +239,9 @@ class resource_request {
     if (!type) return error_response(unsupported_media_type(request_.content_type));
     return with_body([&](json body) {
       std::variant<std::vector<std::string>, api_error> fields = std::vector<std::string>{};
-      if (*type != actors::patch_type::json_patch && route_.subresource.empty()) fields = check_fields(*route_.kind, body);
+      if (*type != store::patch_type::json_patch && route_.subresource.empty()) fields = check_fields(*route_.kind, body);
       if (auto* error = std::get_if<api_error>(&fields)) return error_response(*error);
-      actors::patch_request patch{*type, std::move(body)};
+      store::patch_request patch{*type, std::move(body)};
       if (route_.subresource == "status") patch.status_only = true;
       return respond(with_warnings(store_.call(actors::patch_atom::value, key(), std::move(patch)), fields));
     });
@@ -263,7 +263,7 @@ class resource_request {
   http_response remove() {
     auto options = delete_options_of(request_);
     if (auto* error = std::get_if<api_error>(&options)) return error_response(*error);
-    return respond(store_.call(actors::delete_atom::value, key(), std::get<actors::delete_options>(options)));
+    return respond(store_.call(actors::delete_atom::value, key(), std::get<store::delete_options>(options)));
   }
 
   store_client& store_;
@@ -347,7 +347,7 @@ std::optional<http_response> request_handler::dispatch(const http_request& reque
       if (request.method != "GET" || is_watch_request(request))
         return error_response(method_not_allowed("EndpointSlices are derived from Endpoints: they can only be listed"));
       auto label_selector = query_value(request, "labelSelector").value_or("");
-      auto endpoints = store_.call(actors::list_atom::value, actors::list_request{"Endpoints", r.ns, "", ""});
+      auto endpoints = store_.call(actors::list_atom::value, store::list_request{"Endpoints", r.ns, "", ""});
       if (!endpoints.ok()) return error_response(*endpoints.error);
       auto slices = endpoint_slice_list(endpoints.object, label_selector);
       if (slices.is_null()) return error_response(bad_request("unable to parse labelSelector: " + label_selector));

@@ -52,6 +52,6 @@ class request_handler {
 std::string dump_json(const nlohmann::json& value);
 http_response error_response(const api_error& error);
 // The patch type a PATCH's Content-Type names; nullopt when unsupported (415).
-std::optional<actors::patch_type> patch_type_of(std::string_view content_type);
+std::optional<store::patch_type> patch_type_of(std::string_view content_type);
 
 }  // namespace orkest::api::http

@@ -19,20 +19,20 @@ api_error invalid_scale(const std::string& name, const std::string& field, const
 
 // Writes `replicas` into the ReplicaSet, retrying on a concurrent change unless the client
 // pinned the version it read (then the conflict is the client's to resolve, as in Kubernetes).
-actors::store_result write_replicas(store_client& store, const actors::object_key& key, int64_t replicas,
+store::store_result write_replicas(store_client& store, const store::object_key& key, int64_t replicas,
                                     const std::string& expected_version) {
   constexpr int attempts = 5;
-  actors::store_result result;
+  store::store_result result;
   for (int attempt = 0; attempt < attempts; ++attempt) {
     auto current = store.call(actors::get_atom::value, key);
     if (!current.ok()) return current;
     json replicaset = std::move(current.object);
     auto version = replicaset["metadata"].value("resourceVersion", "");
     if (!expected_version.empty() && expected_version != version)
-      return actors::store_result::failure(conflict(
+      return store::store_result::failure(conflict(
           "replicasets", "apps", key.name,
           "the object has been modified; please apply your changes to the latest version and try again"));
-    if (replicaset["spec"].value("replicas", int64_t{-1}) == replicas) return actors::store_result::success(replicaset);
+    if (replicaset["spec"].value("replicas", int64_t{-1}) == replicas) return store::store_result::success(replicaset);
     replicaset["spec"]["replicas"] = replicas;
     result = store.call(actors::update_atom::value, key, std::move(replicaset));
     if (result.ok() || result.error->code != 409 || !expected_version.empty()) return result;
@@ -40,12 +40,12 @@ actors::store_result write_replicas(store_client& store, const actors::object_ke
   return result;
 }
 
-http_response scale_response(const actors::store_result& result) {
+http_response scale_response(const store::store_result& result) {
   if (!result.ok()) return error_response(*result.error);
   return {200, "application/json", dump_json(scale_of(result.object)), {}};
 }
 
-http_response write_scale(store_client& store, const actors::object_key& key, const json& scale) {
+http_response write_scale(store_client& store, const store::object_key& key, const json& scale) {
   auto replicas = replicas_of_scale(scale, key.name);
   if (auto* error = std::get_if<api_error>(&replicas)) return error_response(*error);
   auto pinned = member_or_null(member_or_null(scale, "metadata"), "resourceVersion");
@@ -98,20 +98,20 @@ std::variant<int64_t, api_error> replicas_of_scale(const json& scale, const std:
   return value;
 }
 
-std::variant<json, api_error> patch_scale(const json& scale, actors::patch_type type, const json& patch,
+std::variant<json, api_error> patch_scale(const json& scale, store::patch_type type, const json& patch,
                                           const std::string& name) {
   try {
     switch (type) {
-      case actors::patch_type::merge: {
+      case store::patch_type::merge: {
         if (!patch.is_object()) return bad_request("a merge patch must be a JSON object");
         json patched = scale;
         patched.merge_patch(patch);
         return patched;
       }
-      case actors::patch_type::strategic_merge:
+      case store::patch_type::strategic_merge:
         if (!patch.is_object()) return bad_request("a strategic merge patch must be a JSON object");
         return strategic_merge(scale, patch);
-      case actors::patch_type::json_patch:
+      case store::patch_type::json_patch:
         if (!patch.is_array()) return bad_request("a JSON patch must be an array of operations");
         return scale.patch(patch);
     }
@@ -122,7 +122,7 @@ std::variant<json, api_error> patch_scale(const json& scale, actors::patch_type 
 }
 
 http_response scale_request(store_client& store, const http_request& request, const route& r) {
-  actors::object_key key{r.kind->kind, r.ns, r.name};
+  store::object_key key{r.kind->kind, r.ns, r.name};
   if (r.kind->kind != "ReplicaSet") return error_response(not_found(r.kind->plural + "/scale", r.kind->group, r.name));
   if (request.method == "GET") return scale_response(store.call(actors::get_atom::value, key));
   if (request.method == "PUT") {

@@ -7,7 +7,7 @@
 #include <optional>
 #include <variant>
 
-#include "actors/store_messages.hpp"
+#include "store/store_types.hpp"
 #include "api/api_error.hpp"
 #include "api/http/http_exchange.hpp"
 #include "api/http/route.hpp"
@@ -23,7 +23,7 @@ nlohmann::json scale_of(const nlohmann::json& replicaset);
 std::variant<int64_t, api_error> replicas_of_scale(const nlohmann::json& scale, const std::string& name);
 
 // A patch applied to a Scale (merge, strategic merge or JSON patch): the patched Scale.
-std::variant<nlohmann::json, api_error> patch_scale(const nlohmann::json& scale, actors::patch_type type,
+std::variant<nlohmann::json, api_error> patch_scale(const nlohmann::json& scale, store::patch_type type,
                                                     const nlohmann::json& patch, const std::string& name);
 
 // GET, PUT and PATCH of /apis/apps/v1/namespaces/{ns}/replicasets/{name}/scale.

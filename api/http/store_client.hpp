@@ -18,20 +18,20 @@ class store_client {
 
   // Sends one request (atom and arguments as in actors::store_actor) and waits for its result.
   template <class Atom, class... Ts>
-  actors::store_result call(Atom atom, Ts&&... xs) {
+  store::store_result call(Atom atom, Ts&&... xs) {
     caf::scoped_actor self{system_};
     // A write that timed out may still be committed: the client must look before retrying.
     constexpr bool write = !std::is_same_v<Atom, actors::get_atom> && !std::is_same_v<Atom, actors::list_atom> &&
                            !std::is_same_v<Atom, actors::watch_atom>;
-    auto result = actors::store_result::failure(api::timeout(
+    auto result = store::store_result::failure(api::timeout(
         write ? "the server was unable to return a response in the time allotted, but may still be processing the "
                 "request: the change may or may not be applied"
               : "request did not complete within the allowed duration"));
     self->request(store_, timeout_, atom, std::forward<Ts>(xs)...)
-        .receive([&](actors::store_result& reply) { result = std::move(reply); },
+        .receive([&](store::store_result& reply) { result = std::move(reply); },
                  [&](const caf::error& error) {
                    if (error != caf::sec::request_timeout)
-                     result = actors::store_result::failure(api::internal_error(caf::to_string(error)));
+                     result = store::store_result::failure(api::internal_error(caf::to_string(error)));
                  });
     return result;
   }

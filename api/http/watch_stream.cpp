@@ -46,7 +46,7 @@ struct watch_state {
   watch_parameters parameters;
   actors::store_actor store;
   bool streaming = false;
-  std::vector<actors::change_event> pending;  // arrived before the store confirmed the subscription
+  std::vector<store::change_event> pending;  // arrived before the store confirmed the subscription
   uint64_t version = 0;                       // every change up to here has been written
   static inline const char* name = "watch_stream";
 };
@@ -64,10 +64,10 @@ bool write_line(watch_actor* self, std::string_view type, const json& object) {
   return false;
 }
 
-bool write_change(watch_actor* self, const actors::change_event& event) {
+bool write_change(watch_actor* self, const store::change_event& event) {
   auto& state = self->state;
   state.version = std::max(state.version, event.resource_version);
-  return write_line(self, actors::to_string(event.type), watch_object(state.parameters, event.object));
+  return write_line(self, store::to_string(event.type), watch_object(state.parameters, event.object));
 }
 
 bool write_bookmark(watch_actor* self, bool initial_events_end = false) {
@@ -80,7 +80,7 @@ void schedule_bookmark(watch_actor* self) {
     self->delayed_send(self, self->state.parameters.bookmark_interval, bookmark_atom::value);
 }
 
-void subscribed(watch_actor* self, const actors::store_result& reply) {
+void subscribed(watch_actor* self, const store::store_result& reply) {
   auto& state = self->state;
   if (!reply.ok()) {
     if (reply.error->code == 410) {
@@ -124,7 +124,7 @@ caf::behavior watch_behavior(watch_actor* self, actors::store_actor store, std::
   });
   auto listener = caf::actor_cast<actors::change_listener>(self);
   self->request(store, state.parameters.store_timeout, actors::watch_atom::value, state.parameters.request, listener)
-      .then([self](actors::store_result& reply) { subscribed(self, reply); },
+      .then([self](store::store_result& reply) { subscribed(self, reply); },
             [self](caf::error& error) {
               auto message = error == caf::sec::request_timeout
                                  ? std::string("request did not complete within the allowed duration")
@@ -134,7 +134,7 @@ caf::behavior watch_behavior(watch_actor* self, actors::store_actor store, std::
               finish(self);
             });
   return {
-      [self](actors::change_event& event) {
+      [self](store::change_event& event) {
         if (!self->state.streaming) self->state.pending.push_back(std::move(event));
         else write_change(self, event);
       },
@@ -145,10 +145,10 @@ caf::behavior watch_behavior(watch_actor* self, actors::store_actor store, std::
       },
       [self](bookmark_atom) {
         auto& state = self->state;
-        actors::list_request probe{state.parameters.request.kind, state.parameters.request.ns, probe_selector, ""};
+        store::list_request probe{state.parameters.request.kind, state.parameters.request.ns, probe_selector, ""};
         self->request(state.store, state.parameters.store_timeout, actors::list_atom::value, std::move(probe))
             .then(
-                [self](actors::store_result& reply) {
+                [self](store::store_result& reply) {
                   if (reply.ok())
                     if (auto parsed =
                             unsigned_value(reply.object["metadata"].value("resourceVersion", std::string())))

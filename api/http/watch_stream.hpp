@@ -40,7 +40,7 @@ struct watch_settings {
 
 struct watch_parameters {
   const resource_kind* kind = nullptr;
-  actors::watch_request request;  // kind, namespace, selectors, resume version, initial events
+  store::watch_request request;  // kind, namespace, selectors, resume version, initial events
   bool bookmarks = false;         // allowWatchBookmarks
   bool initial_events_end = false;  // sendInitialEvents=true: a BOOKMARK marks where they end
   std::chrono::milliseconds timeout{std::chrono::minutes(30)};

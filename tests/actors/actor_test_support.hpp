@@ -30,11 +30,11 @@
 
 namespace orkest::testing {
 
-using actors::change_event;
+using store::change_event;
 using actors::change_listener;
-using actors::change_type;
-using actors::object_key;
-using actors::store_result;
+using store::change_type;
+using store::object_key;
+using store::store_result;
 using nlohmann::json;
 
 struct deterministic_config : caf::actor_system_config {
@@ -136,7 +136,7 @@ class deterministic_actors : public ::testing::Test {
   }
   store_result list(const std::string& kind, const std::string& label_selector = {},
                     const std::string& ns = "default") {
-    return ask(actors::list_atom::value, actors::list_request{kind, ns, label_selector, {}});
+    return ask(actors::list_atom::value, store::list_request{kind, ns, label_selector, {}});
   }
   // PUT of `body` to the object it names.
   store_result update(const json& body, const std::string& ns = "default") {
@@ -146,7 +146,7 @@ class deterministic_actors : public ::testing::Test {
     return ask(actors::status_atom::value, key_of(body, ns), body);
   }
   store_result remove(const std::string& kind, const std::string& name, const std::string& ns = "default",
-                      actors::delete_options options = {}) {
+                      store::delete_options options = {}) {
     return ask(actors::delete_atom::value, object_key{kind, ns, name}, options);
   }
 
@@ -161,7 +161,7 @@ class deterministic_actors : public ::testing::Test {
     return recorder;
   }
 
-  store_result watch(const event_recorder& recorder, actors::watch_request request) {
+  store_result watch(const event_recorder& recorder, store::watch_request request) {
     return ask(actors::watch_atom::value, std::move(request), recorder.handle);
   }
 

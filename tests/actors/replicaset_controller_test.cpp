@@ -151,9 +151,9 @@ TEST_F(replicaset_controller_test, a_status_written_by_anyone_else_is_restored) 
 TEST_F(replicaset_controller_test, a_pod_deleted_by_hand_is_replaced_exactly_once) {
   struct deletion {
     const char* what;
-    actors::delete_options options;
+    store::delete_options options;
   };
-  actors::delete_options immediate;
+  store::delete_options immediate;
   immediate.grace_period_seconds = 0;
   for (const auto& [what, options] : {deletion{"graceful", {}}, deletion{"immediate", immediate}}) {
     SCOPED_TRACE(std::string(what) + " deletion");

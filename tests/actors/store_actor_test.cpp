@@ -10,9 +10,9 @@
 namespace orkest::testing {
 namespace {
 
-using actors::watch_request;
+using store::watch_request;
 
-actors::object_store_hooks fixed_hooks() {
+store::object_store_hooks fixed_hooks() {
   auto uids = std::make_shared<int>(0);
   auto suffixes = std::make_shared<int>(0);
   return {[] { return std::chrono::system_clock::time_point(std::chrono::seconds(1'800'000'000)); },
@@ -47,7 +47,7 @@ std::vector<std::string> names_in(const store_result& list_result) {
 std::vector<std::string> describe(const std::vector<change_event>& events) {
   std::vector<std::string> out;
   for (const auto& event : events)
-    out.push_back(std::string(actors::to_string(event.type)) + " " + event.kind + " " +
+    out.push_back(std::string(store::to_string(event.type)) + " " + event.kind + " " +
                   event.object["metadata"]["name"].get<std::string>());
   return out;
 }
@@ -57,7 +57,7 @@ class store_actor_test : public deterministic_actors {
   void SetUp() override { start_store({}); }
 
   // Replaces the fixture's store with one using `settings`.
-  void start_store(actors::object_store_settings settings) {
+  void start_store(store::object_store_settings settings) {
     store = actors::spawn_store(system, settings, fixed_hooks());
     stop_at_end(store);
   }
@@ -227,7 +227,7 @@ TEST_F(store_actor_test, a_pod_is_marked_terminating_first_and_removed_by_a_dele
   EXPECT_TRUE(marked.object["metadata"].contains("deletionTimestamp"));
   EXPECT_TRUE(get("Pod", "web").ok()) << "still there while its container stops";
 
-  actors::delete_options now;
+  store::delete_options now;
   now.grace_period_seconds = 0;
   ASSERT_TRUE(remove("Pod", "web", "default", now).ok());
   EXPECT_EQ(get("Pod", "web").error->code, 404);
@@ -300,7 +300,7 @@ TEST_F(store_actor_test, a_watch_resumes_after_a_resource_version_with_the_chang
 }
 
 TEST_F(store_actor_test, a_watch_from_a_compacted_resource_version_is_gone) {
-  actors::object_store_settings small_history;
+  store::object_store_settings small_history;
   small_history.history_limit = 2;
   start_store(small_history);
   for (const char* name : {"a", "b", "c", "d"}) created(pod_manifest(name));  // keeps 3 and 4
@@ -401,7 +401,7 @@ TEST_F(store_actor_test, a_watching_writer_sees_its_change_before_the_reply) {
                       pod_manifest("mine"))
               .then([=](const store_result& result) { log->push_back(result.ok() ? "reply" : "error"); });
         });
-    return {[=](const change_event& event) { log->push_back(actors::to_string(event.type)); }};
+    return {[=](const change_event& event) { log->push_back(store::to_string(event.type)); }};
   });
   stop_at_end(writer);
   run();

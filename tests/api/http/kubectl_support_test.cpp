@@ -57,18 +57,18 @@ TEST(scale, replicas_of_a_written_scale) {
 
 TEST(scale, patches_of_each_type) {
   auto scale = api::http::scale_of(replicaset());
-  auto patched = [&](actors::patch_type type, const json& patch) {
+  auto patched = [&](store::patch_type type, const json& patch) {
     auto result = api::http::patch_scale(scale, type, patch, "web");
     EXPECT_TRUE(std::holds_alternative<json>(result));
     return std::get<json>(result)["spec"]["replicas"];
   };
-  EXPECT_EQ(patched(actors::patch_type::merge, {{"spec", {{"replicas", 7}}}}), 7);
-  EXPECT_EQ(patched(actors::patch_type::strategic_merge, {{"spec", {{"replicas", 1}}}}), 1);
-  EXPECT_EQ(patched(actors::patch_type::json_patch, json::parse(R"([{"op":"replace","path":"/spec/replicas","value":4}])")), 4);
-  auto failed = api::http::patch_scale(scale, actors::patch_type::json_patch,
+  EXPECT_EQ(patched(store::patch_type::merge, {{"spec", {{"replicas", 7}}}}), 7);
+  EXPECT_EQ(patched(store::patch_type::strategic_merge, {{"spec", {{"replicas", 1}}}}), 1);
+  EXPECT_EQ(patched(store::patch_type::json_patch, json::parse(R"([{"op":"replace","path":"/spec/replicas","value":4}])")), 4);
+  auto failed = api::http::patch_scale(scale, store::patch_type::json_patch,
                                        json::parse(R"([{"op":"test","path":"/spec/replicas","value":9}])"), "web");
   EXPECT_EQ(std::get<api_error>(failed).code, 422);
-  EXPECT_EQ(std::get<api_error>(api::http::patch_scale(scale, actors::patch_type::merge, json::array(), "web")).code, 400);
+  EXPECT_EQ(std::get<api_error>(api::http::patch_scale(scale, store::patch_type::merge, json::array(), "web")).code, 400);
 }
 
 json pod_with(json container_status) {

@@ -148,7 +148,7 @@ TEST(watch_query, malformed_values_are_bad_requests) {
 class watch_stream_test : public deterministic_actors {
  protected:
   void start_store(std::size_t history_limit = 4096) {
-    actors::object_store_settings settings;
+    store::object_store_settings settings;
     settings.history_limit = history_limit;
     store = actors::spawn_store(system, settings);
     stop_at_end(store);
@@ -179,7 +179,7 @@ TEST_F(watch_stream_test, streams_the_state_then_changes_until_the_timeout) {
   auto labelled = get("Pod", "b").object;
   labelled["metadata"]["labels"]["stage"] = "two";
   ASSERT_TRUE(update(labelled).ok());
-  ASSERT_TRUE(remove("Pod", "a", "default", actors::delete_options{0, {}, {}}).ok());
+  ASSERT_TRUE(remove("Pod", "a", "default", store::delete_options{0, {}, {}}).ok());
   auto events = events_of(sink->body());
   EXPECT_EQ(types_of(events), (std::vector<std::string>{"ADDED", "ADDED", "MODIFIED", "DELETED"}));
   EXPECT_EQ(events[2]["object"]["metadata"]["labels"]["stage"], "two");

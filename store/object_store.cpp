@@ -1,4 +1,4 @@
-#include "actors/object_store.hpp"
+#include "store/object_store.hpp"
 
 #include <cstdio>
 #include <random>
@@ -13,7 +13,7 @@
 #include "api/timestamp.hpp"
 #include "api/validation.hpp"
 
-namespace orkest::actors {
+namespace orkest::store {
 
 using api::api_error;
 using api::member_or_null;
@@ -487,4 +487,4 @@ store_result object_store::remove(const object_key& key, const delete_options& o
   return store_result::success(status);
 }
 
-}  // namespace orkest::actors
+}  // namespace orkest::store

@@ -10,7 +10,7 @@
 
 #include "api/api_error.hpp"
 
-namespace orkest::actors {
+namespace orkest::store {
 
 struct admission_limits {
   // Services listen on the host at their port: below 1024 only when allowed (ssh, DNS, ...).
@@ -27,4 +27,4 @@ std::vector<api::status_cause> service_port_causes(const nlohmann::json& service
 // Causes for a ReplicaSet asking for more replicas than the node runs.
 std::vector<api::status_cause> replica_causes(const nlohmann::json& replica_set, const admission_limits& limits);
 
-}  // namespace orkest::actors
+}  // namespace orkest::store

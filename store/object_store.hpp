@@ -13,12 +13,12 @@
 #include <variant>
 #include <vector>
 
-#include "actors/admission_limits.hpp"
+#include "store/admission_limits.hpp"
 #include "control/ip_allocator.hpp"
-#include "actors/store_messages.hpp"
+#include "store/store_types.hpp"
 #include "api/resource_kind.hpp"
 
-namespace orkest::actors {
+namespace orkest::store {
 
 struct object_store_settings {
   std::string node_name = "orkest";          // the single node pods are bound to
@@ -89,4 +89,4 @@ class object_store {
   uint64_t compacted_version_ = 0;  // changes at or before this version are no longer kept
 };
 
-}  // namespace orkest::actors
+}  // namespace orkest::store

@@ -4,9 +4,9 @@
 
 #include <gtest/gtest.h>
 
-#include "actors/object_store.hpp"
+#include "store/object_store.hpp"
 
-using namespace orkest::actors;
+using namespace orkest::store;
 using nlohmann::json;
 
 namespace {

@@ -1,11 +1,11 @@
-#include "actors/admission_limits.hpp"
+#include "store/admission_limits.hpp"
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "api/field_error.hpp"
 
-namespace orkest::actors {
+namespace orkest::store {
 
 using nlohmann::json;
 namespace fe = api::field_error;
@@ -41,4 +41,4 @@ std::vector<api::status_cause> replica_causes(const json& replica_set, const adm
                           ", the most pods this node runs (maxPods in orkest's configuration)")};
 }
 
-}  // namespace orkest::actors
+}  // namespace orkest::store
