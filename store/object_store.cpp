@@ -125,8 +125,13 @@ object_store_hooks default_hooks() {
           [] { return random_string(5, "bcdfghjklmnpqrstvwxz2456789", 27); }};
 }
 
-object_store::object_store(object_store_settings settings, object_store_hooks hooks)
-    : settings_(std::move(settings)), hooks_(std::move(hooks)), service_ips_(settings_.service_cidr) {
+object_store::object_store(object_store_settings settings, object_store_hooks hooks,
+                           std::unique_ptr<storage_backend> backend)
+    : settings_(std::move(settings)),
+      hooks_(std::move(hooks)),
+      backend_(backend ? std::move(backend)
+                       : std::make_unique<memory_backend>(settings_.history_limit, settings_.history_bytes_limit)),
+      service_ips_(settings_.service_cidr) {
   for (const auto& ip : settings_.reserved_ips) service_ips_.claim(ip);
 }
 
@@ -141,7 +146,7 @@ const json* object_store::find(const object_key& key) const {
   return const_cast<object_store*>(this)->find(key);
 }
 
-std::string object_store::next_resource_version() { return std::to_string(++resource_version_); }
+std::string object_store::next_resource_version() const { return std::to_string(backend_->revision() + 1); }
 
 namespace {
 std::size_t encoded_size(const json& object) {
@@ -158,20 +163,24 @@ api_error object_store::too_large(const resource_kind& kind, const json& object,
   return error;
 }
 
-// History is bounded in changes and in bytes: 400 updates of a 2.5 MB object once kept 2 GB.
-void object_store::record(change_type type, const std::string& kind, const json& object, std::size_t bytes) {
-  change_event event{type, kind, object, resource_version_};
-  history_.push_back(event);
-  history_sizes_.push_back(bytes);
-  history_bytes_ += bytes;
-  while (history_.size() > settings_.history_limit ||
-         (history_bytes_ > settings_.history_bytes_limit && history_.size() > 1)) {
-    compacted_version_ = history_.front().resource_version;
-    history_bytes_ -= history_sizes_.front();
-    history_.pop_front();
-    history_sizes_.pop_front();
-  }
+namespace {
+uint64_t revision_of(const json& object) {
+  return std::stoull(object["metadata"]["resourceVersion"].get<std::string>());
+}
+}  // namespace
+
+// The backend first: a change nobody could replay must not be seen. Its resource_version is
+// what next_resource_version() announced.
+bool object_store::commit(change_type type, const object_key& key, const json& object, std::size_t bytes,
+                          uint64_t expected) {
+  change_event event{type, key.kind, object, backend_->revision() + 1};
+  if (!backend_->commit(key.kind + "/" + key.ns + "/" + key.name, expected, event, bytes)) return false;
   pending_events_.push_back(std::move(event));
+  return true;
+}
+
+api_error object_store::not_stored(const resource_kind& kind, const std::string& name) const {
+  return api::internal_error("the change of " + kind.kind + " \"" + name + "\" could not be stored");
 }
 
 std::vector<change_event> object_store::take_events() {
@@ -182,13 +191,11 @@ std::vector<change_event> object_store::take_events() {
 
 std::variant<std::vector<change_event>, api_error> object_store::history_since(uint64_t version,
                                                                                const std::string& kind) const {
-  if (version < compacted_version_)
+  auto changes = backend_->changes_since(version, kind);
+  if (!changes)
     return api::gone("too old resource version: " + std::to_string(version) + " (" +
-                     std::to_string(compacted_version_ + 1) + ")");
-  std::vector<change_event> events;
-  for (const auto& event : history_)
-    if (event.resource_version > version && event.kind == kind) events.push_back(event);
-  return events;
+                     std::to_string(backend_->compacted_revision() + 1) + ")");
+  return std::move(*changes);
 }
 
 std::vector<json> object_store::objects(const std::string& kind, const std::string& ns) const {
@@ -275,9 +282,12 @@ store_result object_store::create_canonical(const resource_kind& kind, const std
   if (auto status = initial_status(kind); !status.is_null()) body["status"] = status;
   else body.erase("status");
 
+  if (!commit(change_type::added, {kind.kind, ns, name}, body, bytes, 0)) {
+    if (kind.kind == "Service") service_ips_.release(string_member(body["spec"], "clusterIP"));
+    return store_result::failure(not_stored(kind, name));
+  }
   auto& stored = buckets_[kind.kind][bucket_key(ns, name)];
   stored = std::move(body);
-  record(change_type::added, kind.kind, stored, bytes);
   return store_result::success(stored);
 }
 
@@ -298,7 +308,7 @@ store_result object_store::list(const list_request& request) const {
     if (selected.matches(object)) items.push_back(std::move(object));
   return store_result::success({{"apiVersion", kind.api_version()},
                                 {"kind", kind.list_kind},
-                                {"metadata", {{"resourceVersion", std::to_string(resource_version_)}}},
+                                {"metadata", {{"resourceVersion", std::to_string(backend_->revision())}}},
                                 {"items", std::move(items)}});
 }
 
@@ -435,10 +445,12 @@ store_result object_store::commit_update(const resource_kind& kind, json& stored
   // a few bytes to one at the limit).
   if (bytes > settings_.max_object_bytes && bytes > encoded_size(stored) + 256)
     return store_result::failure(too_large(kind, updated, bytes));
+  const uint64_t expected = revision_of(stored);
   updated["metadata"]["resourceVersion"] = next_resource_version();
+  const object_key key{kind.kind, string_member(stored["metadata"], "namespace"), string_member(stored["metadata"], "name")};
+  if (!commit(change_type::modified, key, updated, bytes, expected))
+    return store_result::failure(not_stored(kind, key.name));
   stored = std::move(updated);
-  // A terminating pod whose actor has finished is gone (see remove()).
-  record(change_type::modified, kind.kind, stored, bytes);
   return store_result::success(stored);
 }
 
@@ -474,11 +486,13 @@ store_result object_store::remove(const object_key& key, const delete_options& o
     if (grace > 0) return store_result::success(*stored);  // already on its way out
   }
 
-  json removed = std::move(*stored);
+  json removed = *stored;
+  const uint64_t expected = revision_of(removed);
+  removed["metadata"]["resourceVersion"] = next_resource_version();
+  if (!commit(change_type::deleted, key, removed, encoded_size(removed), expected))
+    return store_result::failure(not_stored(kind, key.name));
   buckets_[kind.kind].erase(bucket_key(key.ns, key.name));
   if (kind.kind == "Service") service_ips_.release(string_member(removed["spec"], "clusterIP"));
-  removed["metadata"]["resourceVersion"] = next_resource_version();
-  record(change_type::deleted, kind.kind, removed, encoded_size(removed));
   if (kind.kind == "Pod") return store_result::success(removed);
   json details = {{"name", key.name}, {"kind", kind.plural}, {"uid", removed["metadata"]["uid"]}};
   if (!kind.group.empty()) details["group"] = kind.group;

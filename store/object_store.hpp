@@ -6,7 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
-#include <deque>
+#include <memory>
 #include <functional>
 #include <map>
 #include <string>
@@ -15,6 +15,8 @@
 
 #include "store/admission_limits.hpp"
 #include "control/ip_allocator.hpp"
+#include "store/memory_backend.hpp"
+#include "store/storage_backend.hpp"
 #include "store/store_types.hpp"
 #include "api/resource_kind.hpp"
 
@@ -40,7 +42,9 @@ object_store_hooks default_hooks();
 
 class object_store {
  public:
-  explicit object_store(object_store_settings settings = {}, object_store_hooks hooks = default_hooks());
+  // Without a backend, a memory_backend keeping settings.history_limit changes.
+  explicit object_store(object_store_settings settings = {}, object_store_hooks hooks = default_hooks(),
+                        std::unique_ptr<storage_backend> backend = nullptr);
 
   store_result create(const std::string& kind, const std::string& ns, json body);
   store_result get(const object_key& key) const;
@@ -54,7 +58,7 @@ class object_store {
   // actor finishes with a delete of grace 0 once the container is gone.
   store_result remove(const object_key& key, const delete_options& options);
 
-  uint64_t resource_version() const { return resource_version_; }
+  uint64_t resource_version() const { return backend_->revision(); }
   // Changes committed since the last call, oldest first.
   std::vector<change_event> take_events();
   // Committed changes after `version` for `kind`, or 410 Gone when they are no longer kept.
@@ -72,21 +76,20 @@ class object_store {
   json* find(const object_key& key);
   const json* find(const object_key& key) const;
   store_result commit_update(const api::resource_kind& kind, json& stored, json updated);
-  void record(change_type type, const std::string& kind, const json& object, std::size_t bytes);
+  // Commits one change to the backend and queues it for watchers; false if the backend refused.
+  bool commit(change_type type, const object_key& key, const json& object, std::size_t bytes, uint64_t expected);
+  api::api_error not_stored(const api::resource_kind& kind, const std::string& name) const;
   // 413 for an object that encodes to `bytes`, over max_object_bytes.
   api::api_error too_large(const api::resource_kind& kind, const json& object, std::size_t bytes) const;
-  std::string next_resource_version();
+  // The resourceVersion the next committed change gets.
+  std::string next_resource_version() const;
 
   object_store_settings settings_;
   object_store_hooks hooks_;
   std::map<std::string, bucket> buckets_;  // by kind
-  uint64_t resource_version_ = 0;
+  std::unique_ptr<storage_backend> backend_;
   control::ip_allocator service_ips_;
-  std::vector<change_event> pending_events_;
-  std::deque<change_event> history_;
-  std::deque<std::size_t> history_sizes_;  // encoded size of each change in history_
-  std::size_t history_bytes_ = 0;
-  uint64_t compacted_version_ = 0;  // changes at or before this version are no longer kept
+  std::vector<change_event> pending_events_;  // committed, not yet taken for watchers
 };
 
 }  // namespace orkest::store
