@@ -254,7 +254,7 @@ cluster:
   nodeName: {self.node}
   serviceCIDR: {self.service_cidr}
   dnsIP: "{self.dns_ip}"
-  maxPods: 5000  # the API benchmark lists 1,000 pods on one (fake) node
+  maxPods: 1000000  # the API benchmark lists 1,000 pods and creates pods for 10 s on one (fake) node
 bootstrap:
   manifests: ""
 """)
