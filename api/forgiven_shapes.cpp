@@ -61,13 +61,11 @@ void fill_name(const std::string& url_name, json& body, std::vector<std::string>
 void labels_from_metadata(json& owner, const std::string& path, std::vector<std::string>& warnings) {
   json* metadata = object_member(owner, "metadata");
   if (!metadata) return;
+  std::vector<std::string> label_keys;  // collected first: the loop below erases them
+  for (const auto& [key, value] : metadata->items())
+    if (!is_object_meta_field(key) && value.is_string()) label_keys.push_back(key);
   json* labels = nullptr;
-  for (const auto& name : [&] {
-         std::vector<std::string> keys;
-         for (const auto& [key, value] : metadata->items())
-           if (!is_object_meta_field(key) && value.is_string()) keys.push_back(key);
-         return keys;
-       }()) {
+  for (const auto& name : label_keys) {
     if (!labels) {
       json& existing = (*metadata)["labels"];
       if (existing.is_null()) existing = json::object();
