@@ -424,4 +424,15 @@ std::vector<status_cause> selector_errors(const json& selector, const std::strin
   return causes;
 }
 
+std::string label_selector_string(const json& selector) {
+  if (!selector.is_object()) return {};
+  auto parsed = label_selector::from_json(selector);
+  auto* compiled = std::get_if<label_selector>(&parsed);
+  if (!compiled) return {};
+  auto requirements = compiled->requirements();
+  std::stable_sort(requirements.begin(), requirements.end(),
+                   [](const label_requirement& a, const label_requirement& b) { return a.key < b.key; });
+  return label_selector(std::move(requirements)).to_string();
+}
+
 }  // namespace orkest::api

@@ -44,6 +44,10 @@ class label_selector {
   std::vector<label_requirement> requirements_;
 };
 
+// A LabelSelector object in Kubernetes' string form, requirements sorted by key
+// ("app=web,env in (a,b),tier=front"); "" when empty or malformed.
+std::string label_selector_string(const nlohmann::json& selector);
+
 // metadata.labels of an object as a map (empty when absent or malformed).
 labels labels_of(const nlohmann::json& object);
 

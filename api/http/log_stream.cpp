@@ -6,7 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "api/http/request_handler.hpp"
-#include "api/http/table.hpp"
+#include "api/timestamp.hpp"
 #include "api/json_access.hpp"
 
 namespace orkest::api::http {

@@ -2,7 +2,6 @@
 
 #include "api/body_decoder.hpp"
 #include "api/http/request_handler.hpp"
-#include "api/http/table.hpp"
 #include "api/json_access.hpp"
 #include "api/label_selector.hpp"
 #include "api/strategic_merge.hpp"

@@ -41,15 +41,4 @@ nlohmann::json table_columns(const resource_kind& kind);
 nlohmann::json table_cells(const resource_kind& kind, const nlohmann::json& object,
                            std::chrono::system_clock::time_point now);
 
-// A LabelSelector object in Kubernetes' string form, requirements sorted by key
-// ("app=web,env in (a,b),tier=front"); "" when empty or malformed.
-std::string label_selector_string(const nlohmann::json& selector);
-
-// Kubernetes' duration.HumanDuration: "45s", "3m20s", "12m", "5h3m", "3d4h", "2y30d".
-std::string human_duration(std::chrono::system_clock::duration age);
-
-// An RFC 3339 timestamp ("2026-11-22T12:00:52Z", fractions and offsets allowed) as a time
-// point; nullopt when it is not one.
-std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_view text);
-
 }  // namespace orkest::api::http

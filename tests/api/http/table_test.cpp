@@ -5,21 +5,18 @@
 
 #include "api/http/table.hpp"
 #include "api/resource_kind.hpp"
+#include "api/timestamp.hpp"
 
 namespace orkest::testing {
 namespace {
 
-using api::http::human_duration;
 using api::http::include_object;
-using api::http::parse_rfc3339;
+using api::parse_rfc3339;
 using api::http::table_cells;
 using api::http::table_options;
 using api::http::table_version_wanted;
 using api::http::to_table;
 using nlohmann::json;
-using std::chrono::hours;
-using std::chrono::minutes;
-using std::chrono::seconds;
 
 const api::resource_kind& kind(const char* name) { return *api::find_kind(name); }
 
@@ -195,33 +192,7 @@ TEST(table_endpoints, addresses_with_ports_at_most_three) {
   EXPECT_EQ(table_cells(kind("Endpoints"), endpoints, noon())[1], "<none>");
 }
 
-TEST(human_duration, matches_kubernetes) {
-  EXPECT_EQ(human_duration(seconds(-5)), "<invalid>");
-  EXPECT_EQ(human_duration(seconds(-1)), "0s");
-  EXPECT_EQ(human_duration(seconds(0)), "0s");
-  EXPECT_EQ(human_duration(seconds(119)), "119s");
-  EXPECT_EQ(human_duration(seconds(120)), "2m");
-  EXPECT_EQ(human_duration(seconds(201)), "3m21s");
-  EXPECT_EQ(human_duration(minutes(10)), "10m");
-  EXPECT_EQ(human_duration(minutes(179)), "179m");
-  EXPECT_EQ(human_duration(hours(3)), "3h");
-  EXPECT_EQ(human_duration(hours(5) + minutes(7)), "5h7m");
-  EXPECT_EQ(human_duration(hours(30)), "30h");
-  EXPECT_EQ(human_duration(hours(24 * 3 + 4)), "3d4h");
-  EXPECT_EQ(human_duration(hours(24 * 30)), "30d");
-  EXPECT_EQ(human_duration(hours(24 * (365 * 3 + 10))), "3y10d");
-  EXPECT_EQ(human_duration(hours(24 * 365 * 9)), "9y");
-}
-
-TEST(rfc3339, parses_utc_offsets_and_fractions) {
-  auto base = parse_rfc3339("2026-11-22T12:00:00Z");
-  ASSERT_TRUE(base);
-  EXPECT_EQ(parse_rfc3339("2026-11-22T12:00:00.123456789Z"), base);
-  EXPECT_EQ(parse_rfc3339("2026-11-22T13:30:00+01:30"), base);
-  EXPECT_EQ(parse_rfc3339("2026-11-22T10:00:00-02:00"), base);
-  EXPECT_EQ(parse_rfc3339(""), std::nullopt);
-  EXPECT_EQ(parse_rfc3339("yesterday"), std::nullopt);
-  EXPECT_EQ(parse_rfc3339("2026-11-22T12:00:00"), std::nullopt);
+TEST(table, age_of_an_object_without_a_timestamp_is_unknown) {
   EXPECT_EQ(table_cells(kind("Pod"), json::object(), noon())[4], "<unknown>");
 }
 
