@@ -62,6 +62,15 @@ std::string index(const std::string& path, std::size_t position) { return path +
 
 std::string key(const std::string& path, const std::string& name) { return path + "[" + name + "]"; }
 
+void append(std::vector<status_cause>& to, std::vector<status_cause> more) {
+  to.insert(to.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+}
+
+void add_invalid(std::vector<status_cause>& to, const std::string& field, const nlohmann::json& value,
+                 const std::vector<std::string>& explanations) {
+  for (const auto& explanation : explanations) to.push_back(invalid(field, value, explanation));
+}
+
 std::string to_string(const status_cause& cause) {
   return cause.field.empty() ? cause.message : cause.field + ": " + cause.message;
 }

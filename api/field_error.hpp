@@ -21,6 +21,12 @@ status_cause duplicate(std::string field, const nlohmann::json& value);
 status_cause too_long(std::string field, std::size_t max_bytes);
 status_cause too_many(std::string field, std::size_t actual, std::size_t max_items);
 
+// Moves `more` to the end of `to`.
+void append(std::vector<status_cause>& to, std::vector<status_cause> more);
+// One Invalid cause per explanation, as Kubernetes reports a value breaking a format.
+void add_invalid(std::vector<status_cause>& to, const std::string& field, const nlohmann::json& value,
+                 const std::vector<std::string>& explanations);
+
 // Field paths as Kubernetes prints them: child("spec", "replicas") is "spec.replicas",
 // index("spec.containers", 0) is "spec.containers[0]", key("metadata.labels", "app") is
 // "metadata.labels[app]". An empty path is the root.

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "api/json_access.hpp"
+#include "api/kind_strategy.hpp"
 #include "api/shorthand.hpp"
 
 namespace orkest::api {
@@ -96,7 +97,7 @@ std::vector<std::string> forgive_shapes(const resource_kind& kind, const std::st
   fill_from_url(kind, body, warnings);
   fill_name(url_name, body, warnings);
   labels_from_metadata(body, "metadata", warnings);
-  if (kind.kind == "ReplicaSet")
+  if (strategy_for(kind).has_pod_template)
     if (json* spec = object_member(body, "spec"))
       if (json* pod_template = object_member(*spec, "template"))
         labels_from_metadata(*pod_template, "spec.template.metadata", warnings);
@@ -105,7 +106,7 @@ std::vector<std::string> forgive_shapes(const resource_kind& kind, const std::st
 
 std::vector<std::string> keep_unsent_spec_fields(const resource_kind& kind, const json& stored, json& body) {
   std::vector<std::string> warnings;
-  if (kind.kind != "ReplicaSet") return warnings;
+  if (!strategy_for(kind).has_pod_template) return warnings;
   json* spec = object_member(body, "spec");
   const json* stored_spec = member(stored, "spec");
   if (!spec || !stored_spec || !stored_spec->is_object()) return warnings;

@@ -226,14 +226,7 @@ class parser {
 
 // ---- the object form ----
 
-void append(std::vector<status_cause>& to, std::vector<status_cause> more) {
-  to.insert(to.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
-}
 
-void add_name_errors(std::vector<status_cause>& causes, const std::string& path, const std::string& value,
-                     const std::vector<std::string>& messages) {
-  for (const auto& message : messages) causes.push_back(fe::invalid(path, value, message));
-}
 
 const std::vector<std::string> expression_operators = {"DoesNotExist", "Exists", "In", "NotIn"};
 
@@ -244,7 +237,7 @@ std::vector<status_cause> expression_errors(const json& expression, const std::s
   if (!key.is_string())
     causes.push_back(fe::type_invalid(fe::child(path, "key"), key, "string"));
   else
-    add_name_errors(causes, fe::child(path, "key"), key, name_rules::qualified_name(key));
+    fe::add_invalid(causes, fe::child(path, "key"), key, name_rules::qualified_name(key));
 
   const std::string values_path = fe::child(path, "values");
   std::size_t value_count = 0;
@@ -258,7 +251,7 @@ std::vector<status_cause> expression_errors(const json& expression, const std::s
         if (!values[i].is_string())
           causes.push_back(fe::type_invalid(fe::index(values_path, i), values[i], "string"));
         else
-          add_name_errors(causes, fe::index(values_path, i), values[i], name_rules::label_value(values[i]));
+          fe::add_invalid(causes, fe::index(values_path, i), values[i], name_rules::label_value(values[i]));
       }
     }
   }
@@ -392,11 +385,11 @@ std::vector<status_cause> label_errors(const json& label_map, const std::string&
   if (!label_map.is_object()) return {fe::type_invalid(path, label_map, "object")};
   std::vector<status_cause> causes;
   for (const auto& [key, value] : label_map.items()) {
-    add_name_errors(causes, path, key, name_rules::qualified_name(key));
+    fe::add_invalid(causes, path, key, name_rules::qualified_name(key));
     if (!value.is_string())
       causes.push_back(fe::type_invalid(fe::key(path, key), value, "string"));
     else
-      add_name_errors(causes, path, value, name_rules::label_value(value));
+      fe::add_invalid(causes, path, value, name_rules::label_value(value));
   }
   return causes;
 }
@@ -410,7 +403,7 @@ std::vector<status_cause> selector_errors(const json& selector, const std::strin
       causes.push_back(fe::invalid(fe::child(path, name), value,
                                    "unknown field: a label selector has only matchLabels and matchExpressions"));
   if (member(selector, "matchLabels"))
-    append(causes, label_errors(selector["matchLabels"], fe::child(path, "matchLabels")));
+    fe::append(causes, label_errors(selector["matchLabels"], fe::child(path, "matchLabels")));
   if (member(selector, "matchExpressions")) {
     const std::string expressions_path = fe::child(path, "matchExpressions");
     const json& expressions = selector["matchExpressions"];
@@ -418,7 +411,7 @@ std::vector<status_cause> selector_errors(const json& selector, const std::strin
       causes.push_back(fe::type_invalid(expressions_path, expressions, "array"));
     } else {
       for (std::size_t i = 0; i < expressions.size(); ++i)
-        append(causes, expression_errors(expressions[i], fe::index(expressions_path, i)));
+        fe::append(causes, expression_errors(expressions[i], fe::index(expressions_path, i)));
     }
   }
   return causes;

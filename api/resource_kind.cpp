@@ -1,14 +1,15 @@
 #include "api/resource_kind.hpp"
 
+#include "api/kind_strategy.hpp"
+
 namespace orkest::api {
 
 const std::vector<resource_kind>& all_kinds() {
-  static const std::vector<resource_kind> kinds = {
-      {"Pod", "PodList", "pods", "pod", "", "v1", {"po"}, true},
-      {"ReplicaSet", "ReplicaSetList", "replicasets", "replicaset", "apps", "v1", {"rs"}, true},
-      {"Service", "ServiceList", "services", "service", "", "v1", {"svc"}, true},
-      {"Endpoints", "EndpointsList", "endpoints", "endpoints", "", "v1", {"ep"}, true},
-  };
+  static const std::vector<resource_kind> kinds = [] {
+    std::vector<resource_kind> names;
+    for (const auto& strategy : all_strategies()) names.push_back(strategy.names);
+    return names;
+  }();
   return kinds;
 }
 

@@ -21,7 +21,7 @@ struct resource_kind {
   std::string api_version() const { return group.empty() ? version : group + "/" + version; }
 };
 
-// Every kind orkest knows: Pod, ReplicaSet, Service, Endpoints.
+// Every kind orkest knows, from its strategy (api/kinds/registry.cpp).
 const std::vector<resource_kind>& all_kinds();
 // Lookup by Kind ("Pod"); nullptr if unknown.
 const resource_kind* find_kind(std::string_view kind);

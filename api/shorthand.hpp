@@ -10,15 +10,9 @@
 
 namespace orkest::api {
 
-// Rewrites, in place:
-// - ReplicaSet spec.selector given as a flat label map -> {matchLabels: map};
-// - ReplicaSet spec.template.metadata holding labels directly (no labels/name/annotations/...
-//   keys, only string values) -> {labels: map};
-// - env given as a map {"K": "V"} -> [{name: K, value: V}] in every container
-//   (Pod spec.containers and ReplicaSet spec.template.spec.containers);
-// - ReplicaSet whose template labels lack the selector's matchLabels: those labels are added to
-//   the template, so the pods carry both and the ReplicaSet counts its own pods.
-// Leaves anything it does not recognise alone (validation reports it).
+// Rewrites the kind's shorthand shapes in place (api/kinds/<kind>.cpp: expand_shorthands):
+// env given as a map, a ReplicaSet's flat selector and template labels, the selector's labels
+// added to the template. Leaves anything it does not recognise alone (validation reports it).
 void expand_shorthands(const resource_kind& kind, nlohmann::json& object);
 
 // True for the fields of Kubernetes' ObjectMeta (name, labels, annotations, ...).

@@ -41,4 +41,11 @@ std::vector<api::status_cause> replica_causes(const json& replica_set, const adm
                           ", the most pods this node runs (maxPods in orkest's configuration)")};
 }
 
+std::vector<api::status_cause> admission_causes(const api::kind_strategy& strategy, const nlohmann::json& object,
+                                                const admission_limits& limits) {
+  auto causes = strategy.holds_cluster_ip ? service_port_causes(object, limits) : std::vector<api::status_cause>{};
+  if (strategy.has_scale) api::field_error::append(causes, replica_causes(object, limits));
+  return causes;
+}
+
 }  // namespace orkest::store

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "api/api_error.hpp"
+#include "api/kind_strategy.hpp"
 
 namespace orkest::store {
 
@@ -20,6 +21,11 @@ struct admission_limits {
   // ReplicaSet may ask for more replicas.
   std::size_t max_pods = 110;
 };
+
+// Causes for what `object` of the kind of `strategy` asks beyond this machine's limits: the
+// ports of a kind holding a cluster IP (Service), the replicas of a kind with a scale subresource.
+std::vector<api::status_cause> admission_causes(const api::kind_strategy& strategy, const nlohmann::json& object,
+                                                const admission_limits& limits);
 
 // Causes for a Service's ports that this machine will not bind.
 std::vector<api::status_cause> service_port_causes(const nlohmann::json& service, const admission_limits& limits);

@@ -6,6 +6,7 @@
 #include "api/content_hash.hpp"
 #include "api/defaults.hpp"
 #include "api/forgiven_shapes.hpp"
+#include "api/kind_strategy.hpp"
 #include "api/json_access.hpp"
 #include "api/object_filter.hpp"
 #include "api/shorthand.hpp"
@@ -89,17 +90,14 @@ void prepare_body(const resource_kind& kind, json& body) {
 std::optional<api_error> validation_error(const resource_kind& kind, const json& object,
                                           const admission_limits& limits) {
   auto causes = api::validate(kind, object);
-  if (causes.empty() && kind.kind == "Service") causes = service_port_causes(object, limits);
-  if (causes.empty() && kind.kind == "ReplicaSet") causes = replica_causes(object, limits);
+  if (causes.empty()) causes = admission_causes(api::strategy_for(kind), object, limits);
   if (causes.empty()) return std::nullopt;
   return api::invalid(kind.kind, kind.group, string_member(object["metadata"], "name"), std::move(causes));
 }
 
 json initial_status(const resource_kind& kind) {
-  if (kind.kind == "Pod") return {{"phase", "Pending"}, {"qosClass", "BestEffort"}};
-  if (kind.kind == "ReplicaSet") return {{"replicas", 0}};
-  if (kind.kind == "Service") return {{"loadBalancer", json::object()}};
-  return nullptr;
+  auto status = api::strategy_for(kind).initial_status;
+  return status ? status() : json(nullptr);
 }
 
 api_error field_immutable(const resource_kind& kind, const std::string& name, const std::string& field,
@@ -240,13 +238,14 @@ store_result object_store::create_canonical(const resource_kind& kind, const std
   // Checked before anything is allocated for it; what the store adds below is a few hundred bytes.
   const std::size_t bytes = encoded_size(body);
   if (bytes > settings_.max_object_bytes) return store_result::failure(too_large(kind, body, bytes));
-  if (kind.kind == "Pod" && buckets_[kind.kind].size() >= settings_.limits.max_pods)
+  const auto& strategy = api::strategy_for(kind);
+  if (strategy.bound_to_node && buckets_[kind.kind].size() >= settings_.limits.max_pods)
     return store_result::failure(api::forbidden(
         kind.plural, kind.group, name,
         "node " + settings_.node_name + " already has " + std::to_string(settings_.limits.max_pods) +
             " pods, the most it runs (maxPods in orkest's configuration)"));
 
-  if (kind.kind == "Service") {
+  if (strategy.holds_cluster_ip) {
     json& spec = body["spec"];
     auto requested = string_member(spec, "clusterIP");
     if (requested.empty()) {
@@ -263,7 +262,7 @@ store_result object_store::create_canonical(const resource_kind& kind, const std
     }
     spec["clusterIPs"] = json::array({spec["clusterIP"]});
   }
-  if (kind.kind == "Pod" && string_member(body["spec"], "nodeName").empty())
+  if (strategy.bound_to_node && string_member(body["spec"], "nodeName").empty())
     body["spec"]["nodeName"] = settings_.node_name;
 
   // An object from a manifest applied at startup (app/bootstrap.cpp) carries the manifest's
@@ -283,7 +282,7 @@ store_result object_store::create_canonical(const resource_kind& kind, const std
   else body.erase("status");
 
   if (!commit(change_type::added, {kind.kind, ns, name}, body, bytes, 0)) {
-    if (kind.kind == "Service") service_ips_.release(string_member(body["spec"], "clusterIP"));
+    if (strategy.holds_cluster_ip) service_ips_.release(string_member(body["spec"], "clusterIP"));
     return store_result::failure(not_stored(kind, name));
   }
   auto& stored = buckets_[kind.kind][bucket_key(ns, name)];
@@ -357,7 +356,8 @@ store_result object_store::update_canonical(const resource_kind& kind, const obj
   // Copies, so that kinds without a spec (Endpoints) do not grow a null one.
   const json old_spec = member_or_null(*stored, "spec");
   json new_spec = member_or_null(body, "spec");
-  if (kind.kind == "Service") {
+  const auto& strategy = api::strategy_for(kind);
+  if (strategy.holds_cluster_ip) {
     if (!new_spec.is_object()) new_spec = json::object();
     const auto& requested = member_or_null(new_spec, "clusterIP");
     if (!requested.is_null() && requested != "" && requested != member_or_null(old_spec, "clusterIP"))
@@ -365,18 +365,13 @@ store_result object_store::update_canonical(const resource_kind& kind, const obj
     new_spec["clusterIP"] = member_or_null(old_spec, "clusterIP");
     new_spec["clusterIPs"] = member_or_null(old_spec, "clusterIPs");
   }
-  if (kind.kind == "Pod" && new_spec.is_object() && string_member(new_spec, "nodeName").empty())
+  if (strategy.bound_to_node && new_spec.is_object() && string_member(new_spec, "nodeName").empty())
     new_spec["nodeName"] = member_or_null(old_spec, "nodeName");
   if (!new_spec.is_null()) body["spec"] = new_spec;
   if (auto error = validation_error(kind, body, settings_.limits)) return store_result::failure(*error);
-  if (kind.kind == "ReplicaSet" && member_or_null(new_spec, "selector") != member_or_null(old_spec, "selector"))
-    return store_result::failure(field_immutable(kind, key.name, "spec.selector", member_or_null(new_spec, "selector")));
-  if (kind.kind == "Pod" && new_spec != old_spec)
-    return store_result::failure(api::invalid(
-        kind.kind, kind.group, key.name,
-        {{"FieldValueForbidden", "spec",
-          "Forbidden: pod updates may not change fields other than metadata (orkest runs one container per "
-          "pod; delete and recreate the pod to change its spec)"}}));
+  if (strategy.validate_update)
+    if (auto causes = strategy.validate_update(*stored, body); !causes.empty())
+      return store_result::failure(api::invalid(kind.kind, kind.group, key.name, std::move(causes)));
   if (new_spec != old_spec) metadata["generation"] = metadata.value("generation", int64_t{0}) + 1;
   return commit_update(kind, *stored, std::move(body));
 }
@@ -471,7 +466,8 @@ store_result object_store::remove(const object_key& key, const delete_options& o
                                                    ", ResourceVersion in object meta: " +
                                                    metadata["resourceVersion"].get<std::string>()));
 
-  if (kind.kind == "Pod") {
+  const auto& strategy = api::strategy_for(kind);
+  if (strategy.graceful_deletion) {
     int64_t grace = 30;
     const auto& spec_grace = member_or_null(member_or_null(*stored, "spec"), "terminationGracePeriodSeconds");
     if (spec_grace.is_number_integer()) grace = spec_grace.get<int64_t>();
@@ -492,8 +488,8 @@ store_result object_store::remove(const object_key& key, const delete_options& o
   if (!commit(change_type::deleted, key, removed, encoded_size(removed), expected))
     return store_result::failure(not_stored(kind, key.name));
   buckets_[kind.kind].erase(bucket_key(key.ns, key.name));
-  if (kind.kind == "Service") service_ips_.release(string_member(removed["spec"], "clusterIP"));
-  if (kind.kind == "Pod") return store_result::success(removed);
+  if (strategy.holds_cluster_ip) service_ips_.release(string_member(removed["spec"], "clusterIP"));
+  if (strategy.graceful_deletion) return store_result::success(removed);  // as Kubernetes answers for pods
   json details = {{"name", key.name}, {"kind", kind.plural}, {"uid", removed["metadata"]["uid"]}};
   if (!kind.group.empty()) details["group"] = kind.group;
   json status = api::success_status();

@@ -1,6 +1,6 @@
 #include "api/http/discovery.hpp"
 
-#include "api/resource_kind.hpp"
+#include "api/kind_strategy.hpp"
 
 namespace orkest::api::http {
 
@@ -12,23 +12,24 @@ constexpr const char* kubernetes_minor = "32";
 
 json resource_list(const std::string& group, const std::string& version) {
   json resources = json::array();
-  for (const auto& kind : all_kinds()) {
+  for (const auto& strategy : all_strategies()) {
+    const auto& kind = strategy.names;
     if (kind.group != group || kind.version != version) continue;
     json verbs = {"create", "delete", "get", "list", "patch", "update", "watch"};
     json entry = {{"name", kind.plural},       {"singularName", kind.singular}, {"namespaced", kind.namespaced},
                   {"kind", kind.kind},         {"verbs", verbs},                {"shortNames", kind.short_names}};
-    if (kind.kind == "Pod" || kind.kind == "Service" || kind.kind == "ReplicaSet") entry["categories"] = {"all"};
+    if (!strategy.categories.empty()) entry["categories"] = strategy.categories;
     resources.push_back(entry);
-    json status = {{"name", kind.plural + "/status"}, {"singularName", ""},   {"namespaced", kind.namespaced},
-                   {"kind", kind.kind},              {"verbs", {"get", "patch", "update"}}};
-    if (kind.kind != "Endpoints") resources.push_back(status);
-    if (kind.kind == "ReplicaSet")
-      resources.push_back({{"name", kind.plural + "/scale"}, {"singularName", ""},       {"namespaced", true},
+    if (strategy.has_status)
+      resources.push_back({{"name", kind.plural + "/status"}, {"singularName", ""},   {"namespaced", kind.namespaced},
+                           {"kind", kind.kind},              {"verbs", {"get", "patch", "update"}}});
+    if (strategy.has_scale)
+      resources.push_back({{"name", kind.plural + "/scale"}, {"singularName", ""},       {"namespaced", kind.namespaced},
                            {"group", "autoscaling"},        {"version", "v1"},         {"kind", "Scale"},
                            {"verbs", {"get", "patch", "update"}}});
-    if (kind.kind == "Pod")
-      resources.push_back({{"name", "pods/log"}, {"singularName", ""}, {"namespaced", true}, {"kind", "Pod"},
-                           {"verbs", {"get"}}});
+    if (strategy.has_log)
+      resources.push_back({{"name", kind.plural + "/log"}, {"singularName", ""}, {"namespaced", kind.namespaced},
+                           {"kind", kind.kind},            {"verbs", {"get"}}});
   }
   // orkest records no events, but `kubectl get events` and describers may ask: an empty list.
   if (group.empty() && version == "v1")

@@ -11,6 +11,7 @@
 #include "api/http/route.hpp"
 #include "api/http/scale.hpp"
 #include "api/http/table.hpp"
+#include "api/kind_strategy.hpp"
 #include "api/validation.hpp"
 
 namespace orkest::api::http {
@@ -155,7 +156,7 @@ class resource_request {
       if (method == "POST" && !route_.ns.empty()) return create();
       return not_allowed();
     }
-    if (route_.subresource == "status") {
+    if (route_.subresource == "status" && strategy_for(*route_.kind).has_status) {
       if (method == "GET") return respond(store_.call(actors::get_atom::value, key()));
       if (method == "PUT") return with_body([&](json body) {
           return respond(store_.call(actors::status_atom::value, key(), std::move(body)));
@@ -164,7 +165,7 @@ class resource_request {
       return not_allowed();
     }
     if (route_.subresource == "scale") return scale_request(store_, request_, route_);
-    if (route_.subresource == "log" && route_.kind->kind == "Pod" && logs_)
+    if (route_.subresource == "log" && strategy_for(*route_.kind).has_log && logs_)
       return log_request(store_, *logs_, request_, route_, sink_);
     if (!route_.subresource.empty()) return error_response(path_not_found());
     if (method == "GET") return respond_as_asked(request_, *route_.kind, store_.call(actors::get_atom::value, key()));

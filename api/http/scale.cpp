@@ -3,6 +3,7 @@
 #include "api/body_decoder.hpp"
 #include "api/http/request_handler.hpp"
 #include "api/json_access.hpp"
+#include "api/kind_strategy.hpp"
 #include "api/label_selector.hpp"
 #include "api/strategic_merge.hpp"
 
@@ -122,7 +123,7 @@ std::variant<json, api_error> patch_scale(const json& scale, store::patch_type t
 
 http_response scale_request(store_client& store, const http_request& request, const route& r) {
   store::object_key key{r.kind->kind, r.ns, r.name};
-  if (r.kind->kind != "ReplicaSet") return error_response(not_found(r.kind->plural + "/scale", r.kind->group, r.name));
+  if (!strategy_for(*r.kind).has_scale) return error_response(not_found(r.kind->plural + "/scale", r.kind->group, r.name));
   if (request.method == "GET") return scale_response(store.call(actors::get_atom::value, key));
   if (request.method == "PUT") {
     auto decoded = decode_body(request.body, request.content_type);

@@ -134,6 +134,30 @@ TEST_F(object_store_test, no_op_update_keeps_the_resource_version) {
   EXPECT_EQ(again.object["metadata"]["resourceVersion"], created.object["metadata"]["resourceVersion"]);
 }
 
+TEST_F(object_store_test, updates_may_not_change_immutable_fields) {
+  ASSERT_TRUE(store.create("ReplicaSet", "default", replicaset("rs", 1)).ok());
+  auto reselected = replicaset("rs", 1);
+  reselected["spec"]["selector"] = {{"matchLabels", {{"app", "y"}}}};
+  reselected["spec"]["template"]["metadata"]["labels"] = {{"app", "y"}};
+  auto refused = store.update({"ReplicaSet", "default", "rs"}, reselected);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error->code, 422);
+  EXPECT_NE(refused.error->message.find("spec.selector: Invalid value"), std::string::npos) << refused.error->message;
+  EXPECT_NE(refused.error->message.find("field is immutable"), std::string::npos) << refused.error->message;
+
+  ASSERT_TRUE(store.create("Pod", "default", pod("web")).ok());
+  auto changed = pod("web");
+  changed["spec"]["containers"][0]["image"] = "nginx";
+  auto forbidden = store.update({"Pod", "default", "web"}, changed);
+  ASSERT_FALSE(forbidden.ok());
+  EXPECT_EQ(forbidden.error->code, 422);
+  EXPECT_NE(forbidden.error->message.find("spec: Forbidden: pod updates may not change fields other than metadata"),
+            std::string::npos)
+      << forbidden.error->message;
+  auto relabelled = pod("web", {{"tier", "front"}});
+  EXPECT_TRUE(store.update({"Pod", "default", "web"}, relabelled).ok());
+}
+
 TEST_F(object_store_test, update_of_a_missing_object_is_not_found) {
   auto result = store.update({"ReplicaSet", "default", "nope"}, replicaset("nope", 1));
   ASSERT_FALSE(result.ok());

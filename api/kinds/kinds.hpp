@@ -1,0 +1,13 @@
+#pragma once
+// Each kind orkest serves, one file each (api/kinds/<kind>.cpp); registry.cpp lists them.
+
+#include "api/kind_strategy.hpp"
+
+namespace orkest::api::kinds {
+
+kind_strategy pod();
+kind_strategy replica_set();
+kind_strategy service();
+kind_strategy endpoints();
+
+}  // namespace orkest::api::kinds

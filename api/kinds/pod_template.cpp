@@ -1,0 +1,307 @@
+#include "api/kinds/pod_template.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "api/defaulting.hpp"
+#include "api/field_schema.hpp"
+#include "api/json_access.hpp"
+#include "api/image_reference_rule.hpp"
+#include "api/name_rules.hpp"
+#include "api/shorthand.hpp"
+
+namespace orkest::api::kinds {
+
+using nlohmann::json;
+namespace fe = field_error;
+using namespace defaulting;
+using field_schema::any;
+using field_schema::list_of;
+
+namespace {
+
+bool all_strings(const json& object) {
+  return std::all_of(object.begin(), object.end(), [](const json& value) { return value.is_string(); });
+}
+
+// {"K": "V", "PORT": 5000} -> [{name: K, value: V}, {name: PORT, value: "5000"}]. Numbers and
+// booleans become their text, as a shell would see them; any other value leaves env alone.
+void expand_env(json& container) {
+  json* env = object_member(container, "env");
+  if (!env) return;
+  const bool scalars = std::all_of(env->begin(), env->end(), [](const json& value) {
+    return value.is_string() || value.is_number() || value.is_boolean();
+  });
+  if (!scalars) return;
+  json list = json::array();
+  for (const auto& [name, value] : env->items())
+    list.push_back({{"name", name}, {"value", value.is_string() ? value.get<std::string>() : value.dump()}});
+  *env = std::move(list);
+}
+
+// {"app": "health"} as template metadata -> {"labels": {"app": "health"}}.
+void expand_template_metadata(json& pod_template) {
+  json* metadata = object_member(pod_template, "metadata");
+  if (!metadata || metadata->empty() || !all_strings(*metadata)) return;
+  for (const auto& [name, value] : metadata->items())
+    if (is_object_meta_field(name)) return;
+  *metadata = json{{"labels", std::move(*metadata)}};
+}
+
+// {"name": "health"} as selector -> {"matchLabels": {"name": "health"}}.
+void expand_selector(json& spec) {
+  json* selector = object_member(spec, "selector");
+  if (!selector || selector->empty() || !all_strings(*selector)) return;
+  if (selector->contains("matchLabels") || selector->contains("matchExpressions")) return;
+  *selector = json{{"matchLabels", std::move(*selector)}};
+}
+
+// The selector's matchLabels the template lacks are added to it, so the pods carry them and the
+// ReplicaSet counts its own pods. A label the template sets to another value is left for
+// validation to report.
+void add_selector_labels_to_template(json& spec) {
+  json* selector = object_member(spec, "selector");
+  json* match_labels = selector ? object_member(*selector, "matchLabels") : nullptr;
+  json* pod_template = object_member(spec, "template");
+  if (!match_labels || !all_strings(*match_labels) || !pod_template) return;
+  json& metadata = (*pod_template)["metadata"];
+  if (metadata.is_null()) metadata = json::object();
+  if (!metadata.is_object()) return;
+  json& labels = metadata["labels"];
+  if (labels.is_null()) labels = json::object();
+  if (!labels.is_object()) return;
+  for (const auto& [key, value] : match_labels->items())
+    if (!labels.contains(key)) labels[key] = value;
+}
+
+// As Kubernetes: Always when the image's tag is "latest", or absent without a digest.
+std::string image_pull_policy(const json& image) {
+  if (!image.is_string()) return "IfNotPresent";
+  const std::string reference = image.get<std::string>();
+  const auto at = reference.find('@');
+  const std::string name = reference.substr(0, at);
+  const auto slash = name.rfind('/');
+  const auto colon = name.rfind(':');
+  const bool tagged = colon != std::string::npos && (slash == std::string::npos || colon > slash);
+  const std::string tag = tagged ? name.substr(colon + 1) : (at == std::string::npos ? "latest" : "");
+  return tag == "latest" ? "Always" : "IfNotPresent";
+}
+
+void validate_container_ports(field_causes& found, reader& container) {
+  std::set<std::string> names;
+  for_each_object(found, container.array("ports"), container.path("ports"), [&](reader& port, std::size_t) {
+    if (auto name = port.string("name"); name && !name->empty()) {
+      auto errors = name_rules::port_name(*name);
+      fe::add_invalid(found, port.path("name"), *name, errors);
+      if (errors.empty() && !names.insert(*name).second) found.push_back(fe::duplicate(port.path("name"), *name));
+    }
+    const auto container_port = port.integer("containerPort");
+    if (!port.present("containerPort") || container_port == 0)
+      found.push_back(fe::required(port.path("containerPort")));
+    else if (container_port)
+      add_port_number_errors(found, port.path("containerPort"), *container_port);
+    if (auto host_port = port.integer("hostPort"); host_port && *host_port != 0)
+      add_port_number_errors(found, port.path("hostPort"), *host_port);
+    port.required_one_of("protocol", {"SCTP", "TCP", "UDP"});
+  });
+}
+
+void validate_env(field_causes& found, reader& container) {
+  for_each_object(found, container.array("env"), container.path("env"), [&](reader& variable, std::size_t) {
+    if (auto name = variable.required_string("name"))
+      fe::add_invalid(found, variable.path("name"), *name, name_rules::env_var_name(*name));
+    variable.string("value");
+    if (variable.present("valueFrom"))
+      found.push_back(
+          fe::forbidden(variable.path("valueFrom"),
+                        "not supported by orkest (no ConfigMaps, Secrets or field references): set value instead"));
+  });
+}
+
+void validate_container(field_causes& found, reader& container, const json& object) {
+  if (auto name = container.required_string("name"))
+    fe::add_invalid(found, container.path("name"), *name, name_rules::dns1123_label(*name));
+  if (auto image = container.required_string("image")) {
+    const auto first = image->find_first_not_of(" \t\r\n");
+    const auto last = image->find_last_not_of(" \t\r\n");
+    if (first != 0 || last != image->size() - 1)
+      found.push_back(fe::invalid(container.path("image"), *image, "must not have leading or trailing whitespace"));
+    else
+      fe::add_invalid(found, container.path("image"), *image, name_rules::image_reference(*image));
+  }
+  container.required_one_of("imagePullPolicy", {"Always", "IfNotPresent", "Never"});
+  container.string_array("command");
+  container.string_array("args");
+  container.string("workingDir");
+  validate_container_ports(found, container);
+  validate_env(found, container);
+  refuse_unhonoured(found, container, object, "securityContext",
+                    "containers run with podman's defaults (no privileged mode, capabilities, user or "
+                    "runAsNonRoot checks)");
+  refuse_unhonoured(found, container, object, "volumeMounts", "pods have no volumes");
+  refuse_unhonoured(found, container, object, "volumeDevices", "pods have no volumes");
+}
+
+const json& container_schema() {
+  static const json schema = {
+      {"name", any()},
+      {"image", any()},
+      {"command", any()},
+      {"args", any()},
+      {"workingDir", any()},
+      {"ports", list_of({{"name", any()}, {"hostPort", any()}, {"containerPort", any()}, {"protocol", any()}, {"hostIP", any()}})},
+      {"envFrom", any()},
+      {"env", list_of({{"name", any()}, {"value", any()}, {"valueFrom", any()}})},
+      {"resources", any()},
+      {"resizePolicy", any()},
+      {"restartPolicy", any()},
+      {"volumeMounts", any()},
+      {"volumeDevices", any()},
+      {"livenessProbe", any()},
+      {"readinessProbe", any()},
+      {"startupProbe", any()},
+      {"lifecycle", any()},
+      {"terminationMessagePath", any()},
+      {"terminationMessagePolicy", any()},
+      {"imagePullPolicy", any()},
+      {"securityContext", any()},
+      {"stdin", any()},
+      {"stdinOnce", any()},
+      {"tty", any()}};
+  return schema;
+}
+
+}  // namespace
+
+void expand_env_maps(json& owner) {
+  json* spec = object_member(owner, "spec");
+  if (!spec || !spec->contains("containers") || !(*spec)["containers"].is_array()) return;
+  for (auto& container : (*spec)["containers"]) expand_env(container);
+}
+
+void expand_template_shorthands(json& spec_object) {
+  json* spec = &spec_object;
+  expand_selector(*spec);
+  if (json* pod_template = object_member(*spec, "template")) {
+    expand_template_metadata(*pod_template);
+    expand_env_maps(*pod_template);
+  }
+  add_selector_labels_to_template(*spec);
+}
+
+void default_pod_spec(json& spec) {
+  set_default(spec, "restartPolicy", "Always");
+  set_default(spec, "terminationGracePeriodSeconds", 30);
+  set_default(spec, "dnsPolicy", "ClusterFirst");
+  for_each_item(spec, "containers", [](json& container) {
+    set_default(container, "imagePullPolicy", image_pull_policy(container.value("image", json())));
+    set_default(container, "terminationMessagePath", "/dev/termination-log");
+    set_default(container, "terminationMessagePolicy", "File");
+    default_ports(container);
+  });
+}
+
+void validate_pod_spec(field_causes& found, const json* spec, const std::string& path) {
+  if (!spec) {
+    found.push_back(fe::required(fe::child(path, "containers")));
+    return;
+  }
+  if (!spec->is_object()) {
+    found.push_back(fe::type_invalid(path, *spec, "object"));
+    return;
+  }
+  reader pod(found, *spec, path);
+  const json* containers = pod.array("containers");
+  if (!pod.present("containers") || (containers && containers->empty())) {
+    found.push_back(fe::required(pod.path("containers")));
+  } else if (containers && containers->size() > 1) {
+    // One container per pod is orkest's design, not an oversight.
+    found.push_back(fe::too_many(pod.path("containers"), containers->size(), 1));
+  }
+  for_each_object(found, containers, pod.path("containers"), [&](reader& container, std::size_t i) {
+    validate_container(found, container, (*containers)[i]);
+  });
+  pod.required_one_of("restartPolicy", {"Always", "OnFailure", "Never"});
+  pod.optional_one_of("dnsPolicy", {"ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"});
+  pod.non_negative("terminationGracePeriodSeconds");
+  for (const char* host_namespace : {"hostNetwork", "hostPID", "hostIPC"})
+    refuse_unhonoured(found, pod, *spec, host_namespace, "pods never share the host's namespaces");
+  refuse_unhonoured(found, pod, *spec, "securityContext",
+                    "containers run with podman's defaults (no user, group, fsGroup or runAsNonRoot checks)");
+  refuse_unhonoured(found, pod, *spec, "volumes", "pods have no volumes (hostPath, emptyDir and the rest)");
+}
+
+void validate_pod_template(field_causes& found, const json& pod_template, const std::string& path,
+                           const std::optional<label_selector>& selector) {
+  if (!pod_template.is_object()) {
+    found.push_back(fe::type_invalid(path, pod_template, "object"));
+    return;
+  }
+  reader fields(found, pod_template, path);
+  if (const json* metadata = fields.object("metadata"))
+    validate_labels_and_annotations(found, *metadata, fields.path("metadata"));
+  if (selector && !selector->empty() && !selector->matches(labels_of(pod_template))) {
+    const json* metadata = member(pod_template, "metadata");
+    const json* labels = metadata ? member(*metadata, "labels") : nullptr;
+    found.push_back(fe::invalid(fe::child(fields.path("metadata"), "labels"), labels ? *labels : json::object(),
+                                "`selector` does not match template `labels`"));
+  }
+  const json* pod_spec = member(pod_template, "spec");
+  validate_pod_spec(found, pod_spec, fields.path("spec"));
+  if (pod_spec && pod_spec->is_object()) {
+    reader spec(found, *pod_spec, fields.path("spec"));
+    // A ReplicaSet replaces pods that end; a pod that is not restarted would be replaced anyway.
+    const json* policy = member(*pod_spec, "restartPolicy");
+    if (policy && (*policy == "OnFailure" || *policy == "Never"))
+      found.push_back(fe::not_supported(spec.path("restartPolicy"), *policy, {"Always"}));
+    if (spec.present("activeDeadlineSeconds"))
+      found.push_back(fe::invalid(spec.path("activeDeadlineSeconds"), (*pod_spec)["activeDeadlineSeconds"],
+                                  "activeDeadlineSeconds in ReplicaSet is not Supported"));
+  }
+}
+
+const json& pod_spec_schema() {
+  static const json schema = {{"volumes", any()},
+                              {"initContainers", list_of(container_schema())},
+                              {"containers", list_of(container_schema())},
+                              {"ephemeralContainers", any()},
+                              {"restartPolicy", any()},
+                              {"terminationGracePeriodSeconds", any()},
+                              {"activeDeadlineSeconds", any()},
+                              {"dnsPolicy", any()},
+                              {"nodeSelector", any()},
+                              {"serviceAccountName", any()},
+                              {"serviceAccount", any()},
+                              {"automountServiceAccountToken", any()},
+                              {"nodeName", any()},
+                              {"hostNetwork", any()},
+                              {"hostPID", any()},
+                              {"hostIPC", any()},
+                              {"shareProcessNamespace", any()},
+                              {"securityContext", any()},
+                              {"imagePullSecrets", any()},
+                              {"hostname", any()},
+                              {"subdomain", any()},
+                              {"affinity", any()},
+                              {"schedulerName", any()},
+                              {"tolerations", any()},
+                              {"hostAliases", any()},
+                              {"priorityClassName", any()},
+                              {"priority", any()},
+                              {"dnsConfig", any()},
+                              {"readinessGates", any()},
+                              {"runtimeClassName", any()},
+                              {"enableServiceLinks", any()},
+                              {"preemptionPolicy", any()},
+                              {"overhead", any()},
+                              {"topologySpreadConstraints", any()},
+                              {"setHostnameAsFQDN", any()},
+                              {"os", any()},
+                              {"hostUsers", any()},
+                              {"schedulingGates", any()},
+                              {"resourceClaims", any()},
+                              {"resources", any()}};
+  return schema;
+}
+
+}  // namespace orkest::api::kinds

@@ -1,0 +1,18 @@
+#include "api/kinds/kinds.hpp"
+
+namespace orkest::api {
+
+const std::vector<kind_strategy>& all_strategies() {
+  static const std::vector<kind_strategy> strategies = {kinds::pod(), kinds::replica_set(), kinds::service(),
+                                                        kinds::endpoints()};
+  return strategies;
+}
+
+const kind_strategy& strategy_for(const resource_kind& kind) {
+  for (const auto& strategy : all_strategies())
+    if (strategy.names.kind == kind.kind) return strategy;
+  static const kind_strategy does_nothing{};
+  return does_nothing;
+}
+
+}  // namespace orkest::api
