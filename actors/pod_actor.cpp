@@ -296,6 +296,12 @@ void reconcile(pod_pointer self) {
                           // Removed behind orkest's back: a new container replaces it.
                           spdlog::info("pod {}: container {} disappeared, recreating", describe(self),
                                        st.container->id);
+                          // Seen exited just before it went (`podman rm -f` reports a death):
+                          // the restart policy decides on that exit, as if it had been handled.
+                          if (st.container->status == podman::container_status::exited)
+                            st.observed.restarting = control::should_restart(
+                                api::value_at(st.pod, "/spec/restartPolicy"_json_pointer, std::string{"Always"}),
+                                st.container->exit_code);
                           st.container.reset();
                           ++st.observed.restart_count;
                         },

@@ -97,11 +97,16 @@ runtime_status fake_runtime::remove(const std::string& id) {
 }
 
 runtime_result<container_state> fake_runtime::inspect(const std::string& id) {
-  std::lock_guard lock(mutex_);
+  std::unique_lock lock(mutex_);
   ++inspected_[id];
   auto it = containers_.find(id);
   if (it == containers_.end()) return not_found(id);
-  return it->second;
+  container_state state = it->second;
+  if (removed_after_inspect_.erase(id)) {
+    lock.unlock();
+    remove(id);
+  }
+  return state;
 }
 
 runtime_result<std::vector<container_state>> fake_runtime::list(const label_map& labels) {
@@ -161,6 +166,11 @@ void fake_runtime::kill(const std::string& id, int exit_code) {
 }
 
 void fake_runtime::remove_behind_back(const std::string& id) { remove(id); }
+
+void fake_runtime::remove_after_next_inspect(const std::string& id) {
+  std::lock_guard lock(mutex_);
+  removed_after_inspect_.insert(id);
+}
 
 void fake_runtime::set_image_missing(const std::string& image) {
   std::lock_guard lock(mutex_);

@@ -32,6 +32,9 @@ class fake_runtime : public container_runtime {
   // Test controls: what a real container or a real user could do behind orkest's back.
   void kill(const std::string& id, int exit_code);        // the container exits
   void remove_behind_back(const std::string& id);         // `podman rm -f`
+  // `podman rm -f` finishing just after podman answered an inspection: the next inspect of
+  // `id` still reports it, then it is gone.
+  void remove_after_next_inspect(const std::string& id);
   void set_image_missing(const std::string& image);       // create fails as podman would
   void set_image_present(const std::string& image);       // ... until this
   void set_exits_at_once(const std::string& image, int exit_code);  // its process ends as it starts
@@ -50,6 +53,7 @@ class fake_runtime : public container_runtime {
   std::condition_variable events_ready_;
   std::map<std::string, container_state> containers_;  // by id
   std::set<std::string> missing_images_;
+  std::set<std::string> removed_after_inspect_;  // by id
   std::map<std::string, int> exit_codes_at_start_;  // by image
   std::deque<container_event> events_;
   int next_id_ = 1;

@@ -422,6 +422,30 @@ TEST_F(replicaset_controller_test, a_container_removed_behind_orkests_back_is_re
   EXPECT_EQ(runtime->creations(), 3);
 }
 
+// `podman rm -f` of a running container reports its death twice (died, cleanup); the first
+// inspection still finds it exited, the second finds it gone. Gone is no reason to stop: the
+// pod restarts per its policy, at once, not left as if it had finished (a flaky failure of the
+// real-podman test ReplicaSets.HandRemovedContainerIsReplacedAndRunningWithinFiveSeconds).
+TEST_F(replicaset_controller_test, a_container_removed_while_its_exit_is_looked_at_is_recreated_at_once) {
+  created(replicaset_manifest("web", 1));
+  auto pod = pods_of("web").front();
+  auto old_id = container_id(pod);
+  runtime->kill(old_id, 0);
+  runtime->remove_after_next_inspect(old_id);
+  for (auto& event : runtime->take_events()) {
+    caf::anon_send(plane.pods, event);
+    caf::anon_send(plane.pods, event);
+  }
+  run();
+
+  pod = this->pod(pod["metadata"]["name"]);
+  auto new_id = container_id(pod);
+  EXPECT_NE(new_id, old_id);
+  EXPECT_TRUE(container_status(pod)["state"].contains("running")) << container_status(pod).dump();
+  EXPECT_EQ(container_status(pod)["restartCount"], 1);
+  EXPECT_EQ(runtime->creations(), 2);
+}
+
 TEST_F(replicaset_controller_test, a_missing_image_with_pull_policy_never_waits_with_err_image_never_pull) {
   runtime->set_image_missing("ghost:1.0");
   auto manifest = pod_manifest("ghost", "Always", "ghost:1.0");
