@@ -48,7 +48,8 @@ control_plane start_control_plane(caf::actor_system& system, std::shared_ptr<pod
                                   control_plane_settings settings) {
   control_plane plane;
   settings.store.reserved_ips = {settings.dns_ip};
-  plane.store = spawn_store(system, settings.store);
+  plane.store = spawn_store(system, settings.store, store::default_hooks(), settings.storage,
+                            settings.threaded_runtime && settings.storage);
   plane.runtime = spawn_runtime(system, runtime, settings.runtime_workers, settings.threaded_runtime,
                                 settings.pod_subnet);
   settings.pods.resync_period = settings.resync_period;

@@ -16,6 +16,8 @@ namespace orkest::actors {
 
 struct control_plane_settings {
   store::object_store_settings store;
+  // Where the store commits (store/sqlite_backend.hpp); null: in memory, nothing survives.
+  std::shared_ptr<store::storage_backend> storage;
   pod_supervisor_settings pods;
   service_actor_settings services;
   std::chrono::milliseconds resync_period{5000};

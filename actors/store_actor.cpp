@@ -74,8 +74,9 @@ void drop_watcher(store_pointer self, const caf::actor_addr& address) {
 }
 
 store_actor::behavior_type store_behavior(store_pointer self, store::object_store_settings settings,
-                                          store::object_store_hooks hooks) {
-  self->state.store = store::object_store(std::move(settings), std::move(hooks));
+                                          store::object_store_hooks hooks,
+                                          std::shared_ptr<store::storage_backend> backend) {
+  self->state.store = store::object_store(std::move(settings), std::move(hooks), std::move(backend));
   self->set_down_handler([self](const caf::down_msg& down) { drop_watcher(self, down.source); });
   return {
       [self](create_atom, const std::string& kind, const std::string& ns, json& body) {
@@ -105,8 +106,11 @@ store_actor::behavior_type store_behavior(store_pointer self, store::object_stor
 
 }  // namespace
 
-store_actor spawn_store(caf::actor_system& system, store::object_store_settings settings, store::object_store_hooks hooks) {
-  return system.spawn(store_behavior, std::move(settings), std::move(hooks));
+store_actor spawn_store(caf::actor_system& system, store::object_store_settings settings, store::object_store_hooks hooks,
+                        std::shared_ptr<store::storage_backend> backend, bool own_thread) {
+  if (own_thread)
+    return system.spawn<caf::detached>(store_behavior, std::move(settings), std::move(hooks), std::move(backend));
+  return system.spawn(store_behavior, std::move(settings), std::move(hooks), std::move(backend));
 }
 
 }  // namespace orkest::actors

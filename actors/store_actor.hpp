@@ -35,7 +35,11 @@ using store_actor = caf::typed_actor<
     // -> the current resourceVersion: whether the store keeps up (/readyz)
     caf::replies_to<ping_atom>::with<uint64_t>>;
 
+// `backend` keeps the committed changes (a memory_backend when null). With `own_thread` the
+// store runs on a thread of its own, so a commit waiting for the disk never holds one of the
+// scheduler's threads (never in deterministic tests, whose scheduler runs every actor).
 store_actor spawn_store(caf::actor_system& system, store::object_store_settings settings,
-                        store::object_store_hooks hooks = store::default_hooks());
+                        store::object_store_hooks hooks = store::default_hooks(),
+                        std::shared_ptr<store::storage_backend> backend = nullptr, bool own_thread = false);
 
 }  // namespace orkest::actors

@@ -69,15 +69,34 @@ void apply_object(const std::string& origin, json object, api::http::store_clien
       annotations["kubernetes.io/config.hash"] = hash;
     }
   }
-  auto result = store.call(actors::create_atom::value, kind->kind, ns, std::move(object));
-  if (!result.ok()) {
-    spdlog::error("bootstrap: {}: {}", origin, result.error->message);
-    ++report.failed;
+  const auto name = api::value_at(object, "/metadata/name"_json_pointer, std::string{});
+  const auto hash = api::value_at(object, "/metadata/annotations/kubernetes.io~1config.hash"_json_pointer, std::string{});
+  auto result = store.call(actors::create_atom::value, kind->kind, ns, object);
+  if (result.ok()) {
+    spdlog::info("bootstrap: {}: created {} {}/{}", origin, kind->kind, ns,
+                 result.object["metadata"]["name"].get<std::string>());
+    ++report.created;
     return;
   }
-  spdlog::info("bootstrap: {}: created {} {}/{}", origin, kind->kind, ns,
-               result.object["metadata"]["name"].get<std::string>());
-  ++report.created;
+  // Kept from an earlier run (storage): as `kubectl apply`, left alone when the manifest is
+  // the one last applied, updated when the file changed.
+  if (result.error->code == 409 && !name.empty()) {
+    auto stored = store.call(actors::get_atom::value, store::object_key{kind->kind, ns, name});
+    if (stored.ok() &&
+        api::value_at(stored.object, "/metadata/annotations/kubernetes.io~1config.hash"_json_pointer, std::string{}) ==
+            hash) {
+      ++report.unchanged;
+      return;
+    }
+    result = store.call(actors::update_atom::value, store::object_key{kind->kind, ns, name}, std::move(object));
+    if (result.ok()) {
+      spdlog::info("bootstrap: {}: updated {} {}/{} (the manifest changed)", origin, kind->kind, ns, name);
+      ++report.updated;
+      return;
+    }
+  }
+  spdlog::error("bootstrap: {}: {}", origin, result.error->message);
+  ++report.failed;
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #pragma once
 // Applies the manifests of the configuration's bootstrap folder at startup, as k3s applies its
-// manifests folder: every .yaml/.yml/.json file, in name order, each document created.
+// manifests folder: every .yaml/.yml/.json file, in name order, each document created, or
+// updated when an object kept from an earlier run came from another version of the manifest.
 
 #include <string>
 
@@ -10,6 +11,8 @@ namespace orkest::app {
 
 struct bootstrap_report {
   int created = 0;
+  int updated = 0;    // kept from an earlier run, the manifest changed since
+  int unchanged = 0;  // kept from an earlier run as the manifest says
   int failed = 0;
 };
 

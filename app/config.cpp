@@ -2,6 +2,9 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <unistd.h>
+
+#include <cstdlib>
 #include <filesystem>
 
 #include "control/ip_allocator.hpp"
@@ -90,6 +93,12 @@ std::variant<config, std::string> load_config(const std::string& path) {
     read(root, "services", "hostPortsBelow1024", c.host_ports_below_1024);
     read(root, "services", "maxConnectionsPerPort", c.max_connections_per_port);
     read(root, "bootstrap", "manifests", c.manifests);
+    read(root, "storage", "backend", c.storage_backend);
+    read(root, "storage", "dataDir", c.data_dir);
+    std::string sync = c.storage_full_sync ? "full" : "normal";
+    read(root, "storage", "sync", sync);
+    int history_seconds = static_cast<int>(c.storage_history.count());
+    read(root, "storage", "historySeconds", history_seconds);
 
     if (port < 0 || port > 65535) throw std::invalid_argument("api.port: must be between 0 and 65535");
     c.api_port = static_cast<uint16_t>(port);
@@ -107,6 +116,14 @@ std::variant<config, std::string> load_config(const std::string& path) {
     if (std::find(std::begin(levels), std::end(levels), c.log_level) == std::end(levels))
       throw std::invalid_argument("log.level: unsupported value \"" + c.log_level +
                                   "\": use trace, debug, info, warn, error, critical or off");
+    if (c.storage_backend != "sqlite" && c.storage_backend != "memory")
+      throw std::invalid_argument("storage.backend: unsupported value \"" + c.storage_backend +
+                                  "\": use \"sqlite\" (kept across restarts) or \"memory\" (nothing survives)");
+    if (sync != "full" && sync != "normal")
+      throw std::invalid_argument("storage.sync: unsupported value \"" + sync + "\": use \"full\" or \"normal\"");
+    c.storage_full_sync = sync == "full";
+    if (history_seconds < 1) throw std::invalid_argument("storage.historySeconds: must be at least 1");
+    c.storage_history = std::chrono::seconds(history_seconds);
     check_cidr("cluster.serviceCIDR", c.service_cidr);
     if (!c.subnet.empty()) check_cidr("runtime.subnet", c.subnet);
     if (!c.dns_ip.empty() && !control::parse_ipv4(c.dns_ip))
@@ -118,6 +135,7 @@ std::variant<config, std::string> load_config(const std::string& path) {
     if (c.tls_cert_file.empty() != c.tls_key_file.empty())
       throw std::invalid_argument("api.tlsCertFile and api.tlsKeyFile: set both or neither");
     c.manifests = resolve(base, c.manifests);
+    c.data_dir = c.data_dir.empty() ? default_data_dir() : resolve(base, c.data_dir);
   } catch (const YAML::BadFile&) {
     return path + ": cannot read the configuration file";
   } catch (const YAML::Exception& error) {
@@ -126,6 +144,13 @@ std::variant<config, std::string> load_config(const std::string& path) {
     return path + ": " + error.what();
   }
   return c;
+}
+
+std::string default_data_dir() {
+  if (geteuid() == 0) return "/var/lib/orkest";
+  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg) return std::string(xdg) + "/orkest";
+  if (const char* home = std::getenv("HOME"); home && *home) return std::string(home) + "/.local/share/orkest";
+  return "/var/lib/orkest";
 }
 
 }  // namespace orkest::app

@@ -48,6 +48,11 @@ struct config {
   bool cluster_ips_on_loopback = true;
   bool host_ports_below_1024 = false;
   int max_connections_per_port = 4096;
+  // storage
+  std::string storage_backend = "sqlite";  // sqlite | memory
+  std::string data_dir;                    // absolute after loading: the database's folder
+  bool storage_full_sync = true;           // sync: full (fsync per commit) | normal
+  std::chrono::seconds storage_history{300};
   // bootstrap
   std::string manifests;  // folder of YAML/JSON manifests applied at startup; empty: none
 
@@ -56,5 +61,12 @@ struct config {
 
 // Reads and checks a configuration file. Errors name the file, the key and what is wrong.
 std::variant<config, std::string> load_config(const std::string& path);
+
+// Where the database lives when storage.dataDir is empty: /var/lib/orkest for root, else
+// $XDG_DATA_HOME/orkest (~/.local/share/orkest).
+std::string default_data_dir();
+
+// The database file in a data folder.
+inline std::string database_path(const std::string& data_dir) { return data_dir + "/orkest.db"; }
 
 }  // namespace orkest::app

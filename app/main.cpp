@@ -7,6 +7,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <malloc.h>
 #include <pthread.h>
@@ -19,13 +20,14 @@
 #include "app/exposure.hpp"
 #include "app/kubeconfig.hpp"
 #include "podman/fake_runtime.hpp"
+#include "store/sqlite_backend.hpp"
 #include "podman/podman_runtime.hpp"
 
 namespace {
 
 using namespace orkest;
 
-constexpr const char* usage = R"(usage: orkest [--config FILE] [--insecure] [--print-kubeconfig] [--help] [--version]
+constexpr const char* usage = R"(usage: orkest [--config FILE] [--data-dir DIR] [--insecure] [--print-kubeconfig] [--help] [--version]
 
 A Kubernetes-compatible container orchestrator for podman: Pods, ReplicaSets and
 Services through a subset of the Kubernetes REST API (default http://127.0.0.1:3000).
@@ -33,6 +35,7 @@ Services through a subset of the Kubernetes REST API (default http://127.0.0.1:3
 options:
   --config FILE   read the configuration from FILE
                   (default: conf/orkest.yaml of the source tree orkest was built from)
+  --data-dir DIR  keep the database (orkest.db) in DIR instead of storage.dataDir
   --insecure      serve the API on a non-loopback address without api.token (anyone who
                   reaches it can run containers as root here); refused otherwise
   --print-kubeconfig
@@ -43,8 +46,9 @@ options:
   --version       print orkest's version and exit
   --help          print this help and exit
 
-Stop it with SIGINT (Ctrl-C) or SIGTERM: it shuts down cleanly and leaves pod containers
-running; the next start adopts the ones its bootstrap manifests still describe.
+Every object is kept in a SQLite database (storage.backend: sqlite). Stop orkest with SIGINT
+(Ctrl-C) or SIGTERM: it shuts down cleanly and leaves pod containers running; the next start
+loads the objects and adopts their containers.
 )";
 
 struct command_line {
@@ -53,6 +57,7 @@ struct command_line {
   bool version = false;
   bool print_kubeconfig = false;
   bool insecure = false;
+  std::string data_dir;  // empty: the configuration's
 };
 
 std::variant<command_line, std::string> parse_command_line(int argc, char** argv) {
@@ -65,9 +70,24 @@ std::variant<command_line, std::string> parse_command_line(int argc, char** argv
     else if (arg == "--insecure") parsed.insecure = true;
     else if (arg == "--config" && i + 1 < argc) parsed.config = argv[++i];
     else if (arg.rfind("--config=", 0) == 0) parsed.config = arg.substr(9);
+    else if (arg == "--data-dir" && i + 1 < argc) parsed.data_dir = argv[++i];
+    else if (arg.rfind("--data-dir=", 0) == 0) parsed.data_dir = arg.substr(11);
     else return "unknown argument \"" + arg + "\" (see --help)";
   }
   return parsed;
+}
+
+// The storage backend of the configuration, opened before anything else starts: a database
+// orkest cannot read stops it here, never an orkest that starts empty over it.
+std::variant<std::shared_ptr<store::storage_backend>, std::string> open_storage(const app::config& c) {
+  if (c.storage_backend == "memory") return std::shared_ptr<store::storage_backend>{};
+  store::sqlite_options options;
+  options.path = app::database_path(c.data_dir);
+  options.full_sync = c.storage_full_sync;
+  options.history = c.storage_history;
+  auto opened = store::sqlite_backend::open(options);
+  if (auto* error = std::get_if<std::string>(&opened)) return *error;
+  return std::shared_ptr<store::storage_backend>(std::move(std::get<std::unique_ptr<store::sqlite_backend>>(opened)));
 }
 
 std::shared_ptr<podman::container_runtime> make_runtime(const app::config& c) {
@@ -96,6 +116,11 @@ int run(const app::config& c) {
   spdlog::set_level(spdlog::level::from_str(c.log_level));
   for (const auto& warning : app::exposure_warnings(c)) spdlog::warn("{}", warning);
   raise_descriptor_limit();
+  auto storage = open_storage(c);
+  if (auto* error = std::get_if<std::string>(&storage)) {
+    std::fprintf(stderr, "orkest: %s\n", error->c_str());
+    return 1;
+  }
   auto runtime = make_runtime(c);
   if (auto error = runtime->check()) {
     std::fprintf(stderr, "orkest: the %s runtime does not work: %s\n", runtime->name().c_str(), error->message.c_str());
@@ -126,6 +151,7 @@ int run(const app::config& c) {
   caf::actor_system system{caf_config};
 
   actors::control_plane_settings settings;
+  settings.storage = std::get<std::shared_ptr<store::storage_backend>>(storage);
   settings.store.node_name = c.node_name;
   settings.store.service_cidr = c.service_cidr;
   settings.store.limits.service_ports_below_1024 = c.host_ports_below_1024;
@@ -172,9 +198,10 @@ int run(const app::config& c) {
 
   api::http::store_client bootstrap_client{system, plane.store, c.request_timeout};
   auto report = app::apply_manifests(c.manifests, bootstrap_client);
-  spdlog::info("orkest serves the Kubernetes API on {}://{}:{} (runtime {}, {} bootstrap objects{})",
-               c.tls_cert_file.empty() ? "http" : "https", c.api_address,
-               api.port(), runtime->name(), report.created,
+  spdlog::info("orkest serves the Kubernetes API on {}://{}:{} (runtime {}, storage {}, {} bootstrap objects{})",
+               c.tls_cert_file.empty() ? "http" : "https", c.api_address, api.port(), runtime->name(),
+               c.storage_backend == "memory" ? std::string("in memory") : app::database_path(c.data_dir),
+               report.created + report.updated + report.unchanged,
                report.failed ? ", " + std::to_string(report.failed) + " failed" : "");
 
   int received = 0;
@@ -211,7 +238,8 @@ int main(int argc, char** argv) {
     std::cout << app::kubeconfig_for(std::get<app::config>(loaded));
     return 0;
   }
-  const auto& c = std::get<app::config>(loaded);
+  auto& c = std::get<app::config>(loaded);
+  if (!options.data_dir.empty()) c.data_dir = std::filesystem::absolute(options.data_dir).lexically_normal().string();
   if (auto refusal = app::exposure_refusal(c, options.insecure)) {
     std::fprintf(stderr, "orkest: %s\n", refusal->c_str());
     return 2;

@@ -255,6 +255,8 @@ cluster:
   serviceCIDR: {self.service_cidr}
   dnsIP: "{self.dns_ip}"
   maxPods: 1000000  # the API benchmark lists 1,000 pods and creates pods for 10 s on one (fake) node
+storage:
+  dataDir: {os.path.join(os.path.dirname(self.config), "data")}
 bootstrap:
   manifests: ""
 """)

@@ -1,6 +1,6 @@
 #pragma once
 // The storage backend that keeps everything in memory: nothing survives the process. For unit
-// tests and benchmarks, and the store's default until a database-backed one exists.
+// tests and benchmarks (storage.backend: memory).
 
 #include <deque>
 #include <map>
@@ -21,6 +21,7 @@ class memory_backend : public storage_backend {
               std::size_t encoded_bytes) override;
   std::optional<std::vector<change_event>> changes_since(uint64_t revision, const std::string& kind) const override;
   uint64_t compacted_revision() const override { return compacted_; }
+  std::vector<change_event> stored_objects() const override { return {}; }  // a new process starts empty
 
  private:
   std::size_t history_limit_;

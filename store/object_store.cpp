@@ -124,13 +124,23 @@ object_store_hooks default_hooks() {
 }
 
 object_store::object_store(object_store_settings settings, object_store_hooks hooks,
-                           std::unique_ptr<storage_backend> backend)
+                           std::shared_ptr<storage_backend> backend)
     : settings_(std::move(settings)),
       hooks_(std::move(hooks)),
       backend_(backend ? std::move(backend)
                        : std::make_unique<memory_backend>(settings_.history_limit, settings_.history_bytes_limit)),
       service_ips_(settings_.service_cidr) {
   for (const auto& ip : settings_.reserved_ips) service_ips_.claim(ip);
+  // What the backend kept from the last run: the objects as they were, their cluster IPs taken.
+  for (auto& stored : backend_->stored_objects()) {
+    const auto* kind = api::find_kind(stored.kind);
+    const auto& metadata = member_or_null(stored.object, "metadata");
+    if (!kind || !metadata.is_object()) continue;
+    if (api::strategy_for(*kind).holds_cluster_ip)
+      service_ips_.claim(string_member(member_or_null(stored.object, "spec"), "clusterIP"));
+    buckets_[kind->kind][bucket_key(string_member(metadata, "namespace"), string_member(metadata, "name"))] =
+        std::move(stored.object);
+  }
 }
 
 json* object_store::find(const object_key& key) {
@@ -178,7 +188,9 @@ bool object_store::commit(change_type type, const object_key& key, const json& o
 }
 
 api_error object_store::not_stored(const resource_kind& kind, const std::string& name) const {
-  return api::internal_error("the change of " + kind.kind + " \"" + name + "\" could not be stored");
+  auto why = backend_->last_error();
+  return api::internal_error("the change of " + kind.kind + " \"" + name + "\" could not be stored" +
+                             (why.empty() ? std::string{} : ": " + why));
 }
 
 std::vector<change_event> object_store::take_events() {

@@ -42,9 +42,10 @@ object_store_hooks default_hooks();
 
 class object_store {
  public:
-  // Without a backend, a memory_backend keeping settings.history_limit changes.
+  // Starts from the objects the backend kept (storage_backend::stored_objects). Without a
+  // backend, a memory_backend keeping settings.history_limit changes.
   explicit object_store(object_store_settings settings = {}, object_store_hooks hooks = default_hooks(),
-                        std::unique_ptr<storage_backend> backend = nullptr);
+                        std::shared_ptr<storage_backend> backend = nullptr);
 
   store_result create(const std::string& kind, const std::string& ns, json body);
   store_result get(const object_key& key) const;
@@ -87,7 +88,7 @@ class object_store {
   object_store_settings settings_;
   object_store_hooks hooks_;
   std::map<std::string, bucket> buckets_;  // by kind
-  std::unique_ptr<storage_backend> backend_;
+  std::shared_ptr<storage_backend> backend_;
   control::ip_allocator service_ips_;
   std::vector<change_event> pending_events_;  // committed, not yet taken for watchers
 };

@@ -3,8 +3,8 @@
 // (Kubernetes' object semantics) and keeps the current objects at hand. A backend assigns the
 // revisions (resourceVersion), commits a change only if its key is still at the revision the
 // writer read (compare-and-swap), and replays the changes after a revision for watchers until
-// it compacts them. memory_backend is the one there is; a database-backed one (SQLite) keeps
-// the same contract across restarts.
+// it compacts them. memory_backend keeps nothing across processes (tests, benchmarks);
+// sqlite_backend keeps the same contract in a database file across restarts.
 
 #include <cstddef>
 #include <cstdint>
@@ -37,6 +37,15 @@ class storage_backend {
 
   // Changes at or before this revision are no longer kept.
   virtual uint64_t compacted_revision() const = 0;
+
+  // The objects the backend held when it was opened (each key's newest change unless it was a
+  // deletion), as ADDED changes: what a store starts from after a restart. None for a backend
+  // that keeps nothing across processes.
+  virtual std::vector<change_event> stored_objects() const = 0;
+
+  // Why the last commit failed when it was not a compare-and-swap conflict (a full disk), for
+  // the error the writer gets; empty when nothing failed.
+  virtual std::string last_error() const { return {}; }
 };
 
 }  // namespace orkest::store

@@ -136,6 +136,8 @@ cluster:
   dnsIP: 10.96.$((200 + SLOT)).10
 services:
   hostAddress: 0.0.0.0
+storage:
+  dataDir: $WORK/data
 bootstrap:
   manifests: $WORK/manifests
 EOF

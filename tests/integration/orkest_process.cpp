@@ -333,6 +333,7 @@ void orkest_process::write_config() {
          << "cluster:\n  nodeName: " << node_name_ << "\n  serviceCIDR: " << service_cidr_ << "\n  dnsIP: " << dns_ip_
          << "\n"
          << "services:\n  hostAddress: 127.0.0.1\n"
+         << "storage:\n  dataDir: " << folder_ << "/data\n"
          << "bootstrap:\n  manifests: " << folder_ << "/manifests\n";
   if (!config) throw std::runtime_error("cannot write " + config_path_);
 }

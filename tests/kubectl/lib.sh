@@ -118,6 +118,8 @@ $cluster_block
 services:
   hostAddress: 127.0.0.1
   clusterIPsOnLoopback: false
+storage:
+  dataDir: $WORK/data
 bootstrap:
   manifests: ""
 YAML

@@ -361,7 +361,7 @@ class Orkest:
     orkest, removes its containers (by its node-name label) and network, and its folder."""
 
     def __init__(self, binary, runtime="fake", reconcile_seconds=1, log_level="info", api=None, runtime_extra=None,
-                 name="rel", cluster_extra=None):
+                 name="rel", cluster_extra=None, storage_extra=None):
         global _instances
         with _instances_lock:
             _instances += 1
@@ -387,6 +387,7 @@ class Orkest:
                                  "subnet": self.subnet, "commandTimeoutSeconds": 60}
         self.runtime_settings.update(runtime_extra or {})
         self.cluster_extra = cluster_extra or {}
+        self.storage_extra = storage_extra or {}
         self.reconcile_seconds = reconcile_seconds
         self.log_level = log_level
         self.write_config()
@@ -433,6 +434,7 @@ class Orkest:
             section("cluster", dict({"nodeName": self.node_name, "serviceCIDR": self.service_cidr, "dnsIP": ""},
                                     **self.cluster_extra)),
             section("services", {"hostAddress": self.service_address, "clusterIPsOnLoopback": False}),
+            section("storage", dict({"dataDir": os.path.join(self.folder, "data")}, **self.storage_extra)),
             section("bootstrap", {"manifests": os.path.join(self.folder, "manifests")}),
         ]) + "\n"
         with open(self.config_path, "w") as f:

@@ -1,0 +1,63 @@
+#pragma once
+// The storage backend that keeps every committed change in one SQLite database file, log
+// structured as etcd and kine keep theirs: one row per change (revision, key, kind, type,
+// object); the current state is the newest row of each key; rows older than the history window
+// are compacted away except each live key's newest. Revisions continue across restarts and are
+// never reused. The default backend (storage.backend: sqlite).
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <variant>
+
+#include "store/storage_backend.hpp"
+
+struct sqlite3;
+
+namespace orkest::store {
+
+struct sqlite_options {
+  std::string path;                      // the database file; created with its folder when absent
+  bool full_sync = true;                 // fsync every commit (storage.sync: full) or not (normal)
+  std::chrono::seconds history{300};     // changes kept for watchers to resume from
+  std::function<std::chrono::system_clock::time_point()> now = [] { return std::chrono::system_clock::now(); };
+};
+
+class sqlite_backend : public storage_backend {
+ public:
+  // The schema this orkest writes; an older one is migrated at open, a newer one refused.
+  static constexpr int schema_version = 1;
+
+  // Opens (or creates) the database; the error names the file and what to do.
+  static std::variant<std::unique_ptr<sqlite_backend>, std::string> open(const sqlite_options& options);
+  ~sqlite_backend() override;
+  sqlite_backend(const sqlite_backend&) = delete;
+  sqlite_backend& operator=(const sqlite_backend&) = delete;
+
+  uint64_t revision() const override { return revision_; }
+  bool commit(const std::string& key, uint64_t expected, const change_event& change,
+              std::size_t encoded_bytes) override;
+  std::optional<std::vector<change_event>> changes_since(uint64_t revision, const std::string& kind) const override;
+  uint64_t compacted_revision() const override { return compacted_; }
+  std::vector<change_event> stored_objects() const override;
+  std::string last_error() const override { return last_error_; }
+
+  // Removes the changes older than the history window now (commits do it at most once a second).
+  void compact();
+
+ private:
+  sqlite_backend(sqlite3* db, sqlite_options options);
+  std::optional<std::string> prepare();  // schema, pragmas, revision and compaction marks
+  bool execute(const char* sql);         // for statements without parameters or rows
+  void record_error(const std::string& what);
+
+  sqlite3* db_;
+  sqlite_options options_;
+  uint64_t revision_ = 0;
+  uint64_t compacted_ = 0;
+  std::chrono::system_clock::time_point last_compaction_{};
+  std::string last_error_;
+};
+
+}  // namespace orkest::store
