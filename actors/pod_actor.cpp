@@ -141,8 +141,9 @@ bool is_adoptable(const podman::container_state& container, const std::string& i
 
 void adopt(pod_pointer self) {
   auto& st = self->state;
-  // By namespace and name, not uid: orkest keeps no state across restarts, so a pod that
-  // comes back from the bootstrap manifests has a new uid but the same name.
+  // By namespace and name, not uid: a pod that comes back from a changed bootstrap manifest, or
+  // from an orkest that kept no database (storage.backend: memory), has a new uid but the same
+  // name.
   podman::label_map mine = {{podman::label_namespace, st.key.ns},
                             {podman::label_pod_name, st.key.name},
                             {podman::label_node, api::value_at(st.pod, "/spec/nodeName"_json_pointer, std::string{})}};
@@ -329,6 +330,9 @@ pod_actor::behavior_type pod_behavior(pod_pointer self, store_actor store, runti
   st.observed.host_ip = st.settings.host_ip;
   st.observed.start_time = api::value_at(pod, "/status/startTime"_json_pointer, api::now_rfc3339());
   st.observed.restart_count = api::value_at(pod, "/status/containerStatuses/0/restartCount"_json_pointer, 0);
+  // A pod that had a container before this actor (orkest restarted over its database) looks for
+  // it before creating one: its container normally still runs and is adopted, no `podman run`.
+  st.adopt_first = !api::value_at(pod, "/status/containerStatuses/0/containerID"_json_pointer, std::string{}).empty();
   st.pod = std::move(pod);
   reconcile(self);
   return {

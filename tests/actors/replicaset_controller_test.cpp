@@ -105,6 +105,23 @@ TEST_F(replicaset_controller_test, converges_to_the_desired_number_of_running_po
   EXPECT_EQ(runtime->creations(), 3);
 }
 
+// After a restart over a database the controller starts with every ReplicaSet and pod already
+// stored: it must see the pods before it syncs a ReplicaSet, or it creates all replicas again.
+TEST_F(replicaset_controller_test, a_controller_started_over_stored_pods_creates_none) {
+  created(replicaset_manifest("web", 3));
+  expect_converged("web", 3);
+  const int before = pods_created();
+  caf::anon_send_exit(plane.replicasets, caf::exit_reason::kill);
+  run();
+  auto restarted = actors::spawn_replicaset_controller(system, store, resync_period);
+  stop_at_end(restarted);
+  run();
+  EXPECT_EQ(pods_created(), before);
+  advance_to_next_resync();
+  EXPECT_EQ(pods_created(), before);
+  expect_converged("web", 3);
+}
+
 TEST_F(replicaset_controller_test, zero_replicas_creates_nothing) {
   created(replicaset_manifest("idle", 0));
   expect_converged("idle", 0);

@@ -1,10 +1,12 @@
-// orkest itself dies (SIGKILL) and starts again with the same bootstrap manifests: the bare
-// pod's container is adopted, the ReplicaSet ends with exactly its replicas, and no container
-// is left that no pod claims.
+// orkest itself dies (SIGKILL) and starts again with the same bootstrap manifests and the same
+// database: the bare pod's container is adopted, the ReplicaSet ends with exactly its replicas,
+// no container is left that no pod claims, and objects created through the API are back with
+// their uids and their running containers.
 
 #include <unistd.h>
 
 #include <algorithm>
+#include <map>
 
 #include "fixture.hpp"
 #include "netproxy/host_address.hpp"
@@ -77,25 +79,83 @@ TEST_F(OrkestRestart, AfterSigkillAndRestartNoDuplicateNoOrphanAndTheBarePodIsAd
       << why << describe_pods();
 }
 
-TEST_F(OrkestRestart, AClusterIPAKilledOrkestLeftOnLoIsRemovedAtTheNextStart) {
-  // A Service made through the API (not in the bootstrap manifests, so it does not come back).
+TEST_F(OrkestRestart, AClusterIPAKilledOrkestLeftOnLoIsRemovedAtTheNextStartAndAStoredServiceGetsItsBack) {
   json service = {{"apiVersion", "v1"},
                   {"kind", "Service"},
-                  {"metadata", {{"name", unique("gone-svc")}}},
+                  {"metadata", {{"name", unique("kept-svc")}}},
                   {"spec", {{"selector", {{"app", "nothing"}}}, {"ports", json::array({{{"port", 40000 + ::getpid() % 20000}}})}}}};
   auto created = api().post("/api/v1/namespaces/default/services", service);
   ASSERT_EQ(created.status, 201) << created.body;
   auto cluster_ip = created.json().value("/spec/clusterIP"_json_pointer, std::string{});
-  auto on_lo = [&] {
+  auto on_lo = [&](const std::string& address) {
     auto labelled = netproxy::labelled_loopback_addresses();
-    return std::find(labelled.begin(), labelled.end(), cluster_ip) != labelled.end();
+    return std::find(labelled.begin(), labelled.end(), address) != labelled.end();
   };
-  ASSERT_TRUE(eventually(on_lo, 10s)) << cluster_ip << " never appeared on lo with orkest's label";
+  ASSERT_TRUE(eventually([&] { return on_lo(cluster_ip); }, 10s)) << cluster_ip << " never appeared on lo with orkest's label";
 
   orkest().kill();
-  EXPECT_TRUE(on_lo()) << "a killed orkest cannot have removed it";
+  EXPECT_TRUE(on_lo(cluster_ip)) << "a killed orkest cannot have removed it";
+  // One no stored Service owns (its Service was deleted while this orkest was down, say).
+  const std::string stale = cluster_ip.substr(0, cluster_ip.rfind('.')) + ".250";
+  ASSERT_EQ(netproxy::add_loopback_address(stale), std::nullopt);
+  ASSERT_TRUE(on_lo(stale));
   ASSERT_EQ(orkest().start(), "") << "orkest did not start again";
-  EXPECT_FALSE(on_lo()) << cluster_ip << " is still on lo after the restart:\n" << orkest().log();
+  EXPECT_FALSE(on_lo(stale)) << stale << " is still on lo after the restart:\n" << orkest().log();
+  EXPECT_TRUE(eventually([&] { return on_lo(cluster_ip); }, 10s))
+      << "the stored Service's " << cluster_ip << " is not back on lo:\n" << orkest().log();
+}
+
+// Nothing from manifests: what the API created lives only in the database.
+class DurableRestart : public OrkestIntegration {};
+
+TEST_F(DurableRestart, ObjectsCreatedThroughTheApiSurviveSigkillWithTheirUidsAndRunningContainers) {
+  const auto name = unique("durable");
+  ASSERT_EQ(api().post(replicasets_url, replicaset_manifest(name, 2)).status, 201);
+  ASSERT_EQ(api().post(pods_url, pod_manifest(name + "-bare")).status, 201);
+  const std::string selector = "rs=" + name;
+  ASSERT_TRUE(eventually([&] { return running_pods(selector) == 2 && is_running(get_pod(name + "-bare")); }, 40s))
+      << describe_pods();
+  std::map<std::string, std::pair<std::string, std::string>> before;  // name -> (uid, container)
+  auto pods = list_pods();
+  for (const auto& pod : pods)
+    before[pod["metadata"]["name"]] = {pod["metadata"]["uid"], container_id_of(pod)};
+  ASSERT_EQ(before.size(), 3u);
+  const auto version_before = std::stoull(api().get(pods_url).json()["metadata"]["resourceVersion"].get<std::string>());
+
+  orkest().kill();
+  ASSERT_EQ(orkest().start(), "") << "orkest did not start again";
+
+  // The same pods, with the same uids, on the same containers, which were never restarted.
+  auto same = [&] {
+    auto now = list_pods();
+    if (now.size() != before.size()) return false;
+    for (const auto& pod : now) {
+      auto it = before.find(pod["metadata"]["name"]);
+      if (it == before.end() || pod["metadata"]["uid"] != it->second.first || container_id_of(pod) != it->second.second ||
+          !is_running(pod) || restart_count_of(pod) != 0)
+        return false;
+    }
+    return true;
+  };
+  ASSERT_TRUE(eventually(same, 20s)) << describe_pods();
+  EXPECT_TRUE(consistently(same, 3s)) << describe_pods();
+  for (const auto& [pod_name, identity] : before) EXPECT_TRUE(container_running(identity.second)) << pod_name;
+  EXPECT_EQ(orkest().container_ids().size(), 3u);
+  // Not one container was created after the restart.
+  auto log = orkest().log();
+  auto second_start = log.rfind("==== orkest started");
+  ASSERT_NE(second_start, std::string::npos);
+  auto after_restart = log.substr(second_start);
+  std::size_t runs = 0;
+  for (auto at = after_restart.find("podman run"); at != std::string::npos; at = after_restart.find("podman run", at + 1))
+    ++runs;
+  EXPECT_EQ(runs, 0u) << after_restart;
+  // resourceVersions continue where they were.
+  auto version_after = std::stoull(api().get(pods_url).json()["metadata"]["resourceVersion"].get<std::string>());
+  EXPECT_GE(version_after, version_before);
+  auto created = api().post(pods_url, pod_manifest(name + "-later"));
+  ASSERT_EQ(created.status, 201);
+  EXPECT_GT(std::stoull(created.json()["metadata"]["resourceVersion"].get<std::string>()), version_after);
 }
 
 }  // namespace
