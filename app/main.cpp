@@ -28,6 +28,7 @@ namespace {
 using namespace orkest;
 
 constexpr const char* usage = R"(usage: orkest [--config FILE] [--data-dir DIR] [--insecure] [--print-kubeconfig] [--help] [--version]
+       orkest snapshot save FILE [--config FILE] [--data-dir DIR]
 
 A Kubernetes-compatible container orchestrator for podman: Pods, ReplicaSets and
 Services through a subset of the Kubernetes REST API (default http://127.0.0.1:3000).
@@ -43,6 +44,9 @@ options:
                   exit; use it with kubectl:
                     orkest --print-kubeconfig > ~/.kube/orkest.yaml
                     KUBECONFIG=~/.kube/orkest.yaml kubectl get pods
+  snapshot save FILE
+                  write a consistent copy of the database (of a running orkest too) to FILE
+                  and exit; to restore, stop orkest and put FILE in place of DIR/orkest.db
   --version       print orkest's version and exit
   --help          print this help and exit
 
@@ -58,6 +62,7 @@ struct command_line {
   bool print_kubeconfig = false;
   bool insecure = false;
   std::string data_dir;  // empty: the configuration's
+  std::string snapshot_file;  // `snapshot save FILE`
 };
 
 std::variant<command_line, std::string> parse_command_line(int argc, char** argv) {
@@ -72,6 +77,10 @@ std::variant<command_line, std::string> parse_command_line(int argc, char** argv
     else if (arg.rfind("--config=", 0) == 0) parsed.config = arg.substr(9);
     else if (arg == "--data-dir" && i + 1 < argc) parsed.data_dir = argv[++i];
     else if (arg.rfind("--data-dir=", 0) == 0) parsed.data_dir = arg.substr(11);
+    else if (arg == "snapshot" && i + 2 < argc && std::string(argv[i + 1]) == "save") {
+      parsed.snapshot_file = argv[i + 2];
+      i += 2;
+    } else if (arg == "snapshot") return std::string("usage: orkest snapshot save FILE");
     else return "unknown argument \"" + arg + "\" (see --help)";
   }
   return parsed;
@@ -240,6 +249,19 @@ int main(int argc, char** argv) {
   }
   auto& c = std::get<app::config>(loaded);
   if (!options.data_dir.empty()) c.data_dir = std::filesystem::absolute(options.data_dir).lexically_normal().string();
+  if (!options.snapshot_file.empty()) {
+    if (c.storage_backend == "memory") {
+      std::fprintf(stderr, "orkest: storage.backend is memory: there is no database to copy\n");
+      return 1;
+    }
+    if (auto error = store::sqlite_backend::save_snapshot(app::database_path(c.data_dir), options.snapshot_file)) {
+      std::fprintf(stderr, "orkest: %s\n", error->c_str());
+      return 1;
+    }
+    std::printf("orkest: saved a snapshot of %s to %s\n", app::database_path(c.data_dir).c_str(),
+                options.snapshot_file.c_str());
+    return 0;
+  }
   if (auto refusal = app::exposure_refusal(c, options.insecure)) {
     std::fprintf(stderr, "orkest: %s\n", refusal->c_str());
     return 2;

@@ -19,6 +19,7 @@ import platform
 import re
 import signal
 import socket
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -219,8 +220,9 @@ class Api:
 class Orkest:
     """One orkest process with a configuration of its own."""
 
-    def __init__(self, ctx, name, runtime="podman", index=0):
+    def __init__(self, ctx, name, runtime="podman", index=0, storage=None):
         self.ctx = ctx
+        self.storage = storage or {}
         self.name = name
         self.runtime = runtime
         self.port = free_port()
@@ -233,6 +235,7 @@ class Orkest:
         self.dir = os.path.join(ctx.state_dir, name)
         os.makedirs(self.dir, exist_ok=True)
         self.config = os.path.join(self.dir, "orkest.yaml")
+        self.data_dir = os.path.join(self.dir, "data")
         self.log_path = os.path.join(self.dir, "orkest.log")
         self.process = None
         self.api = Api(self.port)
@@ -256,8 +259,8 @@ cluster:
   dnsIP: "{self.dns_ip}"
   maxPods: 1000000  # the API benchmark lists 1,000 pods and creates pods for 10 s on one (fake) node
 storage:
-  dataDir: {os.path.join(os.path.dirname(self.config), "data")}
-bootstrap:
+  dataDir: {self.data_dir}
+""" + "".join(f"  {key}: {value}\n" for key, value in self.storage.items()) + """bootstrap:
   manifests: ""
 """)
         if self.runtime == "podman":
@@ -765,6 +768,84 @@ def bench_api(ctx):
     return rows
 
 
+def sqlite_commit_rate(path, synchronous, seconds, body):
+    """Commits per second of a bare loop, one row per transaction, as orkest's store commits:
+    the floor the disk and SQLite allow with this `synchronous` setting."""
+    db = sqlite3.connect(path, isolation_level=None)
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute(f"PRAGMA synchronous={synchronous}")
+        db.execute("CREATE TABLE changes (revision INTEGER PRIMARY KEY, key TEXT, value TEXT)")
+        count, started = 0, time.monotonic()
+        while time.monotonic() - started < seconds:
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("INSERT INTO changes(key, value) VALUES(?, ?)", (f"Pod/default/p-{count}", body))
+            db.execute("COMMIT")
+            count += 1
+        return count / (time.monotonic() - started)
+    finally:
+        db.close()
+
+
+def bench_storage(ctx):
+    """Create-pod throughput (wrk, 8 connections, fake runtime) with each storage backend, beside a
+    bare SQLite commit loop on the same disk; the start of an orkest holding 10,000 pods against an
+    empty one; the database's size against the objects' JSON."""
+    seconds = 2 if ctx.quick else 10
+    stored_pods = 2000 if ctx.quick else 10000
+    body = json.dumps(pod_manifest("p-0000", {"bench": "storage"}))
+    floor = {sync: sqlite_commit_rate(os.path.join(ctx.state_dir, f"floor-{sync}.db"), sync, seconds, body)
+             for sync in ("FULL", "NORMAL")}
+    created = {}
+    for label, storage in (("memory", {"backend": "memory"}), ("full", {"sync": "full"}), ("normal", {"sync": "normal"})):
+        ork = ctx.orkest(f"storage-{label}", runtime="fake", index=5, storage=storage)
+        try:
+            created[label] = wrk(ctx, f"http://127.0.0.1:{ork.port}/api/v1/namespaces/bench-create/pods", seconds, 8,
+                                 threads=2, script="create.lua", headers=["Connection: keep-alive"])
+        finally:
+            ork.stop()
+    # Startup: an empty orkest, then one whose database holds `stored_pods` pods.
+    empty = Orkest(ctx, "storage-empty", "fake", 5, {"backend": "memory"})
+    t0 = time.monotonic()
+    empty.start()
+    empty_start = time.monotonic() - t0
+    empty.stop()
+    full = Orkest(ctx, "storage-start", "fake", 5)
+    full.start()
+    try:
+        create_pods(full, "bench-start", stored_pods, threads=8, timeout=600)
+        _, listing = full.api.request("GET", "/api/v1/namespaces/bench-start/pods")
+        json_bytes = sum(len(json.dumps(item)) for item in listing["items"])
+    finally:
+        full.stop()
+    db_bytes = sum(os.path.getsize(os.path.join(full.data_dir, f)) for f in os.listdir(full.data_dir))
+    t0 = time.monotonic()
+    full.start(timeout=120)
+    loaded_start = time.monotonic() - t0
+    _, listing = full.api.request("GET", "/api/v1/namespaces/bench-start/pods")
+    loaded = len(listing["items"])
+    full.stop()
+    if loaded != stored_pods:
+        raise BenchError(f"the restarted orkest has {loaded} of {stored_pods} pods")
+    ctx.detail("storage", {"created": created, "sqlite_floor": floor, "empty_start_s": empty_start,
+                           "loaded_start_s": loaded_start, "db_bytes": db_bytes, "json_bytes": json_bytes},
+               f"{seconds} s of creates per backend, {stored_pods} stored pods")
+    memory = created["memory"]["rps"]
+    rows = []
+    for label, target, sync in (("full", 0.5, "FULL"), ("normal", 0.8, "NORMAL")):
+        rate = created[label]["rps"]
+        rows.append(Row(f"API create pod, 8 conns, storage sqlite sync: {label}",
+                        f"memory {memory:.0f}/s; bare SQLite commits {floor[sync]:.0f}/s",
+                        f"{rate:.0f}/s, p99 {created[label]['p99'] / 1000:.1f} ms", f"{rate / memory:.2f}",
+                        f"≥ {target}× memory", rate >= target * memory and created[label]["non2xx"] == 0))
+    rows.append(Row(f"start with {stored_pods:,} stored pods (process start to API answer)",
+                    f"in memory, empty {fmt_s(empty_start)}", fmt_s(loaded_start), f"{loaded_start / empty_start:.1f}",
+                    "≤ 1 s", loaded_start <= 1.0))
+    rows.append(Row(f"database size, {stored_pods:,} pods", f"their JSON {json_bytes / 2**20:.1f} MiB",
+                    f"{db_bytes / 2**20:.1f} MiB", f"{db_bytes / json_bytes:.2f}", "—", None))
+    return rows
+
+
 def create_pods(orkest, namespace, count, threads, timeout):
     """Creates `count` pods p-0000... in `namespace` from `threads` keep-alive connections."""
     deadline = time.monotonic() + timeout
@@ -971,6 +1052,7 @@ BENCHMARKS = {
     "replicaset": bench_replicaset,
     "recovery": bench_recovery,
     "api": bench_api,
+    "storage": bench_storage,
     "proxy": bench_proxy,
     "footprint": bench_footprint,
 }
@@ -988,9 +1070,9 @@ class Context:
         self.cleanup.label(f"io.orkest.bench={self.run_id}")  # the reference's containers
         self.details = {}
 
-    def orkest(self, name, runtime="podman", index=0):
+    def orkest(self, name, runtime="podman", index=0, storage=None):
         """Starts an orkest instance of its own."""
-        return Orkest(self, name, runtime, index).start()
+        return Orkest(self, name, runtime, index, storage).start()
 
     def tool(self, name):
         return os.path.join(self.tools, name)

@@ -206,6 +206,37 @@ void sqlite_backend::compact() {
   compacted_ = std::max(compacted_, compacted);
 }
 
+std::optional<std::string> sqlite_backend::save_snapshot(const std::string& database, const std::string& destination) {
+  if (!std::filesystem::exists(database)) return "there is no database at " + database;
+  sqlite3* source = nullptr;
+  sqlite3* copy = nullptr;
+  const std::string partial = destination + ".partial";
+  std::optional<std::string> error;
+  if (sqlite3_open_v2(database.c_str(), &source, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    error = "cannot open the database " + database + ": " + sqlite3_errmsg(source);
+  } else if (std::filesystem::remove(partial), sqlite3_open(partial.c_str(), &copy) != SQLITE_OK) {
+    error = "cannot create " + partial + ": " + sqlite3_errmsg(copy);
+  } else {
+    sqlite3_busy_timeout(source, 5000);
+    sqlite3_backup* backup = sqlite3_backup_init(copy, "main", source, "main");
+    if (!backup) {
+      error = "cannot copy " + database + ": " + sqlite3_errmsg(copy);
+    } else {
+      // All pages in one step: one read transaction, so the copy is one consistent revision.
+      const int rc = sqlite3_backup_step(backup, -1);
+      sqlite3_backup_finish(backup);
+      if (rc != SQLITE_DONE) error = "cannot copy " + database + ": " + sqlite3_errstr(rc);
+    }
+  }
+  sqlite3_close(source);
+  sqlite3_close(copy);
+  std::error_code failed;
+  if (!error) std::filesystem::rename(partial, destination, failed);
+  if (failed) error = "cannot write " + destination + ": " + failed.message();
+  if (error) std::filesystem::remove(partial, failed);
+  return error;
+}
+
 std::optional<std::vector<change_event>> sqlite_backend::changes_since(uint64_t revision, const std::string& kind) const {
   if (revision < compacted_) return std::nullopt;
   statement rows(db_, "SELECT revision, kind, type, value FROM changes WHERE kind = ? AND revision > ? ORDER BY revision");

@@ -46,6 +46,11 @@ class sqlite_backend : public storage_backend {
   // Removes the changes older than the history window now (commits do it at most once a second).
   void compact();
 
+  // Writes a consistent copy of the database at `database` (which a running orkest may be
+  // writing) to `destination`, through SQLite's online backup; the copy appears whole or not
+  // at all. Starting orkest with the copy as its database restores it. The error names the file.
+  static std::optional<std::string> save_snapshot(const std::string& database, const std::string& destination);
+
  private:
   sqlite_backend(sqlite3* db, sqlite_options options);
   std::optional<std::string> prepare();  // schema, pragmas, revision and compaction marks

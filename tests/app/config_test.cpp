@@ -43,6 +43,30 @@ TEST_F(ConfigFile, TheShippedConfigurationLoadsWithItsDocumentedDefaults) {
   EXPECT_EQ(c.read_timeout, std::chrono::seconds(60));
 }
 
+TEST_F(ConfigFile, StorageIsSqliteByDefaultAndItsKeysAreChecked) {
+  auto loaded = load("storage:\n  dataDir: data\n");
+  ASSERT_TRUE(std::holds_alternative<config>(loaded)) << std::get<std::string>(loaded);
+  const auto& c = std::get<config>(loaded);
+  EXPECT_EQ(c.storage_backend, "sqlite");
+  EXPECT_TRUE(c.storage_full_sync);
+  EXPECT_EQ(c.storage_history, std::chrono::seconds(300));
+  EXPECT_EQ(c.data_dir, (path_.parent_path() / "data").string()) << "relative to the configuration file";
+  EXPECT_EQ(database_path(c.data_dir), c.data_dir + "/orkest.db");
+
+  auto memory = load("storage:\n  backend: memory\n  sync: normal\n  historySeconds: 60\n");
+  ASSERT_TRUE(std::holds_alternative<config>(memory));
+  EXPECT_EQ(std::get<config>(memory).storage_backend, "memory");
+  EXPECT_FALSE(std::get<config>(memory).storage_full_sync);
+  EXPECT_EQ(std::get<config>(memory).storage_history, std::chrono::seconds(60));
+  EXPECT_EQ(std::get<config>(memory).data_dir, default_data_dir());
+
+  EXPECT_NE(error_for("storage:\n  backend: etcd\n").find("storage.backend: unsupported value \"etcd\""),
+            std::string::npos);
+  EXPECT_NE(error_for("storage:\n  sync: sometimes\n").find("storage.sync: unsupported value"), std::string::npos);
+  EXPECT_NE(error_for("storage:\n  historySeconds: 0\n").find("storage.historySeconds: must be at least 1"),
+            std::string::npos);
+}
+
 TEST_F(ConfigFile, WatchTimeoutIsRead) {
   auto loaded = load("api:\n  watchTimeoutSeconds: 90\n");
   ASSERT_TRUE(std::holds_alternative<config>(loaded)) << std::get<std::string>(loaded);

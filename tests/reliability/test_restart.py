@@ -2,8 +2,8 @@
 """orkest killed with SIGKILL during a burst of pod creations, then started again with the same
 configuration (bootstrap manifests: a ReplicaSet of 8 and 4 bare pods), with real podman.
 
-orkest keeps its objects in memory: the second start re-creates them from the manifests (new
-uids), so every container of the first run is an orphan that must go, unless it is adopted.
+orkest keeps its objects in its database: the second start finds them, and the manifests unchanged;
+a container of the first run is adopted by its pod, or is an orphan that must go.
 Afterwards:
 - every desired pod is Running: 4 bare pods and exactly 8 replicas;
 - one container per pod: every container of this node belongs to a current pod (no orphan), no

@@ -136,6 +136,29 @@ TEST_F(sqlite_backend_test, changes_replay_by_kind_until_compacted_and_compactio
   EXPECT_EQ(backend->revision(), 6u) << "the newest revision survives compaction";
 }
 
+TEST_F(sqlite_backend_test, a_snapshot_of_an_open_database_restores_what_was_committed_before_it) {
+  auto backend = open();
+  ASSERT_TRUE(commit(*backend, "Pod/default/web", 0, change_type::added, {{"v", 1}}));
+  ASSERT_TRUE(commit(*backend, "Pod/default/db", 0, change_type::added, {{"v", 1}}));
+  const std::string snapshot = folder + "/snapshot.db";
+  EXPECT_EQ(sqlite_backend::save_snapshot(folder + "/data/orkest.db", snapshot), std::nullopt);
+  ASSERT_TRUE(commit(*backend, "Pod/default/later", 0, change_type::added, {{"v", 1}}));  // after the snapshot
+  EXPECT_FALSE(std::filesystem::exists(snapshot + ".partial"));
+
+  auto restore = options();
+  restore.path = snapshot;
+  auto opened = sqlite_backend::open(restore);
+  ASSERT_TRUE(std::holds_alternative<std::unique_ptr<sqlite_backend>>(opened));
+  auto& restored = *std::get<std::unique_ptr<sqlite_backend>>(opened);
+  EXPECT_EQ(restored.revision(), 2u);
+  EXPECT_EQ(restored.stored_objects().size(), 2u);
+
+  auto missing = sqlite_backend::save_snapshot(folder + "/nowhere.db", folder + "/x.db");
+  ASSERT_TRUE(missing);
+  EXPECT_NE(missing->find(folder + "/nowhere.db"), std::string::npos) << *missing;
+  EXPECT_FALSE(std::filesystem::exists(folder + "/x.db"));
+}
+
 TEST_F(sqlite_backend_test, a_database_from_a_newer_orkest_is_refused) {
   {
     auto backend = open();
@@ -188,6 +211,48 @@ TEST_F(sqlite_backend_test, an_object_store_over_it_finds_its_objects_again_afte
   ASSERT_TRUE(other.ok()) << other.error->message;
   EXPECT_NE(other.object["spec"]["clusterIP"], created_service["spec"]["clusterIP"]) << "the kept Service's IP is taken";
   EXPECT_EQ(other.object["metadata"]["resourceVersion"], "3");
+}
+
+// A backend whose disk fills up: commits fail with SQLite's words until space returns.
+class full_disk_backend : public store::memory_backend {
+ public:
+  full_disk_backend() : memory_backend(100, 1 << 20) {}
+  bool full = false;
+  bool commit(const std::string& key, uint64_t expected, const change_event& change, std::size_t bytes) override {
+    if (full) return false;
+    return memory_backend::commit(key, expected, change, bytes);
+  }
+  std::string last_error() const override { return full ? "committing Pod/default/db: database or disk is full" : ""; }
+};
+
+TEST(object_store_over_a_failing_backend, a_write_that_cannot_be_stored_is_a_500_naming_why_and_changes_nothing) {
+  auto disk = std::make_shared<full_disk_backend>();
+  store::object_store store({}, store::default_hooks(), disk);
+  json pod = {{"metadata", {{"name", "web"}}}, {"spec", {{"containers", {{{"name", "c"}, {"image", "busybox"}}}}}}};
+  ASSERT_TRUE(store.create("Pod", "default", pod).ok());
+  const auto before = store.get({"Pod", "default", "web"}).object;
+
+  disk->full = true;
+  auto db = pod;
+  db["metadata"]["name"] = "db";
+  auto refused = store.create("Pod", "default", db);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error->code, 500);
+  EXPECT_EQ(refused.error->reason, "InternalError");
+  EXPECT_NE(refused.error->message.find("database or disk is full"), std::string::npos) << refused.error->message;
+  auto relabelled = before;
+  relabelled["metadata"]["labels"] = {{"x", "y"}};
+  EXPECT_EQ(store.update({"Pod", "default", "web"}, relabelled).error->code, 500);
+  EXPECT_EQ(store.remove({"Pod", "default", "web"}, {}).error->code, 500);
+  // Nothing half-applied, reads still answer.
+  EXPECT_EQ(store.get({"Pod", "default", "db"}).error->code, 404);
+  EXPECT_EQ(store.get({"Pod", "default", "web"}).object, before);
+  EXPECT_TRUE(store.take_events().size() == 1) << "only the first create was published";
+
+  disk->full = false;  // space returns
+  auto created = store.create("Pod", "default", db);
+  ASSERT_TRUE(created.ok());
+  EXPECT_EQ(created.object["metadata"]["resourceVersion"], "2");
 }
 
 }  // namespace
