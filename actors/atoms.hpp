@@ -16,6 +16,7 @@ using delete_atom = caf::atom_constant<caf::atom("delete")>;
 using watch_atom = caf::atom_constant<caf::atom("watch")>;
 using unwatch_atom = caf::atom_constant<caf::atom("unwatch")>;
 using ping_atom = caf::atom_constant<caf::atom("ping")>;
+using sync_atom = caf::atom_constant<caf::atom("sync")>;
 
 // runtime
 using run_atom = caf::atom_constant<caf::atom("run")>;

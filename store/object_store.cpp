@@ -208,6 +208,12 @@ std::variant<std::vector<change_event>, api_error> object_store::history_since(u
   return std::move(*changes);
 }
 
+std::size_t object_store::object_count() const {
+  std::size_t count = 0;
+  for (const auto& [kind, objects] : buckets_) count += objects.size();
+  return count;
+}
+
 std::vector<json> object_store::objects(const std::string& kind, const std::string& ns) const {
   std::vector<json> out;
   auto bucket = buckets_.find(kind);

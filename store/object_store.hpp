@@ -67,6 +67,8 @@ class object_store {
                                                                         const std::string& kind) const;
   // Every object of a kind (all namespaces when ns is empty).
   std::vector<json> objects(const std::string& kind, const std::string& ns) const;
+  // How many objects of every kind the store holds.
+  std::size_t object_count() const;
 
  private:
   using bucket = std::map<std::string, json>;  // "namespace/name" -> object

@@ -1,6 +1,8 @@
 #include "store/sqlite_backend.hpp"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -8,11 +10,20 @@
 namespace orkest::store {
 namespace {
 
-// One prepared statement, finalized when it goes out of scope.
+// One use of a prepared statement: prepared here and finalized at the end of the scope, or one
+// the backend keeps prepared (reset and unbound at the end of the scope).
 class statement {
  public:
   statement(sqlite3* db, const char* sql) { ok_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) == SQLITE_OK; }
-  ~statement() { sqlite3_finalize(stmt_); }
+  explicit statement(sqlite3_stmt* kept) : stmt_(kept), ok_(kept != nullptr), kept_(true) {}
+  ~statement() {
+    if (!kept_) {
+      sqlite3_finalize(stmt_);
+    } else if (stmt_) {
+      sqlite3_reset(stmt_);
+      sqlite3_clear_bindings(stmt_);
+    }
+  }
   statement(const statement&) = delete;
   statement& operator=(const statement&) = delete;
 
@@ -36,6 +47,7 @@ class statement {
  private:
   sqlite3_stmt* stmt_ = nullptr;
   bool ok_ = false;
+  bool kept_ = false;
 };
 
 // change_type::deleted as stored in the type column.
@@ -89,7 +101,17 @@ std::variant<std::unique_ptr<sqlite_backend>, std::string> sqlite_backend::open(
 
 sqlite_backend::sqlite_backend(sqlite3* db, sqlite_options options) : db_(db), options_(std::move(options)) {}
 
-sqlite_backend::~sqlite_backend() { sqlite3_close(db_); }
+bool sqlite_backend::sync() {
+  if (wal_fd_ < 0) wal_fd_ = ::open((options_.path + "-wal").c_str(), O_RDWR | O_CLOEXEC);
+  if (wal_fd_ < 0) return false;
+  return ::fdatasync(wal_fd_) == 0;
+}
+
+sqlite_backend::~sqlite_backend() {
+  if (wal_fd_ >= 0) ::close(wal_fd_);
+  for (auto* kept : {last_change_, insert_change_}) sqlite3_finalize(kept);
+  sqlite3_close(db_);
+}
 
 std::optional<std::string> sqlite_backend::prepare() {
   const std::string file = "the database " + options_.path;
@@ -97,11 +119,11 @@ std::optional<std::string> sqlite_backend::prepare() {
       ": orkest will not start over it. Restore a snapshot (orkest snapshot save), or move the file away to "
       "start empty.";
   sqlite3_busy_timeout(db_, 5000);
-  // WAL: readers never wait for the writer, and a commit is one append. synchronous FULL fsyncs
-  // the log at every commit (nothing acknowledged is lost in a power cut); NORMAL survives a
-  // crash of orkest but not of the machine.
-  if (!execute("PRAGMA journal_mode = WAL") ||
-      !execute(options_.full_sync ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL"))
+  // WAL: readers never wait for the writer, and a commit is one append to the log, which
+  // survives a crash of orkest at once (synchronous NORMAL). sync: full adds the fsync that
+  // makes it survive a power cut too: sync(), one fsync of the log for all commits made since
+  // the last one (group commit), after which the store answers their writers.
+  if (!execute("PRAGMA journal_mode = WAL") || !execute("PRAGMA synchronous = NORMAL"))
     return file + " cannot be read (" + last_error_ + ")" + what_to_do;
   if (!execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL)"))
     return file + " cannot be read (" + last_error_ + ")" + what_to_do;
@@ -117,16 +139,22 @@ std::optional<std::string> sqlite_backend::prepare() {
                " value TEXT NOT NULL,"           // the object as JSON
                " committed_at INTEGER NOT NULL)") ||
       !execute("CREATE INDEX IF NOT EXISTS changes_by_key ON changes (key, revision)") ||
-      !execute("CREATE INDEX IF NOT EXISTS changes_by_kind ON changes (kind, revision)") ||
       !set_meta(db_, "schema_version", schema_version))
     return file + " cannot be prepared (" + std::string(sqlite3_errmsg(db_)) + ")" + what_to_do;
-  // The revision is kept in meta as well as in the rows: compaction may remove the newest row
-  // (a deletion), and a revision must never be handed out twice.
+  // The revision is the newest row's, or what compaction noted in meta before it removed rows
+  // (it may remove the newest, a deletion): a revision is never handed out twice.
   statement newest(db_, "SELECT MAX(revision) FROM changes");
   const int64_t newest_row = newest.step() == SQLITE_ROW ? newest.integer(0) : 0;
   revision_ = static_cast<uint64_t>(std::max(newest_row, meta_value(db_, "revision", 0)));
   compacted_ = static_cast<uint64_t>(meta_value(db_, "compacted_revision", 0));
   last_compaction_ = options_.now();
+  // What every commit runs, compiled once.
+  if (sqlite3_prepare_v2(db_, "SELECT revision, type FROM changes WHERE key = ? ORDER BY revision DESC LIMIT 1", -1,
+                         &last_change_, nullptr) != SQLITE_OK ||
+      sqlite3_prepare_v2(db_,
+                         "INSERT INTO changes(revision, key, kind, type, value, committed_at) VALUES(?, ?, ?, ?, ?, ?)",
+                         -1, &insert_change_, nullptr) != SQLITE_OK)
+    return file + " cannot be prepared (" + std::string(sqlite3_errmsg(db_)) + ")" + what_to_do;
   return std::nullopt;
 }
 
@@ -151,7 +179,7 @@ bool sqlite_backend::commit(const std::string& key, uint64_t expected, const cha
     return false;
   }
   // Compare and swap: the key's newest row must be the one the writer read (0: no live row).
-  statement last(db_, "SELECT revision, type FROM changes WHERE key = ? ORDER BY revision DESC LIMIT 1");
+  statement last(last_change_);
   last.bind(1, key);
   int rc = last.step();
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
@@ -164,14 +192,14 @@ bool sqlite_backend::commit(const std::string& key, uint64_t expected, const cha
     execute("ROLLBACK");
     return false;
   }
-  statement insert(db_, "INSERT INTO changes(revision, key, kind, type, value, committed_at) VALUES(?, ?, ?, ?, ?, ?)");
+  statement insert(insert_change_);
   insert.bind(1, static_cast<int64_t>(change.resource_version))
       .bind(2, key)
       .bind(3, change.kind)
       .bind(4, static_cast<int64_t>(change.type))
       .bind(5, change.object.dump(-1, ' ', false, json::error_handler_t::replace))
       .bind(6, unix_seconds(options_.now()));
-  if (insert.step() != SQLITE_DONE || !set_meta(db_, "revision", static_cast<int64_t>(change.resource_version))) {
+  if (insert.step() != SQLITE_DONE) {
     record_error("storing " + key);
     return false;
   }
@@ -199,7 +227,7 @@ void sqlite_backend::compact() {
   statement remove(db_, ("DELETE" + doomed).c_str());
   remove.bind(1, cutoff);
   if (remove.step() != SQLITE_DONE || !set_meta(db_, "compacted_revision", static_cast<int64_t>(compacted)) ||
-      !execute("COMMIT")) {
+      !set_meta(db_, "revision", static_cast<int64_t>(revision_)) || !execute("COMMIT")) {
     execute("ROLLBACK");
     return;
   }

@@ -14,6 +14,7 @@
 #include "store/storage_backend.hpp"
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace orkest::store {
 
@@ -42,6 +43,10 @@ class sqlite_backend : public storage_backend {
   uint64_t compacted_revision() const override { return compacted_; }
   std::vector<change_event> stored_objects() const override;
   std::string last_error() const override { return last_error_; }
+  // sync: full: commits are written to the log at once and fsynced by sync(), from the store's
+  // syncer thread, for every commit made meanwhile together.
+  bool needs_sync() const override { return options_.full_sync; }
+  bool sync() override;
 
   // Removes the changes older than the history window now (commits do it at most once a second).
   void compact();
@@ -58,11 +63,14 @@ class sqlite_backend : public storage_backend {
   void record_error(const std::string& what);
 
   sqlite3* db_;
+  sqlite3_stmt* last_change_ = nullptr;    // a key's newest row
+  sqlite3_stmt* insert_change_ = nullptr;
   sqlite_options options_;
   uint64_t revision_ = 0;
   uint64_t compacted_ = 0;
   std::chrono::system_clock::time_point last_compaction_{};
   std::string last_error_;
+  int wal_fd_ = -1;  // the write-ahead log, for sync()
 };
 
 }  // namespace orkest::store

@@ -43,6 +43,14 @@ class storage_backend {
   // that keeps nothing across processes.
   virtual std::vector<change_event> stored_objects() const = 0;
 
+  // Whether a commit is durable only after sync(): true for a database that groups the fsyncs
+  // of many commits into one (group commit); false when commit() itself is durable enough.
+  virtual bool needs_sync() const { return false; }
+  // Makes every commit made before the call durable (fsync). Safe to call from another thread
+  // than the one committing, and meant to be: the committing thread keeps committing meanwhile.
+  // False when the disk refused.
+  virtual bool sync() { return true; }
+
   // Why the last commit failed when it was not a compare-and-swap conflict (a full disk), for
   // the error the writer gets; empty when nothing failed.
   virtual std::string last_error() const { return {}; }

@@ -408,5 +408,86 @@ TEST_F(store_actor_test, a_watching_writer_sees_its_change_before_the_reply) {
   EXPECT_EQ(*log, (std::vector<std::string>{"ADDED", "reply"}));
 }
 
+// A backend that groups fsyncs as sqlite_backend with sync: full does: a commit is durable only
+// once sync() has run after it. It counts the syncs and knows what they made durable.
+class group_commit_backend : public store::memory_backend {
+ public:
+  group_commit_backend() : memory_backend(4096, 64 << 20) {}
+  bool needs_sync() const override { return true; }
+  bool sync() override {
+    ++syncs;
+    if (refuse) return false;
+    durable_through = revision();
+    return true;
+  }
+  int syncs = 0;
+  uint64_t durable_through = 0;
+  bool refuse = false;
+};
+
+class store_actor_group_commit_test : public deterministic_actors {
+ protected:
+  void SetUp() override {
+    store = actors::spawn_store(system, {}, fixed_hooks(), backend, false);
+    stop_at_end(store);
+  }
+  // Sends `count` pod creations at once, as parallel clients would, and takes their replies.
+  std::vector<store_result> create_pods_at_once(int count, const std::string& prefix) {
+    for (int i = 0; i < count; ++i)
+      send_to_store(actors::create_atom::value, std::string("Pod"), std::string("default"),
+                    pod_manifest(prefix + std::to_string(i)));
+    run();
+    return take_replies(static_cast<std::size_t>(count));
+  }
+  std::shared_ptr<group_commit_backend> backend = std::make_shared<group_commit_backend>();
+};
+
+TEST_F(store_actor_group_commit_test, writes_that_arrive_together_share_a_sync_and_nothing_is_seen_before_it) {
+  // A watcher that notes any change it is told of before that change was durable.
+  auto early = std::make_shared<int>(0);
+  auto seen = std::make_shared<std::vector<uint64_t>>();
+  auto listener = system.spawn([backend = backend, early, seen](change_listener::pointer) -> change_listener::behavior_type {
+    return {[=](const change_event& event) {
+      if (event.resource_version > backend->durable_through) ++*early;
+      seen->push_back(event.resource_version);
+    }};
+  });
+  stop_at_end(listener);
+  ASSERT_TRUE(ask(actors::watch_atom::value, watch_request{"Pod", "", "", "", std::nullopt, false}, listener).ok());
+
+  auto replies = create_pods_at_once(8, "p");
+  for (const auto& reply : replies) EXPECT_TRUE(reply.ok()) << reply.error->message;
+  EXPECT_EQ(backend->durable_through, 8u);
+  EXPECT_LT(backend->syncs, 8) << "each write synced alone";
+  EXPECT_GE(backend->syncs, 1);
+  EXPECT_EQ(*early, 0) << "a watcher saw a change before it was durable";
+  EXPECT_EQ(*seen, (std::vector<uint64_t>{1, 2, 3, 4, 5, 6, 7, 8})) << "every change once, in order";
+}
+
+TEST_F(store_actor_group_commit_test, a_sync_the_disk_refuses_fails_its_writes_with_a_500) {
+  backend->refuse = true;
+  auto replies = create_pods_at_once(3, "q");
+  for (const auto& reply : replies) {
+    ASSERT_FALSE(reply.ok());
+    EXPECT_EQ(reply.error->code, 500);
+    EXPECT_NE(reply.error->message.find("could not be made durable"), std::string::npos) << reply.error->message;
+  }
+  backend->refuse = false;  // the disk is back
+  replies = create_pods_at_once(1, "r");
+  EXPECT_TRUE(replies[0].ok());
+}
+
+TEST_F(store_actor_group_commit_test, a_watch_started_while_writes_wait_for_their_sync_gets_each_change_once) {
+  // The writes are committed (and listed) before they are durable: a watch with initial events
+  // started in between gets them from the listing, and not again when their sync completes.
+  send_to_store(actors::create_atom::value, std::string("Pod"), std::string("default"), pod_manifest("a"));
+  auto recorder = spawn_recorder();
+  self->send(store, actors::watch_atom::value, watch_request{"Pod", "", "", "", std::nullopt, true}, recorder.handle);
+  run();
+  take_replies(1);
+  self->receive([](const store_result&) {}, caf::after(std::chrono::seconds(0)) >> [] {});
+  EXPECT_EQ(describe(*recorder.events), (std::vector<std::string>{"ADDED Pod a"}));
+}
+
 }  // namespace
 }  // namespace orkest::testing
