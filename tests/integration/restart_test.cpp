@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <map>
+#include <sstream>
 
 #include "fixture.hpp"
 #include "netproxy/host_address.hpp"
@@ -156,6 +157,23 @@ TEST_F(DurableRestart, ObjectsCreatedThroughTheApiSurviveSigkillWithTheirUidsAnd
   auto created = api().post(pods_url, pod_manifest(name + "-later"));
   ASSERT_EQ(created.status, 201);
   EXPECT_GT(std::stoull(created.json()["metadata"]["resourceVersion"].get<std::string>()), version_after);
+  // A watch resumes from a resourceVersion of before the restart: it gets what changed since,
+  // nothing older, as kubectl get -w and informers reconnecting expect.
+  auto watched = run_command({"curl", "-sS", "--max-time", "10",
+                               "http://127.0.0.1:" + std::to_string(orkest().port()) + pods_url +
+                                   "?watch=true&timeoutSeconds=1&resourceVersion=" + std::to_string(version_before)});
+  ASSERT_TRUE(watched.ok()) << watched.err << watched.out;
+  bool saw_later = false;
+  std::istringstream lines(watched.out);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty()) continue;
+    auto event = json::parse(line);
+    ASSERT_NE(event["type"], "ERROR") << line;
+    if (event["type"] == "BOOKMARK") continue;
+    EXPECT_GT(std::stoull(event["object"]["metadata"]["resourceVersion"].get<std::string>()), version_before) << line;
+    saw_later = saw_later || event["object"]["metadata"]["name"] == name + "-later";
+  }
+  EXPECT_TRUE(saw_later) << watched.out;
 }
 
 }  // namespace
