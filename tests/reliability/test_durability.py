@@ -9,11 +9,17 @@ clients, five times, each time started again over the same data folder. After ea
 - resourceVersions keep growing across the restarts, never reused.
 
 The objects are Endpoints (plain data no controller touches), in a namespace of their own.
+
+Also: `orkest snapshot save` of a running orkest restores exactly what it held then, and a file
+that is no database stops orkest at startup with a message naming it, the file untouched.
 """
 
+import contextlib
 import os
 import random
+import shutil
 import sqlite3
+import subprocess
 import sys
 import threading
 import time
@@ -126,6 +132,42 @@ class DurabilityTest(unittest.TestCase):
             created = client.post(COLLECTION, endpoints("after-all", 0))
             self.assertEqual(created.status, 201, created)
             self.assertGreater(int(created.json()["metadata"]["resourceVersion"]), highest_seen)
+
+    def test_a_snapshot_of_a_running_orkest_restores_what_it_held(self):
+        with harness.Orkest(BINARY, name="snapshot") as orkest:
+            orkest.start()
+            client = orkest.client()
+            for name in ("kept-1", "kept-2"):
+                self.assertEqual(client.post(COLLECTION, endpoints(name, 0)).status, 201)
+            snapshot = os.path.join(orkest.folder, "backup.db")
+            saved = subprocess.run([BINARY, "--config", orkest.config_path, "snapshot", "save", snapshot],
+                                   capture_output=True, text=True, timeout=60)
+            self.assertEqual(saved.returncode, 0, saved.stderr)
+            self.assertIn("saved a snapshot", saved.stdout)
+            self.assertEqual(client.post(COLLECTION, endpoints("after-snapshot", 0)).status, 201)
+            orkest.kill()
+            data = os.path.join(orkest.folder, "data")
+            for suffix in ("-wal", "-shm"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(os.path.join(data, "orkest.db" + suffix))
+            shutil.copyfile(snapshot, os.path.join(data, "orkest.db"))
+            orkest.start()
+            names = sorted(item["metadata"]["name"] for item in orkest.client().items(COLLECTION))
+            self.assertEqual(names, ["kept-1", "kept-2"])
+
+    def test_a_database_orkest_cannot_read_stops_it_with_the_files_name(self):
+        with harness.Orkest(BINARY, name="corrupt") as orkest:
+            data = os.path.join(orkest.folder, "data")
+            os.makedirs(data)
+            with open(os.path.join(data, "orkest.db"), "wb") as f:
+                f.write(b"not a database" * 1000)
+            with self.assertRaises(AssertionError):
+                orkest.start(limit=10)
+            self.assertNotEqual(orkest.process.returncode, 0)
+            self.assertIn(os.path.join(data, "orkest.db"), orkest.log())
+            self.assertIn("will not start over it", orkest.log())
+            with open(os.path.join(data, "orkest.db"), "rb") as f:
+                self.assertEqual(f.read(), b"not a database" * 1000, "the file was changed")
 
     def check_objects(self, client, ledger):
         stored = {item["metadata"]["name"]: item for item in client.items(COLLECTION)}
