@@ -167,8 +167,10 @@ bool sqlite_backend::execute(const char* sql) {
 }
 
 void sqlite_backend::record_error(const std::string& what) {
-  last_error_ = what + ": " + sqlite3_errmsg(db_);
-  execute("ROLLBACK");
+  const std::string why = what + ": " + sqlite3_errmsg(db_);
+  // SQLite may have rolled the transaction back itself (a full disk does): then this fails.
+  if (!sqlite3_get_autocommit(db_)) execute("ROLLBACK");
+  last_error_ = why;
 }
 
 bool sqlite_backend::commit(const std::string& key, uint64_t expected, const change_event& change, std::size_t) {

@@ -21,6 +21,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import unittest
@@ -168,6 +169,52 @@ class DurabilityTest(unittest.TestCase):
             self.assertIn("will not start over it", orkest.log())
             with open(os.path.join(data, "orkest.db"), "rb") as f:
                 self.assertEqual(f.read(), b"not a database" * 1000, "the file was changed")
+
+    def test_a_full_disk_fails_writes_with_a_500_keeps_reads_and_recovers(self):
+        mount_point = tempfile.mkdtemp(prefix="orkest-full-disk-")
+        mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "orkest-full-disk", mount_point],
+                                 capture_output=True, text=True)
+        if mounted.returncode != 0:
+            os.rmdir(mount_point)
+            self.skipTest("cannot mount a small tmpfs: " + mounted.stderr.strip())
+        try:
+            with harness.Orkest(BINARY, name="fulldisk", storage_extra={"dataDir": os.path.join(mount_point, "data")}) \
+                    as orkest:
+                orkest.start()
+                client = orkest.client()
+                self.assertEqual(client.post(COLLECTION, endpoints("before", 0)).status, 201)
+                # Leave the database little room: a filler file takes what is left but 256 KiB.
+                filler = os.path.join(mount_point, "filler")
+                free = os.statvfs(mount_point)
+                with open(filler, "wb") as f:
+                    f.write(b"\0" * max(0, free.f_bavail * free.f_frsize - 256 * 1024))
+                big = "x" * 60000  # an annotation; objects of ~60 KB fill 256 KiB in a few writes
+                refused = None
+                for i in range(64):
+                    body = endpoints("big-%d" % i, 0)
+                    body["metadata"]["annotations"] = {"filler": big}
+                    reply = client.post(COLLECTION, body)
+                    if reply.status != 201:
+                        refused = reply
+                        break
+                self.assertIsNotNone(refused, "the disk never filled up")
+                self.assertEqual(refused.status, 500, refused)
+                self.assertEqual(refused.json()["reason"], "InternalError")
+                self.assertIn("full", refused.json()["message"])
+                self.assertIsNone(client.get(COLLECTION + "/big-%d" % i).json().get("metadata", {}).get("uid"),
+                                  "the refused object was stored")
+                self.assertEqual(client.get(COLLECTION + "/before").status, 200, "reads stopped")
+                os.remove(filler)  # space returns
+                self.assertEqual(client.post(COLLECTION, endpoints("after", 0)).status, 201)
+                orkest.kill()
+                orkest.start()
+                names = {item["metadata"]["name"] for item in orkest.client().items(COLLECTION)}
+                self.assertIn("before", names)
+                self.assertIn("after", names)
+                self.assertNotIn("big-%d" % i, names)
+        finally:
+            subprocess.run(["umount", mount_point], capture_output=True)
+            os.rmdir(mount_point)
 
     def check_objects(self, client, ledger):
         stored = {item["metadata"]["name"]: item for item in client.items(COLLECTION)}
