@@ -155,6 +155,9 @@ std::optional<std::string> sqlite_backend::prepare() {
                          "INSERT INTO changes(revision, key, kind, type, value, committed_at) VALUES(?, ?, ?, ?, ?, ?)",
                          -1, &insert_change_, nullptr) != SQLITE_OK)
     return file + " cannot be prepared (" + std::string(sqlite3_errmsg(db_)) + ")" + what_to_do;
+  // The log sync() flushes, opened now that the writes above made it: from the start, so the
+  // descriptors orkest holds do not change while it serves.
+  if (options_.full_sync) wal_fd_ = ::open((options_.path + "-wal").c_str(), O_RDWR | O_CLOEXEC);
   return std::nullopt;
 }
 
