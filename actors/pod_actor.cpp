@@ -277,8 +277,10 @@ void reconcile(pod_pointer self) {
     return;
   }
   st.dirty = false;
-  if (st.deleted || control::is_terminating(st.pod)) return terminate(self);
+  // Adoption first: a pod that was being deleted when orkest stopped still has its container,
+  // which must be stopped before the pod goes.
   if (st.adopt_first) return adopt(self);
+  if (st.deleted || control::is_terminating(st.pod)) return terminate(self);
   if (!st.leftovers.empty()) {
     auto id = std::move(st.leftovers.back());
     st.leftovers.pop_back();

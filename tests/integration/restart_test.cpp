@@ -176,5 +176,54 @@ TEST_F(DurableRestart, ObjectsCreatedThroughTheApiSurviveSigkillWithTheirUidsAnd
   EXPECT_TRUE(saw_later) << watched.out;
 }
 
+// What happened while orkest was down is handled after it: a container that died is restarted
+// per restartPolicy, a pod that was being deleted finishes, and a Service answers again within
+// a second of /readyz.
+TEST_F(DurableRestart, WhatHappenedWhileOrkestWasDownIsHandledAndServicesAnswerAtOnce) {
+  const auto name = unique("downtime");
+  const int service_port = 40000 + ::getpid() % 20000 + 1;
+  ASSERT_EQ(api().post(replicasets_url, replicaset_manifest(name, 2)).status, 201);
+  json service = {{"apiVersion", "v1"},
+                  {"kind", "Service"},
+                  {"metadata", {{"name", name}}},
+                  {"spec", {{"selector", {{"rs", name}}}, {"ports", json::array({{{"port", service_port}, {"targetPort", 5000}}})}}}};
+  ASSERT_EQ(api().post("/api/v1/namespaces/default/services", service).status, 201);
+  // A pod whose process ignores SIGTERM (sleep as PID 1): its deletion waits out its grace.
+  json slow = pod_manifest(name + "-slow");
+  slow["spec"]["terminationGracePeriodSeconds"] = 4;
+  slow["spec"]["containers"][0]["command"] = json::array({"sleep", "3600"});
+  ASSERT_EQ(api().post(pods_url, slow).status, 201);
+  const std::string selector = "rs=" + name;
+  ASSERT_TRUE(eventually([&] { return running_pods(selector) == 2 && is_running(get_pod(name + "-slow")); }, 40s))
+      << describe_pods();
+  const std::string url = "http://127.0.0.1:" + std::to_string(service_port) + "/health";
+  auto answers = [&] { return run_command({"curl", "-sf", "--max-time", "1", url}, 3s).ok(); };
+  ASSERT_TRUE(eventually(answers, 20s)) << "the Service never answered";
+
+  auto replicas = list_pods(selector);
+  ASSERT_EQ(replicas.size(), 2u);
+  ASSERT_EQ(api().del(pods_url + "/" + name + "-slow").status, 200);
+  orkest().kill();
+  // While orkest is down, one replica's container dies.
+  const auto victim = replicas[0]["metadata"]["name"].get<std::string>();
+  ASSERT_TRUE(podman({"kill", container_id_of(replicas[0])}).ok());
+
+  ASSERT_EQ(orkest().start(), "") << "orkest did not start again";
+  const auto ready = std::chrono::steady_clock::now();
+  ASSERT_TRUE(eventually(answers, 10s)) << "the Service does not answer after the restart";
+  const auto gap = std::chrono::steady_clock::now() - ready;
+  EXPECT_LE(gap, 1s) << "the Service answered " << std::chrono::duration_cast<std::chrono::milliseconds>(gap).count()
+                     << " ms after /readyz";
+
+  json pod;
+  ASSERT_TRUE(eventually([&] { return is_running(pod = get_pod(victim)) && restart_count_of(pod) == 1; }, 20s))
+      << "the replica whose container died is not restarted once: " << pod.dump();
+  EXPECT_EQ(pod.value("/status/containerStatuses/0/lastState/terminated/exitCode"_json_pointer, 0), 137) << pod.dump();
+  ASSERT_TRUE(eventually([&] { return api().get(pods_url + "/" + name + "-slow").status == 404; }, 20s))
+      << "the pod being deleted never finished: " << get_pod(name + "-slow").dump();
+  EXPECT_TRUE(orkest().container_ids({{"io.orkest.pod-name", name + "-slow"}}).empty());
+  EXPECT_EQ(list_pods(selector).size(), 2u) << "the ReplicaSet over- or under-created" << describe_pods();
+}
+
 }  // namespace
 }  // namespace orkest::itest
