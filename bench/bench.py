@@ -849,7 +849,7 @@ def bench_storage(ctx):
         raise BenchError(f"the restarted orkest has {loaded} of {stored_pods} pods")
     ctx.detail("storage", {"created": created, "sqlite_floor": floor, "empty_start_s": empty_start,
                            "loaded_start_s": loaded_start, "db_bytes": db_bytes, "json_bytes": json_bytes},
-               f"{seconds} s of creates per backend, {stored_pods} stored pods")
+               f"{seconds} s of creates per backend, {stored_pods} stored objects")
     memory = created["memory"]["rps"]
     rows = []
     for label, target, sync in (("full", 0.5, "FULL"), ("normal", 0.8, "NORMAL")):
