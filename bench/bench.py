@@ -797,7 +797,7 @@ def bench_storage(ctx):
     Endpoints: pods would measure the fake runtime, which keeps no containers across a restart, as
     every pod makes its container again."""
     seconds = 2 if ctx.quick else 10
-    stored_pods = 2000 if ctx.quick else 10000
+    stored_objects = 2000 if ctx.quick else 10000
     body = json.dumps(pod_manifest("p-0000", {"bench": "storage"}))
     floor = {sync: sqlite_commit_rate(os.path.join(ctx.state_dir, f"floor-{sync}.db"), sync, seconds, body)
              for sync in ("FULL", "NORMAL")}
@@ -809,7 +809,7 @@ def bench_storage(ctx):
                                  threads=2, script="create.lua", headers=["Connection: keep-alive"])
         finally:
             ork.stop()
-    # Startup: an empty orkest, then one whose database holds `stored_pods` pods.
+    # Startup: an empty orkest, then one whose database holds `stored_objects` pods.
     empty = Orkest(ctx, "storage-empty", "fake", 5, {"backend": "memory"})
     t0 = time.monotonic()
     empty.start(ready_path="/readyz")
@@ -818,17 +818,11 @@ def bench_storage(ctx):
     full = Orkest(ctx, "storage-start", "fake", 5)
     full.start()
     try:
-        create_objects(full, "/api/v1/namespaces/bench-start/endpoints", stored_pods, threads=8, timeout=600,
+        create_objects(full, "/api/v1/namespaces/bench-start/endpoints", stored_objects, threads=8, timeout=600,
                        body=lambda i: {"apiVersion": "v1", "kind": "Endpoints", "metadata": {"name": f"e-{i:05d}"},
                                        "subsets": [{"addresses": [{"ip": f"10.1.{i // 250}.{i % 250 + 1}"}],
                                                     "ports": [{"port": 8080, "name": "http"}]}]})
-        listing, deadline = None, time.monotonic() + 120
-        while listing is None:
-            status, listing = full.api.request("GET", "/api/v1/namespaces/bench-start/endpoints", expect=None)
-            if status != 200:
-                listing = None
-                if time.monotonic() > deadline:
-                    raise BenchError(f"listing {stored_pods} pods: {status}")
+        listing = list_when_answered(full, "/api/v1/namespaces/bench-start/endpoints", 120)
         json_bytes = sum(len(json.dumps(item)) for item in listing["items"])
     finally:
         full.stop()
@@ -836,20 +830,13 @@ def bench_storage(ctx):
     t0 = time.monotonic()
     full.start(timeout=120, ready_path="/readyz")
     loaded_start = time.monotonic() - t0
-    listing, deadline = None, time.monotonic() + 300
-    while listing is None:
-        status, listing = full.api.request("GET", "/api/v1/namespaces/bench-start/endpoints", expect=None)
-        if status != 200:
-            listing = None
-            if time.monotonic() > deadline:
-                raise BenchError(f"listing the {stored_pods} pods after the restart: {status}")
-    loaded = len(listing["items"])
+    loaded = len(list_when_answered(full, "/api/v1/namespaces/bench-start/endpoints", 300)["items"])
     full.stop()
-    if loaded != stored_pods:
-        raise BenchError(f"the restarted orkest has {loaded} of {stored_pods} pods")
+    if loaded != stored_objects:
+        raise BenchError(f"the restarted orkest has {loaded} of {stored_objects} objects")
     ctx.detail("storage", {"created": created, "sqlite_floor": floor, "empty_start_s": empty_start,
                            "loaded_start_s": loaded_start, "db_bytes": db_bytes, "json_bytes": json_bytes},
-               f"{seconds} s of creates per backend, {stored_pods} stored objects")
+               f"{seconds} s of creates per backend, {stored_objects} stored objects")
     memory = created["memory"]["rps"]
     rows = []
     for label, target, sync in (("full", 0.5, "FULL"), ("normal", 0.8, "NORMAL")):
@@ -858,12 +845,23 @@ def bench_storage(ctx):
                         f"memory {memory:.0f}/s; bare SQLite commits {floor[sync]:.0f}/s",
                         f"{rate:.0f}/s, p99 {created[label]['p99'] / 1000:.1f} ms", f"{rate / memory:.2f}",
                         f"≥ {target}× memory", rate >= target * memory and created[label]["non2xx"] == 0))
-    rows.append(Row(f"start with {stored_pods:,} stored objects (process start to /readyz 200)",
+    rows.append(Row(f"start with {stored_objects:,} stored objects (process start to /readyz 200)",
                     f"in memory, empty {fmt_s(empty_start)}", fmt_s(loaded_start), f"{loaded_start / empty_start:.1f}",
                     "≤ 1 s", loaded_start <= 1.0))
-    rows.append(Row(f"database size, {stored_pods:,} Endpoints", f"their JSON {json_bytes / 2**20:.1f} MiB",
+    rows.append(Row(f"database size, {stored_objects:,} Endpoints", f"their JSON {json_bytes / 2**20:.1f} MiB",
                     f"{db_bytes / 2**20:.1f} MiB", f"{db_bytes / json_bytes:.2f}", "—", None))
     return rows
+
+
+def list_when_answered(orkest, path, limit):
+    """The List at `path`, asked again while the store answers 504 (writes queued before it)."""
+    deadline = time.monotonic() + limit
+    while True:
+        status, listing = orkest.api.request("GET", path, expect=None)
+        if status == 200:
+            return listing
+        if time.monotonic() > deadline:
+            raise BenchError(f"GET {path}: {status} for {limit} s")
 
 
 def create_objects(orkest, path, count, threads, timeout, body):
