@@ -9,6 +9,7 @@
 
 #include "control/pod_facts.hpp"
 #include "control/replicaset_sync.hpp"
+#include "control/retry_backoff.hpp"
 #include "api/json_access.hpp"
 
 namespace orkest::actors {
@@ -33,6 +34,8 @@ struct controller_state {
   // pushes a change to its watchers before it answers the writer, a pod this controller
   // created is in `pods` by the time its creation leaves `creating`: no double creation.
   std::map<std::string, in_flight> pending;  // by ReplicaSet uid
+  control::retry_backoff retries;           // by ReplicaSet uid
+  std::set<std::string> retry_scheduled;    // ReplicaSets with a retry on its way
   static inline const char* name = "replicaset-controller";
 };
 
@@ -53,17 +56,28 @@ void forget_if_settled(controller_pointer self, const std::string& rs_uid) {
   if (it->second.creating == 0 && it->second.deleting.empty()) st.pending.erase(it);
 }
 
+// A write for the ReplicaSet failed: it is synced again after a back-off (one retry on its way at
+// a time), as a Kubernetes controller requeues its key, instead of waiting for the resync.
+void retry_later(controller_pointer self, const std::string& rs_uid) {
+  auto& st = self->state;
+  if (!st.retry_scheduled.insert(rs_uid).second) return;
+  self->delayed_send(self, st.retries.failed(rs_uid), resync_atom::value, rs_uid);
+}
+
 void delete_pod(controller_pointer self, const std::string& owner_uid, const std::string& ns, const std::string& name) {
   self->state.pending[owner_uid].deleting.insert(name);
   self->request(self->state.store, store_timeout, delete_atom::value, object_key{"Pod", ns, name}, delete_options{})
       .then([=](const store_result& result) {
         self->state.pending[owner_uid].deleting.erase(name);
         forget_if_settled(self, owner_uid);
-        if (!result.ok() && result.error->code != 404)
+        if (!result.ok() && result.error->code != 404) {
           spdlog::warn("replicaset controller: deleting pod {}/{} failed: {}", ns, name, result.error->message);
+          retry_later(self, owner_uid);
+        }
       }, [=](const caf::error&) {
         self->state.pending[owner_uid].deleting.erase(name);
         forget_if_settled(self, owner_uid);
+        retry_later(self, owner_uid);
       });
 }
 
@@ -83,13 +97,15 @@ void sync(controller_pointer self, const std::string& rs_uid) {
             [=](const store_result& result) {
               --self->state.pending[rs_uid].creating;
               forget_if_settled(self, rs_uid);
-              if (!result.ok())
-                spdlog::warn("replicaset controller: creating a pod for {}/{} failed: {}", ns, control::name_of(replicaset),
-                             result.error->message);
+              if (result.ok()) return self->state.retries.succeeded(rs_uid);
+              spdlog::warn("replicaset controller: creating a pod for {}/{} failed: {}", ns,
+                           control::name_of(replicaset), result.error->message);
+              retry_later(self, rs_uid);
             },
             [=](const caf::error&) {
               --self->state.pending[rs_uid].creating;
               forget_if_settled(self, rs_uid);
+              retry_later(self, rs_uid);
             });
   }
   for (const auto& name : plan.remove) delete_pod(self, rs_uid, ns, name);
@@ -97,13 +113,15 @@ void sync(controller_pointer self, const std::string& rs_uid) {
   if (replicaset.value("status", json::object()) != plan.status) {
     self->request(self->state.store, store_timeout, status_atom::value,
                   object_key{"ReplicaSet", ns, control::name_of(replicaset)}, json{{"status", plan.status}})
-        .then([](const store_result&) {}, [](const caf::error&) {});
+        .then([=](const store_result& result) { if (!result.ok()) retry_later(self, rs_uid); },
+              [=](const caf::error&) { retry_later(self, rs_uid); });
   }
 }
 
 void on_replicaset_deleted(controller_pointer self, const json& replicaset) {
   auto uid = control::uid_of(replicaset);
   self->state.replicasets.erase(uid);
+  self->state.retries.succeeded(uid);
   for (const auto& pod : pods_owned_by(self->state, uid))
     if (!control::is_terminating(pod)) delete_pod(self, uid, control::namespace_of(pod), control::name_of(pod));
   forget_if_settled(self, uid);
@@ -151,6 +169,10 @@ replicaset_controller_actor::behavior_type controller(controller_pointer self, s
   self->delayed_send(self, resync_period, resync_atom::value);
   return {
       [self](const change_event& event) { on_change(self, event); },
+      [self](resync_atom, const std::string& rs_uid) {
+        self->state.retry_scheduled.erase(rs_uid);
+        sync(self, rs_uid);
+      },
       [self](resync_atom) {
         for (const auto& [uid, replicaset] : self->state.replicasets) sync(self, uid);
         collect_orphans(self);

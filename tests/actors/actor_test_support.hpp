@@ -189,12 +189,16 @@ class control_plane_actors : public deterministic_actors {
     settings.resync_period = resync_period;
     settings.runtime_workers = 2;
     settings.threaded_runtime = false;
+    configure(settings);
     plane = actors::start_control_plane(system, runtime, settings);
     store = plane.store;
     run();
     pod_events = spawn_recorder();
     ASSERT_TRUE(watch(pod_events, {"Pod", "", "", "", std::nullopt, false}).ok());
   }
+
+  // A test fixture's own settings (limits, ...), before the control plane starts.
+  virtual void configure(actors::control_plane_settings&) {}
 
   void TearDown() override {
     plane.shutdown();

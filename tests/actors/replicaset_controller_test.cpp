@@ -588,5 +588,26 @@ TEST_F(replicaset_controller_test, restart_policy_on_failure_restarts_a_failure_
   EXPECT_EQ(this->pod("retry")["status"]["phase"], "Succeeded");
 }
 
+// A node that takes three pods at most.
+class replicaset_controller_on_a_full_node_test : public replicaset_controller_test {
+ protected:
+  void configure(actors::control_plane_settings& settings) override { settings.store.limits.max_pods = 3; }
+};
+
+// A pod creation the store refuses (403: the node is full) is tried again after a back-off, as a
+// Kubernetes controller requeues its key, not only at the next resync five seconds later.
+TEST_F(replicaset_controller_on_a_full_node_test, a_refused_creation_is_retried_with_back_off_before_the_resync) {
+  for (const char* name : {"a", "b", "c"}) created(pod_manifest(name));
+  created(replicaset_manifest("web", 1));
+  EXPECT_TRUE(pods_of("web").empty()) << "the node is full";
+  ASSERT_TRUE(remove("Pod", "a").ok());
+  deliver_runtime_events();  // the pod's container stopped: its actor removes the pod
+  ASSERT_EQ(get("Pod", "a").error->code, 404);
+  // Retries come after 100, 200, 400, ... ms: within a second, well before the 5 s resync.
+  advance_time(std::chrono::milliseconds(1000));
+  EXPECT_EQ(pods_of("web").size(), 1u) << "not retried before the resync";
+  expect_converged("web", 1);
+}
+
 }  // namespace
 }  // namespace orkest::testing
