@@ -4,9 +4,11 @@
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 #include <map>
+#include <set>
 #include <spdlog/spdlog.h>
 
 #include "control/pod_facts.hpp"
+#include "control/retry_backoff.hpp"
 #include "api/json_access.hpp"
 #include "api/label_selector.hpp"
 
@@ -29,6 +31,8 @@ struct controller_state {
   std::chrono::milliseconds resync_period{5000};
   std::map<std::string, managed_service> services;  // by uid
   std::map<std::string, json> pods;                 // by uid
+  control::retry_backoff retries;                   // by Service uid
+  std::set<std::string> retry_scheduled;            // Services with a retry on its way
   static inline const char* name = "service-controller";
 };
 
@@ -49,14 +53,19 @@ void publish_endpoints(controller_pointer self, const std::string& uid, json end
   object_key key{"Endpoints", control::namespace_of(endpoints), control::name_of(endpoints)};
   // A write that did not land (two first writes racing to create the object: the second gets
   // 409 and must not count as written) is forgotten, so the next sync or resync writes again.
+  // It is synced again after a back-off, as a Kubernetes controller requeues its key.
   auto forget = [self, uid] {
-    auto it = self->state.services.find(uid);
-    if (it != self->state.services.end()) it->second.written_endpoints = json();
+    auto& st = self->state;
+    auto it = st.services.find(uid);
+    if (it == st.services.end()) return;
+    it->second.written_endpoints = json();
+    if (st.retry_scheduled.insert(uid).second)
+      self->delayed_send(self, st.retries.failed(uid), resync_atom::value, uid);
   };
   self->request(self->state.store, store_timeout, update_atom::value, key, endpoints)
       .then(
-          [self, key, endpoints, forget](const store_result& result) {
-            if (result.ok()) return;
+          [self, uid, key, endpoints, forget](const store_result& result) {
+            if (result.ok()) return self->state.retries.succeeded(uid);
             if (result.error->code != 404) return forget();
             self->request(self->state.store, store_timeout, create_atom::value, key.kind, key.ns, endpoints)
                 .then([forget](const store_result& created) { if (!created.ok()) forget(); },
@@ -83,6 +92,7 @@ void on_service(controller_pointer self, const change_event& event) {
     if (it == st.services.end()) return;
     self->send_exit(it->second.actor, caf::exit_reason::user_shutdown);
     st.services.erase(it);
+    st.retries.succeeded(uid);
     self->request(st.store, store_timeout, delete_atom::value,
                   object_key{"Endpoints", control::namespace_of(event.object), control::name_of(event.object)}, delete_options{})
         .then([](const store_result&) {}, [](const caf::error&) {});
@@ -147,6 +157,10 @@ service_controller_actor::behavior_type controller(controller_pointer self, stor
       [self](const change_event& event) {
         if (event.kind == "Service") on_service(self, event);
         else if (event.kind == "Pod") on_pod(self, event);
+      },
+      [self](resync_atom, const std::string& uid) {
+        self->state.retry_scheduled.erase(uid);
+        sync(self, uid);
       },
       [self](resync_atom) {
         for (const auto& [uid, managed] : self->state.services) sync(self, uid);

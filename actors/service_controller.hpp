@@ -12,7 +12,10 @@ namespace caf { class actor_system; }
 
 namespace orkest::actors {
 
-using service_controller_actor = caf::typed_actor<caf::reacts_to<change_event>, caf::reacts_to<resync_atom>>;
+using service_controller_actor =
+    caf::typed_actor<caf::reacts_to<change_event>, caf::reacts_to<resync_atom>,
+                     // one Service (by uid) again, after its Endpoints write failed
+                     caf::reacts_to<resync_atom, std::string>>;
 
 service_controller_actor spawn_service_controller(caf::actor_system& system, store_actor store,
                                                   std::shared_ptr<netproxy::engine> engine,

@@ -51,6 +51,9 @@ command_result run_command(const std::vector<std::string>& argv,
 // Runs podman with the project's containers.conf (CONTAINERS_CONF), as orkest does.
 command_result podman(const std::vector<std::string>& args, std::chrono::milliseconds limit = std::chrono::seconds(60));
 
+// A TCP port on 127.0.0.1 nothing listens on now (the kernel's pick).
+uint16_t free_port();
+
 // The project's source folder and the orkest binary under test (the build's own, or
 // $ORKEST_ITEST_BINARY when set).
 std::string source_dir();

@@ -84,7 +84,7 @@ TEST_F(OrkestRestart, AClusterIPAKilledOrkestLeftOnLoIsRemovedAtTheNextStartAndA
   json service = {{"apiVersion", "v1"},
                   {"kind", "Service"},
                   {"metadata", {{"name", unique("kept-svc")}}},
-                  {"spec", {{"selector", {{"app", "nothing"}}}, {"ports", json::array({{{"port", 40000 + ::getpid() % 20000}}})}}}};
+                  {"spec", {{"selector", {{"app", "nothing"}}}, {"ports", json::array({{{"port", free_port()}}})}}}};
   auto created = api().post("/api/v1/namespaces/default/services", service);
   ASSERT_EQ(created.status, 201) << created.body;
   auto cluster_ip = created.json().value("/spec/clusterIP"_json_pointer, std::string{});
@@ -181,7 +181,7 @@ TEST_F(DurableRestart, ObjectsCreatedThroughTheApiSurviveSigkillWithTheirUidsAnd
 // a second of /readyz.
 TEST_F(DurableRestart, WhatHappenedWhileOrkestWasDownIsHandledAndServicesAnswerAtOnce) {
   const auto name = unique("downtime");
-  const int service_port = 40000 + ::getpid() % 20000 + 1;
+  const int service_port = free_port();
   ASSERT_EQ(api().post(replicasets_url, replicaset_manifest(name, 2)).status, 201);
   json service = {{"apiVersion", "v1"},
                   {"kind", "Service"},
