@@ -58,8 +58,10 @@ void follow(caf::blocking_actor* self, std::shared_ptr<podman::container_runtime
             std::chrono::milliseconds longest, std::shared_ptr<std::atomic<std::size_t>> following) {
   auto stop = std::make_shared<std::atomic<bool>>(false);
   sink->on_close([stop] { *stop = true; });
-  // follow_logs blocks this thread; a timer of its own ends it after `longest`.
-  self->spawn([stop, longest](caf::event_based_actor* timer) -> caf::behavior {
+  // follow_logs blocks this thread; a timer of its own ends it after `longest`. The timer ends
+  // with the follow: left waiting, it kept orkest from stopping (the actor system waits for
+  // every actor) for up to api.watchTimeoutSeconds after any log follow.
+  auto timer = self->spawn([stop, longest](caf::event_based_actor* timer) -> caf::behavior {
     timer->delayed_send(timer, longest, follow_expired_atom::value);
     return {[stop, timer](follow_expired_atom) {
       *stop = true;
@@ -82,6 +84,7 @@ void follow(caf::blocking_actor* self, std::shared_ptr<podman::container_runtime
         if (!sink->write(chunk)) *stop = true;
       },
       *stop);
+  caf::anon_send_exit(timer, caf::exit_reason::user_shutdown);
   if (status) spdlog::debug("following the logs of {} ended: {}", target.container_id, status->message);
   sink->end();
   following->fetch_sub(1);
