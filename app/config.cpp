@@ -6,6 +6,8 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <map>
+#include <set>
 
 #include "control/ip_allocator.hpp"
 
@@ -15,26 +17,68 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Reads `section.key` into `target` when present, with a message naming it when malformed.
-template <class T>
-void read(const YAML::Node& root, const char* section, const char* key, T& target) {
-  const YAML::Node section_node = root[section];
-  if (!section_node.IsDefined() || !section_node.IsMap()) return;
-  const YAML::Node node = section_node[key];
-  if (!node.IsDefined() || node.IsNull()) return;
-  try {
-    target = node.as<T>();
-  } catch (const YAML::Exception&) {
-    throw std::invalid_argument(std::string(section) + "." + key + ": invalid value \"" + YAML::Dump(node) + "\"");
-  }
-}
+// Reads `section.key` values out of the file, noting each key it knows, so that a key it does
+// not know (a typo such as `api.prot`) is refused with a message instead of silently ignored.
+class config_reader {
+ public:
+  explicit config_reader(YAML::Node root) : root_(std::move(root)) {}
 
-void read_seconds(const YAML::Node& root, const char* section, const char* key, std::chrono::milliseconds& target) {
-  double seconds = static_cast<double>(target.count()) / 1000.0;
-  read(root, section, key, seconds);
-  if (seconds <= 0) throw std::invalid_argument(std::string(section) + "." + key + ": must be greater than 0");
-  target = std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
-}
+  // Reads `section.key` into `target` when present, with a message naming it when malformed.
+  template <class T>
+  void read(const char* section, const char* key, T& target) {
+    known_[section].insert(key);
+    const YAML::Node section_node = root_[section];
+    if (!section_node.IsDefined() || !section_node.IsMap()) return;
+    const YAML::Node node = section_node[key];
+    if (!node.IsDefined() || node.IsNull()) return;
+    try {
+      target = node.as<T>();
+    } catch (const YAML::Exception&) {
+      throw std::invalid_argument(std::string(section) + "." + key + ": invalid value \"" + YAML::Dump(node) + "\"");
+    }
+  }
+
+  void read_seconds(const char* section, const char* key, std::chrono::milliseconds& target) {
+    double seconds = static_cast<double>(target.count()) / 1000.0;
+    read(section, key, seconds);
+    if (seconds <= 0) throw std::invalid_argument(std::string(section) + "." + key + ": must be greater than 0");
+    target = std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+  }
+
+  // After every read: a section or key the reads did not ask for is an error naming it.
+  void refuse_unknown() const {
+    if (!root_.IsMap()) return;
+    for (const auto& section : root_) {
+      const auto name = section.first.as<std::string>();
+      auto known = known_.find(name);
+      if (known == known_.end()) throw std::invalid_argument(name + ": unknown section (known: " + sections() + ")");
+      if (!section.second.IsMap()) {
+        if (section.second.IsNull()) continue;
+        throw std::invalid_argument(name + ": must be a mapping of keys");
+      }
+      for (const auto& entry : section.second) {
+        const auto key = entry.first.as<std::string>();
+        if (!known->second.count(key))
+          throw std::invalid_argument(name + "." + key + ": unknown key (" + name + " takes " + join(known->second) + ")");
+      }
+    }
+  }
+
+ private:
+  static std::string join(const std::set<std::string>& names) {
+    std::string joined;
+    for (const auto& name : names) joined += (joined.empty() ? "" : ", ") + name;
+    return joined;
+  }
+  std::string sections() const {
+    std::set<std::string> names;
+    for (const auto& [name, keys] : known_) names.insert(name);
+    return join(names);
+  }
+
+  YAML::Node root_;
+  std::map<std::string, std::set<std::string>> known_;  // section -> keys
+};
 
 // An address range orkest hands addresses out of: what ip_allocator accepts.
 void check_cidr(const char* field, const std::string& cidr) {
@@ -59,46 +103,48 @@ std::variant<config, std::string> load_config(const std::string& path) {
   try {
     auto root = YAML::LoadFile(path);
     if (root && !root.IsNull() && !root.IsMap()) return path + ": the configuration must be a YAML mapping";
+    config_reader reader(root);
     int port = c.api_port;
-    read(root, "api", "address", c.api_address);
-    read(root, "api", "port", port);
-    read(root, "api", "threads", c.api_threads);
-    read(root, "api", "maxBodyBytes", c.max_body_bytes);
-    read_seconds(root, "api", "requestTimeoutSeconds", c.request_timeout);
-    read_seconds(root, "api", "readTimeoutSeconds", c.read_timeout);
-    read_seconds(root, "api", "watchTimeoutSeconds", c.watch_timeout);
-    read_seconds(root, "api", "idleTimeoutSeconds", c.idle_timeout);
-    read(root, "api", "maxConnections", c.max_connections);
-    read(root, "api", "maxWatches", c.max_watches);
-    read(root, "api", "maxLogFollows", c.max_log_follows);
-    read(root, "api", "token", c.api_token);
-    read(root, "api", "tlsCertFile", c.tls_cert_file);
-    read(root, "api", "tlsKeyFile", c.tls_key_file);
-    read(root, "log", "level", c.log_level);
-    read_seconds(root, "reconcile", "periodSeconds", c.resync_period);
-    read(root, "runtime", "kind", c.runtime);
-    read(root, "runtime", "podman", c.podman_binary);
-    read(root, "runtime", "containersConf", c.containers_conf);
-    read(root, "runtime", "network", c.network);
-    read(root, "runtime", "subnet", c.subnet);
-    read_seconds(root, "runtime", "commandTimeoutSeconds", c.runtime_command_timeout);
-    read(root, "runtime", "workers", c.runtime_workers);
-    read(root, "cluster", "nodeName", c.node_name);
-    read(root, "cluster", "serviceCIDR", c.service_cidr);
-    read(root, "cluster", "dnsIP", c.dns_ip);
-    read(root, "cluster", "domain", c.cluster_domain);
-    read(root, "cluster", "maxPods", c.max_pods);
-    read(root, "services", "hostAddress", c.service_host_address);
-    read(root, "services", "clusterIPsOnLoopback", c.cluster_ips_on_loopback);
-    read(root, "services", "hostPortsBelow1024", c.host_ports_below_1024);
-    read(root, "services", "maxConnectionsPerPort", c.max_connections_per_port);
-    read(root, "bootstrap", "manifests", c.manifests);
-    read(root, "storage", "backend", c.storage_backend);
-    read(root, "storage", "dataDir", c.data_dir);
+    reader.read("api", "address", c.api_address);
+    reader.read("api", "port", port);
+    reader.read("api", "threads", c.api_threads);
+    reader.read("api", "maxBodyBytes", c.max_body_bytes);
+    reader.read_seconds("api", "requestTimeoutSeconds", c.request_timeout);
+    reader.read_seconds("api", "readTimeoutSeconds", c.read_timeout);
+    reader.read_seconds("api", "watchTimeoutSeconds", c.watch_timeout);
+    reader.read_seconds("api", "idleTimeoutSeconds", c.idle_timeout);
+    reader.read("api", "maxConnections", c.max_connections);
+    reader.read("api", "maxWatches", c.max_watches);
+    reader.read("api", "maxLogFollows", c.max_log_follows);
+    reader.read("api", "token", c.api_token);
+    reader.read("api", "tlsCertFile", c.tls_cert_file);
+    reader.read("api", "tlsKeyFile", c.tls_key_file);
+    reader.read("log", "level", c.log_level);
+    reader.read_seconds("reconcile", "periodSeconds", c.resync_period);
+    reader.read("runtime", "kind", c.runtime);
+    reader.read("runtime", "podman", c.podman_binary);
+    reader.read("runtime", "containersConf", c.containers_conf);
+    reader.read("runtime", "network", c.network);
+    reader.read("runtime", "subnet", c.subnet);
+    reader.read_seconds("runtime", "commandTimeoutSeconds", c.runtime_command_timeout);
+    reader.read("runtime", "workers", c.runtime_workers);
+    reader.read("cluster", "nodeName", c.node_name);
+    reader.read("cluster", "serviceCIDR", c.service_cidr);
+    reader.read("cluster", "dnsIP", c.dns_ip);
+    reader.read("cluster", "domain", c.cluster_domain);
+    reader.read("cluster", "maxPods", c.max_pods);
+    reader.read("services", "hostAddress", c.service_host_address);
+    reader.read("services", "clusterIPsOnLoopback", c.cluster_ips_on_loopback);
+    reader.read("services", "hostPortsBelow1024", c.host_ports_below_1024);
+    reader.read("services", "maxConnectionsPerPort", c.max_connections_per_port);
+    reader.read("bootstrap", "manifests", c.manifests);
+    reader.read("storage", "backend", c.storage_backend);
+    reader.read("storage", "dataDir", c.data_dir);
     std::string sync = c.storage_full_sync ? "full" : "normal";
-    read(root, "storage", "sync", sync);
+    reader.read("storage", "sync", sync);
     int history_seconds = static_cast<int>(c.storage_history.count());
-    read(root, "storage", "historySeconds", history_seconds);
+    reader.read("storage", "historySeconds", history_seconds);
+    reader.refuse_unknown();
 
     if (port < 0 || port > 65535) throw std::invalid_argument("api.port: must be between 0 and 65535");
     c.api_port = static_cast<uint16_t>(port);

@@ -67,6 +67,16 @@ TEST_F(ConfigFile, StorageIsSqliteByDefaultAndItsKeysAreChecked) {
             std::string::npos);
 }
 
+TEST_F(ConfigFile, AnUnknownSectionOrKeyIsRefusedNamingIt) {
+  EXPECT_NE(error_for("api:\n  prot: 3001\n").find("api.prot: unknown key (api takes address,"), std::string::npos)
+      << error_for("api:\n  prot: 3001\n");
+  EXPECT_NE(error_for("storge:\n  dataDir: x\n").find("storge: unknown section (known: api, bootstrap,"),
+            std::string::npos)
+      << error_for("storge:\n  dataDir: x\n");
+  EXPECT_NE(error_for("log: debug\n").find("log: must be a mapping of keys"), std::string::npos);
+  EXPECT_TRUE(std::holds_alternative<config>(load("log:\n")));  // an empty section asks for nothing
+}
+
 TEST_F(ConfigFile, WatchTimeoutIsRead) {
   auto loaded = load("api:\n  watchTimeoutSeconds: 90\n");
   ASSERT_TRUE(std::holds_alternative<config>(loaded)) << std::get<std::string>(loaded);
