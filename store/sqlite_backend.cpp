@@ -101,8 +101,10 @@ std::variant<std::unique_ptr<sqlite_backend>, std::string> sqlite_backend::open(
 
 sqlite_backend::sqlite_backend(sqlite3* db, sqlite_options options) : db_(db), options_(std::move(options)) {}
 
+void sqlite_backend::open_log() { wal_fd_ = ::open((options_.path + "-wal").c_str(), O_RDWR | O_CLOEXEC); }
+
 bool sqlite_backend::sync() {
-  if (wal_fd_ < 0) wal_fd_ = ::open((options_.path + "-wal").c_str(), O_RDWR | O_CLOEXEC);
+  if (wal_fd_ < 0) open_log();
   if (wal_fd_ < 0) return false;
   return ::fdatasync(wal_fd_) == 0;
 }
@@ -157,7 +159,7 @@ std::optional<std::string> sqlite_backend::prepare() {
     return file + " cannot be prepared (" + std::string(sqlite3_errmsg(db_)) + ")" + what_to_do;
   // The log sync() flushes, opened now that the writes above made it: from the start, so the
   // descriptors orkest holds do not change while it serves.
-  if (options_.full_sync) wal_fd_ = ::open((options_.path + "-wal").c_str(), O_RDWR | O_CLOEXEC);
+  if (options_.full_sync) open_log();
   return std::nullopt;
 }
 

@@ -60,6 +60,7 @@ class sqlite_backend : public storage_backend {
   sqlite_backend(sqlite3* db, sqlite_options options);
   std::optional<std::string> prepare();  // schema, pragmas, revision and compaction marks
   bool execute(const char* sql);         // for statements without parameters or rows
+  void open_log();                       // the descriptor of the write-ahead log, for sync()
   void record_error(const std::string& what);
 
   sqlite3* db_;
