@@ -65,6 +65,9 @@ const pattern qualified_name_format{"([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]", 
 const pattern label_value_format{"(" + qualified_name_format.text + ")?", matches_label_value};
 const pattern env_var_name_format{"[-._a-zA-Z][-._a-zA-Z0-9]*", matches_env_var_name};
 const pattern port_name_format{"[-a-z0-9]+", matches_port_name_charset};
+const pattern http_header_name_format{"[-A-Za-z0-9]+", [](std::string_view value) {
+  return !value.empty() && all_of(value, [](char c) { return is_alnum(c) || c == '-'; });
+}};
 
 std::string max_length_error(std::size_t length) {
   return "must be no more than " + std::to_string(length) + " characters";
@@ -194,6 +197,12 @@ std::vector<std::string> env_var_name(const std::string& value) {
   else if (value.rfind("..", 0) == 0)
     errors.push_back("must not start with '..'");
   return errors;
+}
+
+std::vector<std::string> http_header_name(const std::string& value) {
+  if (http_header_name_format.matches(value)) return {};
+  return {regex_error("a valid HTTP header must consist of alphanumeric characters or '-'", http_header_name_format,
+                      {"X-Header-Name"})};
 }
 
 std::vector<std::string> port_number(long long value) {

@@ -13,6 +13,7 @@ std::vector<std::string> dns1035_label(const std::string& value);      // Servic
 std::vector<std::string> qualified_name(const std::string& value);     // label and annotation keys
 std::vector<std::string> label_value(const std::string& value);
 std::vector<std::string> port_name(const std::string& value);  // IANA_SVC_NAME
+std::vector<std::string> http_header_name(const std::string& value);  // probes' httpHeaders
 std::vector<std::string> env_var_name(const std::string& value);
 std::vector<std::string> port_number(long long value);  // 1..65535
 

@@ -7,6 +7,7 @@
 #include "api/field_schema.hpp"
 #include "api/json_access.hpp"
 #include "api/image_reference_rule.hpp"
+#include "api/kinds/probe.hpp"
 #include "api/name_rules.hpp"
 #include "api/shorthand.hpp"
 
@@ -135,6 +136,7 @@ void validate_container(field_causes& found, reader& container, const json& obje
   container.string("workingDir");
   validate_container_ports(found, container);
   validate_env(found, container);
+  validate_probes(found, container, object);
   refuse_unhonoured(found, container, object, "securityContext",
                     "containers run with podman's defaults (no privileged mode, capabilities, user or "
                     "runAsNonRoot checks)");
@@ -157,9 +159,9 @@ const json& container_schema() {
       {"restartPolicy", any()},
       {"volumeMounts", any()},
       {"volumeDevices", any()},
-      {"livenessProbe", any()},
-      {"readinessProbe", any()},
-      {"startupProbe", any()},
+      {"livenessProbe", probe_schema()},
+      {"readinessProbe", probe_schema()},
+      {"startupProbe", probe_schema()},
       {"lifecycle", any()},
       {"terminationMessagePath", any()},
       {"terminationMessagePolicy", any()},
@@ -198,6 +200,7 @@ void default_pod_spec(json& spec) {
     set_default(container, "terminationMessagePath", "/dev/termination-log");
     set_default(container, "terminationMessagePolicy", "File");
     default_ports(container);
+    default_probes(container);
   });
 }
 

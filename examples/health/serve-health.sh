@@ -1,7 +1,10 @@
 #!/bin/sh
 # Answers one HTTP request on stdin/stdout; `nc -ll -e` runs it once per connection.
-# GET /health -> 200 {"status":"ok","pod":"<hostname>"}; anything else -> 404.
+# GET /health -> 200 {"status":"ok","pod":"<hostname>"}, or 500 while the pod is failing;
+# GET /fail makes /health fail from then on, GET /recover makes it answer 200 again (so tests
+# and the README can show a liveness restart and a readiness flip); anything else -> 404.
 CR=$(printf '\r')
+FAILING=/tmp/health-failing
 
 # A client that connects and sends nothing must not hold this process forever.
 read -r -t 10 method path _ || exit 0
@@ -16,8 +19,14 @@ reply() {  # status, body
     "$1" "$((${#2} + 1))" "$2"
 }
 
-if [ "$method" = GET ] && [ "${path%%\?*}" = /health ]; then
-  reply "200 OK" "{\"status\":\"ok\",\"pod\":\"$(hostname)\"}"
-else
-  reply "404 Not Found" "{\"status\":\"not found\",\"path\":\"$path\"}"
-fi
+case "$method ${path%%\?*}" in
+  "GET /health")
+    if [ -e "$FAILING" ]; then
+      reply "500 Internal Server Error" "{\"status\":\"failing\",\"pod\":\"$(hostname)\"}"
+    else
+      reply "200 OK" "{\"status\":\"ok\",\"pod\":\"$(hostname)\"}"
+    fi ;;
+  "GET /fail") : > "$FAILING"; reply "200 OK" "{\"status\":\"failing\",\"pod\":\"$(hostname)\"}" ;;
+  "GET /recover") rm -f "$FAILING"; reply "200 OK" "{\"status\":\"ok\",\"pod\":\"$(hostname)\"}" ;;
+  *) reply "404 Not Found" "{\"status\":\"not found\",\"path\":\"$path\"}" ;;
+esac

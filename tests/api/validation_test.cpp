@@ -554,3 +554,86 @@ TEST(Validation, NameChecks) {
 
 }  // namespace
 }  // namespace orkest::api
+
+namespace orkest::api {
+namespace {
+
+json with_probe(const char* field, json probe) {
+  return with(valid_pod(), json::json_pointer(std::string("/spec/containers/0/") + field), std::move(probe));
+}
+
+TEST(Validation, ProbesWithEachHandlerAreValid) {
+  for (const char* probe : {R"({"httpGet": {"path": "/health", "port": "http"}})",
+                            R"({"tcpSocket": {"port": 5000}, "periodSeconds": 1, "failureThreshold": 1})",
+                            R"({"exec": {"command": ["cat", "/tmp/ready"]}, "terminationGracePeriodSeconds": 5})"})
+    for (const char* field : {"livenessProbe", "startupProbe"})
+      EXPECT_TRUE(check("Pod", with_probe(field, json::parse(probe))).empty()) << field << " " << probe;
+  EXPECT_TRUE(check("Pod", with_probe("readinessProbe", json::parse(R"({"httpGet": {"port": 5000},
+                                                                        "successThreshold": 3})")))
+                  .empty());
+}
+
+TEST(Validation, ProbesGetKubernetesDefaults) {
+  json pod = with_probe("readinessProbe", json::parse(R"({"httpGet": {"port": 5000}})"));
+  apply_defaults(*find_kind("Pod"), pod);
+  const json& probe = pod["spec"]["containers"][0]["readinessProbe"];
+  EXPECT_EQ(probe["timeoutSeconds"], 1);
+  EXPECT_EQ(probe["periodSeconds"], 10);
+  EXPECT_EQ(probe["successThreshold"], 1);
+  EXPECT_EQ(probe["failureThreshold"], 3);
+  EXPECT_EQ(probe["httpGet"]["path"], "/");
+  EXPECT_EQ(probe["httpGet"]["scheme"], "HTTP");
+}
+
+TEST(Validation, ProbeRules) {
+  const char* at = "spec.containers[0].livenessProbe";
+  expect_cause(only_cause("Pod", with_probe("livenessProbe", json::object())), "FieldValueRequired", at,
+               "Required value: must specify a handler type");
+  expect_cause(only_cause("Pod", with_probe("livenessProbe", json::parse(R"({"tcpSocket": {"port": 1},
+                                                                              "exec": {"command": ["true"]}})"))),
+               "FieldValueForbidden", at, "Forbidden: may not specify more than 1 handler type");
+  expect_cause(only_cause("Pod", with_probe("livenessProbe", json::parse(R"({"tcpSocket": {"port": 1},
+                                                                              "successThreshold": 2})"))),
+               "FieldValueInvalid", "spec.containers[0].livenessProbe.successThreshold", "Invalid value: 2: must be 1");
+  expect_cause(only_cause("Pod", with_probe("livenessProbe", json::parse(R"({"tcpSocket": {"port": 1},
+                                                                              "periodSeconds": -1})"))),
+               "FieldValueInvalid", "spec.containers[0].livenessProbe.periodSeconds",
+               "Invalid value: -1: must be greater than or equal to 1");
+  expect_cause(only_cause("Pod", with_probe("livenessProbe", json::parse(R"({"tcpSocket": {"port": 70000}})"))),
+               "FieldValueInvalid", "spec.containers[0].livenessProbe.tcpSocket.port",
+               "Invalid value: 70000: must be between 1 and 65535, inclusive");
+  expect_cause(only_cause("Pod", with_probe("livenessProbe", json::parse(R"({"httpGet": {"port": "metrics"}})"))),
+               "FieldValueInvalid", "spec.containers[0].livenessProbe.httpGet.port",
+               "Invalid value: \"metrics\": must be the name of one of the container's ports");
+  expect_cause(only_cause("Pod", with_probe("livenessProbe", json::parse(R"({"exec": {"command": []}})"))),
+               "FieldValueRequired", "spec.containers[0].livenessProbe.exec.command", "Required value");
+  expect_cause(only_cause("Pod", with_probe("readinessProbe", json::parse(R"({"exec": {"command": ["true"]},
+                                                                               "terminationGracePeriodSeconds": 3})"))),
+               "FieldValueInvalid", "spec.containers[0].readinessProbe.terminationGracePeriodSeconds",
+               "Invalid value: 3: must not be set for readinessProbes");
+  expect_cause(
+      only_cause("Pod", with_probe("livenessProbe",
+                                   json::parse(R"({"httpGet": {"port": 1, "httpHeaders": [{"name": "a b", "value": ""}]}})"))),
+      "FieldValueInvalid", "spec.containers[0].livenessProbe.httpGet.httpHeaders[0].name",
+      "Invalid value: \"a b\": a valid HTTP header must consist of alphanumeric characters or '-' (e.g. 'X-Header-Name', "
+      "regex used for validation is '[-A-Za-z0-9]+')");
+}
+
+TEST(Validation, ProbesOrkestCannotMakeAreRefused) {
+  expect_cause(only_cause("Pod", with_probe("livenessProbe", json::parse(R"({"grpc": {"port": 1}})"))),
+               "FieldValueForbidden", "spec.containers[0].livenessProbe.grpc",
+               "Forbidden: not supported by orkest: use httpGet, tcpSocket or exec");
+  expect_cause(only_cause("Pod", with_probe("livenessProbe", json::parse(R"({"httpGet": {"port": 1, "scheme": "HTTPS"}})"))),
+               "FieldValueForbidden", "spec.containers[0].livenessProbe.httpGet.scheme",
+               "Forbidden: not supported by orkest: HTTP probes only");
+  expect_cause(only_cause("Pod", with_probe("livenessProbe", json::parse(R"({"tcpSocket": {"port": 1, "host": "10.0.0.1"}})"))),
+               "FieldValueForbidden", "spec.containers[0].livenessProbe.tcpSocket.host",
+               "Forbidden: not supported by orkest: probes go to the pod's own IP");
+  expect_cause(only_cause("Pod", with_probe("livenessProbe", json::parse(R"({"httpGet": {"port": 1,
+                                            "httpHeaders": [{"name": "X", "value": "a\r\nHost: evil"}]}})"))),
+               "FieldValueInvalid", "spec.containers[0].livenessProbe.httpGet.httpHeaders[0].value",
+               "Invalid value: \"a\\r\\nHost: evil\": must not contain line breaks");
+}
+
+}  // namespace
+}  // namespace orkest::api
