@@ -25,6 +25,11 @@ using stop_atom = caf::atom_constant<caf::atom("stop")>;
 using remove_atom = caf::atom_constant<caf::atom("remove")>;
 using inspect_atom = caf::atom_constant<caf::atom("inspect")>;
 using logs_atom = caf::atom_constant<caf::atom("logs")>;
+using exec_atom = caf::atom_constant<caf::atom("exec")>;
+using kill_atom = caf::atom_constant<caf::atom("kill")>;
+// A pod's probe is due; and what it found.
+using probe_atom = caf::atom_constant<caf::atom("probe")>;
+using probed_atom = caf::atom_constant<caf::atom("probed")>;
 
 // controllers and pods
 using resync_atom = caf::atom_constant<caf::atom("resync")>;

@@ -61,6 +61,7 @@ control_plane start_control_plane(caf::actor_system& system, std::shared_ptr<pod
       settings.pods.pod.dns_server = settings.dns_ip;
       settings.pods.pod.cluster_domain = settings.cluster_domain;
     }
+    if (!settings.pods.pod.prober) settings.pods.pod.prober = probe::make_socket_prober();
     auto engine = std::make_shared<netproxy::engine>();
     plane.services = spawn_service_controller(system, plane.store, engine, settings.services, settings.resync_period);
   }

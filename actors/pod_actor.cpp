@@ -1,12 +1,14 @@
 #include "actors/pod_actor.hpp"
 
 #include <caf/actor_system.hpp>
+#include <caf/send.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 #include <spdlog/spdlog.h>
 
 #include "control/container_spec_for_pod.hpp"
 #include "control/pod_facts.hpp"
+#include "control/pod_probes.hpp"
 #include "control/pod_status.hpp"
 #include "control/restart_policy.hpp"
 #include "api/json_access.hpp"
@@ -43,6 +45,10 @@ struct pod_state {
   int crashes_in_a_row = 0;
   control::pod_observation observed;
   json written_status;
+  // The container's probes; `probed_run` is the run (id and start) they are probing.
+  control::pod_probes probes{{}};
+  std::string probed_run;
+  std::vector<bool> probe_in_flight;
   static inline const char* name = "pod";
 };
 
@@ -96,6 +102,74 @@ void runtime_call(pod_pointer self, std::function<void(const Reply&)> then, Ts&&
           });
 }
 
+// ---- probes ----
+
+void schedule_probe(pod_pointer self, std::size_t i, std::chrono::seconds delay) {
+  if (delay.count() == 0) return self->send(self, probe_atom::value, i, self->state.probes.run());
+  self->delayed_send(self, delay, probe_atom::value, i, self->state.probes.run());
+}
+
+// A new run of the container (created, restarted, or adopted): its probes start afresh, each
+// after its initialDelaySeconds.
+void start_probes(pod_pointer self, const podman::container_state& container) {
+  auto& st = self->state;
+  const auto run = container.id + "@" + container.started_at;
+  if (run == st.probed_run) return;
+  st.probed_run = run;
+  st.probes.start_run();
+  st.probe_in_flight.assign(st.probes.size(), false);
+  st.observed.ready = st.probes.ready();
+  st.observed.started = st.probes.started();
+  st.observed.ready_since.clear();
+  for (std::size_t i = 0; i < st.probes.size(); ++i) schedule_probe(self, i, st.probes.spec(i).initial_delay);
+}
+
+probe::network_check network_check_for(const control::probe_spec& spec, const std::string& ip) {
+  probe::network_check check;
+  check.type = spec.handler == control::probe_handler::http_get ? probe::network_check::kind::http
+                                                                 : probe::network_check::kind::tcp;
+  check.ip = ip;
+  check.port = static_cast<uint16_t>(spec.port);
+  check.path = spec.path;
+  check.headers = spec.http_headers;
+  check.timeout = spec.timeout;
+  return check;
+}
+
+void make_probe(pod_pointer self, std::size_t i) {
+  auto& st = self->state;
+  const auto& spec = st.probes.spec(i);
+  const auto run = st.probes.run();
+  st.probe_in_flight[i] = true;
+  if (spec.handler == control::probe_handler::exec) {
+    const auto timeout_ms = std::chrono::duration_cast<std::chrono::milliseconds>(spec.timeout).count();
+    self->request(st.runtime, spec.timeout + std::chrono::seconds(5), exec_atom::value, st.container->id, spec.command,
+                  int64_t{timeout_ms})
+        .then(
+            [self, i, run](const runtime_exec_reply& reply) {
+              if (reply.error) {
+                auto output = reply.error->reason == "RuntimeTimeout" ? "command timed out" : reply.error->message;
+                return self->send(self, probed_atom::value, i, run, false, std::string(output));
+              }
+              self->send(self, probed_atom::value, i, run, reply.result.exit_code == 0, reply.result.output);
+            },
+            [self, i, run](const caf::error& error) {
+              self->send(self, probed_atom::value, i, run, false, caf::to_string(error));
+            });
+    return;
+  }
+  if (!st.settings.prober || st.container->ip.empty()) {
+    self->send(self, probed_atom::value, i, run, false,
+               std::string(st.settings.prober ? "the pod has no IP address" : "no prober"));
+    return;
+  }
+  // The prober answers on its own thread: the result comes back as a message.
+  st.settings.prober->check(network_check_for(spec, st.container->ip),
+                            [handle = caf::actor_cast<pod_actor>(self), i, run](const probe::probe_outcome& outcome) {
+                              caf::anon_send(handle, probed_atom::value, i, run, outcome.success, outcome.output);
+                            });
+}
+
 void observe_container(pod_pointer self, const podman::container_state& container) {
   auto& st = self->state;
   spdlog::debug("pod {}: container {} is {} (exit code {}, finished {})", describe(self), container.id.substr(0, 12),
@@ -103,6 +177,7 @@ void observe_container(pod_pointer self, const podman::container_state& containe
   st.container = container;
   st.observed.container = container;
   if (container.status == podman::container_status::running) {
+    start_probes(self, container);
     st.handled_exit.clear();  // see the restart in handle_exit
     st.observed.phase = control::container_phase::running;
     st.observed.reason.clear();
@@ -329,6 +404,7 @@ pod_actor::behavior_type pod_behavior(pod_pointer self, store_actor store, runti
   st.runtime = std::move(runtime);
   st.settings = std::move(settings);
   st.key = {"Pod", control::namespace_of(pod), control::name_of(pod)};
+  st.probes = control::pod_probes(control::probes_of(api::value_at(pod, "/spec/containers/0"_json_pointer, json::object())));
   st.observed.host_ip = st.settings.host_ip;
   st.observed.start_time = api::value_at(pod, "/status/startTime"_json_pointer, api::now_rfc3339());
   st.observed.restart_count = api::value_at(pod, "/status/containerStatuses/0/restartCount"_json_pointer, 0);
@@ -389,6 +465,48 @@ pod_actor::behavior_type pod_behavior(pod_pointer self, store_actor store, runti
         st.observed.message =
             "Back-off pulling image \"" + api::value_at(st.pod, "/spec/containers/0/image"_json_pointer, std::string{}) + "\"";
         write_status(self);
+      },
+      [self](probe_atom, std::size_t i, uint64_t run) {
+        auto& st = self->state;
+        // A timer of an earlier run, or a pod on its way out: this probe's loop ends here.
+        if (run != st.probes.run() || i >= st.probes.size() || st.deleted || control::is_terminating(st.pod)) return;
+        if (!st.container || st.container->status != podman::container_status::running) return;
+        schedule_probe(self, i, st.probes.spec(i).period);
+        // Not yet (a startup probe holds it off), no longer (a startup probe that succeeded), or
+        // the last one still out: skipped this period.
+        if (!st.probes.due(i) || st.probe_in_flight[i]) return;
+        make_probe(self, i);
+      },
+      [self](probed_atom, std::size_t i, uint64_t run, bool success, const std::string& output) {
+        auto& st = self->state;
+        if (run != st.probes.run() || i >= st.probes.size() || st.deleted || control::is_terminating(st.pod)) return;
+        st.probe_in_flight[i] = false;
+        const auto& spec = st.probes.spec(i);
+        const auto container_name = api::value_at(st.pod, "/spec/containers/0/name"_json_pointer, std::string{});
+        if (!success)
+          spdlog::info("pod {}: {} probe failed: {}", describe(self), control::to_string(spec.kind), output);
+        switch (st.probes.record(i, success)) {
+          case control::probe_consequence::none:
+            return;
+          case control::probe_consequence::started:
+          case control::probe_consequence::readiness_changed:
+            st.observed.started = st.probes.started();
+            st.observed.ready = st.probes.ready();
+            st.observed.ready_since = api::now_rfc3339();
+            return write_status(self);
+          case control::probe_consequence::restart: {
+            spdlog::info("pod {}: Container {} failed {} probe, will be restarted", describe(self), container_name,
+                         spec.kind == control::probe_kind::liveness ? "liveness" : "startup");
+            st.probes.end_run();  // no probing of a container being killed
+            st.observed.ready = false;
+            write_status(self);
+            auto grace = spec.termination_grace_period_seconds.value_or(
+                api::value_at(st.pod, "/spec/terminationGracePeriodSeconds"_json_pointer, int64_t{30}));
+            runtime_call<runtime_reply>(self, [self](const runtime_reply&) { self->state.needs_inspect = true; },
+                                        kill_atom::value, st.container->id, grace);
+            return;
+          }
+        }
       },
       [self](restart_atom) {
         auto& st = self->state;

@@ -8,6 +8,7 @@
 
 #include "actors/runtime_actor.hpp"
 #include "actors/store_actor.hpp"
+#include "probe/network_prober.hpp"
 
 namespace caf { class actor_system; }
 
@@ -19,7 +20,9 @@ using pod_actor = caf::typed_actor<
     caf::reacts_to<resync_atom>,              // compare with the runtime (the periodic safety net)
     caf::reacts_to<resync_atom, podman::container_state>,  // the same, with the container as listed
     caf::reacts_to<restart_atom>,             // a back-off delay has passed
-    caf::reacts_to<backoff_atom>>;            // a failed image pull is now in its back-off
+    caf::reacts_to<backoff_atom>,             // a failed image pull is now in its back-off
+    caf::reacts_to<probe_atom, std::size_t, uint64_t>,  // probe i of the container's run is due
+    caf::reacts_to<probed_atom, std::size_t, uint64_t, bool, std::string>>;  // ... and what it found
 
 struct pod_actor_settings {
   std::string network;             // podman network the container joins
@@ -27,6 +30,8 @@ struct pod_actor_settings {
   std::chrono::seconds runtime_timeout{120};
   std::string dns_server;       // the cluster DNS; empty: the pod network's own DNS
   std::string cluster_domain = "cluster.local";
+  // Makes the HTTP and TCP probes; none: such probes fail ("no prober").
+  std::shared_ptr<probe::network_prober> prober;
 };
 
 pod_actor spawn_pod_actor(caf::actor_system& system, store_actor store, runtime_actor runtime,

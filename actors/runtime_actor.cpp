@@ -35,10 +35,13 @@ using runtime_worker = caf::typed_actor<
     caf::replies_to<run_atom, podman::container_spec>::with<runtime_reply>,
     caf::replies_to<start_atom, std::string>::with<runtime_reply>,
     caf::replies_to<stop_atom, std::string, int64_t>::with<runtime_reply>,
+    // stop with a grace period and keep the container (a failed liveness probe: it restarts)
+    caf::replies_to<kill_atom, std::string, int64_t>::with<runtime_reply>,
     caf::replies_to<remove_atom, std::string>::with<runtime_reply>,
     caf::replies_to<inspect_atom, std::vector<std::string>>::with<runtime_batch_reply>,
     caf::replies_to<list_atom, podman::label_map>::with<runtime_list_reply>,
-    caf::replies_to<logs_atom, std::string, podman::log_options>::with<runtime_logs_reply>>;
+    caf::replies_to<logs_atom, std::string, podman::log_options>::with<runtime_logs_reply>,
+    caf::replies_to<exec_atom, std::string, std::vector<std::string>, int64_t>::with<runtime_exec_reply>>;
 
 runtime_reply failed(const podman::runtime_error& error, const std::string& id) {
   runtime_reply reply{error, {}};
@@ -68,6 +71,10 @@ runtime_worker::behavior_type worker(std::shared_ptr<container_runtime> runtime)
         if (auto error = runtime->remove(id)) return failed(*error, id);
         return {std::nullopt, {}};
       },
+      [runtime](kill_atom, const std::string& id, int64_t grace) -> runtime_reply {
+        if (auto error = runtime->stop(id, std::chrono::seconds(grace))) return failed(*error, id);
+        return {std::nullopt, {}};
+      },
       [runtime](remove_atom, const std::string& id) -> runtime_reply {
         if (auto error = runtime->remove(id)) return failed(*error, id);
         return {std::nullopt, {}};
@@ -91,6 +98,12 @@ runtime_worker::behavior_type worker(std::shared_ptr<container_runtime> runtime)
         if (auto* error = std::get_if<podman::runtime_error>(&result)) return {*error, {}};
         return {std::nullopt, std::get<std::string>(result)};
       },
+      [runtime](exec_atom, const std::string& id, const std::vector<std::string>& argv,
+                int64_t timeout_ms) -> runtime_exec_reply {
+        auto result = runtime->exec(id, argv, std::chrono::milliseconds(timeout_ms));
+        if (auto* error = std::get_if<podman::runtime_error>(&result)) return {*error, {}};
+        return {std::nullopt, std::get<podman::exec_result>(result)};
+      },
   };
 }
 
@@ -110,10 +123,15 @@ struct waiting_inspection {
   caf::typed_response_promise<runtime_reply> promise;
 };
 
-struct dispatcher_state {
+struct worker_pool {
   std::vector<runtime_worker> workers;
   std::vector<int> in_flight;  // calls per worker
   std::size_t next = 0;
+};
+
+struct dispatcher_state {
+  worker_pool lifecycle;   // everything but exec
+  worker_pool exec_pool;   // exec probes
   // Inspections wait while one batch is out and then go out together: under load (a
   // ReplicaSet of 50 starting) one podman process answers for many containers.
   std::vector<waiting_inspection> waiting;
@@ -129,20 +147,27 @@ using dispatcher_pointer = runtime_actor::stateful_pointer<dispatcher_state>;
 
 // Sends one call to the least loaded worker; `on_reply` gets its answer or the error.
 template <class Reply, class OnReply, class OnError, class... Ts>
-void ask_worker(dispatcher_pointer self, OnReply on_reply, OnError on_error, Ts&&... xs) {
-  auto& st = self->state;
-  auto i = least_loaded(st.in_flight, st.next++);
-  ++st.in_flight[i];
-  self->request(st.workers[i], caf::infinite, std::forward<Ts>(xs)...)
+void ask_worker_of(dispatcher_pointer self, worker_pool dispatcher_state::*pool, OnReply on_reply, OnError on_error,
+                   Ts&&... xs) {
+  auto& workers = self->state.*pool;
+  auto i = least_loaded(workers.in_flight, workers.next++);
+  ++workers.in_flight[i];
+  self->request(workers.workers[i], caf::infinite, std::forward<Ts>(xs)...)
       .then(
-          [self, i, on_reply](Reply& reply) {
-            --self->state.in_flight[i];
+          [self, pool, i, on_reply](Reply& reply) {
+            --(self->state.*pool).in_flight[i];
             on_reply(reply);
           },
-          [self, i, on_error](caf::error& error) {
-            --self->state.in_flight[i];
+          [self, pool, i, on_error](caf::error& error) {
+            --(self->state.*pool).in_flight[i];
             on_error(error);
           });
+}
+
+template <class Reply, class OnReply, class OnError, class... Ts>
+void ask_worker(dispatcher_pointer self, OnReply on_reply, OnError on_error, Ts&&... xs) {
+  ask_worker_of<Reply>(self, &dispatcher_state::lifecycle, std::move(on_reply), std::move(on_error),
+                       std::forward<Ts>(xs)...);
 }
 
 // Hands the call to a worker and its answer to the caller; `observe` sees the answer first.
@@ -297,9 +322,11 @@ caf::typed_response_promise<runtime_reply> call_then_inspect(dispatcher_pointer 
 }
 
 runtime_actor::behavior_type dispatcher(dispatcher_pointer self, std::vector<runtime_worker> workers,
-                                        std::string pod_subnet) {
-  self->state.workers = std::move(workers);
-  self->state.in_flight.assign(self->state.workers.size(), 0);
+                                        std::vector<runtime_worker> exec_workers, std::string pod_subnet) {
+  self->state.lifecycle.workers = std::move(workers);
+  self->state.lifecycle.in_flight.assign(self->state.lifecycle.workers.size(), 0);
+  self->state.exec_pool.workers = std::move(exec_workers);
+  self->state.exec_pool.in_flight.assign(self->state.exec_pool.workers.size(), 0);
   if (!pod_subnet.empty()) {
     try {
       self->state.pod_ips.emplace(pod_subnet);
@@ -308,7 +335,8 @@ runtime_actor::behavior_type dispatcher(dispatcher_pointer self, std::vector<run
     }
   }
   // Workers live exactly as long as the dispatcher.
-  for (auto& w : self->state.workers) self->link_to(w);
+  for (auto* pool : {&self->state.lifecycle, &self->state.exec_pool})
+    for (auto& w : pool->workers) self->link_to(w);
   return {
       [self](run_atom, podman::container_spec& spec) {
         auto promise = self->make_response_promise<runtime_reply>();
@@ -318,6 +346,9 @@ runtime_actor::behavior_type dispatcher(dispatcher_pointer self, std::vector<run
       [self](start_atom a, std::string& id) { return call_then_inspect(self, a, std::move(id)); },
       [self](stop_atom a, std::string& id, int64_t grace) { return remove_container(self, id, a, id, grace); },
       [self](remove_atom a, std::string& id) { return remove_container(self, id, a, id); },
+      [self](kill_atom a, std::string& id, int64_t grace) {
+        return forward<runtime_reply>(self, [](const runtime_reply&) {}, a, std::move(id), grace);
+      },
       [self](inspect_atom, std::string& id) {
         auto promise = self->make_response_promise<runtime_reply>();
         inspect_later(self, std::move(id), promise);
@@ -332,6 +363,15 @@ runtime_actor::behavior_type dispatcher(dispatcher_pointer self, std::vector<run
       [self](logs_atom a, std::string& id, podman::log_options& options) {
         return forward<runtime_logs_reply>(self, [](const runtime_logs_reply&) {}, a, std::move(id), std::move(options));
       },
+      [self](exec_atom a, std::string& id, std::vector<std::string>& argv, int64_t timeout_ms) {
+        auto promise = self->make_response_promise<runtime_exec_reply>();
+        ask_worker_of<runtime_exec_reply>(
+            self, &dispatcher_state::exec_pool,
+            [promise](runtime_exec_reply& reply) { caf::typed_response_promise<runtime_exec_reply>{promise}.deliver(std::move(reply)); },
+            [promise](caf::error& error) { caf::typed_response_promise<runtime_exec_reply>{promise}.deliver(std::move(error)); },
+            a, std::move(id), std::move(argv), timeout_ms);
+        return promise;
+      },
   };
 }
 
@@ -339,10 +379,13 @@ runtime_actor::behavior_type dispatcher(dispatcher_pointer self, std::vector<run
 
 runtime_actor spawn_runtime(caf::actor_system& system, std::shared_ptr<container_runtime> runtime,
                             std::size_t workers, bool detached, const std::string& pod_subnet) {
-  std::vector<runtime_worker> pool;
-  for (std::size_t i = 0; i < std::max<std::size_t>(workers, 1); ++i)
-    pool.push_back(detached ? system.spawn<caf::detached>(worker, runtime) : system.spawn(worker, runtime));
-  return system.spawn(dispatcher, std::move(pool), pod_subnet);
+  auto spawn_workers = [&](std::size_t count) {
+    std::vector<runtime_worker> pool;
+    for (std::size_t i = 0; i < std::max<std::size_t>(count, 1); ++i)
+      pool.push_back(detached ? system.spawn<caf::detached>(worker, runtime) : system.spawn(worker, runtime));
+    return pool;
+  };
+  return system.spawn(dispatcher, spawn_workers(workers), spawn_workers(exec_probe_workers), pod_subnet);
 }
 
 }  // namespace orkest::actors

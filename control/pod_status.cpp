@@ -44,7 +44,8 @@ std::string pod_phase(const json& pod, const pod_observation& observed) {
 // container started; unready since it stopped; before any of that, since the pod started.
 std::string readiness_changed_at(const pod_observation& observed) {
   std::string at;
-  if (observed.phase == container_phase::running) at = observed.container.started_at;
+  if (observed.phase == container_phase::running && !observed.ready_since.empty()) at = observed.ready_since;
+  else if (observed.phase == container_phase::running) at = observed.container.started_at;
   else if (observed.phase == container_phase::terminated) at = observed.container.finished_at;
   else if (observed.last_terminated) at = observed.last_terminated->finished_at;
   return at.empty() ? observed.start_time : at;
@@ -54,7 +55,8 @@ std::string readiness_changed_at(const pod_observation& observed) {
 
 json pod_status(const json& pod, const pod_observation& observed) {
   const json container_spec = api::value_at(pod, "/spec/containers/0"_json_pointer, json::object());
-  bool running = observed.phase == container_phase::running;
+  const bool running = observed.phase == container_phase::running;
+  const bool ready = running && observed.ready;
   std::string started = observed.start_time;
   std::string readiness_since = readiness_changed_at(observed);
 
@@ -72,8 +74,8 @@ json pod_status(const json& pod, const pod_observation& observed) {
   json container_status = {{"name", container_spec.value("name", "")},
                            {"image", container_spec.value("image", "")},
                            {"imageID", ""},
-                           {"ready", running},
-                           {"started", running},
+                           {"ready", ready},
+                           {"started", running && observed.started},
                            {"restartCount", observed.restart_count},
                            {"state", state},
                            {"lastState", json::object()}};
@@ -82,8 +84,8 @@ json pod_status(const json& pod, const pod_observation& observed) {
 
   json status = {{"phase", pod_phase(pod, observed)},
                  {"conditions", json::array({condition("Initialized", true, started),
-                                             condition("Ready", running, readiness_since),
-                                             condition("ContainersReady", running, readiness_since),
+                                             condition("Ready", ready, readiness_since),
+                                             condition("ContainersReady", ready, readiness_since),
                                              condition("PodScheduled", true, started)})},
                  {"hostIP", observed.host_ip},
                  {"hostIPs", json::array({{{"ip", observed.host_ip}}})},

@@ -20,6 +20,10 @@ struct pod_observation {
   int restart_count = 0;
   std::optional<podman::container_state> last_terminated;  // the previous run, for lastState
   bool restarting = false;  // terminated, but a restart is due: the pod stays Running
+  // What the container's probes say while it runs (no probes: both true).
+  bool ready = true;
+  bool started = true;
+  std::string ready_since;  // when the probes last changed ready (RFC 3339); empty: never
   std::string host_ip;
   std::string start_time;
 };

@@ -113,6 +113,13 @@ inline constexpr const char* reason_address_in_use = "AddressInUse";
 // ... because the network takes no fixed address like it (outside its subnet, say).
 inline constexpr const char* reason_address_rejected = "AddressRejected";
 
+// What a command run inside a container (an exec probe) did.
+struct exec_result {
+  int exit_code = 0;
+  std::string output;  // stdout and stderr together, at most max_exec_output_bytes
+};
+inline constexpr std::size_t max_exec_output_bytes = 10 * 1024;  // what the kubelet keeps of a probe
+
 template <class T>
 using runtime_result = std::variant<T, runtime_error>;
 using runtime_status = std::optional<runtime_error>;  // nullopt means success
@@ -174,6 +181,9 @@ class container_runtime {
   // Every container (running or not) carrying all of the given labels.
   virtual runtime_result<std::vector<container_state>> list(const label_map& labels) = 0;
   virtual runtime_result<std::string> logs(const std::string& id, const log_options& options) = 0;
+  // Runs argv inside the running container, ended after `timeout` ("RuntimeTimeout").
+  virtual runtime_result<exec_result> exec(const std::string& id, const std::vector<std::string>& argv,
+                                           std::chrono::milliseconds timeout) = 0;
   // The logs as `logs` gives them, then new output as the container writes it, handed to
   // on_output as it comes, until the container stops or `stop` becomes true (checked at least
   // every 100 ms). Without a streaming implementation: the logs so far, once.

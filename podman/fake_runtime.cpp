@@ -133,6 +133,19 @@ runtime_result<std::string> fake_runtime::logs(const std::string& id, const log_
   return output;
 }
 
+runtime_result<exec_result> fake_runtime::exec(const std::string& id, const std::vector<std::string>&,
+                                               std::chrono::milliseconds) {
+  std::lock_guard lock(mutex_);
+  if (containers_.find(id) == containers_.end()) return not_found(id);
+  auto it = exec_results_.find(id);
+  return it == exec_results_.end() ? exec_result{} : it->second;
+}
+
+void fake_runtime::set_exec_result(const std::string& id, exec_result result) {
+  std::lock_guard lock(mutex_);
+  exec_results_[id] = std::move(result);
+}
+
 runtime_status fake_runtime::watch_events(const std::function<void(const container_event&)>& on_event,
                                           const std::atomic<bool>& stop) {
   std::unique_lock lock(mutex_);

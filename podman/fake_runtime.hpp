@@ -26,6 +26,9 @@ class fake_runtime : public container_runtime {
   std::vector<runtime_result<container_state>> inspect_each(const std::vector<std::string>& ids) override;
   runtime_result<std::vector<container_state>> list(const label_map& labels) override;
   runtime_result<std::string> logs(const std::string& id, const log_options& options) override;
+  // Answers with what set_exec_result says for the container (exit 0 otherwise).
+  runtime_result<exec_result> exec(const std::string& id, const std::vector<std::string>& argv,
+                                   std::chrono::milliseconds timeout) override;
   runtime_status watch_events(const std::function<void(const container_event&)>& on_event,
                               const std::atomic<bool>& stop) override;
 
@@ -38,6 +41,7 @@ class fake_runtime : public container_runtime {
   void set_image_missing(const std::string& image);       // create fails as podman would
   void set_image_present(const std::string& image);       // ... until this
   void set_exits_at_once(const std::string& image, int exit_code);  // its process ends as it starts
+  void set_exec_result(const std::string& id, exec_result result);  // what exec answers for it
   std::vector<container_state> containers() const;        // everything, for assertions
   int creations() const;                                  // containers ever created
   int inspections(const std::string& id = "") const;     // single-container inspects (of id) ever made
@@ -60,6 +64,7 @@ class fake_runtime : public container_runtime {
   int created_ = 0;
   std::map<std::string, int> inspected_;  // by id
   std::vector<std::size_t> batches_;
+  std::map<std::string, exec_result> exec_results_;  // by container id
   std::map<std::string, std::string> fixed_ips_;  // by container id, for as long as it exists
 };
 

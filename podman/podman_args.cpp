@@ -66,6 +66,12 @@ std::vector<std::string> logs_args(const std::string& id, const log_options& opt
   return args;
 }
 
+std::vector<std::string> exec_args(const std::string& id, const std::vector<std::string>& argv) {
+  std::vector<std::string> args{"exec", "--", id};
+  args.insert(args.end(), argv.begin(), argv.end());
+  return args;
+}
+
 std::vector<std::string> events_args() {
   return {"events",
           "--format",

@@ -37,4 +37,7 @@ std::vector<std::string> logs_args(const std::string& id, const log_options& opt
 // `podman events` for containers orkest manages, as JSON lines, until killed.
 std::vector<std::string> events_args();
 
+// podman exec -- ID argv...: argv goes to podman as separate words, never through a shell.
+std::vector<std::string> exec_args(const std::string& id, const std::vector<std::string>& argv);
+
 }  // namespace orkest::podman

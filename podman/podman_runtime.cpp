@@ -270,6 +270,19 @@ runtime_result<std::string> podman_runtime::logs(const std::string& id, const lo
   return failure(result, "RuntimeError", "cannot read the logs of container " + id);
 }
 
+runtime_result<exec_result> podman_runtime::exec(const std::string& id, const std::vector<std::string>& argv,
+                                                 std::chrono::milliseconds timeout) {
+  process_options opts = options(timeout);
+  opts.merge_stderr = true;  // the kubelet reports both as the probe's output
+  opts.max_output_bytes = max_exec_output_bytes;
+  process_result result = run_process(command_line(exec_args(id, argv)), opts);
+  if (result.killed) return runtime_error{"RuntimeTimeout", "command timed out"};
+  if (!result.spawn_error.empty()) return failure(result, "RuntimeError", "cannot exec in container " + id);
+  // 125 is podman's own failure (the command's exit codes are its own).
+  if (result.exit_code == 125 && is_no_such_container(result.out)) return not_found(id);
+  return exec_result{result.exit_code, std::move(result.out)};
+}
+
 runtime_status podman_runtime::follow_logs(const std::string& id, const log_options& log,
                                            const std::function<void(std::string_view)>& on_output,
                                            const std::atomic<bool>& stop) {

@@ -49,6 +49,8 @@ class podman_runtime : public container_runtime {
   // `podman ps` for the ids, then one `podman container inspect` of them all.
   runtime_result<std::vector<container_state>> list(const label_map& labels) override;
   runtime_result<std::string> logs(const std::string& id, const log_options& options) override;
+  runtime_result<exec_result> exec(const std::string& id, const std::vector<std::string>& argv,
+                                   std::chrono::milliseconds timeout) override;
   // `podman logs --follow` as a child process, its output streamed line by line.
   runtime_status follow_logs(const std::string& id, const log_options& options,
                              const std::function<void(std::string_view)>& on_output,

@@ -2,7 +2,8 @@
 # Answers one HTTP request on stdin/stdout; `nc -ll -e` runs it once per connection.
 # GET /health -> 200 {"status":"ok","pod":"<hostname>"}, or 500 while the pod is failing;
 # GET /fail makes /health fail from then on, GET /recover makes it answer 200 again (so tests
-# and the README can show a liveness restart and a readiness flip); anything else -> 404.
+# and the README can show a liveness restart and a readiness flip); GET /whoami -> 200 with the
+# pod's name whatever /health says; anything else -> 404.
 CR=$(printf '\r')
 FAILING=/tmp/health-failing
 
@@ -26,6 +27,7 @@ case "$method ${path%%\?*}" in
     else
       reply "200 OK" "{\"status\":\"ok\",\"pod\":\"$(hostname)\"}"
     fi ;;
+  "GET /whoami") reply "200 OK" "{\"pod\":\"$(hostname)\"}" ;;
   "GET /fail") : > "$FAILING"; reply "200 OK" "{\"status\":\"failing\",\"pod\":\"$(hostname)\"}" ;;
   "GET /recover") rm -f "$FAILING"; reply "200 OK" "{\"status\":\"ok\",\"pod\":\"$(hostname)\"}" ;;
   *) reply "404 Not Found" "{\"status\":\"not found\",\"path\":\"$path\"}" ;;

@@ -97,3 +97,32 @@ TEST(pod_status, a_container_that_exited_for_good_fails_the_pod) {
 
 }  // namespace
 }  // namespace orkest::control
+
+namespace orkest::control {
+namespace {
+
+TEST(pod_status, a_running_container_its_readiness_probe_fails_keeps_running_but_is_unready_since_the_probe_said_so) {
+  auto observed = observed_with(container_phase::running, podman::container_status::running);
+  observed.ready = false;
+  observed.ready_since = "2026-11-22T10:01:00Z";
+  auto status = pod_status(pod, observed);
+  EXPECT_EQ(status["phase"], "Running");
+  EXPECT_EQ(status["podIP"], "10.89.0.7");  // still reachable: only Services leave it out
+  EXPECT_EQ(status["containerStatuses"][0]["ready"], false);
+  EXPECT_EQ(status["containerStatuses"][0]["started"], true);
+  EXPECT_EQ(condition(status, "Ready")["status"], "False");
+  EXPECT_EQ(condition(status, "ContainersReady")["status"], "False");
+  EXPECT_EQ(condition(status, "Ready")["lastTransitionTime"], "2026-11-22T10:01:00Z");
+}
+
+TEST(pod_status, a_container_whose_startup_probe_has_not_succeeded_is_not_started) {
+  auto observed = observed_with(container_phase::running, podman::container_status::running);
+  observed.started = false;
+  observed.ready = false;
+  auto status = pod_status(pod, observed);
+  EXPECT_EQ(status["containerStatuses"][0]["started"], false);
+  EXPECT_EQ(status["containerStatuses"][0]["ready"], false);
+}
+
+}  // namespace
+}  // namespace orkest::control

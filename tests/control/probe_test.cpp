@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "control/probe_spec.hpp"
+#include "control/pod_probes.hpp"
 #include "control/probe_tracker.hpp"
 
 namespace orkest::control {
@@ -103,6 +104,66 @@ TEST(ProbeTracker, StartupDecidesEitherWay) {
   EXPECT_FALSE(never.record(false));
   EXPECT_TRUE(never.record(false));
   EXPECT_TRUE(never.demands_restart());
+}
+
+}  // namespace
+}  // namespace orkest::control
+
+namespace orkest::control {
+namespace {
+
+probe_spec probe(probe_kind kind, int failures = 1) {
+  probe_spec s;
+  s.kind = kind;
+  s.failure_threshold = failures;
+  return s;
+}
+
+TEST(PodProbes, WithoutProbesAPodIsStartedAndReady) {
+  pod_probes none({});
+  EXPECT_TRUE(none.started());
+  EXPECT_TRUE(none.ready());
+}
+
+TEST(PodProbes, StartupHoldsTheOthersOffUntilItSucceeds) {
+  pod_probes probes({probe(probe_kind::startup, 3), probe(probe_kind::liveness), probe(probe_kind::readiness)});
+  probes.start_run();
+  EXPECT_TRUE(probes.due(0));
+  EXPECT_FALSE(probes.due(1));
+  EXPECT_FALSE(probes.due(2));
+  EXPECT_FALSE(probes.ready());
+  EXPECT_EQ(probes.record(0, false), probe_consequence::none);
+  EXPECT_EQ(probes.record(0, true), probe_consequence::started);
+  EXPECT_FALSE(probes.due(0));  // a startup probe is done once it succeeded
+  EXPECT_TRUE(probes.due(1));
+  EXPECT_TRUE(probes.due(2));
+  EXPECT_FALSE(probes.ready());  // readiness has not said yes yet
+  EXPECT_EQ(probes.record(2, true), probe_consequence::readiness_changed);
+  EXPECT_TRUE(probes.ready());
+}
+
+TEST(PodProbes, FailingLivenessOrStartupRestartsFailingReadinessOnlyUnreadies) {
+  pod_probes probes({probe(probe_kind::liveness, 2), probe(probe_kind::readiness)});
+  probes.start_run();
+  EXPECT_EQ(probes.record(1, true), probe_consequence::readiness_changed);
+  EXPECT_EQ(probes.record(1, false), probe_consequence::readiness_changed);
+  EXPECT_FALSE(probes.ready());
+  EXPECT_EQ(probes.record(0, false), probe_consequence::none);
+  EXPECT_EQ(probes.record(0, false), probe_consequence::restart);
+  pod_probes startup({probe(probe_kind::startup, 1)});
+  startup.start_run();
+  EXPECT_EQ(startup.record(0, false), probe_consequence::restart);
+}
+
+TEST(PodProbes, ANewRunForgetsTheOldResults) {
+  pod_probes probes({probe(probe_kind::readiness)});
+  probes.start_run();
+  const auto first = probes.run();
+  probes.record(0, true);
+  EXPECT_TRUE(probes.ready());
+  probes.start_run();
+  EXPECT_NE(probes.run(), first);
+  EXPECT_FALSE(probes.ready());
 }
 
 }  // namespace

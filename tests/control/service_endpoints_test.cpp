@@ -60,5 +60,20 @@ TEST(ServiceEndpoints, APodClaimingAnAddressOutsideThePodNetworkIsNeverABackend)
   EXPECT_EQ(endpoint_ips(endpoints_for(service(), pods, policy)), std::vector<std::string>{"10.89.100.7"});
 }
 
+TEST(ServiceEndpoints, AnUnreadyPodIsNoBackendAndListedAsNotReady) {
+  const pod_address_policy policy("10.89.100.0/24", "10.96.0.0/16");
+  auto unready = ready_pod("unready", "10.89.100.8");
+  unready["status"]["conditions"][0]["status"] = "False";
+  const std::vector<json> pods = {ready_pod("ready", "10.89.100.7"), unready};
+  const auto backends = service_backends(service(), pods, policy);
+  ASSERT_EQ(backends.size(), 1u);
+  ASSERT_EQ(backends[0].backends.size(), 1u);
+  EXPECT_EQ(backends[0].backends[0].host, "10.89.100.7");
+  auto endpoints = endpoints_for(service(), pods, policy);
+  EXPECT_EQ(endpoint_ips(endpoints), std::vector<std::string>{"10.89.100.7"});
+  ASSERT_EQ(endpoints["subsets"][0]["notReadyAddresses"].size(), 1u) << endpoints.dump();
+  EXPECT_EQ(endpoints["subsets"][0]["notReadyAddresses"][0]["ip"], "10.89.100.8");
+}
+
 }  // namespace
 }  // namespace orkest::control
