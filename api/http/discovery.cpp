@@ -31,14 +31,6 @@ json resource_list(const std::string& group, const std::string& version) {
       resources.push_back({{"name", kind.plural + "/log"}, {"singularName", ""}, {"namespaced", kind.namespaced},
                            {"kind", kind.kind},            {"verbs", {"get"}}});
   }
-  // orkest records no events, but `kubectl get events` and describers may ask: an empty list.
-  if (group.empty() && version == "v1")
-    resources.push_back({{"name", "events"},
-                         {"singularName", "event"},
-                         {"namespaced", true},
-                         {"kind", "Event"},
-                         {"verbs", {"get", "list"}},
-                         {"shortNames", {"ev"}}});
   return {{"kind", "APIResourceList"},
           {"apiVersion", "v1"},
           {"groupVersion", group.empty() ? version : group + "/" + version},

@@ -6,6 +6,7 @@
 #include "api/forgiven_shapes.hpp"
 #include "api/http/discovery.hpp"
 #include "api/http/endpoint_slices.hpp"
+#include "api/http/events_v1.hpp"
 #include "api/http/field_validation.hpp"
 #include "api/http/openapi.hpp"
 #include "api/http/route.hpp"
@@ -335,15 +336,14 @@ std::optional<http_response> request_handler::dispatch(const http_request& reque
       if (document.is_null()) return error_response(path_not_found());
       return http_response{200, "application/json", dump_json(document), {}};
     }
-    case route::target::events:
+    case route::target::events: {
       if (request.method != "GET" || is_watch_request(request))
-        return error_response(method_not_allowed("orkest records no events: they can only be listed (empty)"));
-      return http_response{200, "application/json",
-                           dump_json({{"kind", "EventList"},
-                                      {"apiVersion", r.path},
-                                      {"metadata", {{"resourceVersion", "0"}}},
-                                      {"items", json::array()}}),
-                           {}};
+        return error_response(method_not_allowed("events.k8s.io/v1 Events can only be listed here: use /api/v1 events"));
+      auto events = store_.call(actors::list_atom::value,
+                                store::list_request{"Event", r.ns, query_value(request, "labelSelector").value_or(""), ""});
+      if (!events.ok()) return error_response(*events.error);
+      return http_response{200, "application/json", dump_json(events_v1_list(events.object)), {}};
+    }
     case route::target::endpoint_slices: {
       if (request.method != "GET" || is_watch_request(request))
         return error_response(method_not_allowed("EndpointSlices are derived from Endpoints: they can only be listed"));

@@ -60,9 +60,8 @@ std::optional<route> parse_route(std::string_view path) {
     r.ns = segments[next + 1];
     next += 2;
   }
-  // orkest records no events; describe and `get events` get an empty list.
-  if (segments[next] == "events" && next + 1 == segments.size() &&
-      ((group.empty() && version == "v1") || (group == "events.k8s.io" && version == "v1"))) {
+  // events.k8s.io/v1 is another view of the core Events (api/http/events_v1.cpp), listed only.
+  if (segments[next] == "events" && next + 1 == segments.size() && group == "events.k8s.io" && version == "v1") {
     r.what = route::target::events;
     r.path = group.empty() ? version : group + "/" + version;
     return r;

@@ -9,5 +9,6 @@ kind_strategy pod();
 kind_strategy replica_set();
 kind_strategy service();
 kind_strategy endpoints();
+kind_strategy event();
 
 }  // namespace orkest::api::kinds

@@ -5,8 +5,8 @@
 namespace orkest::api {
 namespace {
 
-TEST(ResourceKind, KnowsTheFourKindsWithTheirUrlNames) {
-  ASSERT_EQ(all_kinds().size(), 4u);
+TEST(ResourceKind, KnowsTheFiveKindsWithTheirUrlNames) {
+  ASSERT_EQ(all_kinds().size(), 5u);
   struct expected {
     const char *kind, *list_kind, *plural, *singular, *group, *api_version, *short_name;
   };
@@ -15,6 +15,7 @@ TEST(ResourceKind, KnowsTheFourKindsWithTheirUrlNames) {
       {"ReplicaSet", "ReplicaSetList", "replicasets", "replicaset", "apps", "apps/v1", "rs"},
       {"Service", "ServiceList", "services", "service", "", "v1", "svc"},
       {"Endpoints", "EndpointsList", "endpoints", "endpoints", "", "v1", "ep"},
+      {"Event", "EventList", "events", "event", "", "v1", "ev"},
   };
   for (const auto& e : all) {
     const resource_kind* kind = find_kind(e.kind);

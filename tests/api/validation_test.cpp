@@ -637,3 +637,28 @@ TEST(Validation, ProbesOrkestCannotMakeAreRefused) {
 
 }  // namespace
 }  // namespace orkest::api
+
+namespace orkest::api {
+namespace {
+
+json valid_event() {
+  return json::parse(R"({"apiVersion": "v1", "kind": "Event", "metadata": {"name": "web.1", "namespace": "default"},
+      "involvedObject": {"kind": "Pod", "namespace": "default", "name": "web", "uid": "u1"},
+      "reason": "Started", "message": "Started container web", "type": "Normal", "count": 1,
+      "source": {"component": "kubelet", "host": "node"}})");
+}
+
+TEST(Validation, EventsNameTheirObjectInTheirOwnNamespace) {
+  EXPECT_TRUE(check("Event", valid_event()).empty()) << describe(check("Event", valid_event()));
+  expect_cause(only_cause("Event", without(valid_event(), "/involvedObject"_json_pointer)), "FieldValueRequired",
+               "involvedObject", "Required value");
+  expect_cause(only_cause("Event", with(valid_event(), "/involvedObject/namespace"_json_pointer, "other")),
+               "FieldValueInvalid", "involvedObject.namespace", "Invalid value: \"other\": does not match event.namespace");
+  expect_cause(only_cause("Event", with(valid_event(), "/type"_json_pointer, "Bad")), "FieldValueNotSupported", "type",
+               "Unsupported value: \"Bad\": supported values: \"Normal\", \"Warning\"");
+  expect_cause(only_cause("Event", with(valid_event(), "/count"_json_pointer, -1)), "FieldValueInvalid", "count",
+               "Invalid value: -1: must be greater than or equal to 0");
+}
+
+}  // namespace
+}  // namespace orkest::api

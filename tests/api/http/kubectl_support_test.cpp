@@ -264,12 +264,11 @@ TEST(endpoint_slices, one_per_endpoints_object_labelled_with_its_service) {
   EXPECT_TRUE(api::http::endpoint_slice_list(endpoints, "a in (").is_null());
 }
 
-TEST(routes, events_and_endpoint_slices_are_read_only_extras) {
-  auto events = api::http::parse_route("/api/v1/namespaces/default/events");
+TEST(routes, core_events_are_a_kind_events_k8s_io_and_endpoint_slices_read_only_views) {
+  auto events = api::http::parse_route("/api/v1/namespaces/default/events/one");
   ASSERT_TRUE(events);
-  EXPECT_EQ(events->what, api::http::route::target::events);
-  EXPECT_EQ(events->ns, "default");
-  EXPECT_EQ(events->path, "v1");
+  EXPECT_EQ(events->what, api::http::route::target::resource) << "core Events are a kind";
+  EXPECT_EQ(events->kind->kind, "Event");
   auto new_events = api::http::parse_route("/apis/events.k8s.io/v1/events");
   ASSERT_TRUE(new_events);
   EXPECT_EQ(new_events->what, api::http::route::target::events);
@@ -278,7 +277,7 @@ TEST(routes, events_and_endpoint_slices_are_read_only_extras) {
   ASSERT_TRUE(slices);
   EXPECT_EQ(slices->what, api::http::route::target::endpoint_slices);
   EXPECT_EQ(slices->ns, "ns");
-  EXPECT_FALSE(api::http::parse_route("/api/v1/namespaces/default/events/one"));
+  EXPECT_FALSE(api::http::parse_route("/apis/events.k8s.io/v1/namespaces/default/events/one"));
   auto scale = api::http::parse_route("/apis/apps/v1/namespaces/default/replicasets/web/scale");
   ASSERT_TRUE(scale);
   EXPECT_EQ(scale->subresource, "scale");

@@ -7,6 +7,7 @@
 
 #include "api/kind_strategy.hpp"
 #include "api/resource_kind.hpp"
+#include "api/timestamp.hpp"
 
 namespace orkest::testing {
 namespace {
@@ -28,12 +29,13 @@ TEST(kind_strategy, every_kind_has_one_with_unique_names_and_the_lookups_agree) 
     EXPECT_EQ(find_kind(names.kind)->plural, names.plural);
     EXPECT_EQ(&strategy_for(*find_kind(names.kind)), &strategy);
     EXPECT_NE(strategy.validate, nullptr) << names.kind << " accepts anything";
-    EXPECT_NE(strategy.apply_defaults, nullptr) << names.kind;
+    // Kubernetes defaults no field of an Event.
+    if (names.kind != "Event") EXPECT_NE(strategy.apply_defaults, nullptr) << names.kind;
     EXPECT_NE(strategy.schema, nullptr) << names.kind;
     // Printer columns and cells come together or not at all.
     EXPECT_EQ(strategy.table_columns == nullptr, strategy.table_cells == nullptr) << names.kind;
   }
-  EXPECT_EQ(kinds, (std::set<std::string>{"Pod", "ReplicaSet", "Service", "Endpoints"}));
+  EXPECT_EQ(kinds, (std::set<std::string>{"Pod", "ReplicaSet", "Service", "Endpoints", "Event"}));
 }
 
 TEST(kind_strategy, an_unknown_kind_gets_a_strategy_that_does_nothing) {
@@ -50,7 +52,8 @@ TEST(kind_strategy, printer_columns_and_cells_have_the_same_width) {
     auto columns = strategy.table_columns();
     auto cells = strategy.table_cells(json{{"metadata", {{"name", "x"}}}}, std::chrono::system_clock::now());
     EXPECT_EQ(columns.size(), cells.size()) << strategy.names.kind;
-    EXPECT_EQ(columns[0]["name"], "Name") << strategy.names.kind;
+    // Every kind's table starts with its name, except Events': they start with Last Seen.
+    EXPECT_EQ(columns[0]["name"], strategy.names.kind == "Event" ? "Last Seen" : "Name") << strategy.names.kind;
   }
 }
 
@@ -96,3 +99,22 @@ TEST(kind_strategy, the_store_behaviours_belong_to_the_kinds_that_have_them) {
 
 }  // namespace
 }  // namespace orkest::testing
+
+namespace orkest::api {
+namespace {
+
+TEST(kind_strategy, an_event_prints_as_kubectl_get_events_does) {
+  const auto& strategy = strategy_for(*find_kind("Event"));
+  auto event = nlohmann::json::parse(R"({"metadata": {"name": "web.17"}, "type": "Warning", "reason": "Unhealthy",
+      "involvedObject": {"kind": "Pod", "name": "web", "fieldPath": "spec.containers{web}"},
+      "message": "Liveness probe failed: HTTP probe failed with statuscode: 500\n",
+      "source": {"component": "kubelet", "host": "node-1"}, "count": 3,
+      "firstTimestamp": "2026-11-30T10:00:00Z", "lastTimestamp": "2026-11-30T10:04:00Z"})");
+  auto now = *parse_rfc3339("2026-11-30T10:05:00Z");
+  EXPECT_EQ(strategy.table_cells(event, now),
+            nlohmann::json::array({"60s", "Warning", "Unhealthy", "pod/web", "spec.containers{web}", "kubelet, node-1",
+                                   "Liveness probe failed: HTTP probe failed with statuscode: 500", "5m", 3, "web.17"}));
+}
+
+}  // namespace
+}  // namespace orkest::api
