@@ -50,10 +50,13 @@ control_plane start_control_plane(caf::actor_system& system, std::shared_ptr<pod
   settings.store.reserved_ips = {settings.dns_ip};
   plane.store = spawn_store(system, settings.store, store::default_hooks(), settings.storage,
                             settings.threaded_runtime && settings.storage);
+  plane.events = spawn_event_recorder(system, plane.store, settings.events);
+  settings.pods.pod.events = plane.events;
   plane.runtime = spawn_runtime(system, runtime, settings.runtime_workers, settings.threaded_runtime,
                                 settings.pod_subnet);
   settings.pods.resync_period = settings.resync_period;
   settings.pods.node_name = settings.store.node_name;
+  settings.pods.pod.node_name = settings.store.node_name;
   if (settings.threaded_runtime) {
     if (settings.services.cluster_ips_on_loopback) remove_left_over_addresses(settings);
     if (auto server = start_dns(settings, plane)) {
@@ -67,13 +70,13 @@ control_plane start_control_plane(caf::actor_system& system, std::shared_ptr<pod
   }
   plane.pods = spawn_pod_supervisor(system, plane.store, plane.runtime, settings.pods);
   if (settings.threaded_runtime) spawn_runtime_event_pump(system, runtime, plane.pods);
-  plane.replicasets = spawn_replicaset_controller(system, plane.store, settings.resync_period);
+  plane.replicasets = spawn_replicaset_controller(system, plane.store, settings.resync_period, plane.events);
   return plane;
 }
 
 void control_plane::shutdown() {
   for (const caf::actor_addr& address : {replicasets.address(), services.address(), dns.address(), pods.address(),
-                                         runtime.address(), store.address()})
+                                         runtime.address(), events.address(), store.address()})
     if (auto handle = caf::actor_cast<caf::actor>(address)) caf::anon_send_exit(handle, caf::exit_reason::user_shutdown);
   if (!dns_ip_on_loopback.empty()) netproxy::remove_loopback_address(dns_ip_on_loopback);
 }

@@ -1,11 +1,13 @@
 #pragma once
 // Spawns and wires orkest's actors: the store, the runtime, the pod supervisor (with the
-// runtime's event pump), the ReplicaSet and Service controllers and the cluster DNS.
+// runtime's event pump), the ReplicaSet and Service controllers, the cluster DNS and the event
+// recorder.
 
 #include <chrono>
 #include <memory>
 
 #include "actors/cluster_dns.hpp"
+#include "actors/event_recorder.hpp"
 #include "actors/pod_supervisor.hpp"
 #include "actors/replicaset_controller.hpp"
 #include "actors/runtime_actor.hpp"
@@ -20,6 +22,7 @@ struct control_plane_settings {
   std::shared_ptr<store::storage_backend> storage;
   pod_supervisor_settings pods;
   service_actor_settings services;
+  event_recorder_settings events;
   std::chrono::milliseconds resync_period{5000};
   std::size_t runtime_workers = 8;
   // The pod network's CIDR: orkest picks pod addresses from it (empty: podman does).
@@ -36,6 +39,7 @@ struct control_plane_settings {
 
 struct control_plane {
   store_actor store;
+  event_recorder events;
   runtime_actor runtime;
   pod_supervisor_actor pods;
   replicaset_controller_actor replicasets;

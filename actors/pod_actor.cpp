@@ -60,6 +60,22 @@ bool is_start_up(const std::string& action) { return action == "create" || actio
 
 std::string describe(const pod_pointer& self) { return self->state.key.ns + "/" + self->state.key.name; }
 
+std::string container_name(const pod_pointer& self) {
+  return api::value_at(self->state.pod, "/spec/containers/0/name"_json_pointer, std::string{});
+}
+std::string image_of(const pod_pointer& self) {
+  return api::value_at(self->state.pod, "/spec/containers/0/image"_json_pointer, std::string{});
+}
+
+// An Event about the pod's container (or, with `whole_pod`, the pod), worded as the kubelet
+// words it.
+void record(pod_pointer self, const char* type, const char* reason, std::string message, bool whole_pod = false) {
+  auto& st = self->state;
+  auto field_path = whole_pod ? std::string{} : "spec.containers{" + container_name(self) + "}";
+  record_event(st.settings.events, {control::reference_to(st.pod, field_path), type, reason, std::move(message),
+                                    "kubelet", st.settings.node_name});
+}
+
 void write_status(pod_pointer self) {
   auto& st = self->state;
   if (st.deleted || control::is_terminating(st.pod)) return;
@@ -204,6 +220,8 @@ void terminate(pod_pointer self) {
   if (!st.container) return finish(self);
   auto grace = api::value_at(st.pod, "/metadata/deletionGracePeriodSeconds"_json_pointer, int64_t{30});
   if (st.deleted) grace = 0;
+  if (st.container->status == podman::container_status::running)
+    record(self, "Normal", "Killing", "Stopping container " + container_name(self));
   runtime_call<runtime_reply>(self, [self](const runtime_reply&) { self->state.container.reset(); }, stop_atom::value,
                st.container->id, grace);
 }
@@ -254,6 +272,8 @@ void create_container(pod_pointer self) {
   // A retry keeps showing why the last attempt failed (ErrImagePull, ...) until its own outcome
   // is known, as the kubelet does: a status flickering back to ContainerCreating on every retry
   // would hide the reason from `kubectl get pods`.
+  const auto pull_policy = api::value_at(st.pod, "/spec/containers/0/imagePullPolicy"_json_pointer, std::string{});
+  if (pull_policy == "Always") record(self, "Normal", "Pulling", "Pulling image \"" + image_of(self) + "\"");
   if (!st.creation_failed) {
     st.observed.phase = control::container_phase::waiting;
     st.observed.reason = "ContainerCreating";
@@ -264,13 +284,28 @@ void create_container(pod_pointer self) {
                [self](const runtime_reply& reply) {
                  auto& st = self->state;
                  st.creation_failed = static_cast<bool>(reply.error);
-                 if (!reply.error) return observe_container(self, reply.state);
+                 const auto policy = api::value_at(st.pod, "/spec/containers/0/imagePullPolicy"_json_pointer, std::string{});
+                 if (!reply.error) {
+                   record(self, "Normal", "Pulled",
+                          policy == "Always" ? "Successfully pulled image \"" + image_of(self) + "\""
+                                             : "Container image \"" + image_of(self) + "\" already present on machine");
+                   record(self, "Normal", "Created", "Created container " + container_name(self));
+                   record(self, "Normal", "Started", "Started container " + container_name(self));
+                   return observe_container(self, reply.state);
+                 }
                  if (reply.error->reason == podman::reason_name_in_use && !st.adoption_tried) {
                    st.adoption_tried = true;
                    st.adopt_first = true;  // the reconcile after this reply adopts
                    return;
                  }
                  spdlog::warn("pod {}: {}: {}", describe(self), reply.error->reason, reply.error->message);
+                 if (reply.error->reason == podman::reason_image_pull)
+                   record(self, "Warning", "Failed",
+                          "Failed to pull image \"" + image_of(self) + "\": " + reply.error->message);
+                 else if (reply.error->reason == "ErrImageNeverPull")
+                   record(self, "Warning", "ErrImageNeverPull",
+                          "Container image \"" + image_of(self) + "\" is not present with pull policy of Never");
+                 record(self, "Warning", "Failed", "Error: " + reply.error->reason);
                  if (!reply.state.id.empty())  // created but not started: start afresh next time
                    self->request(st.runtime, st.settings.runtime_timeout, remove_atom::value, reply.state.id)
                        .then([](const runtime_reply&) {}, [](const caf::error&) {});
@@ -309,6 +344,7 @@ void handle_exit(pod_pointer self) {
                    }
                    ++st.observed.restart_count;
                    st.observed.last_terminated = previous;
+                   record(self, "Normal", "Started", "Started container " + container_name(self));
                    // Started again: its next exit is a new one, even if it came so fast that the
                    // runtime's timestamps (whole seconds) make it look like the last.
                    st.handled_exit.clear();
@@ -342,6 +378,9 @@ void handle_exit(pod_pointer self) {
                         st.key.name + "_" + st.key.ns + "(" + control::uid_of(st.pod) + ")";
   st.observed.last_terminated = container;
   write_status(self);
+  record(self, "Warning", "BackOff",
+         "Back-off restarting failed container " + container_name(self) + " in pod " + st.key.name + "_" + st.key.ns +
+             "(" + control::uid_of(st.pod) + ")");
   schedule_retry(self, delay);
 }
 
@@ -406,6 +445,14 @@ pod_actor::behavior_type pod_behavior(pod_pointer self, store_actor store, runti
   st.key = {"Pod", control::namespace_of(pod), control::name_of(pod)};
   st.probes = control::pod_probes(control::probes_of(api::value_at(pod, "/spec/containers/0"_json_pointer, json::object())));
   st.observed.host_ip = st.settings.host_ip;
+  // The pod is new to this node (not one an earlier orkest ran): the scheduler's Event, as
+  // Kubernetes' default-scheduler records it when it binds a pod.
+  if (api::value_at(pod, "/status/startTime"_json_pointer, std::string{}).empty())
+    record_event(st.settings.events,
+                 {control::reference_to(pod), "Normal", "Scheduled",
+                  "Successfully assigned " + control::namespace_of(pod) + "/" + control::name_of(pod) + " to " +
+                      st.settings.node_name,
+                  "default-scheduler", ""});
   st.observed.start_time = api::value_at(pod, "/status/startTime"_json_pointer, api::now_rfc3339());
   st.observed.restart_count = api::value_at(pod, "/status/containerStatuses/0/restartCount"_json_pointer, 0);
   // A pod that had a container before this actor (orkest restarted over its database) looks for
@@ -462,6 +509,8 @@ pod_actor::behavior_type pod_behavior(pod_pointer self, store_actor store, runti
         auto& st = self->state;
         if (st.container || !st.backoff_pending || st.observed.reason != podman::reason_image_pull) return;
         st.observed.reason = "ImagePullBackOff";
+        record(self, "Normal", "BackOff", "Back-off pulling image \"" + image_of(self) + "\"");
+        record(self, "Warning", "Failed", "Error: ImagePullBackOff");
         st.observed.message =
             "Back-off pulling image \"" + api::value_at(st.pod, "/spec/containers/0/image"_json_pointer, std::string{}) + "\"";
         write_status(self);
@@ -483,8 +532,10 @@ pod_actor::behavior_type pod_behavior(pod_pointer self, store_actor store, runti
         st.probe_in_flight[i] = false;
         const auto& spec = st.probes.spec(i);
         const auto container_name = api::value_at(st.pod, "/spec/containers/0/name"_json_pointer, std::string{});
-        if (!success)
+        if (!success) {
           spdlog::info("pod {}: {} probe failed: {}", describe(self), control::to_string(spec.kind), output);
+          record(self, "Warning", "Unhealthy", std::string(control::to_string(spec.kind)) + " probe failed: " + output);
+        }
         switch (st.probes.record(i, success)) {
           case control::probe_consequence::none:
             return;
@@ -495,8 +546,9 @@ pod_actor::behavior_type pod_behavior(pod_pointer self, store_actor store, runti
             st.observed.ready_since = api::now_rfc3339();
             return write_status(self);
           case control::probe_consequence::restart: {
-            spdlog::info("pod {}: Container {} failed {} probe, will be restarted", describe(self), container_name,
-                         spec.kind == control::probe_kind::liveness ? "liveness" : "startup");
+            const std::string what = spec.kind == control::probe_kind::liveness ? "liveness" : "startup";
+            spdlog::info("pod {}: Container {} failed {} probe, will be restarted", describe(self), container_name, what);
+            record(self, "Normal", "Killing", "Container " + container_name + " failed " + what + " probe, will be restarted");
             st.probes.end_run();  // no probing of a container being killed
             st.observed.ready = false;
             write_status(self);

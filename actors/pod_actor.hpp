@@ -7,6 +7,7 @@
 #include <chrono>
 
 #include "actors/runtime_actor.hpp"
+#include "actors/event_recorder.hpp"
 #include "actors/store_actor.hpp"
 #include "probe/network_prober.hpp"
 
@@ -32,6 +33,8 @@ struct pod_actor_settings {
   std::string cluster_domain = "cluster.local";
   // Makes the HTTP and TCP probes; none: such probes fail ("no prober").
   std::shared_ptr<probe::network_prober> prober;
+  event_recorder events;  // where the pod's Events go; none: not recorded
+  std::string node_name;  // the Events' source host
 };
 
 pod_actor spawn_pod_actor(caf::actor_system& system, store_actor store, runtime_actor runtime,

@@ -27,6 +27,7 @@ struct in_flight {
 
 struct controller_state {
   store_actor store;
+  event_recorder events;
   std::chrono::milliseconds resync_period{5000};
   std::map<std::string, json> replicasets;  // by uid
   std::map<std::string, json> pods;         // by uid
@@ -64,12 +65,21 @@ void retry_later(controller_pointer self, const std::string& rs_uid) {
   self->delayed_send(self, st.retries.failed(rs_uid), resync_atom::value, rs_uid);
 }
 
-void delete_pod(controller_pointer self, const std::string& owner_uid, const std::string& ns, const std::string& name) {
+// An Event about the ReplicaSet, worded as Kubernetes' replicaset-controller words it.
+void record(controller_pointer self, const json& replicaset, const char* type, const char* reason, std::string message) {
+  record_event(self->state.events, {control::reference_to(replicaset), type, reason, std::move(message),
+                                    "replicaset-controller", ""});
+}
+
+// `replicaset` is the owner scaled down (its Event says so); null when the owner is gone.
+void delete_pod(controller_pointer self, const std::string& owner_uid, const std::string& ns, const std::string& name,
+                const json& replicaset = nullptr) {
   self->state.pending[owner_uid].deleting.insert(name);
   self->request(self->state.store, store_timeout, delete_atom::value, object_key{"Pod", ns, name}, delete_options{})
       .then([=](const store_result& result) {
         self->state.pending[owner_uid].deleting.erase(name);
         forget_if_settled(self, owner_uid);
+        if (result.ok() && !replicaset.is_null()) record(self, replicaset, "Normal", "SuccessfulDelete", "Deleted pod: " + name);
         if (!result.ok() && result.error->code != 404) {
           spdlog::warn("replicaset controller: deleting pod {}/{} failed: {}", ns, name, result.error->message);
           retry_later(self, owner_uid);
@@ -97,9 +107,13 @@ void sync(controller_pointer self, const std::string& rs_uid) {
             [=](const store_result& result) {
               --self->state.pending[rs_uid].creating;
               forget_if_settled(self, rs_uid);
-              if (result.ok()) return self->state.retries.succeeded(rs_uid);
+              if (result.ok()) {
+                record(self, replicaset, "Normal", "SuccessfulCreate", "Created pod: " + control::name_of(result.object));
+                return self->state.retries.succeeded(rs_uid);
+              }
               spdlog::warn("replicaset controller: creating a pod for {}/{} failed: {}", ns,
                            control::name_of(replicaset), result.error->message);
+              record(self, replicaset, "Warning", "FailedCreate", "Error creating: " + result.error->message);
               retry_later(self, rs_uid);
             },
             [=](const caf::error&) {
@@ -108,7 +122,7 @@ void sync(controller_pointer self, const std::string& rs_uid) {
               retry_later(self, rs_uid);
             });
   }
-  for (const auto& name : plan.remove) delete_pod(self, rs_uid, ns, name);
+  for (const auto& name : plan.remove) delete_pod(self, rs_uid, ns, name, replicaset);
 
   if (replicaset.value("status", json::object()) != plan.status) {
     self->request(self->state.store, store_timeout, status_atom::value,
@@ -154,8 +168,9 @@ void collect_orphans(controller_pointer self) {
 }
 
 replicaset_controller_actor::behavior_type controller(controller_pointer self, store_actor store,
-                                                      std::chrono::milliseconds resync_period) {
+                                                      std::chrono::milliseconds resync_period, event_recorder events) {
   self->state.store = store;
+  self->state.events = std::move(events);
   self->state.resync_period = resync_period;
   auto listener = caf::actor_cast<change_listener>(self);
   // Pods first: the store sends each watch's current objects before it answers, in the order
@@ -184,8 +199,8 @@ replicaset_controller_actor::behavior_type controller(controller_pointer self, s
 }  // namespace
 
 replicaset_controller_actor spawn_replicaset_controller(caf::actor_system& system, store_actor store,
-                                                        std::chrono::milliseconds resync_period) {
-  return system.spawn(controller, std::move(store), resync_period);
+                                                        std::chrono::milliseconds resync_period, event_recorder events) {
+  return system.spawn(controller, std::move(store), resync_period, std::move(events));
 }
 
 }  // namespace orkest::actors

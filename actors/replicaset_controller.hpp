@@ -8,6 +8,7 @@
 #include <caf/typed_actor.hpp>
 #include <chrono>
 
+#include "actors/event_recorder.hpp"
 #include "actors/store_actor.hpp"
 
 namespace caf { class actor_system; }
@@ -20,6 +21,7 @@ using replicaset_controller_actor =
                      caf::reacts_to<resync_atom, std::string>>;
 
 replicaset_controller_actor spawn_replicaset_controller(caf::actor_system& system, store_actor store,
-                                                        std::chrono::milliseconds resync_period);
+                                                        std::chrono::milliseconds resync_period,
+                                                        event_recorder events = {});
 
 }  // namespace orkest::actors

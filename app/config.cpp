@@ -144,6 +144,9 @@ std::variant<config, std::string> load_config(const std::string& path) {
     reader.read("storage", "sync", sync);
     int history_seconds = static_cast<int>(c.storage_history.count());
     reader.read("storage", "historySeconds", history_seconds);
+    int events_ttl = static_cast<int>(c.events_ttl.count());
+    reader.read("events", "ttlSeconds", events_ttl);
+    reader.read("events", "limit", c.events_limit);
     reader.refuse_unknown();
 
     if (port < 0 || port > 65535) throw std::invalid_argument("api.port: must be between 0 and 65535");
@@ -170,6 +173,9 @@ std::variant<config, std::string> load_config(const std::string& path) {
     c.storage_full_sync = sync == "full";
     if (history_seconds < 1) throw std::invalid_argument("storage.historySeconds: must be at least 1");
     c.storage_history = std::chrono::seconds(history_seconds);
+    if (events_ttl < 1) throw std::invalid_argument("events.ttlSeconds: must be at least 1");
+    c.events_ttl = std::chrono::seconds(events_ttl);
+    if (c.events_limit < 1) throw std::invalid_argument("events.limit: must be at least 1");
     check_cidr("cluster.serviceCIDR", c.service_cidr);
     if (!c.subnet.empty()) check_cidr("runtime.subnet", c.subnet);
     if (!c.dns_ip.empty() && !control::parse_ipv4(c.dns_ip))

@@ -53,6 +53,9 @@ struct config {
   std::string data_dir;                    // absolute after loading: the database's folder
   bool storage_full_sync = true;           // sync: full (fsync per commit) | normal
   std::chrono::seconds storage_history{300};
+  // events
+  std::chrono::seconds events_ttl{3600};  // an Event not seen again for this long is deleted
+  int events_limit = 1000;                // the most Events kept; the oldest go first
   // bootstrap
   std::string manifests;  // folder of YAML/JSON manifests applied at startup; empty: none
 

@@ -162,6 +162,8 @@ int run(const app::config& c) {
   actors::control_plane_settings settings;
   settings.storage = std::get<std::shared_ptr<store::storage_backend>>(storage);
   settings.store.node_name = c.node_name;
+  settings.events.ttl = c.events_ttl;
+  settings.events.limit = static_cast<std::size_t>(c.events_limit);
   settings.store.service_cidr = c.service_cidr;
   settings.store.limits.service_ports_below_1024 = c.host_ports_below_1024;
   settings.store.limits.reserved_ports = {c.api_port};

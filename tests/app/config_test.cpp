@@ -67,6 +67,19 @@ TEST_F(ConfigFile, StorageIsSqliteByDefaultAndItsKeysAreChecked) {
             std::string::npos);
 }
 
+TEST_F(ConfigFile, EventsKeepAnHourAndAThousandByDefault) {
+  auto defaults = load("{}\n");
+  ASSERT_TRUE(std::holds_alternative<config>(defaults));
+  EXPECT_EQ(std::get<config>(defaults).events_ttl, std::chrono::seconds(3600));
+  EXPECT_EQ(std::get<config>(defaults).events_limit, 1000);
+  auto set = load("events:\n  ttlSeconds: 60\n  limit: 50\n");
+  ASSERT_TRUE(std::holds_alternative<config>(set));
+  EXPECT_EQ(std::get<config>(set).events_ttl, std::chrono::seconds(60));
+  EXPECT_EQ(std::get<config>(set).events_limit, 50);
+  EXPECT_NE(error_for("events:\n  limit: 0\n").find("events.limit: must be at least 1"), std::string::npos);
+  EXPECT_NE(error_for("events:\n  ttlSeconds: 0\n").find("events.ttlSeconds: must be at least 1"), std::string::npos);
+}
+
 TEST_F(ConfigFile, AnUnknownSectionOrKeyIsRefusedNamingIt) {
   EXPECT_NE(error_for("api:\n  prot: 3001\n").find("api.prot: unknown key (api takes address,"), std::string::npos)
       << error_for("api:\n  prot: 3001\n");
