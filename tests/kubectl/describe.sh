@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # kubectl describe pod, rs and svc against a real orkest (runtime fake): the sections
-# Kubernetes' describers print, filled in, and no errors (events are an empty list).
+# Kubernetes' describers print, filled in with the objects' Events, and no errors; kubectl get
+# events (-A, -o wide, --field-selector, -w) and kubectl events --for.
 #
 # usage: tests/kubectl/describe.sh [path/to/orkest]
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -63,7 +64,10 @@ expect_match "$out" '^    State: +Running$' "pod container State"
 expect_match "$out" '^    Ready: +True$' "pod container Ready"
 expect_match "$out" '^      GREETING: +hello$' "pod container Environment"
 expect_match "$out" '^  Ready +True *$' "pod Ready condition"
-expect_match "$out" '^Events: +<none>$' "pod Events"
+expect_match "$out" '^Events:$' "pod Events"
+expect_match "$out" "^  Normal +Scheduled +[0-9a-z]+ +default-scheduler +Successfully assigned default/$pod to $NODE\$" "pod Scheduled event"
+expect_match "$out" '^  Normal +Created +[0-9a-z]+ +kubelet +Created container web$' "pod Created event"
+expect_match "$out" '^  Normal +Started +[0-9a-z]+ +kubelet +Started container web$' "pod Started event"
 expect_no_match "$out" '^(error|Error|Warning)' "pod describe errors"
 
 say "kubectl describe rs web"
@@ -73,7 +77,7 @@ expect_match "$out" '^Selector: +app=web$' "rs Selector"
 expect_match "$out" '^Replicas: +2 current / 2 desired$' "rs Replicas"
 expect_match "$out" '^Pods Status: +2 Running / 0 Waiting / 0 Succeeded / 0 Failed$' "rs Pods Status"
 expect_match "$out" '^Pod Template:$' "rs Pod Template"
-expect_match "$out" '^Events: +<none>$' "rs Events"
+expect_match "$out" '^  Normal +SuccessfulCreate +[0-9a-z]+ +replicaset-controller +Created pod: web-[a-z0-9]{5}$' "rs Events"
 expect_no_match "$out" '^(error|Error|Warning)' "rs describe errors"
 
 say "kubectl describe svc web"
@@ -92,7 +96,29 @@ say "kubectl describe of everything (kubectl describe pods)"
 out="$(k describe pods 2>&1)"
 expect_eq "$(grep -c '^Name:' <<<"$out")" 2 "describe pods"
 
-say "kubectl get events (empty)"
-expect_eq "$(k get events 2>&1)" "No resources found in default namespace." "get events"
+say "kubectl get events"
+out="$(k get events 2>&1)"
+expect_match "$out" '^LAST SEEN +TYPE +REASON +OBJECT +MESSAGE$' "get events header"
+expect_match "$out" "^[0-9a-z]+ +Normal +Started +pod/$pod +Started container web\$" "get events: the pod's Started"
+expect_match "$out" '^[0-9a-z]+ +Normal +SuccessfulCreate +replicaset/web +Created pod: web-' "get events: the rs's creations"
+out="$(k get events -A -o wide 2>&1)"
+expect_match "$out" '^NAMESPACE +LAST SEEN +TYPE +REASON +OBJECT +SUBOBJECT +SOURCE +MESSAGE +FIRST SEEN +COUNT +NAME$' "get events -A -o wide header"
+expect_match "$out" "^default +[0-9a-z]+ +Normal +Started +pod/$pod +spec.containers\{web\} +kubelet, $NODE +Started container web +[0-9a-z]+ +1 +$pod\.[0-9a-f]+\$" "get events -A -o wide row"
+out="$(k get events --field-selector "involvedObject.name=$pod,reason=Created" -o name 2>&1)"
+expect_eq "$(wc -l <<<"$out")" 1 "get events --field-selector: $out"
+out="$(k events --for "pod/$pod" 2>&1)"
+expect_match "$out" '^LAST SEEN +TYPE +REASON +OBJECT +MESSAGE$' "kubectl events header"
+expect_match "$out" "Normal +Started +Pod/$pod +Started container web\$" "kubectl events --for"
+expect_no_match "$out" 'replicaset/web' "kubectl events --for shows only the pod's"
+
+say "kubectl get events -w sees a new event as it happens"
+k get events -w --field-selector reason=Killing >"$WORK/watch.out" 2>&1 &
+watcher=$!
+# No wait for the watch to start: an event from before it is in its initial list.
+k delete pod "$pod" --wait=false >/dev/null
+eventually 15 grep -q "Stopping container web" "$WORK/watch.out" \
+  || fail "kubectl get events -w did not show the Killing event: $(cat "$WORK/watch.out")"
+kill "$watcher" 2>/dev/null || true
+wait "$watcher" 2>/dev/null || true
 
 say "ok"
