@@ -2,7 +2,9 @@
 // pod out of its Service while a client calling the Service sees no failed request; exec and
 // TCP probes; a probe against a port nothing listens on.
 
+#include <algorithm>
 #include <atomic>
+#include <iostream>
 #include <set>
 #include <thread>
 
@@ -40,8 +42,36 @@ TEST_F(Probes, AFailingLivenessProbeRestartsTheContainerWhichComesBackHealthy) {
   ASSERT_TRUE(consistently([&] { return restart_count_of(get_pod(name)) == 0; }, 3s)) << "a healthy pod is left alone";
 
   ASSERT_TRUE(call_inside(pod, "/fail"));
+  const auto failed_at = std::chrono::steady_clock::now();
+  // The failure is an Event within 10 s (the probe's period is 1 s).
+  const auto events_url = "/api/v1/namespaces/default/events?fieldSelector=involvedObject.name=" + name;
+  auto reasons = [&] {
+    auto events = api().get(events_url).json().value("items", json::array());
+    std::sort(events.begin(), events.end(), [](const json& a, const json& b) {
+      return std::stoull(a["metadata"]["resourceVersion"].get<std::string>()) <
+             std::stoull(b["metadata"]["resourceVersion"].get<std::string>());
+    });
+    std::vector<std::string> found;
+    for (const auto& event : events) found.push_back(event.value("reason", ""));
+    return found;
+  };
+  auto has = [](const std::vector<std::string>& list, const char* reason) {
+    return std::find(list.begin(), list.end(), reason) != list.end();
+  };
+  ASSERT_TRUE(eventually([&] { return has(reasons(), "Unhealthy"); }, 10s)) << api().get(events_url).body;
+  std::cout << "[ measured ] Unhealthy event "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - failed_at).count()
+            << " ms after /health began to fail\n";
   ASSERT_TRUE(eventually([&] { return restart_count_of(pod = get_pod(name)) == 1 && is_running(pod); }, 20s))
       << pod.dump() << "\n" << orkest().log();
+  // Unhealthy, then Killing, then Started (again): in that order, after the first Started.
+  auto order = reasons();
+  auto after = [&](const char* first, const char* then) {
+    auto a = std::find(order.begin(), order.end(), first);
+    return a != order.end() && std::find(a + 1, order.end(), then) != order.end();
+  };
+  EXPECT_TRUE(after("Unhealthy", "Killing")) << ::testing::PrintToString(order);
+  EXPECT_TRUE(after("Killing", "Started")) << ::testing::PrintToString(order);
   EXPECT_EQ(pod.value("/status/containerStatuses/0/lastState/terminated/containerID"_json_pointer, std::string{}),
             "podman://" + first_container);
   EXPECT_FALSE(pod.value("/status/containerStatuses/0/lastState/terminated/finishedAt"_json_pointer, std::string{}).empty());
