@@ -8,6 +8,7 @@
 
 #include "control/container_spec_for_pod.hpp"
 #include "control/pod_facts.hpp"
+#include "actors/network_probe_feed.hpp"
 #include "control/pod_probes.hpp"
 #include "control/pod_status.hpp"
 #include "control/restart_policy.hpp"
@@ -48,7 +49,8 @@ struct pod_state {
   // The container's probes; `probed_run` is the run (id and start) they are probing.
   control::pod_probes probes{{}};
   std::string probed_run;
-  std::vector<bool> probe_in_flight;
+  std::vector<bool> probe_in_flight;                 // exec probes
+  std::unique_ptr<network_probe_feed> network_probes;  // HTTP and TCP probes, on the prober's schedule
   static inline const char* name = "pod";
 };
 
@@ -125,6 +127,29 @@ void schedule_probe(pod_pointer self, std::size_t i, std::chrono::seconds delay)
   self->delayed_send(self, delay, probe_atom::value, i, self->state.probes.run());
 }
 
+bool is_exec(const control::probe_spec& spec) { return spec.handler == control::probe_handler::exec; }
+
+// Probe i begins for the current run, unless a startup probe still holds it off: an exec probe
+// on this actor's timers, a network probe on the prober's schedule.
+void begin_probe(pod_pointer self, std::size_t i) {
+  auto& st = self->state;
+  if (!st.probes.due(i)) return;
+  const auto& spec = st.probes.spec(i);
+  if (is_exec(spec)) return schedule_probe(self, i, spec.initial_delay);
+  if (!st.network_probes || st.container->ip.empty()) {
+    self->send(self, probed_atom::value, i, st.probes.run(), false,
+               std::string(st.network_probes ? "the pod has no IP address" : "no prober"));
+    return;
+  }
+  st.network_probes->start(i, st.probes.run(), spec, st.container->ip);
+}
+
+void stop_probes(pod_pointer self) {
+  auto& st = self->state;
+  st.probes.end_run();  // exec timers of this run end at their next tick
+  if (st.network_probes) st.network_probes->stop_all();
+}
+
 // A new run of the container (created, restarted, or adopted): its probes start afresh, each
 // after its initialDelaySeconds.
 void start_probes(pod_pointer self, const podman::container_state& container) {
@@ -132,58 +157,35 @@ void start_probes(pod_pointer self, const podman::container_state& container) {
   const auto run = container.id + "@" + container.started_at;
   if (run == st.probed_run) return;
   st.probed_run = run;
+  if (st.network_probes) st.network_probes->stop_all();
   st.probes.start_run();
   st.probe_in_flight.assign(st.probes.size(), false);
   st.observed.ready = st.probes.ready();
   st.observed.started = st.probes.started();
   st.observed.ready_since.clear();
-  for (std::size_t i = 0; i < st.probes.size(); ++i) schedule_probe(self, i, st.probes.spec(i).initial_delay);
+  for (std::size_t i = 0; i < st.probes.size(); ++i) begin_probe(self, i);
 }
 
-probe::network_check network_check_for(const control::probe_spec& spec, const std::string& ip) {
-  probe::network_check check;
-  check.type = spec.handler == control::probe_handler::http_get ? probe::network_check::kind::http
-                                                                 : probe::network_check::kind::tcp;
-  check.ip = ip;
-  check.port = static_cast<uint16_t>(spec.port);
-  check.path = spec.path;
-  check.headers = spec.http_headers;
-  check.timeout = spec.timeout;
-  return check;
-}
-
-void make_probe(pod_pointer self, std::size_t i) {
+// One exec probe, through the runtime's exec workers.
+void make_exec_probe(pod_pointer self, std::size_t i) {
   auto& st = self->state;
   const auto& spec = st.probes.spec(i);
   const auto run = st.probes.run();
   st.probe_in_flight[i] = true;
-  if (spec.handler == control::probe_handler::exec) {
-    const auto timeout_ms = std::chrono::duration_cast<std::chrono::milliseconds>(spec.timeout).count();
-    self->request(st.runtime, spec.timeout + std::chrono::seconds(5), exec_atom::value, st.container->id, spec.command,
-                  int64_t{timeout_ms})
-        .then(
-            [self, i, run](const runtime_exec_reply& reply) {
-              if (reply.error) {
-                auto output = reply.error->reason == "RuntimeTimeout" ? "command timed out" : reply.error->message;
-                return self->send(self, probed_atom::value, i, run, false, std::string(output));
-              }
-              self->send(self, probed_atom::value, i, run, reply.result.exit_code == 0, reply.result.output);
-            },
-            [self, i, run](const caf::error& error) {
-              self->send(self, probed_atom::value, i, run, false, caf::to_string(error));
-            });
-    return;
-  }
-  if (!st.settings.prober || st.container->ip.empty()) {
-    self->send(self, probed_atom::value, i, run, false,
-               std::string(st.settings.prober ? "the pod has no IP address" : "no prober"));
-    return;
-  }
-  // The prober answers on its own thread: the result comes back as a message.
-  st.settings.prober->check(network_check_for(spec, st.container->ip),
-                            [handle = caf::actor_cast<pod_actor>(self), i, run](const probe::probe_outcome& outcome) {
-                              caf::anon_send(handle, probed_atom::value, i, run, outcome.success, outcome.output);
-                            });
+  const auto timeout_ms = std::chrono::duration_cast<std::chrono::milliseconds>(spec.timeout).count();
+  self->request(st.runtime, spec.timeout + std::chrono::seconds(5), exec_atom::value, st.container->id, spec.command,
+                int64_t{timeout_ms})
+      .then(
+          [self, i, run](const runtime_exec_reply& reply) {
+            if (reply.error) {
+              auto output = reply.error->reason == "RuntimeTimeout" ? "command timed out" : reply.error->message;
+              return self->send(self, probed_atom::value, i, run, false, std::string(output));
+            }
+            self->send(self, probed_atom::value, i, run, reply.result.exit_code == 0, reply.result.output);
+          },
+          [self, i, run](const caf::error& error) {
+            self->send(self, probed_atom::value, i, run, false, caf::to_string(error));
+          });
 }
 
 void observe_container(pod_pointer self, const podman::container_state& container) {
@@ -217,6 +219,7 @@ void finish(pod_pointer self) {
 
 void terminate(pod_pointer self) {
   auto& st = self->state;
+  stop_probes(self);
   if (!st.container) return finish(self);
   auto grace = api::value_at(st.pod, "/metadata/deletionGracePeriodSeconds"_json_pointer, int64_t{30});
   if (st.deleted) grace = 0;
@@ -444,6 +447,12 @@ pod_actor::behavior_type pod_behavior(pod_pointer self, store_actor store, runti
   st.settings = std::move(settings);
   st.key = {"Pod", control::namespace_of(pod), control::name_of(pod)};
   st.probes = control::pod_probes(control::probes_of(api::value_at(pod, "/spec/containers/0"_json_pointer, json::object())));
+  if (st.settings.prober)
+    st.network_probes = std::make_unique<network_probe_feed>(
+        st.settings.prober, [handle = caf::actor_cast<pod_actor>(self)](std::size_t i, uint64_t run, bool success,
+                                                                       const std::string& output) {
+          caf::anon_send(handle, probed_atom::value, i, run, success, output);
+        });
   st.observed.host_ip = st.settings.host_ip;
   // The pod is new to this node (not one an earlier orkest ran): the scheduler's Event, as
   // Kubernetes' default-scheduler records it when it binds a pod.
@@ -521,10 +530,9 @@ pod_actor::behavior_type pod_behavior(pod_pointer self, store_actor store, runti
         if (run != st.probes.run() || i >= st.probes.size() || st.deleted || control::is_terminating(st.pod)) return;
         if (!st.container || st.container->status != podman::container_status::running) return;
         schedule_probe(self, i, st.probes.spec(i).period);
-        // Not yet (a startup probe holds it off), no longer (a startup probe that succeeded), or
-        // the last one still out: skipped this period.
+        // No longer (a startup probe that succeeded), or the last one still out: skipped.
         if (!st.probes.due(i) || st.probe_in_flight[i]) return;
-        make_probe(self, i);
+        make_exec_probe(self, i);
       },
       [self](probed_atom, std::size_t i, uint64_t run, bool success, const std::string& output) {
         auto& st = self->state;
@@ -536,10 +544,17 @@ pod_actor::behavior_type pod_behavior(pod_pointer self, store_actor store, runti
           spdlog::info("pod {}: {} probe failed: {}", describe(self), control::to_string(spec.kind), output);
           record(self, "Warning", "Unhealthy", std::string(control::to_string(spec.kind)) + " probe failed: " + output);
         }
-        switch (st.probes.record(i, success)) {
+        const auto consequence = st.probes.record(i, success);
+        if (st.network_probes)
+          st.network_probes->want_successes(i, st.probes.verdict(i) != control::probe_verdict::success);
+        switch (consequence) {
           case control::probe_consequence::none:
             return;
           case control::probe_consequence::started:
+            if (st.network_probes) st.network_probes->stop(i);  // a startup probe is done once it succeeded
+            for (std::size_t other = 0; other < st.probes.size(); ++other)
+              if (other != i) begin_probe(self, other);
+            [[fallthrough]];
           case control::probe_consequence::readiness_changed:
             st.observed.started = st.probes.started();
             st.observed.ready = st.probes.ready();
@@ -549,7 +564,7 @@ pod_actor::behavior_type pod_behavior(pod_pointer self, store_actor store, runti
             const std::string what = spec.kind == control::probe_kind::liveness ? "liveness" : "startup";
             spdlog::info("pod {}: Container {} failed {} probe, will be restarted", describe(self), container_name, what);
             record(self, "Normal", "Killing", "Container " + container_name + " failed " + what + " probe, will be restarted");
-            st.probes.end_run();  // no probing of a container being killed
+            stop_probes(self);  // no probing of a container being killed
             st.observed.ready = false;
             write_status(self);
             auto grace = spec.termination_grace_period_seconds.value_or(

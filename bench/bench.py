@@ -15,6 +15,7 @@ import argparse
 import http.client
 import json
 import os
+import resource
 import platform
 import re
 import signal
@@ -1050,6 +1051,97 @@ def bench_footprint(ctx):
     ]
 
 
+def bench_probes(ctx):
+    """orkest's own CPU with N pods, without probes and then with an HTTP readiness and an HTTP
+    liveness probe each at periodSeconds 1; the reference is the CPU `podman healthcheck run`
+    (what podman's systemd timer runs for --health-cmd) spends on the same number of checks."""
+    n = 20 if ctx.quick else 100
+    seconds = 3 if ctx.quick else 10
+    ticks = os.sysconf("SC_CLK_TCK")
+    ork = ctx.orkest("probes", index=6)
+    watch = None
+
+    def threads():
+        """{thread name: (utime, stime)} of the orkest process, summed by name."""
+        by_name = {}
+        for tid in os.listdir(f"/proc/{ork.process.pid}/task"):
+            try:
+                with open(f"/proc/{ork.process.pid}/task/{tid}/stat") as f:
+                    text = f.read()
+            except OSError:
+                continue
+            comm = text[text.index("(") + 1:text.rindex(")")]
+            fields = text.rsplit(")", 1)[1].split()
+            u, s_ = by_name.get(comm, (0, 0))
+            by_name[comm] = (u + int(fields[11]), s_ + int(fields[12]))
+        return by_name
+
+    split = {}
+
+    def own_cpu_over(period, label=None):
+        own0, _ = ork.proc_stat()
+        t0 = threads()
+        time.sleep(period)
+        own1, _ = ork.proc_stat()
+        t1 = threads()
+        if label:
+            split[label] = {name: [round(100 * (t1[name][i] - t0.get(name, (0, 0))[i]) / ticks / period, 2)
+                                   for i in (0, 1)] for name in t1}
+        return 100 * (own1 - own0) / ticks / period
+
+    def run_pods(name, probes):
+        labels = {"bench": name}
+        manifest = replicaset_manifest(name, n, labels)
+        container = manifest["spec"]["template"]["spec"]["containers"][0]
+        for field in probes:
+            container[field] = {"httpGet": {"path": "/", "port": BACKEND_PORT}, "periodSeconds": 1}
+        w = PodWatch(ork, f"bench%3D{name}", poll_interval=0.2)
+        ork.api.request("POST", "/apis/apps/v1/namespaces/default/replicasets", manifest)
+        w.wait_for(lambda pods: sum(is_ready(p) for p in pods.values()) >= n, 60 + 10 * n, f"{n} pods Ready")
+        time.sleep(1 if ctx.quick else 3)  # past the start's own work
+        cpu = own_cpu_over(seconds, name)
+        delete_replicaset(ork, w, name)
+        w.stop()
+        return cpu
+
+    try:
+        without = run_pods("noprobes", [])
+        with_probes = run_pods("probed", ["readinessProbe", "livenessProbe"])
+    finally:
+        if watch:
+            watch.stop()
+        ork.stop()
+
+    # The reference: CPU per `podman healthcheck run` of an HTTP check from inside the container.
+    name = f"orkest-bench-hc-{ctx.run_id}"
+    runs = 5 if ctx.quick else 20
+    podman("run", "-d", "--name", name, "--label", f"io.orkest.bench={ctx.run_id}",
+           "--health-cmd", "wget -q -O /dev/null http://127.0.0.1:5000/health", "--health-interval", "1s",
+           "localhost/health:latest", check=True)
+    try:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        for _ in range(runs):
+            podman("healthcheck", "run", name, check=False)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    finally:
+        podman("rm", "-f", "-t", "0", name, check=False)
+    per_check = ((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)) / runs
+    checks_per_second = 2 * n
+    reference_pct = 100 * per_check * checks_per_second
+    added = with_probes - without
+    ctx.detail("probes", {"pods": n, "cpu_pct_without": without, "cpu_pct_with": with_probes,
+                          "podman_healthcheck_cpu_s_per_check": per_check,
+                          "threads_user_system_pct": split},
+               f"{seconds} s samples of orkest's own CPU; {runs} podman healthcheck runs")
+    return [
+        Row(f"CPU added by 2 HTTP probes/s on each of {n} pods",
+            f"podman healthcheck run: {per_check * 1000:.0f} ms per check → {reference_pct:.0f} % for {checks_per_second}/s",
+            f"{added:.2f} % ({without:.2f} → {with_probes:.2f} %)",
+            f"{added / reference_pct:.4f}" if reference_pct else "—",
+            "≤ 3 % of a core" + ("" if n == 100 else " (at 100)"), added <= 3),
+    ]
+
+
 def conmon_rss_mib(node):
     """Total RSS of the conmon processes (podman's per-container monitor) of a node's containers."""
     ids = set(podman("ps", "-q", "--no-trunc", "--filter", f"label=io.orkest.node={node}", check=False).split())
@@ -1079,6 +1171,7 @@ BENCHMARKS = {
     "storage": bench_storage,
     "proxy": bench_proxy,
     "footprint": bench_footprint,
+    "probes": bench_probes,
 }
 
 

@@ -3,7 +3,7 @@
 #
 #   bench/run.sh [--quick] [--json FILE] [name...]
 #
-# names: podstart replicaset recovery api storage proxy footprint (default: all). --quick uses fewer
+# names: podstart replicaset recovery api storage proxy footprint probes (default: all). --quick uses fewer
 # repetitions and smaller sizes (the whole run in under two minutes once things are built).
 # Installs what it needs (wrk, haproxy, hyperfine from Debian; idempotent), builds orkest
 # (build-bench/, RelWithDebInfo) unless ORKEST_BINARY names one, builds the backend image
@@ -73,6 +73,9 @@ if [ "$current" != "$hash" ]; then
     podman rmi "$previous" >/dev/null 2>&1 || true
   fi
 fi
+
+# The probes benchmark's reference runs podman's healthcheck in the demo health image.
+bash "$ROOT/scripts/build-example-images.sh" >/dev/null
 
 # --- run, and clean up whatever is left however it ends -------------------------------------
 STATE="$(mktemp -d /tmp/orkest-bench.XXXXXX)"

@@ -32,6 +32,7 @@ class pod_probes {
 
   std::size_t size() const { return trackers_.size(); }
   const probe_spec& spec(std::size_t i) const { return trackers_[i].spec(); }
+  probe_verdict verdict(std::size_t i) const { return trackers_[i].verdict(); }
 
   // Whether probe `i` is to be made now (a startup probe that has succeeded is done; the others
   // wait for it).

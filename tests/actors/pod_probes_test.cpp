@@ -10,11 +10,56 @@
 namespace orkest::testing {
 namespace {
 
-// Answers each check with the outcome set for its port (success unless told otherwise); with
-// `hold` set, keeps the checks unanswered until release().
+// Answers each check with the outcome set for its port (success unless told otherwise), one
+// check per schedule each time the test's clock reaches its due time; with `hold` set, keeps
+// the checks unanswered until release().
 class fake_prober : public probe::network_prober {
  public:
-  void check(probe::network_check what, probe::completion done) override {
+  void check(probe::network_check what, probe::completion done) override { answer(what, std::move(done)); }
+  probe::schedule_id start(probe::network_check what, std::chrono::milliseconds initial_delay,
+                           std::chrono::milliseconds period, probe::completion on_result) override {
+    auto& s = schedules[next_id] = {std::move(what), now + initial_delay, period, std::move(on_result)};
+    if (initial_delay.count() == 0) {  // as the real prober: at once
+      s.due += period;
+      answer(s.what, s.on_result);
+    }
+    return next_id++;
+  }
+  void stop(probe::schedule_id id) override { schedules.erase(id); }
+
+  // The test clock moved on: every schedule due by then is checked (once per period passed).
+  void advance(std::chrono::milliseconds by) {
+    const auto until = now + by;
+    for (bool any = true; any;) {
+      any = false;
+      for (auto& [id, s] : schedules)
+        if (s.due <= until) {
+          s.due += s.period;
+          answer(s.what, s.on_result);
+          any = true;
+          break;  // an answer may stop schedules: look again
+        }
+    }
+    now = until;
+  }
+  void release() {
+    for (auto& done : held) done({false, "released"});
+    held.clear();
+  }
+
+  struct schedule {
+    probe::network_check what;
+    std::chrono::milliseconds due, period;
+    probe::completion on_result;
+  };
+  std::map<probe::schedule_id, schedule> schedules;
+  std::vector<probe::network_check> checks;
+  std::map<uint16_t, std::string> failing;  // port -> the failure's output
+  bool hold = false;
+  std::vector<probe::completion> held;
+
+ private:
+  void answer(const probe::network_check& what, probe::completion done) {
     checks.push_back(what);
     if (hold) {
       held.push_back(std::move(done));
@@ -23,14 +68,8 @@ class fake_prober : public probe::network_prober {
     auto it = failing.find(what.port);
     done(it == failing.end() ? probe::probe_outcome{true, ""} : probe::probe_outcome{false, it->second});
   }
-  void release() {
-    for (auto& done : held) done({false, "released"});
-    held.clear();
-  }
-  std::vector<probe::network_check> checks;
-  std::map<uint16_t, std::string> failing;  // port -> the failure's output
-  bool hold = false;
-  std::vector<probe::completion> held;
+  std::chrono::milliseconds now{0};
+  probe::schedule_id next_id = 1;
 };
 
 json probed_pod(const std::string& name, json probes) {
@@ -55,7 +94,13 @@ class pod_probes_test : public control_plane_actors {
   }
   json container_status(const std::string& name) { return pod(name)["status"]["containerStatuses"][0]; }
   bool ready(const std::string& name) { return container_status(name)["ready"] == true; }
-  void seconds(int n) { advance_time(std::chrono::seconds(n)); }
+  // n seconds pass, one at a time: the actors' timers fire and the prober checks what is due.
+  void seconds(int n) {
+    for (int i = 0; i < n; ++i) {
+      prober->advance(std::chrono::seconds(1));
+      advance_time(std::chrono::seconds(1));
+    }
+  }
 };
 
 TEST_F(pod_probes_test, a_readiness_probe_holds_the_pod_unready_until_it_succeeds) {
@@ -79,6 +124,9 @@ TEST_F(pod_probes_test, a_readiness_probe_holds_the_pod_unready_until_it_succeed
   seconds(1);
   EXPECT_FALSE(ready("web"));
   EXPECT_EQ(container_status("web")["restartCount"], 0) << "readiness never restarts";
+  prober->failing.clear();
+  seconds(1);
+  EXPECT_TRUE(ready("web")) << "ready again at the first success";
 }
 
 TEST_F(pod_probes_test, liveness_failing_failure_threshold_times_restarts_the_container) {

@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <future>
+#include <condition_variable>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -170,6 +171,57 @@ TEST(SocketProber, ManyProbesAtOnceEachGetTheirAnswer) {
   EXPECT_EQ(succeeded.load(), count / 2);
   EXPECT_EQ(failed.load(), count / 2);
   EXPECT_EQ(failures.size(), 1u);  // each refused, none timed out
+}
+
+TEST(SocketProber, AScheduleChecksEveryPeriodUntilStopped) {
+  auto prober = make_socket_prober();
+  listener ok("HTTP/1.1 200 OK\r\n\r\n");
+  std::mutex mutex;
+  std::condition_variable changed;
+  int results = 0;
+  auto id = prober->start(http(ok.port()), std::chrono::milliseconds(0), std::chrono::milliseconds(50),
+                          [&](const probe_outcome& outcome) {
+                            EXPECT_TRUE(outcome.success) << outcome.output;
+                            std::lock_guard<std::mutex> lock(mutex);
+                            ++results;
+                            changed.notify_all();
+                          });
+  {
+    std::unique_lock<std::mutex> lock(mutex);
+    ASSERT_TRUE(changed.wait_for(lock, std::chrono::seconds(10), [&] { return results >= 4; }));
+  }
+  prober->stop(id);
+  // A stop is taken up by the prober's thread; a one-off check submitted after it is answered
+  // after it, so once that answer is in, no result of the schedule can follow.
+  run(*prober, tcp(ok.port()));
+  int after_stop;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    after_stop = results;
+  }
+  run(*prober, tcp(ok.port()));
+  run(*prober, tcp(ok.port()));
+  std::lock_guard<std::mutex> lock(mutex);
+  EXPECT_EQ(results, after_stop);
+}
+
+TEST(SocketProber, AScheduledCheckStillOutSkipsTheNextBeat) {
+  auto prober = make_socket_prober();
+  listener silent;
+  std::atomic<int> results{0};
+  auto check = http(silent.port());
+  check.timeout = std::chrono::milliseconds(300);
+  std::promise<void> first;
+  auto id = prober->start(check, std::chrono::milliseconds(0), std::chrono::milliseconds(50),
+                          [&](const probe_outcome& outcome) {
+                            EXPECT_FALSE(outcome.success);
+                            if (++results == 1) first.set_value();
+                          });
+  ASSERT_EQ(first.get_future().wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  prober->stop(id);
+  run(*prober, tcp(silent.port()));  // the stop has been taken up
+  // One check at a time: six beats passed during the first 300 ms timeout, none overlapped it.
+  EXPECT_EQ(results.load(), 1);
 }
 
 TEST(SocketProber, DestroyingTheProberWithProbesInFlightEndsCleanly) {
