@@ -180,5 +180,26 @@ TEST_F(Probes, ExecAndTcpProbesAndAPortNobodyListensOn) {
   EXPECT_NE(orkest().log().find("connect: connection refused"), std::string::npos) << "the probe's failure is logged";
 }
 
+TEST_F(Probes, APodDeletedWhileItsProbeHangsGoesWithinItsGracePeriod) {
+  const auto name = unique("hang");
+  ASSERT_EQ(api().post(pods_url, probed_pod(name, {{"readinessProbe", {{"exec", {{"command", {"sleep", "60"}}}},
+                                                                       {"timeoutSeconds", 50}}}}))
+                .status,
+            201);
+  json pod;
+  ASSERT_TRUE(eventually([&] { return is_running(pod = get_pod(name)); }, 30s)) << pod.dump();
+  const auto id = container_id_of(pod);
+  // The probe's `sleep 60` is running inside the container now.
+  ASSERT_TRUE(eventually([&] { return podman({"top", id}).out.find("sleep 60") != std::string::npos; }, 10s));
+  const auto started = std::chrono::steady_clock::now();
+  ASSERT_EQ(api().del(pods_url + "/" + name).status, 200);
+  // terminationGracePeriodSeconds 2: gone well before the probe's 50 s timeout.
+  ASSERT_TRUE(eventually([&] { return api().get(pods_url + "/" + name).status == 404; }, 20s)) << orkest().log();
+  std::cout << "[ measured ] deleted in "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count()
+            << " ms while its probe hung\n";
+  EXPECT_TRUE(orkest_process::inspect(id).is_null()) << "its container is removed";
+}
+
 }  // namespace
 }  // namespace orkest::itest
