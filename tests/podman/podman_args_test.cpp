@@ -131,3 +131,16 @@ TEST(EventsArgs, FollowOnlyOrkestContainers) {
 
 }  // namespace
 }  // namespace orkest::podman
+
+namespace orkest::podman {
+namespace {
+
+TEST(ExecArgs, TheCommandFollowsTheContainerAsSeparateWords) {
+  using args = std::vector<std::string>;
+  EXPECT_EQ(exec_args("abc", {"--privileged", "sh", "-c", "x; y"}),
+            (args{"exec", "--", "abc", "--privileged", "sh", "-c", "x; y"}))
+      << "a probe's command never becomes an option of podman's";
+}
+
+}  // namespace
+}  // namespace orkest::podman

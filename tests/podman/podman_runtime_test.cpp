@@ -205,6 +205,21 @@ TEST_F(PodmanRuntimeTest, CommandReplacesEntrypointAndArgsReplaceCmd) {
   EXPECT_EQ(logs_of(only_command), "no image CMD appended\n");
 }
 
+TEST_F(PodmanRuntimeTest, ExecRunsInTheContainerWithItsExitCodeOutputAndTimeout) {
+  auto id = create_and_start(spec("exec"));
+  auto ran = runtime.exec(id, {"sh", "-c", "echo out; echo err >&2; exit 3"}, 10s);
+  ASSERT_TRUE(std::holds_alternative<exec_result>(ran)) << describe(std::get<runtime_error>(ran));
+  EXPECT_EQ(std::get<exec_result>(ran).exit_code, 3);
+  EXPECT_NE(std::get<exec_result>(ran).output.find("out\n"), std::string::npos);
+  EXPECT_NE(std::get<exec_result>(ran).output.find("err\n"), std::string::npos);
+  auto slow = runtime.exec(id, {"sleep", "30"}, 500ms);
+  ASSERT_TRUE(std::holds_alternative<runtime_error>(slow));
+  EXPECT_EQ(std::get<runtime_error>(slow).reason, "RuntimeTimeout");
+  auto gone = runtime.exec(prefix + "no-such-container", {"true"}, 10s);
+  ASSERT_TRUE(std::holds_alternative<runtime_error>(gone));
+  EXPECT_EQ(std::get<runtime_error>(gone).reason, "NotFound");
+}
+
 TEST_F(PodmanRuntimeTest, EnvironmentAndHostnameReachTheContainer) {
   container_spec s = spec("env");
   s.command = {"sh", "-c", "echo \"$GREETING $(hostname)\""};
