@@ -71,11 +71,12 @@ control_plane start_control_plane(caf::actor_system& system, std::shared_ptr<pod
   plane.pods = spawn_pod_supervisor(system, plane.store, plane.runtime, settings.pods);
   if (settings.threaded_runtime) spawn_runtime_event_pump(system, runtime, plane.pods);
   plane.replicasets = spawn_replicaset_controller(system, plane.store, settings.resync_period, plane.events);
+  plane.deployments = spawn_deployment_controller(system, plane.store, settings.resync_period, plane.events);
   return plane;
 }
 
 void control_plane::shutdown() {
-  for (const caf::actor_addr& address : {replicasets.address(), services.address(), dns.address(), pods.address(),
+  for (const caf::actor_addr& address : {deployments.address(), replicasets.address(), services.address(), dns.address(), pods.address(),
                                          runtime.address(), events.address(), store.address()})
     if (auto handle = caf::actor_cast<caf::actor>(address)) caf::anon_send_exit(handle, caf::exit_reason::user_shutdown);
   if (!dns_ip_on_loopback.empty()) netproxy::remove_loopback_address(dns_ip_on_loopback);

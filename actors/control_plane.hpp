@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "actors/cluster_dns.hpp"
+#include "actors/deployment_controller.hpp"
 #include "actors/event_recorder.hpp"
 #include "actors/pod_supervisor.hpp"
 #include "actors/replicaset_controller.hpp"
@@ -43,6 +44,7 @@ struct control_plane {
   runtime_actor runtime;
   pod_supervisor_actor pods;
   replicaset_controller_actor replicasets;
+  deployment_controller_actor deployments;
   service_controller_actor services;
   cluster_dns_actor dns;
   std::string dns_ip_on_loopback;

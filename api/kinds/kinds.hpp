@@ -7,6 +7,7 @@ namespace orkest::api::kinds {
 
 kind_strategy pod();
 kind_strategy replica_set();
+kind_strategy deployment();
 kind_strategy service();
 kind_strategy endpoints();
 kind_strategy event();

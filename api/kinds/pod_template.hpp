@@ -32,6 +32,11 @@ void validate_pod_spec(field_causes& found, const nlohmann::json* spec, const st
 void validate_pod_template(field_causes& found, const nlohmann::json& pod_template, const std::string& path,
                            const std::optional<label_selector>& selector);
 
+// What every kind that keeps `replicas` pods of a template checks (ReplicaSet, Deployment):
+// replicas 0..2^31-1, minReadySeconds, a selector that is valid and not empty, and a template
+// whose labels it matches.
+void validate_replicated_pods(field_causes& found, reader& spec, const nlohmann::json& spec_value, const char* kind);
+
 // The pod spec's known fields.
 const nlohmann::json& pod_spec_schema();
 

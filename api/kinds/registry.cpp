@@ -3,7 +3,7 @@
 namespace orkest::api {
 
 const std::vector<kind_strategy>& all_strategies() {
-  static const std::vector<kind_strategy> strategies = {kinds::pod(), kinds::replica_set(), kinds::service(),
+  static const std::vector<kind_strategy> strategies = {kinds::pod(), kinds::replica_set(), kinds::deployment(), kinds::service(),
                                                         kinds::endpoints(), kinds::event()};
   return strategies;
 }

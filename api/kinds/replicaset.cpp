@@ -23,31 +23,7 @@ void validate_replica_set(field_causes& found, const json& object) {
   const auto spec_value = spec_of(found, object);
   if (!spec_value) return;
   reader spec(found, *spec_value, "spec");
-  if (auto replicas = spec.integer("replicas")) {
-    if (*replicas < 0)
-      found.push_back(fe::invalid(spec.path("replicas"), *replicas, "must be greater than or equal to 0"));
-    else if (*replicas > max_int32)
-      found.push_back(fe::invalid(spec.path("replicas"), *replicas, "must be no more than 2147483647"));
-  }
-  spec.non_negative("minReadySeconds");
-
-  std::optional<label_selector> selector;
-  if (const json* selector_json = member(*spec_value, "selector")) {
-    auto errors = selector_errors(*selector_json, spec.path("selector"));
-    if (errors.empty()) {
-      selector = std::get<label_selector>(label_selector::from_json(*selector_json));
-      if (selector->empty())
-        found.push_back(fe::required(spec.path("selector"), "empty selector is invalid for a ReplicaSet"));
-    }
-    fe::append(found, std::move(errors));
-  } else {
-    found.push_back(fe::required(spec.path("selector")));
-  }
-
-  if (const json* pod_template = member(*spec_value, "template"))
-    validate_pod_template(found, *pod_template, spec.path("template"), selector);
-  else
-    found.push_back(fe::required(spec.path("template")));
+  validate_replicated_pods(found, spec, *spec_value, "ReplicaSet");
 }
 
 std::vector<status_cause> validate_replica_set_update(const json& stored, const json& updated) {

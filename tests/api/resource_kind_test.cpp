@@ -5,14 +5,15 @@
 namespace orkest::api {
 namespace {
 
-TEST(ResourceKind, KnowsTheFiveKindsWithTheirUrlNames) {
-  ASSERT_EQ(all_kinds().size(), 5u);
+TEST(ResourceKind, KnowsTheSixKindsWithTheirUrlNames) {
+  ASSERT_EQ(all_kinds().size(), 6u);
   struct expected {
     const char *kind, *list_kind, *plural, *singular, *group, *api_version, *short_name;
   };
   const expected all[] = {
       {"Pod", "PodList", "pods", "pod", "", "v1", "po"},
       {"ReplicaSet", "ReplicaSetList", "replicasets", "replicaset", "apps", "apps/v1", "rs"},
+      {"Deployment", "DeploymentList", "deployments", "deployment", "apps", "apps/v1", "deploy"},
       {"Service", "ServiceList", "services", "service", "", "v1", "svc"},
       {"Endpoints", "EndpointsList", "endpoints", "endpoints", "", "v1", "ep"},
       {"Event", "EventList", "events", "event", "", "v1", "ev"},
@@ -34,7 +35,8 @@ TEST(ResourceKind, KnowsTheFiveKindsWithTheirUrlNames) {
 
 TEST(ResourceKind, LookupsAreExact) {
   EXPECT_EQ(find_kind("pod"), nullptr);
-  EXPECT_EQ(find_kind("Deployment"), nullptr);
+  EXPECT_EQ(find_kind("deployment"), nullptr);
+  EXPECT_EQ(find_kind("StatefulSet"), nullptr);
   EXPECT_EQ(find_kind_by_plural("", "v1", "replicasets"), nullptr);  // replicasets live in apps
   EXPECT_EQ(find_kind_by_plural("apps", "v1", "pods"), nullptr);
   EXPECT_EQ(find_kind_by_plural("", "v2", "pods"), nullptr);

@@ -662,3 +662,50 @@ TEST(Validation, EventsNameTheirObjectInTheirOwnNamespace) {
 
 }  // namespace
 }  // namespace orkest::api
+
+namespace orkest::api {
+namespace {
+
+json valid_deployment() {
+  return json::parse(R"({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+      "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "web"}},
+               "template": {"metadata": {"labels": {"app": "web"}},
+                            "spec": {"containers": [{"name": "web", "image": "health:latest"}]}}}})");
+}
+
+TEST(Validation, DeploymentsGetKubernetesDefaults) {
+  json d = valid_deployment();
+  apply_defaults(*find_kind("Deployment"), d);
+  EXPECT_EQ(d["spec"]["strategy"], json::parse(R"({"type": "RollingUpdate",
+                                                   "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": "25%"}})"));
+  EXPECT_EQ(d["spec"]["revisionHistoryLimit"], 10);
+  EXPECT_EQ(d["spec"]["progressDeadlineSeconds"], 600);
+  EXPECT_EQ(d["spec"]["template"]["spec"]["restartPolicy"], "Always");
+  EXPECT_TRUE(check("Deployment", valid_deployment()).empty()) << describe(check("Deployment", valid_deployment()));
+}
+
+TEST(Validation, DeploymentRules) {
+  expect_cause(only_cause("Deployment", with(valid_deployment(), "/spec/strategy"_json_pointer,
+                                             json::parse(R"({"type": "RollingUpdate",
+                                                  "rollingUpdate": {"maxSurge": 0, "maxUnavailable": 0}})"))),
+               "FieldValueInvalid", "spec.strategy.rollingUpdate.maxUnavailable",
+               "Invalid value: 0: may not be 0 when `maxSurge` is 0");
+  expect_cause(only_cause("Deployment", with(valid_deployment(), "/spec/strategy"_json_pointer,
+                                             json::parse(R"({"type": "Recreate", "rollingUpdate": {"maxSurge": 1}})"))),
+               "FieldValueForbidden", "spec.strategy.rollingUpdate",
+               "Forbidden: may not be specified when strategy `type` is 'Recreate'");
+  expect_cause(only_cause("Deployment", with(valid_deployment(), "/spec/strategy/rollingUpdate"_json_pointer,
+                                             json::parse(R"({"maxSurge": "120%"})"))),
+               "FieldValueInvalid", "spec.strategy.rollingUpdate.maxSurge",
+               "Invalid value: \"120%\": must not be greater than 100%");
+  expect_cause(only_cause("Deployment", with(valid_deployment(), "/spec/strategy/type"_json_pointer, "BlueGreen")),
+               "FieldValueNotSupported", "spec.strategy.type",
+               "Unsupported value: \"BlueGreen\": supported values: \"Recreate\", \"RollingUpdate\"");
+  expect_cause(only_cause("Deployment", with(valid_deployment(), "/spec/progressDeadlineSeconds"_json_pointer, 0)),
+               "FieldValueInvalid", "spec.progressDeadlineSeconds", "Invalid value: 0: must be greater than 0");
+  expect_cause(only_cause("Deployment", with(valid_deployment(), "/spec/selector"_json_pointer, json::object())),
+               "FieldValueRequired", "spec.selector", "Required value: empty selector is invalid for a Deployment");
+}
+
+}  // namespace
+}  // namespace orkest::api

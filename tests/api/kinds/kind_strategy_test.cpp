@@ -35,7 +35,7 @@ TEST(kind_strategy, every_kind_has_one_with_unique_names_and_the_lookups_agree) 
     // Printer columns and cells come together or not at all.
     EXPECT_EQ(strategy.table_columns == nullptr, strategy.table_cells == nullptr) << names.kind;
   }
-  EXPECT_EQ(kinds, (std::set<std::string>{"Pod", "ReplicaSet", "Service", "Endpoints", "Event"}));
+  EXPECT_EQ(kinds, (std::set<std::string>{"Pod", "ReplicaSet", "Deployment", "Service", "Endpoints", "Event"}));
 }
 
 TEST(kind_strategy, an_unknown_kind_gets_a_strategy_that_does_nothing) {

@@ -1,0 +1,54 @@
+// How a pod becomes a podman container spec.
+
+#include "control/container_spec_for_pod.hpp"
+
+#include <gtest/gtest.h>
+
+namespace orkest::control {
+namespace {
+
+using nlohmann::json;
+
+json pod() {
+  return json::parse(R"({"metadata": {"name": "web", "namespace": "team", "uid": "u-1"},
+      "spec": {"nodeName": "node-a", "containers": [{"name": "web", "image": "health:latest",
+               "imagePullPolicy": "Never", "command": ["sh", "-c"], "args": ["serve"],
+               "env": [{"name": "A", "value": "1"}, {"name": "B", "valueFrom": {"x": 1}}],
+               "ports": [{"name": "http", "containerPort": 5000, "protocol": "TCP"}]}]}})");
+}
+
+TEST(ContainerSpec, CarriesThePodsContainerAndIdentity) {
+  auto spec = container_spec_for(pod(), "orkest");
+  EXPECT_EQ(spec.name, "orkest_team_web");
+  EXPECT_EQ(spec.image, "health:latest");
+  EXPECT_EQ(spec.image_pull_policy, "Never");
+  EXPECT_EQ(spec.command, (std::vector<std::string>{"sh", "-c"}));
+  EXPECT_EQ(spec.args, (std::vector<std::string>{"serve"}));
+  ASSERT_EQ(spec.env.size(), 1u) << "only literal values";
+  EXPECT_EQ(spec.env[0], (std::pair<std::string, std::string>{"A", "1"}));
+  EXPECT_EQ(spec.hostname, "web");
+  EXPECT_EQ(spec.network, "orkest");
+  EXPECT_EQ(spec.network_aliases, std::vector<std::string>{"web"});
+  ASSERT_EQ(spec.ports.size(), 1u);
+  EXPECT_EQ(spec.ports[0].container_port, 5000);
+  EXPECT_TRUE(spec.dns_servers.empty()) << "no cluster DNS: the network's own";
+}
+
+TEST(ContainerSpec, LabelsNameTheOwnerForAdoption) {
+  auto labels = container_labels_for(pod());
+  EXPECT_EQ(labels.at(podman::label_managed_by), "orkest");
+  EXPECT_EQ(labels.at(podman::label_namespace), "team");
+  EXPECT_EQ(labels.at(podman::label_pod_name), "web");
+  EXPECT_EQ(labels.at(podman::label_pod_uid), "u-1");
+  EXPECT_EQ(labels.at(podman::label_node), "node-a");
+}
+
+TEST(ContainerSpec, WithClusterDnsThePodGetsKubernetesSearchList) {
+  auto spec = container_spec_for(pod(), "orkest", "10.96.0.10", "cluster.local");
+  EXPECT_EQ(spec.dns_servers, std::vector<std::string>{"10.96.0.10"});
+  EXPECT_EQ(spec.dns_search,
+            (std::vector<std::string>{"team.svc.cluster.local", "svc.cluster.local", "cluster.local"}));
+}
+
+}  // namespace
+}  // namespace orkest::control
