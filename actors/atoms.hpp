@@ -34,6 +34,7 @@ using probed_atom = caf::atom_constant<caf::atom("probed")>;
 // controllers and pods
 using resync_atom = caf::atom_constant<caf::atom("resync")>;
 using restart_atom = caf::atom_constant<caf::atom("restart")>;
+using drained_atom = caf::atom_constant<caf::atom("drained")>;
 using ready_atom = caf::atom_constant<caf::atom("ready")>;
 using backoff_atom = caf::atom_constant<caf::atom("backoff")>;
 

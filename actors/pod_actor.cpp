@@ -40,6 +40,7 @@ struct pod_state {
   bool backoff_pending = false;   // waiting for a back-off timer
   bool restart_due = false;       // the back-off has passed: start the exited container
   bool creation_failed = false;   // the last attempt to create the container failed
+  bool drained = false;           // deleted: the Services have had their moment to let it go
   std::vector<std::string> leftovers;  // containers found at adoption that must go before a create
   std::string handled_exit;       // the exit (id + finishedAt) already decided on
   std::optional<podman::container_state> container;
@@ -223,8 +224,14 @@ void terminate(pod_pointer self) {
   if (!st.container) return finish(self);
   auto grace = api::value_at(st.pod, "/metadata/deletionGracePeriodSeconds"_json_pointer, int64_t{30});
   if (st.deleted) grace = 0;
-  if (st.container->status == podman::container_status::running)
-    record(self, "Normal", "Killing", "Stopping container " + container_name(self));
+  const bool running = st.container->status == podman::container_status::running;
+  if (running && grace > 0 && !st.drained && st.settings.endpoint_drain.count() > 0) {
+    st.busy = true;  // inputs meanwhile wait for the drain (reconcile marks them dirty)
+    self->delayed_send(self, std::min<std::chrono::milliseconds>(st.settings.endpoint_drain, std::chrono::seconds(grace)),
+                       drained_atom::value);
+    return;
+  }
+  if (running) record(self, "Normal", "Killing", "Stopping container " + container_name(self));
   runtime_call<runtime_reply>(self, [self](const runtime_reply&) { self->state.container.reset(); }, stop_atom::value,
                st.container->id, grace);
 }
@@ -574,6 +581,12 @@ pod_actor::behavior_type pod_behavior(pod_pointer self, store_actor store, runti
             return;
           }
         }
+      },
+      [self](drained_atom) {
+        auto& st = self->state;
+        st.drained = true;
+        st.busy = false;
+        reconcile(self);
       },
       [self](restart_atom) {
         auto& st = self->state;

@@ -22,10 +22,15 @@ using pod_actor = caf::typed_actor<
     caf::reacts_to<resync_atom, podman::container_state>,  // the same, with the container as listed
     caf::reacts_to<restart_atom>,             // a back-off delay has passed
     caf::reacts_to<backoff_atom>,             // a failed image pull is now in its back-off
+    caf::reacts_to<drained_atom>,             // a deleted pod's Services have let it go: stop it
     caf::reacts_to<probe_atom, std::size_t, uint64_t>,  // probe i of the container's run is due
     caf::reacts_to<probed_atom, std::size_t, uint64_t, bool, std::string>>;  // ... and what it found
 
 struct pod_actor_settings {
+  // How long a deleted pod's container keeps running before its SIGTERM, so every Service has
+  // taken it out of its backends first (they hear of the deletion at the same moment as the pod
+  // actor, and need microseconds); connections already open keep flowing until it exits.
+  std::chrono::milliseconds endpoint_drain{300};
   std::string network;             // podman network the container joins
   std::string host_ip = "127.0.0.1";  // status.hostIP
   std::chrono::seconds runtime_timeout{120};

@@ -189,6 +189,9 @@ class control_plane_actors : public deterministic_actors {
     settings.resync_period = resync_period;
     settings.runtime_workers = 2;
     settings.threaded_runtime = false;
+    // No Services run here to drain from: a deleted pod's container stops at once, unless a
+    // test's configure() says otherwise.
+    settings.pods.pod.endpoint_drain = std::chrono::milliseconds(0);
     configure(settings);
     plane = actors::start_control_plane(system, runtime, settings);
     store = plane.store;
