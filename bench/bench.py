@@ -1142,6 +1142,99 @@ def bench_probes(ctx):
     ]
 
 
+def bench_rollout(ctx):
+    """A Deployment of 4 benchd pods with a readiness probe behind a Service; a client calls the
+    Service about 60 times a second while the image changes, once with RollingUpdate and once
+    with Recreate: how long each rollout takes and how many requests fail."""
+    ork = ctx.orkest("rollout", index=7)
+    second = f"{IMAGE.rsplit(':', 1)[0]}:rollout-{ctx.run_id}"
+    podman("tag", IMAGE, second)
+    rows = []
+    try:
+        service_port = free_port()
+        ork.api.request("POST", "/api/v1/namespaces/default/services", {
+            "apiVersion": "v1", "kind": "Service", "metadata": {"name": "rollout"},
+            "spec": {"selector": {"bench": "rollout"}, "ports": [{"port": service_port, "targetPort": BACKEND_PORT}]}})
+        results = {}
+        for strategy in ("RollingUpdate", "Recreate"):
+            name = strategy.lower()
+            spec = pod_spec()
+            spec["containers"][0]["readinessProbe"] = {"httpGet": {"path": "/", "port": BACKEND_PORT},
+                                                       "periodSeconds": 1}
+            deployment = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name},
+                          "spec": {"replicas": 4, "selector": {"matchLabels": {"bench": "rollout"}},
+                                   "strategy": {"type": strategy},
+                                   "template": {"metadata": {"labels": {"bench": "rollout"}}, "spec": spec}}}
+            path = f"/apis/apps/v1/namespaces/default/deployments/{name}"
+            ork.api.request("POST", "/apis/apps/v1/namespaces/default/deployments", deployment)
+
+            def rolled_out(image):
+                _, d = ork.api.request("GET", path)
+                status = d.get("status", {})
+                return (d["spec"]["template"]["spec"]["containers"][0]["image"] == image
+                        and status.get("observedGeneration") == d["metadata"]["generation"]
+                        and status.get("updatedReplicas") == 4 and status.get("availableReplicas") == 4
+                        and status.get("replicas") == 4)
+
+            def wait(image, limit=120):
+                deadline = time.monotonic() + limit
+                while not rolled_out(image):
+                    if time.monotonic() > deadline:
+                        raise BenchError(f"{name}: no rollout of {image} within {limit} s")
+                    time.sleep(0.05)
+
+            wait(IMAGE)
+            wait_port(service_port)
+            counts = {"ok": 0, "failed": 0}
+            stop = threading.Event()
+
+            def client():
+                while not stop.is_set():
+                    try:
+                        conn = http.client.HTTPConnection("127.0.0.1", service_port, timeout=5)
+                        conn.request("GET", "/", headers={"Connection": "close"})
+                        ok = conn.getresponse().status == 200
+                        conn.close()
+                    except (OSError, http.client.HTTPException):
+                        ok = False
+                    counts["ok" if ok else "failed"] += 1
+                    time.sleep(0.01)
+
+            thread = threading.Thread(target=client)
+            thread.start()
+            time.sleep(1)
+            _, current = ork.api.request("GET", path)
+            current["spec"]["template"]["spec"]["containers"][0]["image"] = second
+            current["metadata"].pop("resourceVersion", None)
+            started = time.monotonic()
+            ork.api.request("PUT", path, current)
+            wait(second)
+            took = time.monotonic() - started
+            time.sleep(1)
+            stop.set()
+            thread.join()
+            results[strategy] = (took, counts["ok"], counts["failed"])
+            ork.api.request("DELETE", path)
+            deadline = time.monotonic() + 120
+            while True:  # its pods gone before the next strategy's run
+                _, pods = ork.api.request("GET", "/api/v1/namespaces/default/pods?labelSelector=bench%3Drollout")
+                if not pods["items"] or time.monotonic() > deadline:
+                    break
+                time.sleep(0.1)
+        ctx.detail("rollout", {k: {"seconds": v[0], "answered": v[1], "failed": v[2]} for k, v in results.items()},
+                   "4 pods, a client at about 60 requests/s through the Service")
+        took, ok, failed = results["RollingUpdate"]
+        ref_took, ref_ok, ref_failed = results["Recreate"]
+        rows.append(Row("rollout of 4 pods behind a Service, ~60 req/s",
+                        f"Recreate: {ref_took:.2f} s, {ref_failed} of {ref_ok + ref_failed} failed",
+                        f"RollingUpdate: {took:.2f} s, {failed} of {ok + failed} failed",
+                        f"{took / ref_took:.2f}" if ref_took else "—", "0 failed (RollingUpdate)", failed == 0))
+    finally:
+        ork.stop()
+        podman("rmi", second, check=False)
+    return rows
+
+
 def conmon_rss_mib(node):
     """Total RSS of the conmon processes (podman's per-container monitor) of a node's containers."""
     ids = set(podman("ps", "-q", "--no-trunc", "--filter", f"label=io.orkest.node={node}", check=False).split())
@@ -1172,6 +1265,7 @@ BENCHMARKS = {
     "proxy": bench_proxy,
     "footprint": bench_footprint,
     "probes": bench_probes,
+    "rollout": bench_rollout,
 }
 
 
