@@ -96,7 +96,8 @@ void sync(controller_pointer self, const std::string& rs_uid) {
   if (it == self->state.replicasets.end()) return;
   const json& replicaset = it->second;
   auto& pending = self->state.pending[rs_uid];
-  auto plan = control::plan_replicaset(replicaset, pods_owned_by(self->state, rs_uid), pending.creating, pending.deleting);
+  auto plan = control::plan_replicaset(replicaset, pods_owned_by(self->state, rs_uid), pending.creating, pending.deleting,
+                                       std::chrono::system_clock::now());
   auto ns = control::namespace_of(replicaset);
 
   for (int i = 0; i < plan.create; ++i) {

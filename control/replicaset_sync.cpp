@@ -5,6 +5,7 @@
 #include "control/pod_facts.hpp"
 #include "api/json_access.hpp"
 #include "api/label_selector.hpp"
+#include "api/timestamp.hpp"
 
 namespace orkest::control {
 
@@ -20,7 +21,21 @@ int usefulness(const json& pod) {
   return is_ready(pod) ? 2 : 1;
 }
 
-json compute_status(const json& replicaset, const std::vector<json>& active) {
+// Ready for at least minReadySeconds (Kubernetes' IsPodAvailable), by the Ready condition's
+// lastTransitionTime.
+bool is_available(const json& pod, int min_ready_seconds, std::chrono::system_clock::time_point now) {
+  if (!is_ready(pod)) return false;
+  if (min_ready_seconds <= 0) return true;
+  for (const auto& condition : api::value_at(pod, "/status/conditions"_json_pointer, json::array()))
+    if (api::string_member(condition, "type") == "Ready")
+      if (auto since = api::parse_rfc3339(api::string_member(condition, "lastTransitionTime")))
+        return *since + std::chrono::seconds(min_ready_seconds) <= now;
+  return false;
+}
+
+json compute_status(const json& replicaset, const std::vector<json>& active, std::chrono::system_clock::time_point now) {
+  const int min_ready = api::value_at(replicaset, "/spec/minReadySeconds"_json_pointer, 0);
+  int available = 0;
   auto template_labels = api::value_at(replicaset, "/spec/template/metadata/labels"_json_pointer, json::object());
   auto labels = template_labels.get<api::labels>();
   int fully_labeled = 0, ready = 0;
@@ -32,18 +47,19 @@ json compute_status(const json& replicaset, const std::vector<json>& active) {
         }))
       ++fully_labeled;
     if (is_ready(pod)) ++ready;
+    if (is_available(pod, min_ready, now)) ++available;
   }
   return {{"replicas", static_cast<int>(active.size())},
           {"fullyLabeledReplicas", fully_labeled},
           {"readyReplicas", ready},
-          {"availableReplicas", ready},
+          {"availableReplicas", available},
           {"observedGeneration", api::value_at(replicaset, "/metadata/generation"_json_pointer, 1)}};
 }
 
 }  // namespace
 
 replicaset_plan plan_replicaset(const json& replicaset, const std::vector<json>& owned_pods, int creating,
-                                const std::set<std::string>& deleting) {
+                                const std::set<std::string>& deleting, std::chrono::system_clock::time_point now) {
   std::vector<json> active;
   for (const auto& pod : owned_pods)
     if (is_active(pod) && !deleting.count(name_of(pod))) active.push_back(pod);
@@ -63,7 +79,7 @@ replicaset_plan plan_replicaset(const json& replicaset, const std::vector<json>&
     for (int i = 0; i < -diff && i < static_cast<int>(candidates.size()); ++i)
       plan.remove.push_back(name_of(candidates[i]));
   }
-  plan.status = compute_status(replicaset, active);
+  plan.status = compute_status(replicaset, active, now);
   return plan;
 }
 

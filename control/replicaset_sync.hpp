@@ -2,6 +2,7 @@
 // What a ReplicaSet needs done, as a pure function of what the controller has seen: the
 // decision half of Kubernetes' syncReplicaSet/manageReplicas, and calculateStatus.
 
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
@@ -18,8 +19,10 @@ struct replicaset_plan {
 // `owned_pods`: every pod whose controlling owner is this ReplicaSet.
 // `creating`: creations asked of the store and not yet answered.
 // `deleting`: names of pods whose deletion is asked and not yet answered.
+// `now`: a ready pod is available once it has been ready for spec.minReadySeconds.
 replicaset_plan plan_replicaset(const nlohmann::json& replicaset, const std::vector<nlohmann::json>& owned_pods,
-                                int creating, const std::set<std::string>& deleting);
+                                int creating, const std::set<std::string>& deleting,
+                                std::chrono::system_clock::time_point now);
 
 // The pod a ReplicaSet's template describes: generated name `<rs>-xxxxx`, the template's
 // labels and annotations, a controlling ownerReference, the template's spec.

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "api/timestamp.hpp"
+
 #include "control/replicaset_sync.hpp"
 
 namespace orkest::control {
@@ -64,7 +66,7 @@ TEST(PlanReplicaset, DecidesCreationsDeletionsAndStatus) {
       {"zero replicas: delete all", 0, {pod("a", state::ready)}, 0, {}, 0, {"a"}, 1, 1},
   };
   for (const auto& c : cases) {
-    auto plan = plan_replicaset(replicaset(c.replicas), c.pods, c.creating, c.deleting);
+    auto plan = plan_replicaset(replicaset(c.replicas), c.pods, c.creating, c.deleting, std::chrono::system_clock::now());
     EXPECT_EQ(plan.create, c.expected_create) << c.what;
     EXPECT_EQ(plan.remove, c.expected_remove) << c.what;
     EXPECT_EQ(plan.status["replicas"], c.expected_status_replicas) << c.what;
@@ -76,14 +78,29 @@ TEST(PlanReplicaset, DecidesCreationsDeletionsAndStatus) {
 TEST(PlanReplicaset, MissingReplicasMeansOne) {
   json rs = replicaset(0);
   rs["spec"].erase("replicas");
-  EXPECT_EQ(plan_replicaset(rs, {}, 0, {}).create, 1);
+  EXPECT_EQ(plan_replicaset(rs, {}, 0, {}, std::chrono::system_clock::now()).create, 1);
 }
 
 TEST(PlanReplicaset, FullyLabeledCountsPodsCarryingEveryTemplateLabel) {
   json partial = pod("b", state::ready);
   partial["metadata"]["labels"] = {{"other", "x"}};
-  auto plan = plan_replicaset(replicaset(2), {pod("a", state::ready), partial}, 0, {});
+  auto plan = plan_replicaset(replicaset(2), {pod("a", state::ready), partial}, 0, {}, std::chrono::system_clock::now());
   EXPECT_EQ(plan.status["fullyLabeledReplicas"], 1);
+}
+
+TEST(PlanReplicaset, APodIsAvailableOnceReadyForMinReadySeconds) {
+  json rs = replicaset(2);
+  rs["spec"]["minReadySeconds"] = 10;
+  auto ready_since = [](const std::string& name, const std::string& since) {
+    json p = pod(name, state::ready);
+    p["status"]["conditions"][0]["lastTransitionTime"] = since;
+    return p;
+  };
+  const auto now = *api::parse_rfc3339("2026-11-30T12:00:10Z");
+  auto plan = plan_replicaset(rs, {ready_since("a", "2026-11-30T12:00:00Z"), ready_since("b", "2026-11-30T12:00:05Z")}, 0,
+                              {}, now);
+  EXPECT_EQ(plan.status["readyReplicas"], 2);
+  EXPECT_EQ(plan.status["availableReplicas"], 1) << "b has been ready for 5 s of 10";
 }
 
 TEST(PodFromTemplate, CarriesTheTemplateAndAControllingOwner) {
