@@ -1,5 +1,7 @@
 #include "api/kinds/probe.hpp"
 
+#include <algorithm>
+
 #include "api/defaulting.hpp"
 #include "api/field_schema.hpp"
 #include "api/name_rules.hpp"
@@ -36,7 +38,10 @@ void validate_port(field_causes& found, reader& action, const json& action_objec
 void validate_http_get(field_causes& found, reader& probe, const json& http, const json& container) {
   reader action(found, http, probe.path("httpGet"));
   validate_port(found, action, http, container);
-  action.string("path");
+  // The path goes into the request line as it is: no whitespace or control character may split it.
+  if (auto path = action.string("path");
+      path && std::any_of(path->begin(), path->end(), [](char c) { return static_cast<unsigned char>(c) <= ' ' || c == 0x7f; }))
+    found.push_back(fe::invalid(action.path("path"), *path, "must not contain whitespace or control characters"));
   if (auto scheme = action.string("scheme"); scheme && *scheme != "HTTP")
     found.push_back(*scheme == "HTTPS"
                         ? fe::forbidden(action.path("scheme"), "not supported by orkest: HTTP probes only")

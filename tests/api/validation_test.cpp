@@ -633,6 +633,10 @@ TEST(Validation, ProbesOrkestCannotMakeAreRefused) {
                                             "httpHeaders": [{"name": "X", "value": "a\r\nHost: evil"}]}})"))),
                "FieldValueInvalid", "spec.containers[0].livenessProbe.httpGet.httpHeaders[0].value",
                "Invalid value: \"a\\r\\nHost: evil\": must not contain line breaks");
+  expect_cause(only_cause("Pod", with_probe("livenessProbe", json::parse(R"({"httpGet": {"port": 1,
+                                            "path": "/x HTTP/1.1\r\nHost: evil"}})"))),
+               "FieldValueInvalid", "spec.containers[0].livenessProbe.httpGet.path",
+               "Invalid value: \"/x HTTP/1.1\\r\\nHost: evil\": must not contain whitespace or control characters");
 }
 
 }  // namespace
