@@ -7,6 +7,10 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 kx_start "${1:-$KX_ROOT/build/orkest}"
 
+# The images the pods run, distinct, on one line.
+pod_images() { k get pods -l app=web -o jsonpath='{range .items[*]}{.spec.containers[0].image}{"\n"}{end}' | sort -u | tr '\n' ' '; }
+images_are() { [ "$(pod_images)" = "$1 " ]; }
+
 cat >"$WORK/deploy.yaml" <<'YAML'
 apiVersion: apps/v1
 kind: Deployment
@@ -41,8 +45,10 @@ say "kubectl set image; rollout status; rollout history"
 k set image deploy/web web=localhost/health:v2 >/dev/null
 out="$(k rollout status deploy/web --timeout=60s 2>&1)" || fail "rollout status after set image: $out"
 expect_match "$out" 'successfully rolled out' "rollout status after set image"
-expect_eq "$(k get pods -l app=web -o jsonpath='{range .items[*]}{.spec.containers[0].image}{"\n"}{end}' | sort -u)" \
-  "localhost/health:v2" "every pod runs v2"
+# The old pods are gone a moment later (each stops 300 ms after its deletion, once its Services
+# have let it go); until then `get pods` lists them as terminating, as Kubernetes does.
+eventually 20 images_are localhost/health:v2 \
+  || fail "not every pod runs v2: $(k get pods -l app=web -o wide)"
 out="$(k rollout history deploy/web 2>&1)"
 expect_match "$out" '^1 +' "history revision 1"
 expect_match "$out" '^2 +' "history revision 2"
@@ -64,8 +70,7 @@ k rollout pause deploy/web >/dev/null
 k set image deploy/web web=localhost/health:v3 >/dev/null
 # For three seconds (a rollout of the fake runtime takes well under one), no v3 pod appears.
 for _ in 1 2 3 4 5 6; do
-  expect_eq "$(k get pods -l app=web -o jsonpath='{range .items[*]}{.spec.containers[0].image}{"\n"}{end}' | sort -u)" \
-    "localhost/health:v1" "paused: nothing rolls out"
+  expect_eq "$(pod_images)" "localhost/health:v1 " "paused: nothing rolls out"
   sleep 0.5
 done
 k rollout resume deploy/web >/dev/null

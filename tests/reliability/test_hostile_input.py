@@ -397,7 +397,7 @@ class HostileInputTest(harness.SharedOrkestTestCase):
 
     def test_unknown_kinds(self):
         body = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cm"}, "data": {"a": "b"}}
-        for path in ("/api/v1/namespaces/default/configmaps", "/apis/apps/v1/namespaces/default/deployments",
+        for path in ("/api/v1/namespaces/default/configmaps", "/apis/apps/v1/namespaces/default/statefulsets",
                      "/apis/frobnicate.io/v1/namespaces/default/widgets"):
             with self.subTest(path=path):
                 self.rejected("POST", path, body, 404, "NotFound", "could not find the requested resource")
