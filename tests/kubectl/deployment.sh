@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Deployments with the real kubectl against a real orkest (runtime fake): apply, get deploy
 # (columns), rollout status, set image, rollout history, rollout undo, scale, rollout
-# pause/resume and restart, logs deploy/NAME, get all, and the ScalingReplicaSet events.
+# pause/resume and restart, expose deploy, logs deploy/NAME, get all, and the ScalingReplicaSet
+# events.
 #
 # usage: tests/kubectl/deployment.sh [path/to/orkest]
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -79,6 +80,11 @@ k rollout restart deploy/web >/dev/null
 out="$(k rollout status deploy/web --timeout=60s 2>&1)" || fail "rollout status after restart: $out"
 expect_match "$(k get deploy web -o jsonpath='{.spec.template.metadata.annotations}')" 'kubectl.kubernetes.io/restartedAt' \
   "restart annotates the template"
+
+say "kubectl expose deploy"
+PORT=$((36000 + $$ % 2000))
+expect_eq "$(k expose deploy web --port "$PORT" --target-port 5000 2>&1)" "service/web exposed" "expose"
+expect_eq "$(k get svc web -o jsonpath='{.spec.selector.app}')" "web" "the Service selects the Deployment's pods"
 
 say "kubectl logs deploy/web; kubectl get all"
 expect_match "$(k logs deploy/web 2>&1)" '^fake runtime: container orkest_default_web-[a-z0-9]{10}-[a-z0-9]{5} has no output$' "logs deploy/web"
