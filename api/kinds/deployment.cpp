@@ -138,19 +138,13 @@ json deployment_cells(const json& deployment, std::chrono::system_clock::time_po
   const auto& metadata = member_or_null(deployment, "metadata");
   const auto& spec = member_or_null(deployment, "spec");
   const auto& status = member_or_null(deployment, "status");
-  std::vector<std::string> names, images;
-  const auto& containers = member_or_null(member_or_null(member_or_null(spec, "template"), "spec"), "containers");
-  if (containers.is_array())
-    for (const auto& container : containers) {
-      names.push_back(string_member(container, "name"));
-      images.push_back(string_member(container, "image"));
-    }
+  const auto [names, images] = template_containers_and_images(spec);
   const auto& replicas = member_or_null(spec, "replicas");
   const int64_t desired = replicas.is_number_integer() ? replicas.get<int64_t>() : 1;
   return json::array({string_member(metadata, "name"),
                       std::to_string(integer(status, "readyReplicas")) + "/" + std::to_string(desired),
                       integer(status, "updatedReplicas"), integer(status, "availableReplicas"),
-                      age_of(string_member(metadata, "creationTimestamp"), now), join(names, ","), join(images, ","),
+                      age_of(string_member(metadata, "creationTimestamp"), now), names, images,
                       or_none(label_selector_string(member_or_null(spec, "selector")))});
 }
 

@@ -9,6 +9,7 @@
 #include "api/image_reference_rule.hpp"
 #include "api/kinds/probe.hpp"
 #include "api/name_rules.hpp"
+#include "api/printing.hpp"
 #include "api/shorthand.hpp"
 
 namespace orkest::api::kinds {
@@ -333,6 +334,17 @@ void validate_replicated_pods(field_causes& found, reader& spec, const json& spe
     validate_pod_template(found, *pod_template, spec.path("template"), selector);
   else
     found.push_back(fe::required(spec.path("template")));
+}
+
+std::pair<std::string, std::string> template_containers_and_images(const json& spec) {
+  std::vector<std::string> names, images;
+  const auto& containers = member_or_null(member_or_null(member_or_null(spec, "template"), "spec"), "containers");
+  if (containers.is_array())
+    for (const auto& container : containers) {
+      names.push_back(string_member(container, "name"));
+      images.push_back(string_member(container, "image"));
+    }
+  return {printing::join(names, ","), printing::join(images, ",")};
 }
 
 }  // namespace orkest::api::kinds

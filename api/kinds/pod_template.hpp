@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "api/label_selector.hpp"
 #include "api/validation_rules.hpp"
@@ -36,6 +37,10 @@ void validate_pod_template(field_causes& found, const nlohmann::json& pod_templa
 // replicas 0..2^31-1, minReadySeconds, a selector that is valid and not empty, and a template
 // whose labels it matches.
 void validate_replicated_pods(field_causes& found, reader& spec, const nlohmann::json& spec_value, const char* kind);
+
+// The names and the images of spec.template's containers, each comma-joined: the CONTAINERS and
+// IMAGES columns of `kubectl get rs|deploy -o wide`.
+std::pair<std::string, std::string> template_containers_and_images(const nlohmann::json& spec);
 
 // The pod spec's known fields.
 const nlohmann::json& pod_spec_schema();

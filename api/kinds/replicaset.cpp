@@ -73,17 +73,11 @@ json replicaset_cells(const json& rs, std::chrono::system_clock::time_point now)
   const auto& metadata = member_or_null(rs, "metadata");
   const auto& spec = member_or_null(rs, "spec");
   const auto& status = member_or_null(rs, "status");
-  std::vector<std::string> names, images;
-  const auto& containers = member_or_null(member_or_null(member_or_null(spec, "template"), "spec"), "containers");
-  if (containers.is_array())
-    for (const auto& container : containers) {
-      names.push_back(string_member(container, "name"));
-      images.push_back(string_member(container, "image"));
-    }
+  const auto [names, images] = template_containers_and_images(spec);
   const auto& replicas = member_or_null(spec, "replicas");
   return json::array({string_member(metadata, "name"), replicas.is_number_integer() ? replicas.get<int64_t>() : 1,
                       integer(status, "replicas"), integer(status, "readyReplicas"),
-                      age_of(string_member(metadata, "creationTimestamp"), now), join(names, ","), join(images, ","),
+                      age_of(string_member(metadata, "creationTimestamp"), now), names, images,
                       selector_text(member_or_null(spec, "selector"))});
 }
 
