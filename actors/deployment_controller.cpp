@@ -6,6 +6,7 @@
 #include <map>
 #include <spdlog/spdlog.h>
 
+#include "actors/watch_kinds.hpp"
 #include "api/json_access.hpp"
 #include "api/timestamp.hpp"
 #include "control/deployment_rollout.hpp"
@@ -155,13 +156,9 @@ deployment_controller_actor::behavior_type controller(controller_pointer self, s
   self->state.store = store;
   self->state.events = std::move(events);
   self->state.resync_period = resync_period;
-  auto listener = caf::actor_cast<change_listener>(self);
   // ReplicaSets first, for the reason the ReplicaSet controller watches pods first: every
   // ReplicaSet is known before a Deployment is planned, so none is created twice.
-  for (const char* kind : {"ReplicaSet", "Deployment"})
-    self->request(store, store_timeout, watch_atom::value, watch_request{kind, "", "", "", std::nullopt, true},
-                  listener)
-        .then([](const store_result&) {}, [self](const caf::error& error) { self->quit(error); });
+  watch_kinds(self, store, {"ReplicaSet", "Deployment"});
   self->delayed_send(self, resync_period, resync_atom::value);
   return {
       [self](const change_event& event) { on_change(self, event); },

@@ -7,6 +7,7 @@
 #include <set>
 #include <spdlog/spdlog.h>
 
+#include "actors/watch_kinds.hpp"
 #include "control/pod_facts.hpp"
 #include "control/replicaset_sync.hpp"
 #include "control/retry_backoff.hpp"
@@ -173,15 +174,11 @@ replicaset_controller_actor::behavior_type controller(controller_pointer self, s
   self->state.store = store;
   self->state.events = std::move(events);
   self->state.resync_period = resync_period;
-  auto listener = caf::actor_cast<change_listener>(self);
   // Pods first: the store sends each watch's current objects before it answers, in the order
   // asked, so every pod is known before the first ReplicaSet is synced. The other order made a
   // restarted orkest (objects loaded from its database) create each ReplicaSet's replicas again
   // and delete them a moment later.
-  for (const char* kind : {"Pod", "ReplicaSet"})
-    self->request(store, store_timeout, watch_atom::value, watch_request{kind, "", "", "", std::nullopt, true},
-                  listener)
-        .then([](const store_result&) {}, [self](const caf::error& error) { self->quit(error); });
+  watch_kinds(self, store, {"Pod", "ReplicaSet"});
   self->delayed_send(self, resync_period, resync_atom::value);
   return {
       [self](const change_event& event) { on_change(self, event); },

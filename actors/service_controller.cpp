@@ -7,6 +7,7 @@
 #include <set>
 #include <spdlog/spdlog.h>
 
+#include "actors/watch_kinds.hpp"
 #include "control/pod_facts.hpp"
 #include "control/retry_backoff.hpp"
 #include "api/json_access.hpp"
@@ -147,11 +148,7 @@ service_controller_actor::behavior_type controller(controller_pointer self, stor
   st.engine = std::move(engine);
   st.settings = std::move(settings);
   st.resync_period = resync_period;
-  auto listener = caf::actor_cast<change_listener>(self);
-  for (const char* kind : {"Pod", "Service"})
-    self->request(store, store_timeout, watch_atom::value, watch_request{kind, "", "", "", std::nullopt, true},
-                  listener)
-        .then([](const store_result&) {}, [self](const caf::error& error) { self->quit(error); });
+  watch_kinds(self, store, {"Pod", "Service"});
   self->delayed_send(self, resync_period, resync_atom::value);
   return {
       [self](const change_event& event) {
