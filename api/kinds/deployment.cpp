@@ -58,7 +58,7 @@ bool is_zero(const json& value) {
   return (value.is_number_integer() && value.get<long long>() == 0) || value == "0%";
 }
 
-void validate_strategy(field_causes& found, reader& spec, const json& spec_value) {
+void validate_strategy(field_causes& found, reader& spec) {
   const json* strategy = spec.object("strategy");
   if (!strategy) return;
   reader fields(found, *strategy, spec.path("strategy"));
@@ -77,7 +77,6 @@ void validate_strategy(field_causes& found, reader& spec, const json& spec_value
   if (!surge.is_null() && !unavailable.is_null() && is_zero(surge) && is_zero(unavailable))
     found.push_back(fe::invalid(fe::child(rolling_path, "maxUnavailable"), unavailable,
                                 "may not be 0 when `maxSurge` is 0"));
-  (void)spec_value;
 }
 
 void validate_deployment(field_causes& found, const json& object) {
@@ -96,7 +95,7 @@ void validate_deployment(field_causes& found, const json& object) {
   }
   if (auto paused = member(*spec_value, "paused"); paused && !paused->is_boolean() && !paused->is_null())
     found.push_back(fe::type_invalid(spec.path("paused"), *paused, "boolean"));
-  validate_strategy(found, spec, *spec_value);
+  validate_strategy(found, spec);
 }
 
 std::vector<status_cause> validate_deployment_update(const json& stored, const json& updated) {
