@@ -117,8 +117,11 @@ api_error too_many_requests(const std::string& message) {
 api_error unsupported_media_type(const std::string& content_type) {
   return make(415, "UnsupportedMediaType",
               "the body of the request was in an unknown format (" + quoted(content_type) +
-                  ") - accepted media types include: application/json, application/yaml");
+                  ") - accepted media types include: application/json, application/yaml, "
+                  "application/vnd.kubernetes.protobuf");
 }
+
+api_error not_acceptable(const std::string& message) { return make(406, "NotAcceptable", message); }
 
 api_error request_entity_too_large(std::size_t limit_bytes) {
   return make(413, "RequestEntityTooLarge", "Request entity too large: limit is " + std::to_string(limit_bytes));

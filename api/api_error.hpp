@@ -50,6 +50,8 @@ api_error method_not_allowed(const std::string& message);
 // 429, as Kubernetes' max-in-flight filter: the client should retry after a second.
 api_error too_many_requests(const std::string& message);
 api_error unsupported_media_type(const std::string& content_type);
+// 406: nothing the client accepts can be produced.
+api_error not_acceptable(const std::string& message);
 api_error request_entity_too_large(std::size_t limit_bytes);
 api_error gone(const std::string& message);
 api_error timeout(const std::string& message);          // 504 Timeout

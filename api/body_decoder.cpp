@@ -1,5 +1,8 @@
 #include "api/body_decoder.hpp"
 
+#include "api/protobuf/protobuf_body.hpp"
+#include "api/utf8_text.hpp"
+
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
@@ -45,42 +48,6 @@ text_position position_of(std::string_view text, std::size_t offset) {
   }
   at.column = offset - line_start + 1;
   return at;
-}
-
-// Offset of the first byte that does not belong to a well-formed UTF-8 sequence (no overlong
-// forms, no surrogates, nothing above U+10FFFF), or nullopt.
-std::optional<std::size_t> first_invalid_utf8(std::string_view text) {
-  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
-  const std::size_t size = text.size();
-  std::size_t i = 0;
-  while (i < size) {
-    const unsigned char lead = bytes[i];
-    if (lead < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t length = 0;
-    unsigned char min_second = 0x80, max_second = 0xBF;
-    if (lead >= 0xC2 && lead <= 0xDF) {
-      length = 2;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-      length = 3;
-      if (lead == 0xE0) min_second = 0xA0;  // overlong
-      if (lead == 0xED) max_second = 0x9F;  // surrogates
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-      length = 4;
-      if (lead == 0xF0) min_second = 0x90;  // overlong
-      if (lead == 0xF4) max_second = 0x8F;  // above U+10FFFF
-    } else {
-      return i;
-    }
-    if (i + length > size) return i;
-    if (bytes[i + 1] < min_second || bytes[i + 1] > max_second) return i;
-    for (std::size_t k = 2; k < length; ++k)
-      if (bytes[i + k] < 0x80 || bytes[i + k] > 0xBF) return i;
-    i += length;
-  }
-  return std::nullopt;
 }
 
 // Calls visit(offset) for every byte of JSON text that lies outside string literals.
@@ -412,6 +379,7 @@ decoded decode_body(std::string_view body, std::string_view content_type) {
                        type == "application/merge-patch+json" || type == "application/json-patch+json" ||
                        type == "application/strategic-merge-patch+json";
   const bool is_yaml = type == "application/yaml" || type == "application/apply-patch+yaml";
+  if (type == protobuf::media_type) return protobuf::decode_protobuf_body(body);
   if (!is_json && !is_yaml) return unsupported_media_type(std::string(content_type));
   if (std::all_of(body.begin(), body.end(), is_json_space)) return bad_request("request body is empty");
   if (auto bad = first_invalid_utf8(body))

@@ -14,7 +14,8 @@ inline constexpr std::size_t max_nesting_depth = 64;
 
 // Decodes by content type: application/json (and absent / */*), application/yaml,
 // application/merge-patch+json, application/json-patch+json, application/strategic-merge-patch+json
-// and application/apply-patch+yaml are understood; anything else is 415.
+// application/apply-patch+yaml and application/vnd.kubernetes.protobuf (api/protobuf/) are
+// understood; anything else is 415.
 // JSON is parsed leniently in one way only: a trailing comma before `}` or `]` is accepted
 // (the user's own examples have one). Errors are 400 BadRequest naming line and column, e.g.
 // `invalid JSON at line 3, column 5: unexpected '}'`. Bodies nested deeper than

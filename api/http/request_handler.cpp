@@ -4,6 +4,7 @@
 
 #include "api/body_decoder.hpp"
 #include "api/forgiven_shapes.hpp"
+#include "api/http/accept_header.hpp"
 #include "api/http/discovery.hpp"
 #include "api/http/endpoint_slices.hpp"
 #include "api/http/events_v1.hpp"
@@ -208,13 +209,7 @@ class resource_request {
     return std::nullopt;
   }
 
-  static api_error not_acceptable_stream() {
-    api_error error;
-    error.code = 406;
-    error.reason = "NotAcceptable";
-    error.message = "watches are served only by the HTTP server";
-    return error;
-  }
+  static api_error not_acceptable_stream() { return not_acceptable("watches are served only by the HTTP server"); }
 
   http_response create() {
     return with_body([&](json body) {
@@ -315,6 +310,9 @@ std::optional<http_response> request_handler::dispatch(const http_request& reque
   if (!health_check && !token_.accepts(request.authorization))
     return error_response(unauthorized());
   if (!parsed) return error_response(path_not_found());
+  if (!health_check && accepts_only_protobuf(request.accept))
+    return error_response(not_acceptable("orkest answers in application/json, which the Accept header (" + request.accept +
+                                         ") does not list; it reads protobuf request bodies but does not write them"));
   const route& r = *parsed;
   switch (r.what) {
     case route::target::health:
