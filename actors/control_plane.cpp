@@ -70,8 +70,8 @@ control_plane start_control_plane(caf::actor_system& system, std::shared_ptr<pod
   }
   plane.pods = spawn_pod_supervisor(system, plane.store, plane.runtime, settings.pods);
   if (settings.threaded_runtime) spawn_runtime_event_pump(system, runtime, plane.pods);
-  plane.replicasets = spawn_replicaset_controller(system, plane.store, settings.resync_period, plane.events);
-  plane.deployments = spawn_deployment_controller(system, plane.store, settings.resync_period, plane.events);
+  plane.replicasets = spawn_replicaset_controller(system, plane.store, settings.resync_period, plane.events, settings.clock);
+  plane.deployments = spawn_deployment_controller(system, plane.store, settings.resync_period, plane.events, settings.clock);
   return plane;
 }
 

@@ -25,6 +25,8 @@ struct control_plane_settings {
   service_actor_settings services;
   event_recorder_settings events;
   std::chrono::milliseconds resync_period{5000};
+  // What controllers take as the time of day (deadlines, minReadySeconds, conditions).
+  wall_clock clock = system_wall_clock();
   std::size_t runtime_workers = 8;
   // The pod network's CIDR: orkest picks pod addresses from it (empty: podman does).
   std::string pod_subnet;

@@ -23,6 +23,7 @@ struct controller_state {
   store_actor store;
   event_recorder events;
   std::chrono::milliseconds resync_period{5000};
+  wall_clock clock = system_wall_clock();
   std::map<std::string, json> deployments;  // by uid
   std::map<std::string, json> replicasets;  // by uid
   // Deployment uid -> writes of its step not yet answered; while any is, it is not planned again
@@ -82,7 +83,7 @@ void sync(controller_pointer self, const std::string& uid) {
   if (st.writing.count(uid)) return;  // planned again once the step in flight is answered
   const json deployment = it->second;
   const auto ns = control::namespace_of(deployment);
-  auto plan = control::plan_deployment(deployment, owned_by(st, uid), api::now_rfc3339());
+  auto plan = control::plan_deployment(deployment, owned_by(st, uid), api::rfc3339(st.clock()));
   for (const auto& event : plan.events) record(self, deployment, event);
 
   if (plan.create) write(self, uid, "creating a ReplicaSet", create_atom::value, std::string("ReplicaSet"), ns, *plan.create);
@@ -91,8 +92,8 @@ void sync(controller_pointer self, const std::string& uid) {
       if (control::name_of(rs) != name || control::namespace_of(rs) != ns) continue;
       json scaled = rs;
       scaled["spec"]["replicas"] = replicas;
-      scaled["metadata"]["annotations"]["deployment.kubernetes.io/desired-replicas"] =
-          std::to_string(api::value_at(deployment, "/spec/replicas"_json_pointer, 1));
+      scaled["metadata"]["annotations"]["deployment.kubernetes.io/desired-replicas"] = std::to_string(plan.desired_replicas);
+      scaled["metadata"]["annotations"]["deployment.kubernetes.io/max-replicas"] = std::to_string(plan.max_replicas);
       scaled["metadata"].erase("resourceVersion");  // the ReplicaSet controller writes its status meanwhile
       scaled.erase("status");
       write(self, uid, "scaling a ReplicaSet", update_atom::value, object_key{"ReplicaSet", ns, name}, scaled);
@@ -152,10 +153,12 @@ void collect_orphans(controller_pointer self) {
 }
 
 deployment_controller_actor::behavior_type controller(controller_pointer self, store_actor store,
-                                                      std::chrono::milliseconds resync_period, event_recorder events) {
+                                                      std::chrono::milliseconds resync_period, event_recorder events,
+                                                      wall_clock clock) {
   self->state.store = store;
   self->state.events = std::move(events);
   self->state.resync_period = resync_period;
+  self->state.clock = std::move(clock);
   // ReplicaSets first, for the reason the ReplicaSet controller watches pods first: every
   // ReplicaSet is known before a Deployment is planned, so none is created twice.
   watch_kinds(self, store, {"ReplicaSet", "Deployment"});
@@ -174,8 +177,9 @@ deployment_controller_actor::behavior_type controller(controller_pointer self, s
 }  // namespace
 
 deployment_controller_actor spawn_deployment_controller(caf::actor_system& system, store_actor store,
-                                                        std::chrono::milliseconds resync_period, event_recorder events) {
-  return system.spawn(controller, std::move(store), resync_period, std::move(events));
+                                                        std::chrono::milliseconds resync_period, event_recorder events,
+                                                        wall_clock clock) {
+  return system.spawn(controller, std::move(store), resync_period, std::move(events), std::move(clock));
 }
 
 }  // namespace orkest::actors

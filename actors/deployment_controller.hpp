@@ -12,6 +12,7 @@
 
 #include "actors/event_recorder.hpp"
 #include "actors/store_actor.hpp"
+#include "actors/wall_clock.hpp"
 
 namespace caf { class actor_system; }
 
@@ -23,6 +24,7 @@ using deployment_controller_actor =
 
 deployment_controller_actor spawn_deployment_controller(caf::actor_system& system, store_actor store,
                                                         std::chrono::milliseconds resync_period,
-                                                        event_recorder events = {});
+                                                        event_recorder events = {},
+                                                        wall_clock clock = system_wall_clock());
 
 }  // namespace orkest::actors

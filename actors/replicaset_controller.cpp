@@ -30,6 +30,7 @@ struct controller_state {
   store_actor store;
   event_recorder events;
   std::chrono::milliseconds resync_period{5000};
+  wall_clock clock = system_wall_clock();
   std::map<std::string, json> replicasets;  // by uid
   std::map<std::string, json> pods;         // by uid
   // What this controller asked of the store and has not heard back about. Because the store
@@ -98,7 +99,7 @@ void sync(controller_pointer self, const std::string& rs_uid) {
   const json& replicaset = it->second;
   auto& pending = self->state.pending[rs_uid];
   auto plan = control::plan_replicaset(replicaset, pods_owned_by(self->state, rs_uid), pending.creating, pending.deleting,
-                                       std::chrono::system_clock::now());
+                                       self->state.clock());
   auto ns = control::namespace_of(replicaset);
 
   for (int i = 0; i < plan.create; ++i) {
@@ -170,10 +171,12 @@ void collect_orphans(controller_pointer self) {
 }
 
 replicaset_controller_actor::behavior_type controller(controller_pointer self, store_actor store,
-                                                      std::chrono::milliseconds resync_period, event_recorder events) {
+                                                      std::chrono::milliseconds resync_period, event_recorder events,
+                                                      wall_clock clock) {
   self->state.store = store;
   self->state.events = std::move(events);
   self->state.resync_period = resync_period;
+  self->state.clock = std::move(clock);
   // Pods first: the store sends each watch's current objects before it answers, in the order
   // asked, so every pod is known before the first ReplicaSet is synced. The other order made a
   // restarted orkest (objects loaded from its database) create each ReplicaSet's replicas again
@@ -197,8 +200,9 @@ replicaset_controller_actor::behavior_type controller(controller_pointer self, s
 }  // namespace
 
 replicaset_controller_actor spawn_replicaset_controller(caf::actor_system& system, store_actor store,
-                                                        std::chrono::milliseconds resync_period, event_recorder events) {
-  return system.spawn(controller, std::move(store), resync_period, std::move(events));
+                                                        std::chrono::milliseconds resync_period, event_recorder events,
+                                                        wall_clock clock) {
+  return system.spawn(controller, std::move(store), resync_period, std::move(events), std::move(clock));
 }
 
 }  // namespace orkest::actors

@@ -10,6 +10,7 @@
 
 #include "actors/event_recorder.hpp"
 #include "actors/store_actor.hpp"
+#include "actors/wall_clock.hpp"
 
 namespace caf { class actor_system; }
 
@@ -22,6 +23,7 @@ using replicaset_controller_actor =
 
 replicaset_controller_actor spawn_replicaset_controller(caf::actor_system& system, store_actor store,
                                                         std::chrono::milliseconds resync_period,
-                                                        event_recorder events = {});
+                                                        event_recorder events = {},
+                                                        wall_clock clock = system_wall_clock());
 
 }  // namespace orkest::actors

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 #include "api/content_hash.hpp"
 #include "api/json_access.hpp"
@@ -27,6 +28,43 @@ rollout_bounds resolve_fenceposts(const json& max_surge, const json& max_unavail
   // Both zero would let nothing move: one pod may be unavailable.
   if (bounds.max_surge == 0 && bounds.max_unavailable == 0) bounds.max_unavailable = 1;
   return bounds;
+}
+
+std::vector<int> proportional_sizes(const std::vector<sized_replica_set>& active, int deployment_replicas, int max_surge,
+                                    int status_replicas) {
+  std::vector<int> sizes;
+  int total = 0;
+  for (const auto& rs : active) {
+    sizes.push_back(rs.replicas);
+    total += rs.replicas;
+  }
+  const int allowed = deployment_replicas > 0 ? deployment_replicas + max_surge : 0;
+  const int to_add = allowed - total;
+  if (to_add == 0 || active.empty()) return sizes;
+  // Larger ones first; between equals, newer first when adding and older first when removing.
+  std::vector<std::size_t> order(active.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    if (active[a].replicas != active[b].replicas) return active[a].replicas > active[b].replicas;
+    return to_add > 0 ? a > b : a < b;
+  });
+  int added = 0;
+  for (const auto i : order) {
+    const auto& rs = active[i];
+    if (rs.replicas == 0 || added == to_add) continue;
+    int fraction = -rs.replicas;  // scaling to zero: all of it
+    if (deployment_replicas > 0) {
+      const int before = rs.max_replicas_before > 0 ? rs.max_replicas_before : status_replicas;
+      fraction = before == 0 ? 0 : static_cast<int>(std::lround(double(rs.replicas) * allowed / before)) - rs.replicas;
+    }
+    // Never more than is left to add (or to remove).
+    const int proportion = to_add > 0 ? std::min(fraction, to_add - added) : std::max(fraction, to_add - added);
+    sizes[i] += proportion;
+    added += proportion;
+  }
+  // What rounding left over goes to the largest.
+  sizes[order.front()] = std::max(0, sizes[order.front()] + to_add - added);
+  return sizes;
 }
 
 std::string pod_template_hash(const json& pod_template) {
@@ -122,13 +160,112 @@ json condition(const json& previous, const char* type, const char* status, const
           {"message", message}};
 }
 
-void scale_to(deployment_plan& plan, const json& rs, int replicas) {
+std::optional<int> annotation_count(const json& rs, const char* name) {
+  const auto text = api::value_at(rs, "/metadata/annotations"_json_pointer, json::object()).value(name, json());
+  if (!text.is_string()) return std::nullopt;
+  return std::atoi(text.get<std::string>().c_str());
+}
+
+constexpr const char* desired_replicas_annotation = "deployment.kubernetes.io/desired-replicas";
+constexpr const char* max_replicas_annotation = "deployment.kubernetes.io/max-replicas";
+
+// `refresh`: also when only its desired-replicas annotation is out of date.
+void scale_to(deployment_plan& plan, const json& rs, int replicas, bool refresh = false) {
   const int from = spec_replicas(rs);
-  if (from == replicas) return;
+  if (from == replicas) {
+    if (refresh && annotation_count(rs, desired_replicas_annotation) != std::optional<int>(plan.desired_replicas))
+      plan.scale.emplace_back(name_of(rs), replicas);
+    return;
+  }
   plan.scale.emplace_back(name_of(rs), replicas);
   plan.events.push_back({"ScalingReplicaSet", std::string(replicas > from ? "Scaled up" : "Scaled down") +
                                                    " replica set " + name_of(rs) + " from " + std::to_string(from) +
                                                    " to " + std::to_string(replicas)});
+}
+
+// Kubernetes' DeploymentProgressing: more pods updated, ready or available, or fewer old ones.
+bool made_progress(const json& before, const json& after) {
+  auto count = [](const json& status, const char* name) { return status.value(name, 0); };
+  const int old_before = count(before, "replicas") - count(before, "updatedReplicas");
+  const int old_after = count(after, "replicas") - count(after, "updatedReplicas");
+  return count(after, "updatedReplicas") > count(before, "updatedReplicas") || old_after < old_before ||
+         count(after, "readyReplicas") > count(before, "readyReplicas") ||
+         count(after, "availableReplicas") > count(before, "availableReplicas");
+}
+
+// The Progressing condition, as Kubernetes' syncRolloutStatus and checkPausedConditions: it is
+// renewed (lastUpdateTime) only when the rollout made progress; without progress for
+// progressDeadlineSeconds it turns False (ProgressDeadlineExceeded) and stays so until progress.
+json progressing_condition(const json& deployment, const json& previous, const json& counts, bool paused, bool created,
+                           bool complete, const std::string& new_name, const std::string& now) {
+  json last = nullptr;
+  for (const auto& c : api::member_or_null(previous, "conditions").is_array() ? previous["conditions"] : json::array())
+    if (api::string_member(c, "type") == "Progressing") last = c;
+  const std::string last_reason = last.is_null() ? "" : api::string_member(last, "reason");
+  if (paused) {
+    if (last_reason == "ProgressDeadlineExceeded") return last;  // not hidden by a pause
+    return condition(previous, "Progressing", "Unknown", "DeploymentPaused", "Deployment is paused", now);
+  }
+  if (last_reason == "DeploymentPaused")
+    return condition(previous, "Progressing", "Unknown", "DeploymentResumed", "Deployment is resumed", now);
+  if (created)
+    return condition(previous, "Progressing", "True", "NewReplicaSetCreated", "Created new replica set \"" + new_name + "\"",
+                     now);
+  if (complete)
+    return condition(previous, "Progressing", "True", "NewReplicaSetAvailable",
+                     "ReplicaSet \"" + new_name + "\" has successfully progressed.", now);
+  const std::string updated_message = "ReplicaSet \"" + new_name + "\" is progressing.";
+  if (last.is_null() || made_progress(previous, counts)) {
+    json renewed = condition(previous, "Progressing", "True", "ReplicaSetUpdated", updated_message, now);
+    renewed["lastUpdateTime"] = now;
+    return renewed;
+  }
+  if (last_reason == "ProgressDeadlineExceeded") return last;
+  const int deadline = integer_at(deployment, "/spec/progressDeadlineSeconds"_json_pointer, 600);
+  const auto last_update = api::parse_rfc3339(api::string_member(last, "lastUpdateTime"));
+  const auto at = api::parse_rfc3339(now);
+  if (last_reason != "NewReplicaSetAvailable" && last_update && at && *at - *last_update > std::chrono::seconds(deadline))
+    return condition(previous, "Progressing", "False", "ProgressDeadlineExceeded",
+                     "ReplicaSet \"" + new_name + "\" has timed out progressing.", now);
+  return last;  // no progress, within the deadline: what was said stays
+}
+
+// Kubernetes' isScalingEvent: an active ReplicaSet was sized for another replica count.
+bool is_scaling_event(const std::vector<json>& owned, int replicas) {
+  for (const auto& rs : owned) {
+    const auto desired = annotation_count(rs, desired_replicas_annotation);
+    if (spec_replicas(rs) > 0 && desired && *desired != replicas) return true;
+  }
+  return false;
+}
+
+// Kubernetes' scale(): a resize (or a paused Deployment) moves no rollout forward; the
+// ReplicaSets that run pods are resized, proportionally when a rolling update is under way.
+void resize(deployment_plan& plan, const json& deployment, const std::optional<json>& new_rs, const std::vector<json>& old,
+            bool rolling, int max_surge) {
+  const int replicas = plan.desired_replicas;
+  std::vector<const json*> active;  // oldest first, the new one last
+  for (const auto& rs : old)
+    if (spec_replicas(rs) > 0) active.push_back(&rs);
+  if (new_rs && spec_replicas(*new_rs) > 0) active.push_back(&*new_rs);
+  if (active.size() <= 1) {
+    const json* only = !active.empty() ? active.front() : new_rs ? &*new_rs : !old.empty() ? &old.back() : nullptr;
+    if (only) scale_to(plan, *only, replicas, true);
+    return;
+  }
+  const bool saturated = new_rs && spec_replicas(*new_rs) == replicas &&
+                         annotation_count(*new_rs, desired_replicas_annotation) == std::optional<int>(replicas) &&
+                         available_replicas(*new_rs) == replicas;
+  if (saturated) {
+    for (const auto* rs : active)
+      if (rs != &*new_rs) scale_to(plan, *rs, 0);
+    return;
+  }
+  if (!rolling) return;
+  std::vector<sized_replica_set> sized;
+  for (const auto* rs : active) sized.push_back({spec_replicas(*rs), annotation_count(*rs, max_replicas_annotation).value_or(0)});
+  const auto sizes = proportional_sizes(sized, replicas, max_surge, integer_at(deployment, "/status/replicas"_json_pointer));
+  for (std::size_t i = 0; i < active.size(); ++i) scale_to(plan, *active[i], sizes[i], true);
 }
 
 }  // namespace
@@ -162,8 +299,18 @@ deployment_plan plan_deployment(const json& deployment, const std::vector<json>&
   int all_replicas = 0;
   for (const auto& rs : owned) all_replicas += spec_replicas(rs);
   bool created = false;
+  plan.desired_replicas = replicas;
+  plan.max_replicas = replicas + bounds.max_surge;
 
-  if (!new_rs && !paused) {
+  if (new_rs) {
+    // A template rolled back to: its ReplicaSet becomes the newest revision.
+    const int revision = revision_of(*new_rs);
+    plan.revision = std::to_string(revision <= max_old_revision ? max_old_revision + 1 : revision);
+  }
+
+  if (paused || is_scaling_event(owned, replicas)) {
+    resize(plan, deployment, new_rs, old, strategy != "Recreate", bounds.max_surge);
+  } else if (!new_rs) {
     // Its first replicas: as many as the surge allows (Recreate: none while old pods run).
     int first = 0;
     if (strategy == "Recreate") {
@@ -180,13 +327,7 @@ deployment_plan plan_deployment(const json& deployment, const std::vector<json>&
       plan.events.push_back({"ScalingReplicaSet", "Scaled up replica set " + name_of(*plan.create) + " from 0 to " +
                                                       std::to_string(first)});
     created = true;
-  } else if (new_rs) {
-    // A template rolled back to: its ReplicaSet becomes the newest revision.
-    const int revision = revision_of(*new_rs);
-    plan.revision = std::to_string(revision <= max_old_revision ? max_old_revision + 1 : revision);
-  }
-
-  if (new_rs && !paused) {
+  } else {
     const int new_replicas = spec_replicas(*new_rs);
     if (strategy == "Recreate") {
       bool old_left = false;
@@ -204,6 +345,10 @@ deployment_plan plan_deployment(const json& deployment, const std::vector<json>&
       const int min_available = replicas - bounds.max_unavailable;
       const int new_unavailable = std::max(0, new_replicas - available_replicas(*new_rs));
       int may_go = all_replicas - min_available - new_unavailable;
+      // Kubernetes' reconcileOldReplicaSets: nothing old goes while the new pods not yet
+      // available already use up what may be unavailable (a stale availableReplicas of an old
+      // ReplicaSet would otherwise let one more go).
+      if (may_go <= 0) may_go = 0;
       std::vector<std::pair<const json*, int>> targets;
       for (const auto& rs : old) targets.emplace_back(&rs, spec_replicas(rs));
       for (auto& [rs, target] : targets) {
@@ -215,7 +360,7 @@ deployment_plan plan_deployment(const json& deployment, const std::vector<json>&
       }
       int available = 0;
       for (const auto& rs : owned) available += available_replicas(rs);
-      int scale_down = std::max(0, available - min_available);
+      int scale_down = may_go > 0 ? std::max(0, available - min_available) : 0;
       for (auto& [rs, target] : targets) {
         if (scale_down <= 0) break;
         const int down = std::min(target, scale_down);
@@ -225,13 +370,6 @@ deployment_plan plan_deployment(const json& deployment, const std::vector<json>&
       for (const auto& [rs, target] : targets) scale_to(plan, *rs, target);
     }
   }
-  if (paused && new_rs && spec_replicas(*new_rs) != replicas) {
-    // Paused: scaling still happens; a rollout does not.
-    bool rolling = false;
-    for (const auto& rs : old) rolling = rolling || spec_replicas(rs) > 0;
-    if (!rolling) scale_to(plan, *new_rs, replicas);
-  }
-
   // Old ReplicaSets with nothing left, beyond revisionHistoryLimit, oldest first.
   const int history = integer_at(deployment, "/spec/revisionHistoryLimit"_json_pointer, 10);
   std::vector<const json*> idle;
@@ -264,30 +402,7 @@ deployment_plan plan_deployment(const json& deployment, const std::vector<json>&
   const std::string new_name = plan.create ? name_of(*plan.create) : new_rs ? name_of(*new_rs) : "";
   const bool complete = new_rs && updated == replicas && available >= replicas && status_total == replicas &&
                         spec_replicas(*new_rs) == replicas;
-  json progressing;
-  if (paused) {
-    progressing = condition(previous, "Progressing", "Unknown", "DeploymentPaused", "Deployment is paused", now);
-  } else if (created) {
-    progressing = condition(previous, "Progressing", "True", "NewReplicaSetCreated",
-                            "Created new replica set \"" + new_name + "\"", now);
-  } else if (complete) {
-    progressing = condition(previous, "Progressing", "True", "NewReplicaSetAvailable",
-                            "ReplicaSet \"" + new_name + "\" has successfully progressed.", now);
-  } else {
-    progressing = condition(previous, "Progressing", "True", "ReplicaSetUpdated",
-                            "ReplicaSet \"" + new_name + "\" is progressing.", now);
-    // No progress (no condition update) for progressDeadlineSeconds: the rollout has stalled.
-    const int deadline = integer_at(deployment, "/spec/progressDeadlineSeconds"_json_pointer, 600);
-    const auto last_update = api::parse_rfc3339(api::string_member(progressing, "lastUpdateTime"));
-    const auto at = api::parse_rfc3339(now);
-    const bool moved = !plan.scale.empty();
-    if (!moved && last_update && at && *at - *last_update > std::chrono::seconds(deadline))
-      progressing = condition(previous, "Progressing", "False", "ProgressDeadlineExceeded",
-                              "ReplicaSet \"" + new_name + "\" has timed out progressing.", now);
-    else if (moved)
-      progressing["lastUpdateTime"] = now;
-  }
-  conditions.push_back(progressing);
+  conditions.push_back(progressing_condition(deployment, previous, status, paused, created, complete, new_name, now));
   status["conditions"] = conditions;
   plan.status = status;
   return plan;

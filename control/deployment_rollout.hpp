@@ -29,6 +29,18 @@ int scaled_value(const nlohmann::json& value, int total, bool round_up);
 // The ReplicaSet name suffix and label value of a pod template: ten characters of [a-z0-9].
 std::string pod_template_hash(const nlohmann::json& pod_template);
 
+// Kubernetes' proportional scaling (the deployment controller's scale()): a Deployment resized
+// while several ReplicaSets are active spreads the change over them by their share, so the
+// rollout keeps its proportions. `active` is oldest first; each one's `max_replicas_before` is
+// its deployment.kubernetes.io/max-replicas annotation (0 when absent: `status_replicas` is
+// used instead). Returns the new sizes in the order of `active`.
+struct sized_replica_set {
+  int replicas = 0;
+  int max_replicas_before = 0;
+};
+std::vector<int> proportional_sizes(const std::vector<sized_replica_set>& active, int deployment_replicas, int max_surge,
+                                    int status_replicas);
+
 struct deployment_event {
   std::string reason;  // ScalingReplicaSet
   std::string message;
@@ -36,7 +48,11 @@ struct deployment_event {
 
 struct deployment_plan {
   std::optional<nlohmann::json> create;                // a new ReplicaSet
-  std::vector<std::pair<std::string, int>> scale;      // ReplicaSet name -> its new spec.replicas
+  // ReplicaSet name -> its new spec.replicas; each one scaled also gets the annotations
+  // deployment.kubernetes.io/desired-replicas and max-replicas below.
+  std::vector<std::pair<std::string, int>> scale;
+  int desired_replicas = 0;                            // the Deployment's spec.replicas
+  int max_replicas = 0;                                // spec.replicas + maxSurge
   std::vector<std::string> remove;                     // old ReplicaSets beyond revisionHistoryLimit
   std::string revision;                                // the Deployment's revision annotation
   nlohmann::json status;                               // the Deployment's status after this step

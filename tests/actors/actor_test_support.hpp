@@ -192,6 +192,10 @@ class control_plane_actors : public deterministic_actors {
     // No Services run here to drain from: a deleted pod's container stops at once, unless a
     // test's configure() says otherwise.
     settings.pods.pod.endpoint_drain = std::chrono::milliseconds(0);
+    // Controllers read the time of day from the test clock: advancing it passes deadlines.
+    settings.clock = [this, start = std::chrono::system_clock::now(), base = sched.clock().now()] {
+      return start + std::chrono::duration_cast<std::chrono::system_clock::duration>(sched.clock().now() - base);
+    };
     configure(settings);
     plane = actors::start_control_plane(system, runtime, settings);
     store = plane.store;

@@ -57,6 +57,29 @@ TEST(ResolveFenceposts, PercentagesRoundAsKubernetes) {
   }
 }
 
+TEST(ProportionalSizes, AResizeMidRolloutKeepsTheProportions) {
+  // Kubernetes' documented example: 10 replicas, maxSurge 3, a rollout at old 8 / new 5 (13,
+  // the most allowed), resized to 15: the 5 more go 3 to the old and 2 to the new one.
+  EXPECT_EQ(proportional_sizes({{8, 13}, {5, 13}}, 15, 3, 13), (std::vector<int>{11, 7}));
+  // Down to 5 (maxSurge 25% of 5 rounds up to 2): 7 allowed, 6 fewer, again by share.
+  EXPECT_EQ(proportional_sizes({{8, 13}, {5, 13}}, 5, 2, 13), (std::vector<int>{4, 3}));
+  // To zero: everything goes.
+  EXPECT_EQ(proportional_sizes({{8, 13}, {5, 13}}, 0, 3, 13), (std::vector<int>{0, 0}));
+  // Nothing to add: sizes stay.
+  EXPECT_EQ(proportional_sizes({{3, 5}, {2, 5}}, 4, 1, 5), (std::vector<int>{3, 2}));
+}
+
+TEST(ProportionalSizes, RoundingLeftoversAndTies) {
+  // Equal sizes, one fewer: rounding gives nobody a share, the leftover comes off the older.
+  EXPECT_EQ(proportional_sizes({{3, 6}, {3, 6}}, 4, 1, 6), (std::vector<int>{2, 3}));
+  // Equal sizes, one more: the newer gets it.
+  EXPECT_EQ(proportional_sizes({{3, 6}, {3, 6}}, 6, 1, 6), (std::vector<int>{3, 4}));
+  // Three sets, 4 -> 7 of which 1, 1, 2 before (max 4): 8 allowed; shares 2, 2, 4.
+  EXPECT_EQ(proportional_sizes({{1, 4}, {1, 4}, {2, 4}}, 7, 1, 4), (std::vector<int>{2, 2, 4}));
+  // Without a max-replicas annotation the Deployment's status.replicas stands in for it.
+  EXPECT_EQ(proportional_sizes({{8, 0}, {5, 0}}, 15, 3, 13), (std::vector<int>{11, 7}));
+}
+
 TEST(PodTemplateHash, TenSafeCharactersThatFollowTheTemplate) {
   auto a = pod_template_hash(deployment(1)["spec"]["template"]);
   EXPECT_EQ(a.size(), 10u);
@@ -187,17 +210,88 @@ TEST(PlanDeployment, APausedDeploymentScalesButDoesNotRollOut) {
   EXPECT_EQ(plan.scale[0].second, 5);
 }
 
+TEST(PlanDeployment, AResizeInTheMiddleOfARolloutScalesEveryActiveReplicaSetBySize) {
+  auto sized = [](json d) {
+    d["spec"]["strategy"]["rollingUpdate"] = {{"maxSurge", 3}, {"maxUnavailable", 2}};
+    return d;
+  };
+  auto old_rs = replica_set_of(sized(deployment(10)), 8, 8, "2026-11-30T10:00:00Z", 1);
+  auto new_rs = replica_set_of(sized(deployment(10, "web:v2")), 5, 0, "2026-11-30T11:00:00Z", 2);
+  for (auto* rs : {&old_rs, &new_rs}) {
+    (*rs)["metadata"]["annotations"]["deployment.kubernetes.io/desired-replicas"] = "10";
+    (*rs)["metadata"]["annotations"]["deployment.kubernetes.io/max-replicas"] = "13";
+  }
+  auto resized = sized(deployment(15, "web:v2"));
+  resized["status"]["replicas"] = 13;
+  auto plan = plan_deployment(resized, {old_rs, new_rs}, now);
+  EXPECT_FALSE(plan.create);
+  ASSERT_EQ(plan.scale.size(), 2u);
+  EXPECT_EQ(plan.scale[0], (std::pair<std::string, int>{old_rs["metadata"]["name"], 11}));
+  EXPECT_EQ(plan.scale[1], (std::pair<std::string, int>{new_rs["metadata"]["name"], 7}));
+  EXPECT_EQ(plan.desired_replicas, 15);
+  EXPECT_EQ(plan.max_replicas, 18);
+  ASSERT_EQ(plan.events.size(), 2u);
+  EXPECT_EQ(plan.events[0].message, "Scaled up replica set " + old_rs["metadata"]["name"].get<std::string>() + " from 8 to 11");
+
+  // Once both carry the new size in their annotations, the rollout goes on from there.
+  old_rs["spec"]["replicas"] = 11;
+  new_rs["spec"]["replicas"] = 7;
+  for (auto* rs : {&old_rs, &new_rs}) {
+    (*rs)["metadata"]["annotations"]["deployment.kubernetes.io/desired-replicas"] = "15";
+    (*rs)["metadata"]["annotations"]["deployment.kubernetes.io/max-replicas"] = "18";
+  }
+  plan = plan_deployment(resized, {old_rs, new_rs}, now);
+  EXPECT_TRUE(plan.scale.empty()) << "18 of 18 allowed run, and no new pod is available to retire an old one for";
+}
+
+TEST(PlanDeployment, AResizeWithOneActiveReplicaSetRefreshesItsAnnotations) {
+  auto rs = replica_set_of(deployment(3), 3, 3, "2026-11-30T10:00:00Z", 1);
+  rs["metadata"]["annotations"]["deployment.kubernetes.io/desired-replicas"] = "2";  // sized for 2, then scaled by hand
+  auto plan = plan_deployment(deployment(3), {rs}, now);
+  ASSERT_EQ(plan.scale.size(), 1u) << "same size, but its annotations are written again";
+  EXPECT_EQ(plan.scale[0].second, 3);
+  EXPECT_TRUE(plan.events.empty());
+}
+
 TEST(PlanDeployment, NoProgressPastTheDeadlineIsProgressDeadlineExceeded) {
   auto d = deployment(2, "web:v2");
   d["spec"]["progressDeadlineSeconds"] = 60;
   auto new_rs = replica_set_of(d, 2, 0, "2026-11-30T11:00:00Z", 2);
-  new_rs["status"]["replicas"] = 2;
+  // The counts the last step wrote: nothing has moved since.
+  d["status"] = {{"replicas", 2}, {"updatedReplicas", 2}, {"readyReplicas", 0}, {"availableReplicas", 0}};
   d["status"]["conditions"] = json::array({{{"type", "Progressing"}, {"status", "True"}, {"reason", "ReplicaSetUpdated"},
-                                            {"lastUpdateTime", "2026-11-30T11:58:00Z"},
+                                            {"lastUpdateTime", "2026-11-30T11:59:30Z"},
                                             {"lastTransitionTime", "2026-11-30T11:00:00Z"}}});
   auto plan = plan_deployment(d, {new_rs}, now);
+  EXPECT_EQ(plan.status["conditions"][1]["reason"], "ReplicaSetUpdated") << "30 s without progress: within the deadline";
+  EXPECT_EQ(plan.status["conditions"][1]["lastUpdateTime"], "2026-11-30T11:59:30Z") << "renewed only by progress";
+
+  d["status"]["conditions"][0]["lastUpdateTime"] = "2026-11-30T11:58:00Z";
+  plan = plan_deployment(d, {new_rs}, now);
   EXPECT_EQ(plan.status["conditions"][1]["status"], "False");
   EXPECT_EQ(plan.status["conditions"][1]["reason"], "ProgressDeadlineExceeded");
+
+  // It stays exceeded on the next step, and progress (a pod became available) lifts it.
+  d["status"]["conditions"] = json::array({plan.status["conditions"][1]});
+  EXPECT_EQ(plan_deployment(d, {new_rs}, "2026-11-30T12:05:00Z").status["conditions"][1]["reason"], "ProgressDeadlineExceeded");
+  new_rs["status"]["readyReplicas"] = 1;
+  new_rs["status"]["availableReplicas"] = 1;
+  plan = plan_deployment(d, {new_rs}, "2026-11-30T12:05:00Z");
+  EXPECT_EQ(plan.status["conditions"][1]["status"], "True");
+  EXPECT_EQ(plan.status["conditions"][1]["reason"], "ReplicaSetUpdated");
+  EXPECT_EQ(plan.status["conditions"][1]["lastUpdateTime"], "2026-11-30T12:05:00Z");
+}
+
+TEST(PlanDeployment, ResumingSaysSoAndTheDeadlineCountsFromThere) {
+  auto d = deployment(2, "web:v2");
+  auto new_rs = replica_set_of(d, 2, 0, "2026-11-30T11:00:00Z", 2);
+  d["status"] = {{"replicas", 2}, {"updatedReplicas", 2}};
+  d["status"]["conditions"] = json::array({{{"type", "Progressing"}, {"status", "Unknown"}, {"reason", "DeploymentPaused"},
+                                            {"lastUpdateTime", "2026-11-30T09:00:00Z"},
+                                            {"lastTransitionTime", "2026-11-30T09:00:00Z"}}});
+  auto plan = plan_deployment(d, {new_rs}, now);
+  EXPECT_EQ(plan.status["conditions"][1]["reason"], "DeploymentResumed");
+  EXPECT_EQ(plan.status["conditions"][1]["lastUpdateTime"], now);
 }
 
 }  // namespace
