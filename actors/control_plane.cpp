@@ -57,6 +57,7 @@ control_plane start_control_plane(caf::actor_system& system, std::shared_ptr<pod
   settings.pods.resync_period = settings.resync_period;
   settings.pods.node_name = settings.store.node_name;
   settings.pods.pod.node_name = settings.store.node_name;
+  settings.pods.pod.clock = settings.clock;
   if (settings.threaded_runtime) {
     if (settings.services.cluster_ips_on_loopback) remove_left_over_addresses(settings);
     if (auto server = start_dns(settings, plane)) {

@@ -469,7 +469,7 @@ pod_actor::behavior_type pod_behavior(pod_pointer self, store_actor store, runti
                   "Successfully assigned " + control::namespace_of(pod) + "/" + control::name_of(pod) + " to " +
                       st.settings.node_name,
                   "default-scheduler", ""});
-  st.observed.start_time = api::value_at(pod, "/status/startTime"_json_pointer, api::now_rfc3339());
+  st.observed.start_time = api::value_at(pod, "/status/startTime"_json_pointer, api::rfc3339(st.settings.clock()));
   st.observed.restart_count = api::value_at(pod, "/status/containerStatuses/0/restartCount"_json_pointer, 0);
   // A pod that had a container before this actor (orkest restarted over its database) looks for
   // it before creating one: its container normally still runs and is adopted, no `podman run`.
@@ -565,7 +565,7 @@ pod_actor::behavior_type pod_behavior(pod_pointer self, store_actor store, runti
           case control::probe_consequence::readiness_changed:
             st.observed.started = st.probes.started();
             st.observed.ready = st.probes.ready();
-            st.observed.ready_since = api::now_rfc3339();
+            st.observed.ready_since = api::rfc3339(st.settings.clock());
             return write_status(self);
           case control::probe_consequence::restart: {
             const std::string what = spec.kind == control::probe_kind::liveness ? "liveness" : "startup";

@@ -8,6 +8,7 @@
 
 #include "actors/runtime_actor.hpp"
 #include "actors/event_recorder.hpp"
+#include "actors/wall_clock.hpp"
 #include "actors/store_actor.hpp"
 #include "probe/network_prober.hpp"
 
@@ -40,6 +41,7 @@ struct pod_actor_settings {
   std::shared_ptr<probe::network_prober> prober;
   event_recorder events;  // where the pod's Events go; none: not recorded
   std::string node_name;  // the Events' source host
+  wall_clock clock = system_wall_clock();  // startTime, when it became ready
 };
 
 pod_actor spawn_pod_actor(caf::actor_system& system, store_actor store, runtime_actor runtime,

@@ -39,6 +39,8 @@ struct controller_state {
   std::map<std::string, in_flight> pending;  // by ReplicaSet uid
   control::retry_backoff retries;           // by ReplicaSet uid
   std::set<std::string> retry_scheduled;    // ReplicaSets with a retry on its way
+  // ReplicaSet uid -> when a sync is on its way for a pod becoming available (minReadySeconds).
+  std::map<std::string, std::chrono::system_clock::time_point> availability_checks;
   static inline const char* name = "replicaset-controller";
 };
 
@@ -93,6 +95,18 @@ void delete_pod(controller_pointer self, const std::string& owner_uid, const std
       });
 }
 
+// minReadySeconds: the ReplicaSet is synced again the moment its next ready pod becomes
+// available, not at the next resync. One check on its way at a time, the earliest.
+void check_availability_later(controller_pointer self, const std::string& rs_uid, std::chrono::system_clock::duration in) {
+  auto& st = self->state;
+  const auto now = st.clock();
+  const auto at = now + in;
+  auto planned = st.availability_checks.find(rs_uid);
+  if (planned != st.availability_checks.end() && planned->second >= now && planned->second <= at) return;
+  st.availability_checks[rs_uid] = at;
+  self->delayed_send(self, std::chrono::ceil<std::chrono::milliseconds>(in), resync_atom::value, rs_uid);
+}
+
 void sync(controller_pointer self, const std::string& rs_uid) {
   auto it = self->state.replicasets.find(rs_uid);
   if (it == self->state.replicasets.end()) return;
@@ -101,6 +115,7 @@ void sync(controller_pointer self, const std::string& rs_uid) {
   auto plan = control::plan_replicaset(replicaset, pods_owned_by(self->state, rs_uid), pending.creating, pending.deleting,
                                        self->state.clock());
   auto ns = control::namespace_of(replicaset);
+  if (plan.available_in) check_availability_later(self, rs_uid, *plan.available_in);
 
   for (int i = 0; i < plan.create; ++i) {
     ++pending.creating;
@@ -138,6 +153,7 @@ void sync(controller_pointer self, const std::string& rs_uid) {
 void on_replicaset_deleted(controller_pointer self, const json& replicaset) {
   auto uid = control::uid_of(replicaset);
   self->state.replicasets.erase(uid);
+  self->state.availability_checks.erase(uid);
   self->state.retries.succeeded(uid);
   for (const auto& pod : pods_owned_by(self->state, uid))
     if (!control::is_terminating(pod)) delete_pod(self, uid, control::namespace_of(pod), control::name_of(pod));

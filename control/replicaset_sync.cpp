@@ -21,19 +21,20 @@ int usefulness(const json& pod) {
   return is_ready(pod) ? 2 : 1;
 }
 
-// Ready for at least minReadySeconds (Kubernetes' IsPodAvailable), by the Ready condition's
-// lastTransitionTime.
-bool is_available(const json& pod, int min_ready_seconds, std::chrono::system_clock::time_point now) {
-  if (!is_ready(pod)) return false;
-  if (min_ready_seconds <= 0) return true;
+// When a ready pod is available: once ready for minReadySeconds (Kubernetes' IsPodAvailable),
+// by the Ready condition's lastTransitionTime. nullopt: not ready.
+std::optional<std::chrono::system_clock::time_point> available_from(const json& pod, int min_ready_seconds) {
+  if (!is_ready(pod)) return std::nullopt;
+  if (min_ready_seconds <= 0) return std::chrono::system_clock::time_point::min();
   for (const auto& condition : api::value_at(pod, "/status/conditions"_json_pointer, json::array()))
     if (api::string_member(condition, "type") == "Ready")
       if (auto since = api::parse_rfc3339(api::string_member(condition, "lastTransitionTime")))
-        return *since + std::chrono::seconds(min_ready_seconds) <= now;
-  return false;
+        return *since + std::chrono::seconds(min_ready_seconds);
+  return std::nullopt;
 }
 
-json compute_status(const json& replicaset, const std::vector<json>& active, std::chrono::system_clock::time_point now) {
+json compute_status(const json& replicaset, const std::vector<json>& active, std::chrono::system_clock::time_point now,
+                    std::optional<std::chrono::system_clock::duration>& available_in) {
   const int min_ready = api::value_at(replicaset, "/spec/minReadySeconds"_json_pointer, 0);
   int available = 0;
   auto template_labels = api::value_at(replicaset, "/spec/template/metadata/labels"_json_pointer, json::object());
@@ -47,7 +48,9 @@ json compute_status(const json& replicaset, const std::vector<json>& active, std
         }))
       ++fully_labeled;
     if (is_ready(pod)) ++ready;
-    if (is_available(pod, min_ready, now)) ++available;
+    const auto from = available_from(pod, min_ready);
+    if (from && *from <= now) ++available;
+    else if (from && (!available_in || *from - now < *available_in)) available_in = *from - now;
   }
   return {{"replicas", static_cast<int>(active.size())},
           {"fullyLabeledReplicas", fully_labeled},
@@ -79,7 +82,7 @@ replicaset_plan plan_replicaset(const json& replicaset, const std::vector<json>&
     for (int i = 0; i < -diff && i < static_cast<int>(candidates.size()); ++i)
       plan.remove.push_back(name_of(candidates[i]));
   }
-  plan.status = compute_status(replicaset, active, now);
+  plan.status = compute_status(replicaset, active, now, plan.available_in);
   return plan;
 }
 

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -14,6 +15,9 @@ struct replicaset_plan {
   int create = 0;                    // pods to create from the template
   std::vector<std::string> remove;   // names of pods to delete
   nlohmann::json status;             // the ReplicaSet's status after this sync
+  // When a ready pod will have been ready for minReadySeconds, the earliest: the ReplicaSet is
+  // synced again then, so availableReplicas changes at that moment (Kubernetes requeues it too).
+  std::optional<std::chrono::system_clock::duration> available_in;
 };
 
 // `owned_pods`: every pod whose controlling owner is this ReplicaSet.

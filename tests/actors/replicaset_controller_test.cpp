@@ -107,6 +107,20 @@ TEST_F(replicaset_controller_test, converges_to_the_desired_number_of_running_po
 
 // After a restart over a database the controller starts with every ReplicaSet and pod already
 // stored: it must see the pods before it syncs a ReplicaSet, or it creates all replicas again.
+TEST_F(replicaset_controller_test, pods_become_available_the_moment_they_have_been_ready_for_min_ready_seconds) {
+  json manifest = replicaset_manifest("web", 2);
+  manifest["spec"]["minReadySeconds"] = 7;
+  created(manifest);
+  deliver_runtime_events();
+  EXPECT_EQ(replicaset("web")["status"]["readyReplicas"], 2);
+  EXPECT_EQ(replicaset("web")["status"]["availableReplicas"], 0);
+  advance_time(std::chrono::seconds(6));  // the resync at 5 s finds them ready for under 7 s
+  EXPECT_EQ(replicaset("web")["status"]["availableReplicas"], 0);
+  // The next resync is at 10 s: at 7 s only the ReplicaSet's own availability check counts them.
+  advance_time(std::chrono::seconds(1));
+  EXPECT_EQ(replicaset("web")["status"]["availableReplicas"], 2);
+}
+
 TEST_F(replicaset_controller_test, a_controller_started_over_stored_pods_creates_none) {
   created(replicaset_manifest("web", 3));
   expect_converged("web", 3);

@@ -101,6 +101,10 @@ TEST(PlanReplicaset, APodIsAvailableOnceReadyForMinReadySeconds) {
                               {}, now);
   EXPECT_EQ(plan.status["readyReplicas"], 2);
   EXPECT_EQ(plan.status["availableReplicas"], 1) << "b has been ready for 5 s of 10";
+  ASSERT_TRUE(plan.available_in);
+  EXPECT_EQ(*plan.available_in, std::chrono::seconds(5)) << "b becomes available 5 s from now";
+  plan = plan_replicaset(rs, {ready_since("a", "2026-11-30T12:00:00Z")}, 0, {}, now);
+  EXPECT_FALSE(plan.available_in) << "every ready pod is available: nothing to wait for";
 }
 
 TEST(PodFromTemplate, CarriesTheTemplateAndAControllingOwner) {
