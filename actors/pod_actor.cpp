@@ -12,6 +12,7 @@
 #include "control/pod_probes.hpp"
 #include "control/pod_status.hpp"
 #include "control/restart_policy.hpp"
+#include "api/container_resources.hpp"
 #include "api/json_access.hpp"
 #include "api/timestamp.hpp"
 
@@ -43,6 +44,7 @@ struct pod_state {
   bool drained = false;           // deleted: the Services have had their moment to let it go
   std::vector<std::string> leftovers;  // containers found at adoption that must go before a create
   std::string handled_exit;       // the exit (id + finishedAt) already decided on
+  std::string stopped_run;        // the run (id + startedAt) orkest itself stopped: its SIGKILL was ours
   std::optional<podman::container_state> container;
   int crashes_in_a_row = 0;
   control::pod_observation observed;
@@ -62,6 +64,9 @@ void reconcile(pod_pointer self);
 bool is_start_up(const std::string& action) { return action == "create" || action == "init" || action == "start"; }
 
 std::string describe(const pod_pointer& self) { return self->state.key.ns + "/" + self->state.key.name; }
+
+// One run of a container: a restart starts another.
+std::string run_of(const podman::container_state& container) { return container.id + "@" + container.started_at; }
 
 std::string container_name(const pod_pointer& self) {
   return api::value_at(self->state.pod, "/spec/containers/0/name"_json_pointer, std::string{});
@@ -194,7 +199,13 @@ void observe_container(pod_pointer self, const podman::container_state& containe
   spdlog::debug("pod {}: container {} is {} (exit code {}, finished {})", describe(self), container.id.substr(0, 12),
                 podman::to_string(container.status), container.exit_code, container.finished_at);
   st.container = container;
-  st.observed.container = container;
+  if (container.status == podman::container_status::exited) {
+    const bool memory_limited =
+        api::resources_of(api::value_at(st.pod, "/spec/containers/0"_json_pointer, json::object())).memory_limit.has_value();
+    if (control::oom_kill_inferred(container, memory_limited, st.stopped_run == run_of(container)))
+      st.container->oom_killed = true;
+  }
+  st.observed.container = *st.container;
   if (container.status == podman::container_status::running) {
     start_probes(self, container);
     st.handled_exit.clear();  // see the restart in handle_exit
@@ -576,6 +587,7 @@ pod_actor::behavior_type pod_behavior(pod_pointer self, store_actor store, runti
             write_status(self);
             auto grace = spec.termination_grace_period_seconds.value_or(
                 api::value_at(st.pod, "/spec/terminationGracePeriodSeconds"_json_pointer, int64_t{30}));
+            st.stopped_run = run_of(*st.container);
             runtime_call<runtime_reply>(self, [self](const runtime_reply&) { self->state.needs_inspect = true; },
                                         kill_atom::value, st.container->id, grace);
             return;

@@ -32,8 +32,8 @@ struct kind_strategy {
   void (*validate)(std::vector<status_cause>& found, const nlohmann::json& object) = nullptr;
   // The causes why an update may not change the stored object so (immutable fields).
   std::vector<status_cause> (*validate_update)(const nlohmann::json& stored, const nlohmann::json& updated) = nullptr;
-  // The status a new object starts with; null for kinds without one.
-  nlohmann::json (*initial_status)() = nullptr;
+  // The status a new object (defaulted and valid) starts with; null for kinds without one.
+  nlohmann::json (*initial_status)(const nlohmann::json& object) = nullptr;
   // spec.template is a pod template, spec.selector its selector: a template's metadata gets the
   // forgiven shapes of an object's, and a PUT lacking either keeps the stored spec's fields.
   bool has_pod_template = false;

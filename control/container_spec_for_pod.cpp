@@ -1,6 +1,7 @@
 #include "control/container_spec_for_pod.hpp"
 
 #include "control/pod_facts.hpp"
+#include "api/container_resources.hpp"
 #include "api/json_access.hpp"
 
 namespace orkest::control {
@@ -50,6 +51,9 @@ podman::container_spec container_spec_for(const json& pod, const std::string& ne
   }
   for (const auto& port : container.value("ports", json::array()))
     spec.ports.push_back({port.value("name", ""), port.value("containerPort", 0), port.value("protocol", "TCP")});
+  const auto resources = api::resources_of(container);
+  if (resources.memory_limit) spec.memory_limit_bytes = resources.memory_limit->value();
+  if (resources.cpu_limit) spec.cpu_limit_millis = resources.cpu_limit->milli_value();
   return spec;
 }
 

@@ -1,5 +1,6 @@
 #include "control/pod_status.hpp"
 
+#include "api/container_resources.hpp"
 #include "api/json_access.hpp"
 
 namespace orkest::control {
@@ -9,6 +10,10 @@ using nlohmann::json;
 std::string termination_reason(const podman::container_state& container) {
   if (container.oom_killed) return "OOMKilled";
   return container.exit_code == 0 ? "Completed" : "Error";
+}
+
+bool oom_kill_inferred(const podman::container_state& container, bool memory_limited, bool stopped_by_orkest) {
+  return !container.oom_killed && memory_limited && !stopped_by_orkest && container.exit_code == 137;
 }
 
 namespace {
@@ -91,7 +96,7 @@ json pod_status(const json& pod, const pod_observation& observed) {
                  {"hostIPs", json::array({{{"ip", observed.host_ip}}})},
                  {"startTime", observed.start_time},
                  {"containerStatuses", json::array({container_status})},
-                 {"qosClass", "BestEffort"}};
+                 {"qosClass", api::qos_class(api::member_or_null(pod, "spec"))}};
   if (running && !observed.container.ip.empty()) {
     status["podIP"] = observed.container.ip;
     status["podIPs"] = json::array({{{"ip", observed.container.ip}}});

@@ -33,4 +33,9 @@ nlohmann::json pod_status(const nlohmann::json& pod, const pod_observation& obse
 // "Completed" for exit 0, "OOMKilled", otherwise "Error", as the kubelet words it.
 std::string termination_reason(const podman::container_state& container);
 
+// Whether an exit was the kernel's OOM killer although the runtime did not say so (podman
+// cannot tell under cgroup v1 in a nested container, as on these machines): the container had a
+// memory limit, ended by SIGKILL (exit 137), and orkest did not stop it.
+bool oom_kill_inferred(const podman::container_state& container, bool memory_limited, bool stopped_by_orkest);
+
 }  // namespace orkest::control

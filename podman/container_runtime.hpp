@@ -6,8 +6,8 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
-#include <map>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -51,6 +51,9 @@ struct container_spec {
   std::vector<std::string> dns_servers;  // empty: the network's own DNS
   std::vector<std::string> dns_search;
   std::vector<container_port> ports;
+  // resources.limits: cgroup limits (--memory with no swap beyond it, --cpus); 0: none.
+  std::int64_t memory_limit_bytes = 0;
+  std::int64_t cpu_limit_millis = 0;
 };
 
 enum class container_status { created, running, exited, unknown };

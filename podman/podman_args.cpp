@@ -13,6 +13,12 @@ std::string label_filter(const std::string& key, const std::string& value) {
 // its value whatever it looks like, but one word can never be read as a second option.
 std::string option(const char* name, const std::string& value) { return std::string(name) + "=" + value; }
 
+// 1500 millicores -> "1.500"
+std::string cpus_text(std::int64_t millis) {
+  std::string fraction = std::to_string(millis % 1000);
+  return std::to_string(millis / 1000) + "." + std::string(3 - fraction.size(), '0') + fraction;
+}
+
 }  // namespace
 
 std::vector<std::string> create_args(const container_spec& spec) {
@@ -36,6 +42,12 @@ void append_container_args(std::vector<std::string>& args, const container_spec&
   for (const auto& domain : spec.dns_search) args.push_back(option("--dns-search", domain));
   for (const auto& [key, value] : spec.labels) args.push_back(option("--label", key + "=" + value));
   for (const auto& [key, value] : spec.env) args.push_back(option("--env", key + "=" + value));
+  if (spec.memory_limit_bytes > 0) {
+    // As Kubernetes: no swap on top of the limit, so the limit is what the container gets.
+    args.push_back(option("--memory", std::to_string(spec.memory_limit_bytes)));
+    args.push_back(option("--memory-swap", std::to_string(spec.memory_limit_bytes)));
+  }
+  if (spec.cpu_limit_millis > 0) args.push_back(option("--cpus", cpus_text(spec.cpu_limit_millis)));
   // The JSON array form keeps every word intact (the plain form would be one string).
   if (!spec.command.empty()) args.push_back(option("--entrypoint", nlohmann::json(spec.command).dump()));
   // Options end here: the image and its arguments are never read as options, whatever they say.

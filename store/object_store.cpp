@@ -95,9 +95,9 @@ std::optional<api_error> validation_error(const resource_kind& kind, const json&
   return api::invalid(kind.kind, kind.group, string_member(object["metadata"], "name"), std::move(causes));
 }
 
-json initial_status(const resource_kind& kind) {
+json initial_status(const resource_kind& kind, const json& object) {
   auto status = api::strategy_for(kind).initial_status;
-  return status ? status() : json(nullptr);
+  return status ? status(object) : json(nullptr);
 }
 
 api_error field_immutable(const resource_kind& kind, const std::string& name, const std::string& field,
@@ -296,7 +296,7 @@ store_result object_store::create_canonical(const resource_kind& kind, const std
   metadata["resourceVersion"] = next_resource_version();
   metadata["creationTimestamp"] = api::rfc3339(hooks_.now());
   metadata["generation"] = 1;
-  if (auto status = initial_status(kind); !status.is_null()) body["status"] = status;
+  if (auto status = initial_status(kind, body); !status.is_null()) body["status"] = status;
   else body.erase("status");
 
   if (!commit(change_type::added, {kind.kind, ns, name}, body, bytes, 0)) {

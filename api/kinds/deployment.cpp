@@ -104,7 +104,7 @@ std::vector<status_cause> validate_deployment_update(const json& stored, const j
   return {fe::invalid("spec.selector", selector, "field is immutable")};
 }
 
-json no_replicas_yet() { return json::object(); }
+json no_replicas_yet(const json&) { return json::object(); }
 
 const json& deployment_schema() {
   static const json schema = top_level({{"replicas", any()},

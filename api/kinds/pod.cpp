@@ -1,5 +1,6 @@
 // Pod (core/v1): one container run by podman on this node.
 
+#include "api/container_resources.hpp"
 #include "api/kinds/building_blocks.hpp"
 #include "api/timestamp.hpp"
 
@@ -26,7 +27,8 @@ std::vector<status_cause> validate_pod_update(const json& stored, const json& up
                         "delete and recreate the pod to change its spec)")};
 }
 
-json pending_status() { return {{"phase", "Pending"}, {"qosClass", "BestEffort"}}; }
+// As the apiserver's PrepareForCreate: Pending, with the QoS class its resources give.
+json pending_status(const json& pod) { return {{"phase", "Pending"}, {"qosClass", qos_class(member_or_null(pod, "spec"))}}; }
 
 const json& pod_schema() {
   static const json schema = top_level(pod_spec_schema());

@@ -1,8 +1,10 @@
 #include "api/kinds/pod_template.hpp"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
+#include "api/container_resources.hpp"
 #include "api/defaulting.hpp"
 #include "api/field_schema.hpp"
 #include "api/json_access.hpp"
@@ -120,6 +122,51 @@ void validate_env(field_causes& found, reader& container) {
   });
 }
 
+// cpu and memory, as Kubernetes validates them; what podman cannot enforce is refused.
+void validate_resources(field_causes& found, reader& container) {
+  const json* resources = container.object("resources");
+  if (!resources) return;
+  reader fields(found, *resources, container.path("resources"));
+  if (fields.present("claims"))
+    found.push_back(fe::forbidden(fields.path("claims"), "not supported by orkest (no dynamic resource allocation)"));
+  std::map<std::string, std::pair<quantity, json>> limits;
+  for (const char* kind : {"limits", "requests"}) {
+    const json* list = fields.object(kind);
+    if (!list) continue;
+    const bool is_limit = std::string(kind) == "limits";
+    for (const auto& [name, value] : list->items()) {
+      const std::string path = fe::key(fields.path(kind), name);
+      if (name != "cpu" && name != "memory") {
+        found.push_back(fe::not_supported(path, name, {"cpu", "memory"}));
+        continue;
+      }
+      const auto amount = quantity_of(value);
+      if (!amount) {
+        found.push_back(fe::invalid(path, value, quantity_syntax_message));
+        continue;
+      }
+      if (amount->negative()) {
+        found.push_back(fe::invalid(path, value, "must be greater than or equal to 0"));
+        continue;
+      }
+      if (is_limit) {
+        if (name == "memory" && amount->value() < min_memory_limit_bytes)
+          found.push_back(fe::invalid(path, value, "podman enforces no memory limit below 6Mi"));
+        if (name == "cpu" && amount->milli_value() < min_cpu_limit_millis)
+          found.push_back(fe::invalid(path, value, "podman enforces no cpu limit below 10m"));
+        limits.emplace(name, std::make_pair(*amount, value));
+        continue;
+      }
+      auto limit = limits.find(name);
+      if (limit != limits.end() && limit->second.first < *amount)
+        found.push_back(fe::invalid(fields.path("requests"), value,
+                                    "must be less than or equal to " + name + " limit of " +
+                                        (limit->second.second.is_string() ? limit->second.second.get<std::string>()
+                                                                         : limit->second.second.dump())));
+    }
+  }
+}
+
 void validate_container(field_causes& found, reader& container, const json& object) {
   if (auto name = container.required_string("name"))
     fe::add_invalid(found, container.path("name"), *name, name_rules::dns1123_label(*name));
@@ -137,6 +184,7 @@ void validate_container(field_causes& found, reader& container, const json& obje
   container.string("workingDir");
   validate_container_ports(found, container);
   validate_env(found, container);
+  validate_resources(found, container);
   validate_probes(found, container, object);
   refuse_unhonoured(found, container, object, "securityContext",
                     "containers run with podman's defaults (no privileged mode, capabilities, user or "
@@ -192,6 +240,18 @@ void expand_template_shorthands(json& spec_object) {
   add_selector_labels_to_template(*spec);
 }
 
+// As Kubernetes: a resource with a limit and no request requests its limit.
+void default_requests(json& container) {
+  json* resources = object_member(container, "resources");
+  json* limits = resources ? object_member(*resources, "limits") : nullptr;
+  if (!limits) return;
+  json& requests = (*resources)["requests"];
+  if (requests.is_null()) requests = json::object();
+  if (!requests.is_object()) return;
+  for (const auto& [name, value] : limits->items())
+    if (!requests.contains(name)) requests[name] = value;
+}
+
 void default_pod_spec(json& spec) {
   set_default(spec, "restartPolicy", "Always");
   set_default(spec, "terminationGracePeriodSeconds", 30);
@@ -202,6 +262,7 @@ void default_pod_spec(json& spec) {
     set_default(container, "terminationMessagePolicy", "File");
     default_ports(container);
     default_probes(container);
+    default_requests(container);
   });
 }
 

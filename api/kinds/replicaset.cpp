@@ -32,7 +32,7 @@ std::vector<status_cause> validate_replica_set_update(const json& stored, const 
   return {fe::invalid("spec.selector", selector, "field is immutable")};
 }
 
-json no_replicas_yet() { return {{"replicas", 0}}; }
+json no_replicas_yet(const json&) { return {{"replicas", 0}}; }
 
 const json& replica_set_schema() {
   static const json schema = top_level({{"replicas", any()},

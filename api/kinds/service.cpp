@@ -77,7 +77,7 @@ void validate_service(field_causes& found, const json& object) {
   spec.optional_one_of("sessionAffinity", {"None"});
 }
 
-json no_load_balancer() { return {{"loadBalancer", json::object()}}; }
+json no_load_balancer(const json&) { return {{"loadBalancer", json::object()}}; }
 
 const json& service_schema() {
   static const json schema = top_level({{"ports", list_of({{"name", any()},

@@ -25,6 +25,12 @@ TEST(Defaults, PodGetsKubernetesDefaults) {
                              "ports": [{"containerPort": 5000, "protocol": "TCP"}]}]}})"));
 }
 
+TEST(Defaults, ALimitWithoutARequestRequestsTheLimit) {
+  json pod = defaulted("Pod", json::parse(R"({"metadata": {"name": "p"}, "spec": {"containers": [{"name": "c",
+      "image": "i", "resources": {"limits": {"cpu": "1", "memory": "64Mi"}, "requests": {"cpu": "250m"}}}]}})"));
+  EXPECT_EQ(pod["spec"]["containers"][0]["resources"]["requests"], json({{"cpu", "250m"}, {"memory", "64Mi"}}));
+}
+
 TEST(Defaults, ImagePullPolicyFollowsTheTag) {
   const std::pair<const char*, const char*> cases[] = {
       {"health:latest", "Always"},

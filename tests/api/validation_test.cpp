@@ -158,6 +158,39 @@ TEST(Validation, AnnotationKeysAndSize) {
 
 // ---- pods ----
 
+TEST(Validation, ResourcesAreCpuAndMemoryQuantities) {
+  auto with_resources = [](json resources) {
+    return with(valid_pod(), "/spec/containers/0/resources"_json_pointer, std::move(resources));
+  };
+  auto causes = check("Pod", with_resources({{"limits", {{"cpu", "500m"}, {"memory", "64Mi"}}},
+                                             {"requests", {{"cpu", 0.25}, {"memory", "32Mi"}}}}));
+  EXPECT_TRUE(causes.empty()) << describe(causes);
+  // (A request is given wherever a limit is wrong: the limit would be copied into it and be
+  // wrong there too, as in Kubernetes.)
+  expect_cause(only_cause("Pod", with_resources({{"limits", {{"memory", "64MB"}}}, {"requests", {{"memory", "32Mi"}}}})),
+               "FieldValueInvalid",
+               "spec.containers[0].resources.limits[memory]",
+               "Invalid value: \"64MB\": must match the regular expression "
+               "'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'");
+  expect_cause(only_cause("Pod", with_resources({{"requests", {{"cpu", "-1"}}}})), "FieldValueInvalid",
+               "spec.containers[0].resources.requests[cpu]", "Invalid value: \"-1\": must be greater than or equal to 0");
+  expect_cause(only_cause("Pod", with_resources({{"limits", {{"cpu", "1"}}}, {"requests", {{"cpu", "2"}}}})),
+               "FieldValueInvalid", "spec.containers[0].resources.requests",
+               "Invalid value: \"2\": must be less than or equal to cpu limit of 1");
+  expect_cause(only_cause("Pod", with_resources({{"requests", {{"ephemeral-storage", "1Gi"}}}})), "FieldValueNotSupported",
+               "spec.containers[0].resources.requests[ephemeral-storage]",
+               "Unsupported value: \"ephemeral-storage\": supported values: \"cpu\", \"memory\"");
+  expect_cause(only_cause("Pod", with_resources({{"limits", {{"memory", "1Mi"}}}, {"requests", {{"memory", "1Mi"}}}})),
+               "FieldValueInvalid",
+               "spec.containers[0].resources.limits[memory]",
+               "Invalid value: \"1Mi\": podman enforces no memory limit below 6Mi");
+  expect_cause(only_cause("Pod", with_resources({{"limits", {{"cpu", "5m"}}}, {"requests", {{"cpu", "5m"}}}})),
+               "FieldValueInvalid",
+               "spec.containers[0].resources.limits[cpu]", "Invalid value: \"5m\": podman enforces no cpu limit below 10m");
+  expect_cause(only_cause("Pod", with_resources({{"claims", json::array({{{"name", "gpu"}}})}})), "FieldValueForbidden",
+               "spec.containers[0].resources.claims", "Forbidden: not supported by orkest (no dynamic resource allocation)");
+}
+
 TEST(Validation, PodNeedsContainers) {
   expect_cause(only_cause("Pod", with(valid_pod(), "/spec/containers"_json_pointer, json::array())),
                "FieldValueRequired", "spec.containers", "Required value");

@@ -34,6 +34,18 @@ TEST(ContainerSpec, CarriesThePodsContainerAndIdentity) {
   EXPECT_TRUE(spec.dns_servers.empty()) << "no cluster DNS: the network's own";
 }
 
+TEST(ContainerSpec, LimitsBecomeCgroupLimits) {
+  json limited = pod();
+  limited["spec"]["containers"][0]["resources"] = {{"limits", {{"cpu", "1500m"}, {"memory", "64Mi"}}},
+                                                   {"requests", {{"cpu", "1"}, {"memory", "32Mi"}}}};
+  auto spec = container_spec_for(limited, "orkest");
+  EXPECT_EQ(spec.memory_limit_bytes, 64 * 1024 * 1024);
+  EXPECT_EQ(spec.cpu_limit_millis, 1500);
+  spec = container_spec_for(pod(), "orkest");
+  EXPECT_EQ(spec.memory_limit_bytes, 0) << "no limit: none";
+  EXPECT_EQ(spec.cpu_limit_millis, 0);
+}
+
 TEST(ContainerSpec, LabelsNameTheOwnerForAdoption) {
   auto labels = container_labels_for(pod());
   EXPECT_EQ(labels.at(podman::label_managed_by), "orkest");

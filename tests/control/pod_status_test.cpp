@@ -124,5 +124,36 @@ TEST(pod_status, a_container_whose_startup_probe_has_not_succeeded_is_not_starte
   EXPECT_EQ(status["containerStatuses"][0]["ready"], false);
 }
 
+TEST(pod_status, the_qos_class_follows_requests_and_limits) {
+  auto with_resources = [](json resources) {
+    json p = {{"spec", {{"containers", json::array({{{"name", "c"}, {"image", "i"}}})}}}};
+    if (!resources.is_null()) p["spec"]["containers"][0]["resources"] = std::move(resources);
+    return p;
+  };
+  const auto observed = observed_with(container_phase::running, podman::container_status::running);
+  EXPECT_EQ(pod_status(with_resources(nullptr), observed)["qosClass"], "BestEffort");
+  EXPECT_EQ(pod_status(with_resources({{"requests", {{"cpu", "100m"}}}}), observed)["qosClass"], "Burstable");
+  EXPECT_EQ(pod_status(with_resources({{"limits", {{"cpu", "1"}, {"memory", "64Mi"}}},
+                                       {"requests", {{"cpu", "1"}, {"memory", "64Mi"}}}}),
+                       observed)["qosClass"],
+            "Guaranteed");
+  EXPECT_EQ(pod_status(with_resources({{"limits", {{"cpu", "1"}, {"memory", "64Mi"}}},
+                                       {"requests", {{"cpu", "500m"}, {"memory", "64Mi"}}}}),
+                       observed)["qosClass"],
+            "Burstable");
+}
+
+TEST(pod_status, a_sigkill_nobody_sent_to_a_memory_limited_container_was_the_oom_killer) {
+  auto killed = container(podman::container_status::exited);  // exit 137
+  EXPECT_TRUE(oom_kill_inferred(killed, true, false));
+  EXPECT_FALSE(oom_kill_inferred(killed, false, false)) << "no memory limit: someone's SIGKILL";
+  EXPECT_FALSE(oom_kill_inferred(killed, true, true)) << "orkest stopped it (a failed liveness probe)";
+  killed.exit_code = 1;
+  EXPECT_FALSE(oom_kill_inferred(killed, true, false));
+  killed.exit_code = 137;
+  killed.oom_killed = true;
+  EXPECT_EQ(termination_reason(killed), "OOMKilled");
+}
+
 }  // namespace
 }  // namespace orkest::control

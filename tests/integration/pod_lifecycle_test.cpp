@@ -1,5 +1,5 @@
 // Pods against a real orkest with real podman: creation, deletion, a killed container, a
-// missing image.
+// missing image, resource limits (the cgroup's, and a container killed for memory).
 
 #include <chrono>
 #include <set>
@@ -131,6 +131,35 @@ TEST_F(PodLifecycle, MissingImageWithPullPolicyNeverWaitsWithErrImageNeverPull) 
   }
   EXPECT_GE(attempts(), 2u) << "no retry within 14 s:\n" << orkest().log();
   EXPECT_EQ(reasons, std::set<std::string>{"ErrImageNeverPull"});
+}
+
+TEST_F(PodLifecycle, LimitsReachTheCgroupAndAContainerOverItsMemoryIsOOMKilled) {
+  auto name = unique("hungry");
+  auto manifest = pod_manifest(name);
+  manifest["spec"]["restartPolicy"] = "Never";
+  auto& container = manifest["spec"]["containers"][0];
+  container["resources"] = {{"limits", {{"memory", "16Mi"}, {"cpu", "500m"}}}};
+  // About 60 MB in one shell variable: well past 16 MiB.
+  container["command"] = {"sh", "-c", "sleep 1; x=$(head -c 60000000 /dev/zero | tr '\\0' a); echo survived"};
+  auto created = api().post(pods_url, manifest);
+  ASSERT_EQ(created.status, 201) << created.describe();
+  EXPECT_EQ(created.json().value("/status/qosClass"_json_pointer, std::string{}), "Guaranteed")
+      << "cpu and memory limited, requests defaulted to the limits";
+
+  json pod;
+  ASSERT_TRUE(eventually([&] { return !container_id_of(pod = get_pod(name)).empty(); }, 30s)) << pod.dump();
+  auto inspected = orkest_process::inspect(container_id_of(pod));
+  EXPECT_EQ(inspected.value("/HostConfig/Memory"_json_pointer, int64_t{0}), 16 * 1024 * 1024);
+  EXPECT_EQ(inspected.value("/HostConfig/MemorySwap"_json_pointer, int64_t{0}), 16 * 1024 * 1024) << "no swap beyond it";
+  EXPECT_EQ(inspected.value("/HostConfig/NanoCpus"_json_pointer, int64_t{0}), 500'000'000);
+
+  ASSERT_TRUE(eventually([&] { return (pod = get_pod(name)).value("/status/phase"_json_pointer, std::string{}) == "Failed"; },
+                         30s))
+      << pod.dump();
+  const auto terminated = pod.value("/status/containerStatuses/0/state/terminated"_json_pointer, json::object());
+  EXPECT_EQ(terminated.value("reason", ""), "OOMKilled") << pod.dump();
+  EXPECT_EQ(terminated.value("exitCode", 0), 137);
+  EXPECT_EQ(pod.value("/status/qosClass"_json_pointer, std::string{}), "Guaranteed");
 }
 
 }  // namespace

@@ -38,6 +38,17 @@ TEST(CreateArgs, CarriesHostnameNetworkAliasesLabelsAndEnv) {
                                      "health:latest"}));
 }
 
+TEST(CreateArgs, LimitsAsPodmanTakesThem) {
+  container_spec spec = minimal_spec();
+  spec.memory_limit_bytes = 67108864;
+  spec.cpu_limit_millis = 1500;
+  EXPECT_EQ(create_args(spec), (args{"create", "--name=default_web", "--restart=no", "--pull=never",
+                                     "--memory=67108864", "--memory-swap=67108864", "--cpus=1.500", "--",
+                                     "health:latest"}));
+  spec.cpu_limit_millis = 10;
+  EXPECT_EQ(create_args(spec)[6], "--cpus=0.010");
+}
+
 // Kubernetes: command replaces ENTRYPOINT, args replace CMD.
 TEST(CreateArgs, CommandBecomesTheEntrypointAsAJsonArray) {
   container_spec spec = minimal_spec();

@@ -92,8 +92,9 @@ TEST(kind_strategy, the_store_behaviours_belong_to_the_kinds_that_have_them) {
   EXPECT_TRUE(service.holds_cluster_ip);
   EXPECT_TRUE(replica_set.has_scale && replica_set.has_pod_template);
   EXPECT_FALSE(endpoints.has_status);
-  EXPECT_EQ(pod.initial_status()["phase"], "Pending");
-  EXPECT_EQ(replica_set.initial_status()["replicas"], 0);
+  EXPECT_EQ(pod.initial_status(json::object())["phase"], "Pending");
+  EXPECT_EQ(pod.initial_status(json::object())["qosClass"], "BestEffort");
+  EXPECT_EQ(replica_set.initial_status(json::object())["replicas"], 0);
   EXPECT_EQ(endpoints.initial_status, nullptr);
 }
 
