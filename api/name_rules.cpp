@@ -65,6 +65,9 @@ const pattern qualified_name_format{"([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]", 
 const pattern label_value_format{"(" + qualified_name_format.text + ")?", matches_label_value};
 const pattern env_var_name_format{"[-._a-zA-Z][-._a-zA-Z0-9]*", matches_env_var_name};
 const pattern port_name_format{"[-a-z0-9]+", matches_port_name_charset};
+const pattern config_key_format{"[-._a-zA-Z0-9]+", [](std::string_view value) {
+  return !value.empty() && all_of(value, [](char c) { return is_alnum(c) || c == '-' || c == '.' || c == '_'; });
+}};
 const pattern http_header_name_format{"[-A-Za-z0-9]+", [](std::string_view value) {
   return !value.empty() && all_of(value, [](char c) { return is_alnum(c) || c == '-'; });
 }};
@@ -190,6 +193,21 @@ std::vector<std::string> env_var_name(const std::string& value) {
                     "digits, '_', '-', or '.', and must not start with a digit",
                     env_var_name_format, {"my.env-name", "MY_ENV.NAME", "MyEnvName1"}));
   // Kubernetes' IsEnvVarName also refuses "." and ".." (they are not valid file names).
+  if (value == ".")
+    errors.push_back("must not be '.'");
+  else if (value == "..")
+    errors.push_back("must not be '..'");
+  else if (value.rfind("..", 0) == 0)
+    errors.push_back("must not start with '..'");
+  return errors;
+}
+
+std::vector<std::string> config_key(const std::string& value) {
+  std::vector<std::string> errors;
+  if (value.size() > 253) errors.push_back(max_length_error(253));
+  if (!config_key_format.matches(value))
+    errors.push_back(regex_error("a valid config key must consist of alphanumeric characters, '-', '_' or '.'",
+                                 config_key_format, {"key.name", "KEY_NAME", "key-name"}));
   if (value == ".")
     errors.push_back("must not be '.'");
   else if (value == "..")

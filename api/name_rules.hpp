@@ -15,6 +15,7 @@ std::vector<std::string> label_value(const std::string& value);
 std::vector<std::string> port_name(const std::string& value);  // IANA_SVC_NAME
 std::vector<std::string> http_header_name(const std::string& value);  // probes' httpHeaders
 std::vector<std::string> env_var_name(const std::string& value);
+std::vector<std::string> config_key(const std::string& value);  // keys of ConfigMaps and Secrets
 std::vector<std::string> port_number(long long value);  // 1..65535
 
 }  // namespace orkest::api::name_rules

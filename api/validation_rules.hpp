@@ -54,6 +54,11 @@ class reader {
     return value->get<long long>();
   }
 
+  std::optional<bool> boolean(const char* name) {
+    const nlohmann::json* value = typed(name, &nlohmann::json::is_boolean, "boolean");
+    return value ? std::optional<bool>(value->get<bool>()) : std::nullopt;
+  }
+
   const nlohmann::json* array(const char* name) { return typed(name, &nlohmann::json::is_array, "array"); }
   const nlohmann::json* object(const char* name) { return typed(name, &nlohmann::json::is_object, "object"); }
 

@@ -9,7 +9,7 @@ PACKAGES=(
   libprotobuf-dev protobuf-compiler
   libgtest-dev libgmock-dev
   podman runc netavark aardvark-dns iptables busybox-static iproute2
-  curl python3-kubernetes python3-yaml
+  curl openssl python3-kubernetes python3-yaml
   clang libclang-rt-14-dev
 )
 

@@ -11,5 +11,7 @@ kind_strategy deployment();
 kind_strategy service();
 kind_strategy endpoints();
 kind_strategy event();
+kind_strategy config_map();
+kind_strategy secret();
 
 }  // namespace orkest::api::kinds

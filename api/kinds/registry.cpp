@@ -4,7 +4,8 @@ namespace orkest::api {
 
 const std::vector<kind_strategy>& all_strategies() {
   static const std::vector<kind_strategy> strategies = {kinds::pod(), kinds::replica_set(), kinds::deployment(), kinds::service(),
-                                                        kinds::endpoints(), kinds::event()};
+                                                        kinds::endpoints(), kinds::event(),
+                                                        kinds::config_map(), kinds::secret()};
   return strategies;
 }
 

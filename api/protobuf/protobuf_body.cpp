@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "api/base64.hpp"
 #include "api/body_decoder.hpp"
 #include "api/protobuf/k8s_descriptors.hpp"
 #include "api/utf8_text.hpp"
@@ -63,8 +64,9 @@ WireFormatLite::WireType expected_wire_type(const FieldDescriptor& field) {
 // twice and text that is not UTF-8 all stop the walk with a message naming the field.
 class wire_walker {
  public:
-  explicit wire_walker(std::string_view bytes)
-      : input_(reinterpret_cast<const std::uint8_t*>(bytes.data()), static_cast<int>(bytes.size())) {
+  wire_walker(std::string_view bytes, bool bytes_as_base64)
+      : input_(reinterpret_cast<const std::uint8_t*>(bytes.data()), static_cast<int>(bytes.size())),
+        bytes_as_base64_(bytes_as_base64) {
     input_.SetRecursionLimit(static_cast<int>(max_nesting_depth));
   }
 
@@ -184,7 +186,9 @@ class wire_walker {
     if (field.type() == FieldDescriptor::TYPE_BYTES) {
       std::string bytes;
       if (!input_.ReadString(&bytes, static_cast<int>(length))) return fail(field_label(field, path) + ": truncated bytes");
-      out = json::binary(json::binary_t::container_type(bytes.begin(), bytes.end()));
+      // As Kubernetes' JSON writes []byte (Secret data): base64. The envelope's raw stays bytes.
+      if (bytes_as_base64_) out = base64_encode(bytes);
+      else out = json::binary(json::binary_t::container_type(bytes.begin(), bytes.end()));
       return true;
     }
     const auto limit = input_.PushLimit(static_cast<int>(length));
@@ -256,6 +260,7 @@ class wire_walker {
   }
 
   CodedInputStream input_;
+  const bool bytes_as_base64_;
   std::optional<decode_failure> failure_;
 };
 
@@ -268,7 +273,7 @@ std::variant<json, api_error> decode_protobuf_body(std::string_view body) {
     return protobuf_error("it does not start with Kubernetes' envelope (the 4 bytes \"k8s\\0\")");
   body.remove_prefix(envelope_magic.size());
   const Descriptor* unknown = k8s_descriptors().FindMessageTypeByName("k8s.io.apimachinery.pkg.runtime.Unknown");
-  auto walked = wire_walker(body).object(*unknown);
+  auto walked = wire_walker(body, false).object(*unknown);
   if (auto* failure = std::get_if<decode_failure>(&walked)) return protobuf_error("envelope: " + failure->message);
   const json& envelope = std::get<json>(walked);
   const json type_meta = envelope.value("typeMeta", json::object());
@@ -285,7 +290,7 @@ std::variant<json, api_error> decode_protobuf_body(std::string_view body) {
   std::string raw;
   if (auto found = envelope.find("raw"); found != envelope.end() && found->is_binary())
     raw.assign(found->get_binary().begin(), found->get_binary().end());
-  auto object = wire_walker(raw).object(*message);
+  auto object = wire_walker(raw, true).object(*message);
   if (auto* failure = std::get_if<decode_failure>(&object)) return protobuf_error(failure->message);
   json result = {{"apiVersion", api_version}, {"kind", kind}};
   result.update(std::get<json>(object));

@@ -5,8 +5,8 @@
 namespace orkest::api {
 namespace {
 
-TEST(ResourceKind, KnowsTheSixKindsWithTheirUrlNames) {
-  ASSERT_EQ(all_kinds().size(), 6u);
+TEST(ResourceKind, KnowsTheEightKindsWithTheirUrlNames) {
+  ASSERT_EQ(all_kinds().size(), 8u);
   struct expected {
     const char *kind, *list_kind, *plural, *singular, *group, *api_version, *short_name;
   };
@@ -17,6 +17,8 @@ TEST(ResourceKind, KnowsTheSixKindsWithTheirUrlNames) {
       {"Service", "ServiceList", "services", "service", "", "v1", "svc"},
       {"Endpoints", "EndpointsList", "endpoints", "endpoints", "", "v1", "ep"},
       {"Event", "EventList", "events", "event", "", "v1", "ev"},
+      {"ConfigMap", "ConfigMapList", "configmaps", "configmap", "", "v1", "cm"},
+      {"Secret", "SecretList", "secrets", "secret", "", "v1", ""},
   };
   for (const auto& e : all) {
     const resource_kind* kind = find_kind(e.kind);
@@ -27,7 +29,7 @@ TEST(ResourceKind, KnowsTheSixKindsWithTheirUrlNames) {
     EXPECT_EQ(kind->group, e.group);
     EXPECT_EQ(kind->version, "v1");
     EXPECT_EQ(kind->api_version(), e.api_version);
-    EXPECT_EQ(kind->short_names, std::vector<std::string>{e.short_name});
+    EXPECT_EQ(kind->short_names, *e.short_name ? std::vector<std::string>{e.short_name} : std::vector<std::string>{});
     EXPECT_TRUE(kind->namespaced);
     EXPECT_EQ(find_kind_by_plural(e.group, "v1", e.plural), kind);
   }

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # kubectl's imperative commands, which send protobuf bodies (application/vnd.kubernetes.protobuf),
 # with the real kubectl against a real orkest (runtime fake): create deployment, create service
-# clusterip, expose deploy (JSON), and what orkest refuses: a NodePort Service (422 naming the
-# field), a ConfigMap (not served: NotFound), a client that accepts protobuf answers only (406).
+# clusterip, create configmap, create secret generic|tls, expose deploy (JSON), and what orkest
+# refuses: a NodePort Service (422 naming the field), a Job (not served: NotFound), a client that
+# accepts protobuf answers only (406).
 #
 # usage: tests/kubectl/create.sh [path/to/orkest]
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -37,11 +38,29 @@ expect_eq "$(k get svc other -o jsonpath='{.spec.type} {.spec.ports[0].name} {.s
   "ClusterIP $((PORT + 1))-8080 $((PORT + 1)) 8080 other" "the Service kubectl built"
 expect_match "$(k get svc other -o jsonpath='{.spec.clusterIP}')" '^10\.97\.[0-9]+\.[0-9]+$' "a cluster IP allocated"
 
+say "kubectl create configmap, create secret generic|tls (protobuf bodies)"
+expect_eq "$(k create configmap app-config --from-literal=mode=fast --from-literal=level=3 2>&1)" \
+  "configmap/app-config created" "create configmap"
+expect_match "$(k get cm app-config 2>&1)" '^app-config +2 +[0-9a-z]+$' "get cm row"
+expect_eq "$(k get cm app-config -o jsonpath='{.data.mode}')" "fast" "configmap data"
+expect_eq "$(k create secret generic app-secret --from-literal=password='s3cr3t!' 2>&1)" "secret/app-secret created" \
+  "create secret generic"
+expect_match "$(k get secret app-secret 2>&1)" '^app-secret +Opaque +1 +[0-9a-z]+$' "get secret row"
+expect_eq "$(k get secret app-secret -o jsonpath='{.data.password}' | base64 -d)" 's3cr3t!' "secret data, base64"
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$WORK/tls.key" -out "$WORK/tls.crt" -days 1 -subj /CN=web \
+  >/dev/null 2>&1 || fail "openssl could not make a certificate"
+expect_eq "$(k create secret tls web-tls --cert="$WORK/tls.crt" --key="$WORK/tls.key" 2>&1)" "secret/web-tls created" \
+  "create secret tls"
+expect_match "$(k get secret web-tls 2>&1)" '^web-tls +kubernetes.io/tls +2 ' "get secret tls row"
+k patch cm app-config -p '{"immutable": true}' >/dev/null || fail "making the ConfigMap immutable"
+out="$(k patch cm app-config -p '{"data": {"mode": "slow"}}' 2>&1)" && fail "an immutable ConfigMap changed: $out"
+expect_match "$out" 'data: Forbidden: field is immutable when `immutable` is set' "immutable ConfigMap"
+
 say "what orkest refuses"
 out="$(k create service nodeport np --tcp=80:8080 2>&1)" && fail "a NodePort Service was accepted: $out"
 expect_match "$out" 'spec.type: Unsupported value: "NodePort"' "NodePort refused naming the field"
-out="$(k create configmap cm --from-literal=a=b 2>&1)" && fail "a ConfigMap was accepted: $out"
-expect_match "$out" 'the server could not find the requested resource' "ConfigMaps are not served"
+out="$(k create job once --image=busybox:latest 2>&1)" && fail "a Job was accepted: $out"
+expect_match "$out" 'the server could not find the requested resource' "Jobs are not served"
 code="$(curl -s -o "$WORK/406.json" -w '%{http_code}' -H 'Accept: application/vnd.kubernetes.protobuf' "$API/apis/apps/v1/namespaces/default/deployments")"
 expect_eq "$code" "406" "a protobuf-only Accept"
 expect_match "$(cat "$WORK/406.json")" '"reason": *"NotAcceptable"' "406 as a Status"

@@ -29,13 +29,14 @@ TEST(kind_strategy, every_kind_has_one_with_unique_names_and_the_lookups_agree) 
     EXPECT_EQ(find_kind(names.kind)->plural, names.plural);
     EXPECT_EQ(&strategy_for(*find_kind(names.kind)), &strategy);
     EXPECT_NE(strategy.validate, nullptr) << names.kind << " accepts anything";
-    // Kubernetes defaults no field of an Event.
-    if (names.kind != "Event") EXPECT_NE(strategy.apply_defaults, nullptr) << names.kind;
+    // Kubernetes defaults no field of an Event or a ConfigMap.
+    if (names.kind != "Event" && names.kind != "ConfigMap") EXPECT_NE(strategy.apply_defaults, nullptr) << names.kind;
     EXPECT_NE(strategy.schema, nullptr) << names.kind;
     // Printer columns and cells come together or not at all.
     EXPECT_EQ(strategy.table_columns == nullptr, strategy.table_cells == nullptr) << names.kind;
   }
-  EXPECT_EQ(kinds, (std::set<std::string>{"Pod", "ReplicaSet", "Deployment", "Service", "Endpoints", "Event"}));
+  EXPECT_EQ(kinds, (std::set<std::string>{"Pod", "ReplicaSet", "Deployment", "Service", "Endpoints", "Event",
+                                          "ConfigMap", "Secret"}));
 }
 
 TEST(kind_strategy, an_unknown_kind_gets_a_strategy_that_does_nothing) {

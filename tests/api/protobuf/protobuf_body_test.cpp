@@ -114,6 +114,27 @@ TEST(ProtobufBody, KubectlCreateServiceClusterIP) {
     "status": {"loadBalancer": {}}})"));
 }
 
+TEST(ProtobufBody, KubectlCreateConfigMapAndSecretGeneric) {
+  EXPECT_EQ(decoded(fixture("kubectl_create_configmap.pb")), json::parse(R"({
+    "apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "app-config"},
+    "data": {"mode": "fast", "level": "3"}})"));
+  // Secret data is bytes on the wire and base64 in JSON, as Kubernetes writes []byte.
+  EXPECT_EQ(decoded(fixture("kubectl_create_secret_generic.pb")), json::parse(R"({
+    "apiVersion": "v1", "kind": "Secret", "metadata": {"name": "app-secret"},
+    "data": {"password": "czNjcjN0IQ=="}})"));
+}
+
+TEST(ProtobufBody, EmbeddedReferencesAreInlineAsInJson) {
+  const std::string pod = encoded("k8s.io.api.core.v1.Pod", R"(
+    metadata { name: "p" }
+    spec { containers { name: "c" image: "i"
+      env { name: "MODE" valueFrom { configMapKeyRef { localObjectReference { name: "app-config" } key: "mode" } } }
+      envFrom { prefix: "S_" secretRef { localObjectReference { name: "app-secret" } optional: false } } } })");
+  const json container = decoded(envelope("v1", "Pod", pod))["spec"]["containers"][0];
+  EXPECT_EQ(container["env"][0]["valueFrom"], json::parse(R"({"configMapKeyRef": {"name": "app-config", "key": "mode"}})"));
+  EXPECT_EQ(container["envFrom"][0], json::parse(R"({"prefix": "S_", "secretRef": {"name": "app-secret", "optional": false}})"));
+}
+
 TEST(ProtobufBody, DecodeBodyTakesTheProtobufMediaType) {
   auto result = decode_body(fixture("kubectl_create_service_clusterip.pb"), "application/vnd.kubernetes.protobuf");
   ASSERT_TRUE(std::holds_alternative<json>(result));
@@ -210,8 +231,8 @@ TEST(ProtobufBody, TheEnvelopeIsRequired) {
   EXPECT_NE(error_of("{\"kind\": \"Pod\"}").find("envelope (the 4 bytes \"k8s\\0\")"), std::string::npos);
   EXPECT_NE(error_of(std::string("k8s\0", 4) + length_delimited(2, "")).find("names no apiVersion and kind"),
             std::string::npos);
-  EXPECT_EQ(error_of(envelope("v1", "ConfigMap", "")),
-            "invalid protobuf body: orkest has no protobuf definition of v1 ConfigMap; send it as JSON");
+  EXPECT_EQ(error_of(envelope("v1", "Namespace", "")),
+            "invalid protobuf body: orkest has no protobuf definition of v1 Namespace; send it as JSON");
   EXPECT_NE(error_of(std::string("k8s\0", 4) + "\x0a\x05").find("envelope: field 1 (typeMeta)"), std::string::npos);
 }
 
