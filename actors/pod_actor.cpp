@@ -1,5 +1,11 @@
 #include "actors/pod_actor.hpp"
 
+#include <unistd.h>
+
+#include <algorithm>
+#include <memory>
+#include <thread>
+
 #include <caf/actor_system.hpp>
 #include <caf/send.hpp>
 #include <caf/stateful_actor.hpp>
@@ -288,7 +294,66 @@ void schedule_retry(pod_pointer self, std::chrono::seconds delay) {
   self->delayed_send(self, delay, restart_atom::value);
 }
 
+void run_container(pod_pointer self, const control::container_environment& environment);
+void with_environment(pod_pointer self, const control::env_objects& objects);
+
+// What the environment reads of this machine: its address, and its allocatable cpu and memory
+// (what limits.cpu and limits.memory read as without a limit).
+control::node_facts node_facts_of(const pod_actor_settings& settings) {
+  control::node_facts node;
+  node.host_ip = settings.host_ip;
+  node.cpu_millis = static_cast<long long>(std::max(1u, std::thread::hardware_concurrency())) * 1000;
+  node.memory_bytes = static_cast<long long>(sysconf(_SC_PHYS_PAGES)) * sysconf(_SC_PAGE_SIZE);
+  return node;
+}
+
+// The container's environment first: the ConfigMaps and Secrets it names are read from the
+// store (as the kubelet reads them when it starts a container), then the container is run.
 void create_container(pod_pointer self) {
+  auto& st = self->state;
+  const auto references = control::env_references_of(st.pod);
+  if (references.empty()) return with_environment(self, {});
+  st.busy = true;
+  auto objects = std::make_shared<control::env_objects>();
+  auto unanswered = std::make_shared<std::size_t>(references.config_maps.size() + references.secrets.size());
+  auto answered = [self, objects, unanswered] {
+    if (--*unanswered > 0) return;
+    self->state.busy = false;
+    with_environment(self, *objects);
+  };
+  for (const bool secret : {false, true}) {
+    for (const auto& name : secret ? references.secrets : references.config_maps) {
+      self->request(st.store, store_timeout, get_atom::value, object_key{secret ? "Secret" : "ConfigMap", st.key.ns, name})
+          .then(
+              [=](const store_result& result) {
+                if (result.ok()) (secret ? objects->secrets : objects->config_maps)[name] = result.object;
+                answered();
+              },
+              [=](const caf::error&) { answered(); });
+    }
+  }
+}
+
+void with_environment(pod_pointer self, const control::env_objects& objects) {
+  auto& st = self->state;
+  if (st.deleted || control::is_terminating(st.pod)) return reconcile(self);  // deleted while reading
+  auto environment = control::environment_for(st.pod, objects, node_facts_of(st.settings));
+  if (!environment.error.empty()) {
+    // As the kubelet: the container waits in CreateContainerConfigError and is tried again.
+    spdlog::warn("pod {}: CreateContainerConfigError: {}", describe(self), environment.error);
+    record(self, "Warning", "Failed", "Error: " + environment.error);
+    st.creation_failed = true;
+    st.observed.phase = control::container_phase::waiting;
+    st.observed.reason = "CreateContainerConfigError";
+    st.observed.message = environment.error;
+    write_status(self);
+    ++st.crashes_in_a_row;
+    return schedule_retry(self, std::max(control::restart_delay(st.crashes_in_a_row + 1), std::chrono::seconds(10)));
+  }
+  run_container(self, environment);
+}
+
+void run_container(pod_pointer self, const control::container_environment& environment) {
   auto& st = self->state;
   // A retry keeps showing why the last attempt failed (ErrImagePull, ...) until its own outcome
   // is known, as the kubelet does: a status flickering back to ContainerCreating on every retry
@@ -340,7 +405,8 @@ void create_container(pod_pointer self) {
                  schedule_retry(self, std::max(control::restart_delay(st.crashes_in_a_row + 1), std::chrono::seconds(10)));
                },
                run_atom::value,
-               control::container_spec_for(st.pod, st.settings.network, st.settings.dns_server, st.settings.cluster_domain));
+               control::container_spec_for(st.pod, environment, st.settings.network, st.settings.dns_server,
+                                           st.settings.cluster_domain));
 }
 
 // The container has exited: restart it now, later (CrashLoopBackOff), or never.

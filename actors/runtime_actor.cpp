@@ -264,6 +264,8 @@ void run_container(dispatcher_pointer self, podman::container_spec spec,
     if (auto ip = st.pod_ips->allocate()) spec.ip = *ip;
   }
   auto sent = spec;
+  // status.podIP in the environment: the address just chosen (none when podman chooses it).
+  for (const auto& name : sent.pod_ip_env) sent.env.emplace_back(name, sent.ip);
   ask_worker<runtime_reply>(
       self,
       [self, spec, promise, attempt](runtime_reply& reply) {

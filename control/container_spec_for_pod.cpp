@@ -20,27 +20,23 @@ podman::label_map container_labels_for(const json& pod) {
           {podman::label_node, api::value_at(pod, "/spec/nodeName"_json_pointer, std::string{})}};
 }
 
-namespace {
-std::vector<std::string> strings_of(const json& container, const char* field) {
-  std::vector<std::string> out;
-  for (const auto& item : container.value(field, json::array()))
-    if (item.is_string()) out.push_back(item.get<std::string>());
-  return out;
-}
-}  // namespace
-
 podman::container_spec container_spec_for(const json& pod, const std::string& network, const std::string& dns_server,
+                                          const std::string& cluster_domain) {
+  return container_spec_for(pod, environment_for(pod, {}, {}), network, dns_server, cluster_domain);
+}
+
+podman::container_spec container_spec_for(const json& pod, const container_environment& environment,
+                                          const std::string& network, const std::string& dns_server,
                                           const std::string& cluster_domain) {
   const json container = api::value_at(pod, "/spec/containers/0"_json_pointer, json::object());
   podman::container_spec spec;
   spec.name = container_name_for(namespace_of(pod), name_of(pod));
   spec.image = container.value("image", "");
   spec.image_pull_policy = container.value("imagePullPolicy", "IfNotPresent");
-  spec.command = strings_of(container, "command");
-  spec.args = strings_of(container, "args");
-  // Only literal values: valueFrom (ConfigMaps, Secrets, field refs) is outside orkest's scope.
-  for (const auto& variable : container.value("env", json::array()))
-    if (variable.contains("value")) spec.env.emplace_back(variable.value("name", ""), variable.value("value", ""));
+  spec.command = environment.command;
+  spec.args = environment.args;
+  spec.env = environment.env;
+  spec.pod_ip_env = environment.pod_ip_names;
   spec.labels = container_labels_for(pod);
   spec.hostname = name_of(pod);
   spec.network = network;

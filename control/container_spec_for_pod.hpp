@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "control/container_env.hpp"
 #include "podman/container_runtime.hpp"
 
 namespace orkest::control {
@@ -14,8 +15,14 @@ std::string container_name_for(const std::string& ns, const std::string& pod_nam
 // The labels orkest puts on a pod's container (managed-by, namespace, name, uid).
 podman::label_map container_labels_for(const nlohmann::json& pod);
 
+// `environment`: the container's env, command and args (control/container_env.hpp).
 // `dns_server` empty: the network's own DNS. Otherwise the pod resolves through it, with
 // Kubernetes' search list (<ns>.svc.<domain>, svc.<domain>, <domain>).
+podman::container_spec container_spec_for(const nlohmann::json& pod, const container_environment& environment,
+                                          const std::string& network, const std::string& dns_server = {},
+                                          const std::string& cluster_domain = "cluster.local");
+
+// The same for a pod whose environment reads no ConfigMap or Secret.
 podman::container_spec container_spec_for(const nlohmann::json& pod, const std::string& network,
                                           const std::string& dns_server = {},
                                           const std::string& cluster_domain = "cluster.local");

@@ -43,6 +43,8 @@ struct container_spec {
   std::vector<std::string> command;                // overrides the image entrypoint when set
   std::vector<std::string> args;
   std::vector<std::pair<std::string, std::string>> env;
+  // Variables set to the pod's address (status.podIP), filled in where the address is chosen.
+  std::vector<std::string> pod_ip_env;
   label_map labels;
   std::string hostname;
   std::string network;  // empty: runtime default

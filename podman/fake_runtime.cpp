@@ -44,6 +44,7 @@ runtime_result<std::string> fake_runtime::create(const container_spec& spec) {
   state.labels = spec.labels;
   state.status = container_status::created;
   containers_[state.id] = state;
+  specs_[state.id] = spec;
   if (!spec.ip.empty()) fixed_ips_[state.id] = spec.ip;
   ++created_;
   emit(state, "create", std::nullopt);
@@ -193,6 +194,12 @@ void fake_runtime::set_image_missing(const std::string& image) {
 void fake_runtime::set_image_present(const std::string& image) {
   std::lock_guard lock(mutex_);
   missing_images_.erase(image);
+}
+
+container_spec fake_runtime::spec_of(const std::string& id) const {
+  std::lock_guard lock(mutex_);
+  auto found = specs_.find(id);
+  return found == specs_.end() ? container_spec{} : found->second;
 }
 
 std::vector<container_state> fake_runtime::containers() const {

@@ -43,6 +43,7 @@ class fake_runtime : public container_runtime {
   void set_exits_at_once(const std::string& image, int exit_code);  // its process ends as it starts
   void set_exec_result(const std::string& id, exec_result result);  // what exec answers for it
   std::vector<container_state> containers() const;        // everything, for assertions
+  container_spec spec_of(const std::string& id) const;    // what a container was created from
   int creations() const;                                  // containers ever created
   int inspections(const std::string& id = "") const;     // single-container inspects (of id) ever made
   std::vector<std::size_t> inspection_batches() const;   // the size of every inspect_each call
@@ -56,6 +57,7 @@ class fake_runtime : public container_runtime {
   mutable std::mutex mutex_;
   std::condition_variable events_ready_;
   std::map<std::string, container_state> containers_;  // by id
+  std::map<std::string, container_spec> specs_;         // by id, kept after removal
   std::set<std::string> missing_images_;
   std::set<std::string> removed_after_inspect_;  // by id
   std::map<std::string, int> exit_codes_at_start_;  // by image

@@ -110,15 +110,83 @@ void validate_container_ports(field_causes& found, reader& container) {
   });
 }
 
-void validate_env(field_causes& found, reader& container) {
+const std::vector<std::string> env_field_paths = {"metadata.name",      "metadata.namespace", "metadata.uid",
+                                                   "spec.nodeName",      "spec.serviceAccountName",
+                                                   "status.hostIP",      "status.hostIPs",
+                                                   "status.podIP",       "status.podIPs"};
+
+bool is_label_or_annotation_path(const std::string& path) {
+  for (const std::string prefix : {"metadata.labels['", "metadata.annotations['"})
+    if (path.rfind(prefix, 0) == 0 && path.size() > prefix.size() + 2 && path.compare(path.size() - 2, 2, "']") == 0)
+      return true;
+  return false;
+}
+
+// configMapKeyRef / secretKeyRef: a name and a key.
+void validate_key_selector(field_causes& found, reader& selector) {
+  selector.required_string("name");
+  if (auto key = selector.required_string("key"))
+    fe::add_invalid(found, selector.path("key"), *key, name_rules::config_key(*key));
+  selector.boolean("optional");
+}
+
+void validate_value_from(field_causes& found, reader& variable, const json& from, const json& container) {
+  reader source(found, from, variable.path("valueFrom"));
+  int given = 0;
+  for (const char* kind : {"fieldRef", "resourceFieldRef", "configMapKeyRef", "secretKeyRef"}) given += source.present(kind);
+  if (given == 0)
+    found.push_back(fe::invalid(variable.path("valueFrom"), "",
+                                "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`"));
+  if (given > 1)
+    found.push_back(fe::invalid(variable.path("valueFrom"), "", "may not have more than one field specified at a time"));
+  if (auto value = variable.string("value"); value && !value->empty())
+    found.push_back(fe::invalid(variable.path("valueFrom"), "", "may not be specified when `value` is not empty"));
+  if (const json* field = source.object("fieldRef")) {
+    reader ref(found, *field, source.path("fieldRef"));
+    ref.optional_one_of("apiVersion", {"v1"});
+    if (auto path = ref.required_string("fieldPath"); path && !is_label_or_annotation_path(*path))
+      if (std::find(env_field_paths.begin(), env_field_paths.end(), *path) == env_field_paths.end())
+        found.push_back(fe::not_supported(ref.path("fieldPath"), *path, env_field_paths));
+  }
+  if (const json* resource = source.object("resourceFieldRef")) {
+    reader ref(found, *resource, source.path("resourceFieldRef"));
+    ref.required_one_of("resource", {"limits.cpu", "limits.memory", "requests.cpu", "requests.memory"});
+    if (auto name = ref.string("containerName"); name && !name->empty() && *name != container.value("name", ""))
+      found.push_back(fe::invalid(ref.path("containerName"), *name, "must match the container's name"));
+    if (const json* divisor = member(*resource, "divisor")) {
+      const auto amount = quantity_of(*divisor);
+      if (!amount) found.push_back(fe::invalid(ref.path("divisor"), *divisor, quantity_syntax_message));
+      else if (amount->negative() || (amount->milli_value() == 0 && !(*divisor == "0")))
+        found.push_back(fe::invalid(ref.path("divisor"), *divisor, "must be greater than 0"));
+    }
+  }
+  for (const char* kind : {"configMapKeyRef", "secretKeyRef"})
+    if (const json* selector = source.object(kind)) {
+      reader ref(found, *selector, source.path(kind));
+      validate_key_selector(found, ref);
+    }
+}
+
+void validate_env(field_causes& found, reader& container, const json& container_object) {
   for_each_object(found, container.array("env"), container.path("env"), [&](reader& variable, std::size_t) {
     if (auto name = variable.required_string("name"))
       fe::add_invalid(found, variable.path("name"), *name, name_rules::env_var_name(*name));
     variable.string("value");
-    if (variable.present("valueFrom"))
-      found.push_back(
-          fe::forbidden(variable.path("valueFrom"),
-                        "not supported by orkest (no ConfigMaps, Secrets or field references): set value instead"));
+    if (const json* from = variable.object("valueFrom")) validate_value_from(found, variable, *from, container_object);
+  });
+  for_each_object(found, container.array("envFrom"), container.path("envFrom"), [&](reader& source, std::size_t i) {
+    if (auto prefix = source.string("prefix"); prefix && !prefix->empty())
+      fe::add_invalid(found, source.path("prefix"), *prefix, name_rules::env_var_name(*prefix));
+    const int given = source.present("configMapRef") + source.present("secretRef");
+    if (given != 1)
+      found.push_back(fe::invalid(fe::index(container.path("envFrom"), i), "",
+                                  "must specify one of: `configMapRef` or `secretRef`"));
+    for (const char* kind : {"configMapRef", "secretRef"})
+      if (const json* reference = source.object(kind)) {
+        reader ref(found, *reference, source.path(kind));
+        ref.required_string("name");
+        ref.boolean("optional");
+      }
   });
 }
 
@@ -183,7 +251,7 @@ void validate_container(field_causes& found, reader& container, const json& obje
   container.string_array("args");
   container.string("workingDir");
   validate_container_ports(found, container);
-  validate_env(found, container);
+  validate_env(found, container, object);
   validate_resources(found, container);
   validate_probes(found, container, object);
   refuse_unhonoured(found, container, object, "securityContext",
@@ -201,8 +269,16 @@ const json& container_schema() {
       {"args", any()},
       {"workingDir", any()},
       {"ports", list_of({{"name", any()}, {"hostPort", any()}, {"containerPort", any()}, {"protocol", any()}, {"hostIP", any()}})},
-      {"envFrom", any()},
-      {"env", list_of({{"name", any()}, {"value", any()}, {"valueFrom", any()}})},
+      {"envFrom", list_of({{"prefix", any()},
+                           {"configMapRef", {{"name", any()}, {"optional", any()}}},
+                           {"secretRef", {{"name", any()}, {"optional", any()}}}})},
+      {"env", list_of({{"name", any()},
+                       {"value", any()},
+                       {"valueFrom",
+                        {{"fieldRef", {{"apiVersion", any()}, {"fieldPath", any()}}},
+                         {"resourceFieldRef", {{"containerName", any()}, {"resource", any()}, {"divisor", any()}}},
+                         {"configMapKeyRef", {{"name", any()}, {"key", any()}, {"optional", any()}}},
+                         {"secretKeyRef", {{"name", any()}, {"key", any()}, {"optional", any()}}}}}})},
       {"resources", any()},
       {"resizePolicy", any()},
       {"restartPolicy", any()},
@@ -263,6 +339,12 @@ void default_pod_spec(json& spec) {
     default_ports(container);
     default_probes(container);
     default_requests(container);
+    // As Kubernetes: a fieldRef's apiVersion is v1.
+    for_each_item(container, "env", [](json& variable) {
+      json* from = object_member(variable, "valueFrom");
+      json* field = from ? object_member(*from, "fieldRef") : nullptr;
+      if (field) set_default(*field, "apiVersion", "v1");
+    });
   });
 }
 

@@ -191,6 +191,32 @@ TEST(Validation, ResourcesAreCpuAndMemoryQuantities) {
                "spec.containers[0].resources.claims", "Forbidden: not supported by orkest (no dynamic resource allocation)");
 }
 
+TEST(Validation, EnvValueFromNamesOneSourceKubernetesCanRead) {
+  auto with_env = [](const char* env) { return with(valid_pod(), "/spec/containers/0/env"_json_pointer, json::parse(env)); };
+  auto causes = check("Pod", with_env(R"([{"name": "A", "valueFrom": {"fieldRef": {"fieldPath": "metadata.labels['app']"}}},
+      {"name": "B", "valueFrom": {"configMapKeyRef": {"name": "cfg", "key": "mode"}}},
+      {"name": "C", "valueFrom": {"secretKeyRef": {"name": "s", "key": "p", "optional": true}}},
+      {"name": "D", "valueFrom": {"resourceFieldRef": {"resource": "limits.memory", "divisor": "1Mi"}}}])"));
+  EXPECT_TRUE(causes.empty()) << describe(causes);
+  expect_cause(only_cause("Pod", with_env(R"([{"name": "A", "valueFrom": {}}])")), "FieldValueInvalid",
+               "spec.containers[0].env[0].valueFrom",
+               "Invalid value: \"\": must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or "
+               "`secretKeyRef`");
+  expect_cause(only_cause("Pod", with_env(R"([{"name": "A", "value": "x",
+      "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}}])")),
+               "FieldValueInvalid", "spec.containers[0].env[0].valueFrom",
+               "Invalid value: \"\": may not be specified when `value` is not empty");
+  const auto unsupported = only_cause("Pod", with_env(R"([{"name": "A", "valueFrom": {"fieldRef": {"fieldPath": "spec.x"}}}])"));
+  EXPECT_EQ(unsupported.field, "spec.containers[0].env[0].valueFrom.fieldRef.fieldPath");
+  EXPECT_EQ(unsupported.reason, "FieldValueNotSupported");
+  expect_cause(only_cause("Pod", with_env(R"([{"name": "A", "valueFrom": {"configMapKeyRef": {"name": "cfg"}}}])")),
+               "FieldValueRequired", "spec.containers[0].env[0].valueFrom.configMapKeyRef.key", "Required value");
+  auto both = with(valid_pod(), "/spec/containers/0/envFrom"_json_pointer,
+                   json::parse(R"([{"configMapRef": {"name": "a"}, "secretRef": {"name": "b"}}])"));
+  expect_cause(only_cause("Pod", both), "FieldValueInvalid", "spec.containers[0].envFrom[0]",
+               "Invalid value: \"\": must specify one of: `configMapRef` or `secretRef`");
+}
+
 TEST(Validation, PodNeedsContainers) {
   expect_cause(only_cause("Pod", with(valid_pod(), "/spec/containers"_json_pointer, json::array())),
                "FieldValueRequired", "spec.containers", "Required value");
@@ -322,10 +348,11 @@ TEST(Validation, EnvironmentVariables) {
                "FieldValueRequired", "spec.containers[0].env[0].name", "Required value");
   expect_cause(only_cause("Pod", with(valid_pod(), "/spec/containers/0/env/0/value"_json_pointer, 5)),
                "FieldValueTypeInvalid", "spec.containers[0].env[0].value", "Invalid value: 5: must be of type string");
+  // The example's variable has a value: a valueFrom beside it is refused, as Kubernetes does.
   EXPECT_EQ(only_cause("Pod", with(valid_pod(), "/spec/containers/0/env/0/valueFrom"_json_pointer,
                                    {{"fieldRef", {{"fieldPath", "metadata.name"}}}}))
-                .reason,
-            "FieldValueForbidden");
+                .message,
+            "Invalid value: \"\": may not be specified when `value` is not empty");
   expect_cause(only_cause("Pod", with(valid_pod(), "/spec/containers/0/env"_json_pointer, {{"A", {1}}})),
                "FieldValueTypeInvalid", "spec.containers[0].env", "Invalid value: {\"A\":[1]}: must be of type array");
 }

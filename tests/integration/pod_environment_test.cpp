@@ -1,0 +1,54 @@
+// A pod's environment from a ConfigMap, a Secret and its own fields (its address included),
+// read inside a real podman container: the container prints what it got.
+
+#include <regex>
+#include <string>
+
+#include "fixture.hpp"
+
+namespace orkest::itest {
+namespace {
+
+using PodEnvironment = OrkestIntegration;
+
+TEST_F(PodEnvironment, ConfigMapSecretAndFieldValuesReachTheContainer) {
+  const auto config = unique("config");
+  const auto secret = unique("secret");
+  ASSERT_EQ(api().post("/api/v1/namespaces/default/configmaps",
+                       {{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", {{"name", config}}},
+                        {"data", {{"mode", "fast"}, {"level", "3"}}}})
+                .status,
+            201);
+  ASSERT_EQ(api().post("/api/v1/namespaces/default/secrets",
+                       {{"apiVersion", "v1"}, {"kind", "Secret"}, {"metadata", {{"name", secret}}},
+                        {"stringData", {{"password", "s3cr3t! with spaces"}}}})
+                .status,
+            201);
+  const auto name = unique("env");
+  auto manifest = pod_manifest(name);
+  manifest["spec"]["restartPolicy"] = "Never";
+  auto& container = manifest["spec"]["containers"][0];
+  container["command"] = {"sh", "-c", "echo \"mode=$MODE level=$CFG_level password=$PASSWORD pod=$POD ip=$IP\""};
+  container["envFrom"] = {{{"prefix", "CFG_"}, {"configMapRef", {{"name", config}}}}};
+  container["env"] = {
+      {{"name", "MODE"}, {"valueFrom", {{"configMapKeyRef", {{"name", config}, {"key", "mode"}}}}}},
+      {{"name", "PASSWORD"}, {"valueFrom", {{"secretKeyRef", {{"name", secret}, {"key", "password"}}}}}},
+      {{"name", "POD"}, {"valueFrom", {{"fieldRef", {{"fieldPath", "metadata.name"}}}}}},
+      {{"name", "IP"}, {"valueFrom", {{"fieldRef", {{"fieldPath", "status.podIP"}}}}}}};
+  auto created = api().post(pods_url, manifest);
+  ASSERT_EQ(created.status, 201) << created.describe();
+
+  json pod;
+  ASSERT_TRUE(eventually([&] { return (pod = get_pod(name)).value("/status/phase"_json_pointer, std::string{}) == "Succeeded"; },
+                         30s))
+      << pod.dump();
+  const auto log = api().get(pods_url + "/" + name + "/log");
+  ASSERT_EQ(log.status, 200) << log.describe();
+  // The address orkest chose for it (an exited container's own network settings are cleared).
+  EXPECT_TRUE(std::regex_match(log.body, std::regex("mode=fast level=3 password=s3cr3t! with spaces pod=" + name +
+                                                    " ip=10\\.89\\.[0-9]+\\.[0-9]+\n")))
+      << log.body;
+}
+
+}  // namespace
+}  // namespace orkest::itest
