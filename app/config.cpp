@@ -133,6 +133,7 @@ std::variant<config, std::string> load_config(const std::string& path) {
     reader.read("cluster", "dnsIP", c.dns_ip);
     reader.read("cluster", "domain", c.cluster_domain);
     reader.read("cluster", "maxPods", c.max_pods);
+    reader.read("security", "allowPrivileged", c.allow_privileged);
     reader.read("services", "hostAddress", c.service_host_address);
     reader.read("services", "clusterIPsOnLoopback", c.cluster_ips_on_loopback);
     reader.read("services", "hostPortsBelow1024", c.host_ports_below_1024);

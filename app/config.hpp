@@ -43,6 +43,7 @@ struct config {
   std::string dns_ip = "10.96.0.10";  // empty: no cluster DNS
   std::string cluster_domain = "cluster.local";
   int max_pods = 110;
+  bool allow_privileged = false;  // security.allowPrivileged: privileged containers, any capability
   // services
   std::string service_host_address = "0.0.0.0";
   bool cluster_ips_on_loopback = true;

@@ -168,6 +168,7 @@ int run(const app::config& c) {
   settings.store.limits.service_ports_below_1024 = c.host_ports_below_1024;
   settings.store.limits.reserved_ports = {c.api_port};
   settings.store.limits.max_pods = static_cast<std::size_t>(c.max_pods);
+  settings.store.limits.allow_privileged = c.allow_privileged;
   settings.pods.pod.network = c.network;
   settings.services.host_address = c.service_host_address;
   settings.services.cluster_ips_on_loopback = c.cluster_ips_on_loopback;

@@ -56,7 +56,25 @@ struct container_spec {
   // resources.limits: cgroup limits (--memory with no swap beyond it, --cpus); 0: none.
   std::int64_t memory_limit_bytes = 0;
   std::int64_t cpu_limit_millis = 0;
+  // securityContext: the process's user ("UID" or "UID:GID"; empty: the image's), extra
+  // groups, and what it may do.
+  std::string user;
+  std::vector<std::int64_t> groups;
+  bool read_only_root = false;
+  bool no_new_privileges = false;
+  bool privileged = false;
+  std::vector<std::string> capabilities_added;
+  std::vector<std::string> capabilities_dropped;
+  // runAsNonRoot: the runtime refuses to start the container as root (CreateContainerConfigError,
+  // its message ending with `non_root_subject`, e.g. `(pod: "web_default(uid)", container: web)`).
+  bool run_as_non_root = false;
+  std::string non_root_subject;
 };
+
+// runAsNonRoot against the user a container would run as (the spec's, else the image's
+// "User"): why that breaks the policy, in the kubelet's words (its subject follows); nullopt
+// when it does not.
+std::optional<std::string> non_root_violation(const std::string& spec_user, const std::string& image_user);
 
 enum class container_status { created, running, exited, unknown };
 

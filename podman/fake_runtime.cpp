@@ -25,6 +25,11 @@ runtime_status fake_runtime::ensure_network(const std::string&, const std::strin
 
 runtime_result<std::string> fake_runtime::create(const container_spec& spec) {
   std::lock_guard lock(mutex_);
+  if (spec.run_as_non_root) {
+    auto user = image_users_.find(spec.image);
+    if (auto violation = non_root_violation(spec.user, user == image_users_.end() ? "" : user->second))
+      return runtime_error{"CreateContainerConfigError", *violation + " " + spec.non_root_subject};
+  }
   if (missing_images_.count(spec.image)) {
     if (spec.image_pull_policy == "Never")
       return runtime_error{"ErrImageNeverPull",
@@ -194,6 +199,11 @@ void fake_runtime::set_image_missing(const std::string& image) {
 void fake_runtime::set_image_present(const std::string& image) {
   std::lock_guard lock(mutex_);
   missing_images_.erase(image);
+}
+
+void fake_runtime::set_image_user(const std::string& image, const std::string& user) {
+  std::lock_guard lock(mutex_);
+  image_users_[image] = user;
 }
 
 container_spec fake_runtime::spec_of(const std::string& id) const {

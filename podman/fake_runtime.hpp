@@ -41,6 +41,7 @@ class fake_runtime : public container_runtime {
   void set_image_missing(const std::string& image);       // create fails as podman would
   void set_image_present(const std::string& image);       // ... until this
   void set_exits_at_once(const std::string& image, int exit_code);  // its process ends as it starts
+  void set_image_user(const std::string& image, const std::string& user);  // its "User" (default: root)
   void set_exec_result(const std::string& id, exec_result result);  // what exec answers for it
   std::vector<container_state> containers() const;        // everything, for assertions
   container_spec spec_of(const std::string& id) const;    // what a container was created from
@@ -59,6 +60,7 @@ class fake_runtime : public container_runtime {
   std::map<std::string, container_state> containers_;  // by id
   std::map<std::string, container_spec> specs_;         // by id, kept after removal
   std::set<std::string> missing_images_;
+  std::map<std::string, std::string> image_users_;  // by image
   std::set<std::string> removed_after_inspect_;  // by id
   std::map<std::string, int> exit_codes_at_start_;  // by image
   std::deque<container_event> events_;

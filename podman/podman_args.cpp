@@ -48,6 +48,17 @@ void append_container_args(std::vector<std::string>& args, const container_spec&
     args.push_back(option("--memory-swap", std::to_string(spec.memory_limit_bytes)));
   }
   if (spec.cpu_limit_millis > 0) args.push_back(option("--cpus", cpus_text(spec.cpu_limit_millis)));
+  if (!spec.user.empty()) args.push_back(option("--user", spec.user));
+  for (const auto group : spec.groups) args.push_back(option("--group-add", std::to_string(group)));
+  if (spec.read_only_root) {
+    // As Kubernetes' readOnlyRootFilesystem: nothing writable, not even podman's own /tmp and /run.
+    args.push_back("--read-only");
+    args.push_back("--read-only-tmpfs=false");
+  }
+  if (spec.no_new_privileges) args.push_back(option("--security-opt", "no-new-privileges"));
+  if (spec.privileged) args.push_back("--privileged");
+  for (const auto& capability : spec.capabilities_added) args.push_back(option("--cap-add", capability));
+  for (const auto& capability : spec.capabilities_dropped) args.push_back(option("--cap-drop", capability));
   // The JSON array form keeps every word intact (the plain form would be one string).
   if (!spec.command.empty()) args.push_back(option("--entrypoint", nlohmann::json(spec.command).dump()));
   // Options end here: the image and its arguments are never read as options, whatever they say.

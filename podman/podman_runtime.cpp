@@ -149,7 +149,22 @@ runtime_status podman_runtime::ensure_image(const std::string& image, const std:
   return pull_failure(pulled);
 }
 
+runtime_status podman_runtime::check_non_root(const container_spec& spec) {
+  if (!spec.run_as_non_root) return std::nullopt;
+  std::string image_user;
+  if (spec.user.empty()) {
+    if (auto error = ensure_image(spec.image, spec.image_pull_policy)) return error;
+    process_result inspected = podman({"image", "inspect", "--format", "{{.Config.User}}", "--", spec.image});
+    if (!inspected.ok()) return failure(inspected, "CreateContainerConfigError", "cannot read the user of image " + spec.image);
+    image_user = inspected.out.substr(0, inspected.out.find_first_of("\r\n"));
+  }
+  if (auto violation = non_root_violation(spec.user, image_user))
+    return runtime_error{"CreateContainerConfigError", *violation + " " + spec.non_root_subject};
+  return std::nullopt;
+}
+
 runtime_result<std::string> podman_runtime::create(const container_spec& spec) {
+  if (auto error = check_non_root(spec)) return *error;
   if (auto error = ensure_image(spec.image, spec.image_pull_policy)) return *error;
   process_result created = podman(create_args(spec));
   if (!created.ok()) return failure(created, "CreateContainerError", "cannot create container " + spec.name);
@@ -157,6 +172,7 @@ runtime_result<std::string> podman_runtime::create(const container_spec& spec) {
 }
 
 runtime_result<std::string> podman_runtime::run(const container_spec& spec) {
+  if (auto error = check_non_root(spec)) return *error;
   if (spec.image_pull_policy == "Always") {
     if (auto error = ensure_image(spec.image, spec.image_pull_policy)) return *error;
   }

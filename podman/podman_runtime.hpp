@@ -73,6 +73,8 @@ class podman_runtime : public container_runtime {
   // `podman image exists` / `podman network exists`: true, false, or why it could not tell.
   runtime_result<bool> exists(const std::vector<std::string>& args) const;
   runtime_status ensure_image(const std::string& image, const std::string& pull_policy);
+  // runAsNonRoot: CreateContainerConfigError when the container would run as root.
+  runtime_status check_non_root(const container_spec& spec);
 
   podman_settings settings_;
 };

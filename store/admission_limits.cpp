@@ -41,10 +41,56 @@ std::vector<api::status_cause> replica_causes(const json& replica_set, const adm
                           ", the most pods this node runs (maxPods in orkest's configuration)")};
 }
 
+namespace {
+
+// Kubernetes' baseline Pod Security Standard: the capabilities a container may add.
+bool is_baseline_capability(std::string name) {
+  if (name.rfind("CAP_", 0) == 0) name = name.substr(4);
+  static const char* const baseline[] = {"AUDIT_WRITE", "CHOWN",  "DAC_OVERRIDE", "FOWNER", "FSETID",
+                                         "KILL",        "MKNOD",  "NET_BIND_SERVICE", "SETFCAP", "SETGID",
+                                         "SETPCAP",     "SETUID", "SYS_CHROOT"};
+  return std::find(std::begin(baseline), std::end(baseline), name) != std::end(baseline);
+}
+
+const json& at(const json& object, const char* name) {
+  static const json none;
+  if (!object.is_object()) return none;
+  auto found = object.find(name);
+  return found == object.end() ? none : *found;
+}
+
+}  // namespace
+
+std::vector<api::status_cause> privilege_causes(const json& pod_spec, const std::string& path,
+                                                const admission_limits& limits) {
+  std::vector<api::status_cause> causes;
+  if (limits.allow_privileged) return causes;
+  const std::string why = "not allowed on this host (security.allowPrivileged in orkest's configuration)";
+  const json& containers = at(pod_spec, "containers");
+  if (!containers.is_array()) return causes;
+  for (std::size_t i = 0; i < containers.size(); ++i) {
+    const json& context = at(containers[i], "securityContext");
+    const std::string context_path = fe::child(fe::index(fe::child(path, "containers"), i), "securityContext");
+    if (at(context, "privileged") == true)
+      causes.push_back(fe::forbidden(fe::child(context_path, "privileged"), "privileged containers are " + why));
+    const json& added = at(at(context, "capabilities"), "add");
+    if (!added.is_array()) continue;
+    for (std::size_t k = 0; k < added.size(); ++k)
+      if (added[k].is_string() && !is_baseline_capability(added[k].get<std::string>()))
+        causes.push_back(fe::forbidden(fe::index(fe::child(fe::child(context_path, "capabilities"), "add"), k),
+                                       "capability " + added[k].get<std::string>() +
+                                           " is beyond Kubernetes' baseline and " + why));
+  }
+  return causes;
+}
+
 std::vector<api::status_cause> admission_causes(const api::kind_strategy& strategy, const nlohmann::json& object,
                                                 const admission_limits& limits) {
   auto causes = strategy.holds_cluster_ip ? service_port_causes(object, limits) : std::vector<api::status_cause>{};
   if (strategy.has_scale) api::field_error::append(causes, replica_causes(object, limits));
+  if (strategy.bound_to_node) api::field_error::append(causes, privilege_causes(at(object, "spec"), "spec", limits));
+  if (strategy.has_pod_template)
+    api::field_error::append(causes, privilege_causes(at(at(at(object, "spec"), "template"), "spec"), "spec.template.spec", limits));
   return causes;
 }
 

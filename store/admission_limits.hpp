@@ -5,6 +5,7 @@
 // naming the field.
 
 #include <cstddef>
+#include <string>
 #include <nlohmann/json_fwd.hpp>
 #include <vector>
 
@@ -20,6 +21,9 @@ struct admission_limits {
   // The most pods the node runs (Kubernetes' kubelet default): more are refused, and no
   // ReplicaSet may ask for more replicas.
   std::size_t max_pods = 110;
+  // privileged: true and capabilities beyond Kubernetes' baseline Pod Security Standard: each
+  // is root on this host to whoever may create pods.
+  bool allow_privileged = false;
 };
 
 // Causes for what `object` of the kind of `strategy` asks beyond this machine's limits: the
@@ -29,6 +33,10 @@ std::vector<api::status_cause> admission_causes(const api::kind_strategy& strate
 
 // Causes for a Service's ports that this machine will not bind.
 std::vector<api::status_cause> service_port_causes(const nlohmann::json& service, const admission_limits& limits);
+
+// Causes for a pod spec (at `path`) asking for privileges this machine does not give.
+std::vector<api::status_cause> privilege_causes(const nlohmann::json& pod_spec, const std::string& path,
+                                                const admission_limits& limits);
 
 // Causes for a ReplicaSet asking for more replicas than the node runs.
 std::vector<api::status_cause> replica_causes(const nlohmann::json& replica_set, const admission_limits& limits);

@@ -10,6 +10,7 @@
 #include "api/json_access.hpp"
 #include "api/image_reference_rule.hpp"
 #include "api/kinds/probe.hpp"
+#include "api/kinds/security_context.hpp"
 #include "api/name_rules.hpp"
 #include "api/printing.hpp"
 #include "api/shorthand.hpp"
@@ -235,7 +236,7 @@ void validate_resources(field_causes& found, reader& container) {
   }
 }
 
-void validate_container(field_causes& found, reader& container, const json& object) {
+void validate_container(field_causes& found, reader& container, const json& object, const json* pod_security_context) {
   if (auto name = container.required_string("name"))
     fe::add_invalid(found, container.path("name"), *name, name_rules::dns1123_label(*name));
   if (auto image = container.required_string("image")) {
@@ -254,9 +255,7 @@ void validate_container(field_causes& found, reader& container, const json& obje
   validate_env(found, container, object);
   validate_resources(found, container);
   validate_probes(found, container, object);
-  refuse_unhonoured(found, container, object, "securityContext",
-                    "containers run with podman's defaults (no privileged mode, capabilities, user or "
-                    "runAsNonRoot checks)");
+  validate_container_security_context(found, container, pod_security_context);
   refuse_unhonoured(found, container, object, "volumeMounts", "pods have no volumes");
   refuse_unhonoured(found, container, object, "volumeDevices", "pods have no volumes");
 }
@@ -291,7 +290,7 @@ const json& container_schema() {
       {"terminationMessagePath", any()},
       {"terminationMessagePolicy", any()},
       {"imagePullPolicy", any()},
-      {"securityContext", any()},
+      {"securityContext", container_security_context_schema()},
       {"stdin", any()},
       {"stdinOnce", any()},
       {"tty", any()}};
@@ -366,15 +365,14 @@ void validate_pod_spec(field_causes& found, const json* spec, const std::string&
     found.push_back(fe::too_many(pod.path("containers"), containers->size(), 1));
   }
   for_each_object(found, containers, pod.path("containers"), [&](reader& container, std::size_t i) {
-    validate_container(found, container, (*containers)[i]);
+    validate_container(found, container, (*containers)[i], member(*spec, "securityContext"));
   });
   pod.required_one_of("restartPolicy", {"Always", "OnFailure", "Never"});
   pod.optional_one_of("dnsPolicy", {"ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"});
   pod.non_negative("terminationGracePeriodSeconds");
   for (const char* host_namespace : {"hostNetwork", "hostPID", "hostIPC"})
     refuse_unhonoured(found, pod, *spec, host_namespace, "pods never share the host's namespaces");
-  refuse_unhonoured(found, pod, *spec, "securityContext",
-                    "containers run with podman's defaults (no user, group, fsGroup or runAsNonRoot checks)");
+  validate_pod_security_context(found, pod);
   refuse_unhonoured(found, pod, *spec, "volumes", "pods have no volumes (hostPath, emptyDir and the rest)");
 }
 
@@ -425,7 +423,7 @@ const json& pod_spec_schema() {
                               {"hostPID", any()},
                               {"hostIPC", any()},
                               {"shareProcessNamespace", any()},
-                              {"securityContext", any()},
+                              {"securityContext", pod_security_context_schema()},
                               {"imagePullSecrets", any()},
                               {"hostname", any()},
                               {"subdomain", any()},

@@ -26,7 +26,7 @@ void default_pod_spec(nlohmann::json& spec);
 
 // Exactly one container with a name (DNS-1123 label) and an image; ports 1..65535; env names;
 // restartPolicy, dnsPolicy, imagePullPolicy among Kubernetes' values; what orkest cannot honour
-// (volumes, securityContext, host namespaces) refused.
+// (volumes, host namespaces, parts of securityContext) refused.
 void validate_pod_spec(field_causes& found, const nlohmann::json* spec, const std::string& path);
 // A template's labels and annotations, its labels matching `selector`, its pod spec, and
 // restartPolicy Always (a controller replaces pods that end).

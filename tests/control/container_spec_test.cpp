@@ -46,6 +46,30 @@ TEST(ContainerSpec, LimitsBecomeCgroupLimits) {
   EXPECT_EQ(spec.cpu_limit_millis, 0);
 }
 
+TEST(ContainerSpec, SecurityContextTheContainersOverridingThePods) {
+  json secured = pod();
+  secured["spec"]["securityContext"] = {{"runAsUser", 1000}, {"runAsGroup", 3000}, {"fsGroup", 2000},
+                                        {"supplementalGroups", {4000, 2000}}, {"runAsNonRoot", true}};
+  secured["spec"]["containers"][0]["securityContext"] = {{"runAsUser", 1001},
+                                                         {"readOnlyRootFilesystem", true},
+                                                         {"allowPrivilegeEscalation", false},
+                                                         {"capabilities", {{"add", {"NET_BIND_SERVICE"}}, {"drop", {"ALL"}}}}};
+  auto spec = container_spec_for(secured, "orkest");
+  EXPECT_EQ(spec.user, "1001:3000");
+  EXPECT_EQ(spec.groups, (std::vector<std::int64_t>{2000, 4000})) << "fsGroup, then the other groups, each once";
+  EXPECT_TRUE(spec.read_only_root);
+  EXPECT_TRUE(spec.no_new_privileges);
+  EXPECT_FALSE(spec.privileged);
+  EXPECT_EQ(spec.capabilities_added, std::vector<std::string>{"NET_BIND_SERVICE"});
+  EXPECT_EQ(spec.capabilities_dropped, std::vector<std::string>{"ALL"});
+  EXPECT_TRUE(spec.run_as_non_root);
+  EXPECT_EQ(spec.non_root_subject, "(pod: \"web_team(u-1)\", container: web)");
+  spec = container_spec_for(pod(), "orkest");
+  EXPECT_EQ(spec.user, "") << "the image's user";
+  EXPECT_FALSE(spec.run_as_non_root);
+  EXPECT_FALSE(spec.no_new_privileges) << "Kubernetes allows escalation unless told otherwise";
+}
+
 TEST(ContainerSpec, LabelsNameTheOwnerForAdoption) {
   auto labels = container_labels_for(pod());
   EXPECT_EQ(labels.at(podman::label_managed_by), "orkest");

@@ -49,6 +49,31 @@ TEST(CreateArgs, LimitsAsPodmanTakesThem) {
   EXPECT_EQ(create_args(spec)[6], "--cpus=0.010");
 }
 
+TEST(CreateArgs, SecurityContextAsPodmanTakesIt) {
+  container_spec spec = minimal_spec();
+  spec.user = "1000:3000";
+  spec.groups = {2000, 4000};
+  spec.read_only_root = true;
+  spec.no_new_privileges = true;
+  spec.capabilities_added = {"NET_BIND_SERVICE"};
+  spec.capabilities_dropped = {"ALL"};
+  EXPECT_EQ(create_args(spec),
+            (args{"create", "--name=default_web", "--restart=no", "--pull=never", "--user=1000:3000", "--group-add=2000",
+                  "--group-add=4000", "--read-only", "--read-only-tmpfs=false", "--security-opt=no-new-privileges",
+                  "--cap-add=NET_BIND_SERVICE", "--cap-drop=ALL", "--", "health:latest"}));
+}
+
+TEST(NonRootViolation, TheKubeletsWordsForEachWayToRunAsRoot) {
+  EXPECT_EQ(non_root_violation("", ""), "container has runAsNonRoot and image will run as root");
+  EXPECT_EQ(non_root_violation("", "root"), "container has runAsNonRoot and image will run as root");
+  EXPECT_EQ(non_root_violation("", "0:0"), "container has runAsNonRoot and image will run as root");
+  EXPECT_EQ(non_root_violation("0", "1000"), "container's runAsUser breaks non-root policy");
+  EXPECT_EQ(non_root_violation("", "nobody"),
+            "container has runAsNonRoot and image has non-numeric user (nobody), cannot verify user is non-root");
+  EXPECT_FALSE(non_root_violation("", "1000:1000"));
+  EXPECT_FALSE(non_root_violation("1000", ""));
+}
+
 // Kubernetes: command replaces ENTRYPOINT, args replace CMD.
 TEST(CreateArgs, CommandBecomesTheEntrypointAsAJsonArray) {
   container_spec spec = minimal_spec();

@@ -396,8 +396,8 @@ class HostileInputTest(harness.SharedOrkestTestCase):
             self.api.request("DELETE", PODS + "/claimant?gracePeriodSeconds=0")
 
     def test_unknown_kinds(self):
-        body = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cm"}, "data": {"a": "b"}}
-        for path in ("/api/v1/namespaces/default/configmaps", "/apis/apps/v1/namespaces/default/statefulsets",
+        body = {"apiVersion": "v1", "kind": "LimitRange", "metadata": {"name": "lr"}, "spec": {"limits": []}}
+        for path in ("/api/v1/namespaces/default/limitranges", "/apis/apps/v1/namespaces/default/statefulsets",
                      "/apis/frobnicate.io/v1/namespaces/default/widgets"):
             with self.subTest(path=path):
                 self.rejected("POST", path, body, 404, "NotFound", "could not find the requested resource")

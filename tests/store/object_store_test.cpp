@@ -331,6 +331,41 @@ TEST_F(object_store_test, service_host_ports_below_1024_and_the_api_port_are_ref
   EXPECT_TRUE(allowed.create("Service", "default", service("s", 22)).ok());
 }
 
+// The API is root on this host to whoever may create pods: privileged containers and
+// capabilities beyond Kubernetes' baseline only when orkest's configuration says so.
+TEST_F(object_store_test, privileged_containers_and_extra_capabilities_need_the_configuration) {
+  auto with_context = [&](const std::string& name, json context) {
+    json p = pod(name);
+    p["spec"]["containers"][0]["securityContext"] = std::move(context);
+    return p;
+  };
+  auto privileged = store.create("Pod", "default", with_context("a", {{"privileged", true}}));
+  ASSERT_FALSE(privileged.ok());
+  EXPECT_EQ(privileged.error->code, 422);
+  ASSERT_EQ(privileged.error->causes.size(), 1u);
+  EXPECT_EQ(privileged.error->causes[0].field, "spec.containers[0].securityContext.privileged");
+  EXPECT_EQ(privileged.error->causes[0].message,
+            "Forbidden: privileged containers are not allowed on this host (security.allowPrivileged in orkest's "
+            "configuration)");
+  auto admin = store.create("Pod", "default", with_context("b", {{"capabilities", {{"add", {"NET_BIND_SERVICE", "SYS_ADMIN"}}}}}));
+  ASSERT_FALSE(admin.ok());
+  ASSERT_EQ(admin.error->causes.size(), 1u);
+  EXPECT_EQ(admin.error->causes[0].field, "spec.containers[0].securityContext.capabilities.add[1]");
+  EXPECT_TRUE(store.create("Pod", "default", with_context("c", {{"capabilities", {{"add", {"NET_BIND_SERVICE"}}, {"drop", {"ALL"}}}}}))
+                  .ok());
+  json rs = replicaset("rs", 1);
+  rs["spec"]["template"]["spec"]["containers"][0]["securityContext"] = {{"privileged", true}};
+  auto template_refused = store.create("ReplicaSet", "default", rs);
+  ASSERT_FALSE(template_refused.ok());
+  EXPECT_EQ(template_refused.error->causes[0].field, "spec.template.spec.containers[0].securityContext.privileged");
+
+  object_store_settings settings;
+  settings.limits.allow_privileged = true;
+  object_store allowed{settings, fixed_hooks()};
+  EXPECT_TRUE(allowed.create("Pod", "default", with_context("a", {{"privileged", true}})).ok());
+  EXPECT_TRUE(allowed.create("ReplicaSet", "default", rs).ok());
+}
+
 // etcd keeps at most 1.5 MiB per object; an object may still shrink or be deleted at the limit.
 TEST_F(object_store_test, an_object_encoding_past_the_limit_is_refused_but_may_shrink) {
   object_store_settings settings;

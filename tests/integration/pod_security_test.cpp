@@ -1,0 +1,57 @@
+// securityContext on real podman: the process's user and groups, a read-only root, no new
+// privileges, and runAsNonRoot refusing an image that runs as root.
+
+#include <string>
+
+#include "fixture.hpp"
+
+namespace orkest::itest {
+namespace {
+
+using PodSecurity = OrkestIntegration;
+
+TEST_F(PodSecurity, UserGroupsAndAReadOnlyRootReachTheProcess) {
+  const auto name = unique("secure");
+  auto manifest = pod_manifest(name);
+  manifest["spec"]["restartPolicy"] = "Never";
+  manifest["spec"]["securityContext"] = {{"runAsUser", 1000}, {"runAsGroup", 3000}, {"fsGroup", 2000},
+                                         {"runAsNonRoot", true}};
+  auto& container = manifest["spec"]["containers"][0];
+  container["securityContext"] = {{"readOnlyRootFilesystem", true}, {"allowPrivilegeEscalation", false},
+                                  {"capabilities", {{"drop", {"ALL"}}}}};
+  container["command"] = {"sh", "-c",
+                          "echo uid=$(id -u) gid=$(id -g) groups=$(id -G); touch /written 2>/dev/null && echo writable "
+                          "|| echo read-only; grep NoNewPrivs /proc/self/status"};
+  ASSERT_EQ(api().post(pods_url, manifest).status, 201);
+  json pod;
+  ASSERT_TRUE(eventually([&] { return (pod = get_pod(name)).value("/status/phase"_json_pointer, std::string{}) == "Succeeded"; },
+                         30s))
+      << pod.dump();
+  const auto log = api().get(pods_url + "/" + name + "/log");
+  ASSERT_EQ(log.status, 200) << log.describe();
+  EXPECT_EQ(log.body, "uid=1000 gid=3000 groups=3000 2000\nread-only\nNoNewPrivs:\t1\n");
+}
+
+TEST_F(PodSecurity, RunAsNonRootRefusesAnImageThatRunsAsRoot) {
+  const auto name = unique("rooted");
+  auto manifest = pod_manifest(name);  // the health image runs as root
+  manifest["spec"]["securityContext"] = {{"runAsNonRoot", true}};
+  auto created = api().post(pods_url, manifest);
+  ASSERT_EQ(created.status, 201);
+  const std::string uid = created.json().value("/metadata/uid"_json_pointer, std::string{});
+  json pod;
+  ASSERT_TRUE(eventually(
+      [&] {
+        return (pod = get_pod(name)).value("/status/containerStatuses/0/state/waiting/reason"_json_pointer, std::string{}) ==
+               "CreateContainerConfigError";
+      },
+      30s))
+      << pod.dump();
+  EXPECT_EQ(pod.value("/status/containerStatuses/0/state/waiting/message"_json_pointer, std::string{}),
+            "container has runAsNonRoot and image will run as root (pod: \"" + name + "_default(" + uid +
+                ")\", container: main)");
+  EXPECT_TRUE(orkest().container_ids({{"io.orkest.pod-uid", uid}}).empty()) << "no container was made";
+}
+
+}  // namespace
+}  // namespace orkest::itest
