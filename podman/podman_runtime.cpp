@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -149,6 +150,40 @@ runtime_status podman_runtime::ensure_image(const std::string& image, const std:
   return pull_failure(pulled);
 }
 
+runtime_result<std::string> podman_runtime::image_from_archive(const std::string& path) {
+  struct stat file {};
+  if (::stat(path.c_str(), &file) != 0)
+    return runtime_error{reason_image_pull, "Failed to load image archive " + quoted(path) + ": " + std::strerror(errno)};
+  const std::string version = std::to_string(file.st_size) + "@" + std::to_string(file.st_mtim.tv_sec) + "." +
+                              std::to_string(file.st_mtim.tv_nsec);
+  // One load at a time: two pods of one new tarball load it once.
+  std::lock_guard lock(archives_mutex_);
+  if (auto known = archives_.find(path); known != archives_.end() && known->second.version == version) {
+    if (known_true(exists({"image", "exists", known->second.image_id}))) return known->second.image_id;
+  }
+  process_result loaded = podman({"load", "--quiet", "--input", path}, settings_.pull_timeout);
+  if (!loaded.ok()) return failure(loaded, reason_image_pull, "Failed to load image archive " + quoted(path));
+  auto name = podman::loaded_image(loaded.out);
+  if (!name) return runtime_error{reason_image_pull, "podman load named no image for archive " + quoted(path)};
+  process_result id = podman({"image", "inspect", "--format", "{{.Id}}", "--", *name});
+  if (!id.ok()) return failure(id, reason_image_pull, "cannot inspect the image loaded from " + quoted(path));
+  const std::string image_id = id.out.substr(0, id.out.find_first_of("\r\n"));
+  archives_[path] = {version, image_id};
+  spdlog::info("runtime: loaded image archive {} as {}", path, image_id.substr(0, 12));
+  return image_id;
+}
+
+runtime_result<container_spec> podman_runtime::with_local_image(const container_spec& spec) {
+  auto path = archive_file(spec.image);
+  if (!path) return spec;
+  auto image_id = image_from_archive(*path);
+  if (auto* error = std::get_if<runtime_error>(&image_id)) return *error;
+  container_spec local = spec;
+  local.image = std::get<std::string>(image_id);
+  local.image_pull_policy = "Never";  // loaded: nothing to pull
+  return local;
+}
+
 runtime_status podman_runtime::check_non_root(const container_spec& spec) {
   if (!spec.run_as_non_root) return std::nullopt;
   std::string image_user;
@@ -163,7 +198,10 @@ runtime_status podman_runtime::check_non_root(const container_spec& spec) {
   return std::nullopt;
 }
 
-runtime_result<std::string> podman_runtime::create(const container_spec& spec) {
+runtime_result<std::string> podman_runtime::create(const container_spec& requested) {
+  auto local = with_local_image(requested);
+  if (auto* error = std::get_if<runtime_error>(&local)) return *error;
+  const container_spec& spec = std::get<container_spec>(local);
   if (auto error = check_non_root(spec)) return *error;
   if (auto error = ensure_image(spec.image, spec.image_pull_policy)) return *error;
   process_result created = podman(create_args(spec));
@@ -171,7 +209,10 @@ runtime_result<std::string> podman_runtime::create(const container_spec& spec) {
   return created.out.substr(0, created.out.find_first_of("\r\n"));  // the new container's id
 }
 
-runtime_result<std::string> podman_runtime::run(const container_spec& spec) {
+runtime_result<std::string> podman_runtime::run(const container_spec& requested) {
+  auto local = with_local_image(requested);
+  if (auto* error = std::get_if<runtime_error>(&local)) return *error;
+  const container_spec& spec = std::get<container_spec>(local);
   if (auto error = check_non_root(spec)) return *error;
   if (spec.image_pull_policy == "Always") {
     if (auto error = ensure_image(spec.image, spec.image_pull_policy)) return *error;

@@ -3,6 +3,8 @@
 // README.md for why the CLI and not the libpod REST API).
 
 #include <chrono>
+#include <map>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -75,6 +77,18 @@ class podman_runtime : public container_runtime {
   runtime_status ensure_image(const std::string& image, const std::string& pull_policy);
   // runAsNonRoot: CreateContainerConfigError when the container would run as root.
   runtime_status check_non_root(const container_spec& spec);
+  // A tarball image (docker-archive:, oci-archive:) as an image ID: `podman load` once per
+  // version of the file (path, size, modification time), then the ID it gave.
+  runtime_result<std::string> image_from_archive(const std::string& path);
+  // The spec with a tarball image replaced by the loaded image's ID.
+  runtime_result<container_spec> with_local_image(const container_spec& spec);
+
+  struct loaded_archive {
+    std::string version;  // size and modification time when loaded
+    std::string image_id;
+  };
+  std::mutex archives_mutex_;
+  std::map<std::string, loaded_archive> archives_;  // by file path
 
   podman_settings settings_;
 };

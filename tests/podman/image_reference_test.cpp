@@ -20,5 +20,21 @@ TEST(LocalhostImage, RegistriesAndDigestsAreNot) {
   EXPECT_EQ(localhost_image(""), std::nullopt);
 }
 
+TEST(ArchiveFile, OnlyTheTwoTarballTransports) {
+  EXPECT_EQ(archive_file("docker-archive:/srv/images/base.tar"), "/srv/images/base.tar");
+  EXPECT_EQ(archive_file("oci-archive:/srv/base.oci.tar"), "/srv/base.oci.tar");
+  EXPECT_FALSE(archive_file("health:latest"));
+  EXPECT_FALSE(archive_file("docker-archive:"));
+  EXPECT_FALSE(archive_file("docker://docker-archive:/x"));
+}
+
+TEST(LoadedImage, WhatPodmanLoadSays) {
+  EXPECT_EQ(loaded_image("Loaded image: localhost/health:latest\n"), "localhost/health:latest");
+  EXPECT_EQ(loaded_image("Getting image source signatures\nLoaded image(s): sha256:abc123\n"), "sha256:abc123");
+  EXPECT_EQ(loaded_image("Loaded image: localhost/a:1, localhost/a:2\n"), "localhost/a:1");
+  EXPECT_FALSE(loaded_image("Error: payload does not match\n"));
+}
+
 }  // namespace
 }  // namespace orkest::podman
+
