@@ -185,6 +185,16 @@ std::vector<std::string> port_name(const std::string& value) {
   return errors;
 }
 
+// "." and ".." and what starts with "..": names that are also file names may not be these.
+void add_dot_segment_errors(std::vector<std::string>& errors, const std::string& value) {
+  if (value == ".")
+    errors.push_back("must not be '.'");
+  else if (value == "..")
+    errors.push_back("must not be '..'");
+  else if (value.rfind("..", 0) == 0)
+    errors.push_back("must not start with '..'");
+}
+
 std::vector<std::string> env_var_name(const std::string& value) {
   std::vector<std::string> errors;
   if (!env_var_name_format.matches(value))
@@ -193,12 +203,7 @@ std::vector<std::string> env_var_name(const std::string& value) {
                     "digits, '_', '-', or '.', and must not start with a digit",
                     env_var_name_format, {"my.env-name", "MY_ENV.NAME", "MyEnvName1"}));
   // Kubernetes' IsEnvVarName also refuses "." and ".." (they are not valid file names).
-  if (value == ".")
-    errors.push_back("must not be '.'");
-  else if (value == "..")
-    errors.push_back("must not be '..'");
-  else if (value.rfind("..", 0) == 0)
-    errors.push_back("must not start with '..'");
+  add_dot_segment_errors(errors, value);
   return errors;
 }
 
@@ -208,12 +213,7 @@ std::vector<std::string> config_key(const std::string& value) {
   if (!config_key_format.matches(value))
     errors.push_back(regex_error("a valid config key must consist of alphanumeric characters, '-', '_' or '.'",
                                  config_key_format, {"key.name", "KEY_NAME", "key-name"}));
-  if (value == ".")
-    errors.push_back("must not be '.'");
-  else if (value == "..")
-    errors.push_back("must not be '..'");
-  else if (value.rfind("..", 0) == 0)
-    errors.push_back("must not start with '..'");
+  add_dot_segment_errors(errors, value);
   return errors;
 }
 

@@ -109,6 +109,22 @@ class OrkestIntegration : public ::testing::Test {
     auto reply = api().get(pods_url + "/" + name);
     return reply.status == 200 ? reply.json() : json();
   }
+  // The pod once its phase is `phase` (Succeeded, Failed, ...), waiting at most `limit`; null
+  // (and a test failure showing the pod) when it does not get there.
+  json pod_reaching_phase(const std::string& name, const std::string& phase, std::chrono::milliseconds limit) {
+    json pod;
+    if (eventually([&] { return (pod = get_pod(name)).value("/status/phase"_json_pointer, std::string{}) == phase; },
+                   limit))
+      return pod;
+    ADD_FAILURE() << "pod " << name << " not " << phase << ": " << pod.dump();
+    return nullptr;
+  }
+  // The pod's log (GET .../log), or "" (and a test failure) when it cannot be read.
+  std::string log_of(const std::string& name) {
+    auto reply = api().get(pods_url + "/" + name + "/log");
+    EXPECT_EQ(reply.status, 200) << reply.describe();
+    return reply.status == 200 ? reply.body : "";
+  }
   // The pods of a label selector (e.g. "rs=web"); empty when the list fails.
   json list_pods(const std::string& selector = {}) const {
     auto reply = api().get(pods_url + (selector.empty() ? "" : "?labelSelector=" + selector));

@@ -38,16 +38,12 @@ TEST_F(PodEnvironment, ConfigMapSecretAndFieldValuesReachTheContainer) {
   auto created = api().post(pods_url, manifest);
   ASSERT_EQ(created.status, 201) << created.describe();
 
-  json pod;
-  ASSERT_TRUE(eventually([&] { return (pod = get_pod(name)).value("/status/phase"_json_pointer, std::string{}) == "Succeeded"; },
-                         30s))
-      << pod.dump();
-  const auto log = api().get(pods_url + "/" + name + "/log");
-  ASSERT_EQ(log.status, 200) << log.describe();
+  ASSERT_FALSE(pod_reaching_phase(name, "Succeeded", 30s).is_null());
+  const auto log = log_of(name);
   // The address orkest chose for it (an exited container's own network settings are cleared).
-  EXPECT_TRUE(std::regex_match(log.body, std::regex("mode=fast level=3 password=s3cr3t! with spaces pod=" + name +
+  EXPECT_TRUE(std::regex_match(log, std::regex("mode=fast level=3 password=s3cr3t! with spaces pod=" + name +
                                                     " ip=10\\.89\\.[0-9]+\\.[0-9]+\n")))
-      << log.body;
+      << log;
 }
 
 }  // namespace

@@ -153,9 +153,7 @@ TEST_F(PodLifecycle, LimitsReachTheCgroupAndAContainerOverItsMemoryIsOOMKilled) 
   EXPECT_EQ(inspected.value("/HostConfig/MemorySwap"_json_pointer, int64_t{0}), 16 * 1024 * 1024) << "no swap beyond it";
   EXPECT_EQ(inspected.value("/HostConfig/NanoCpus"_json_pointer, int64_t{0}), 500'000'000);
 
-  ASSERT_TRUE(eventually([&] { return (pod = get_pod(name)).value("/status/phase"_json_pointer, std::string{}) == "Failed"; },
-                         30s))
-      << pod.dump();
+  ASSERT_FALSE((pod = pod_reaching_phase(name, "Failed", 30s)).is_null());
   const auto terminated = pod.value("/status/containerStatuses/0/state/terminated"_json_pointer, json::object());
   EXPECT_EQ(terminated.value("reason", ""), "OOMKilled") << pod.dump();
   EXPECT_EQ(terminated.value("exitCode", 0), 137);

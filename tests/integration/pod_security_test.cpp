@@ -23,13 +23,8 @@ TEST_F(PodSecurity, UserGroupsAndAReadOnlyRootReachTheProcess) {
                           "echo uid=$(id -u) gid=$(id -g) groups=$(id -G); touch /written 2>/dev/null && echo writable "
                           "|| echo read-only; grep NoNewPrivs /proc/self/status"};
   ASSERT_EQ(api().post(pods_url, manifest).status, 201);
-  json pod;
-  ASSERT_TRUE(eventually([&] { return (pod = get_pod(name)).value("/status/phase"_json_pointer, std::string{}) == "Succeeded"; },
-                         30s))
-      << pod.dump();
-  const auto log = api().get(pods_url + "/" + name + "/log");
-  ASSERT_EQ(log.status, 200) << log.describe();
-  EXPECT_EQ(log.body, "uid=1000 gid=3000 groups=3000 2000\nread-only\nNoNewPrivs:\t1\n");
+  ASSERT_FALSE(pod_reaching_phase(name, "Succeeded", 30s).is_null());
+  EXPECT_EQ(log_of(name), "uid=1000 gid=3000 groups=3000 2000\nread-only\nNoNewPrivs:\t1\n");
 }
 
 TEST_F(PodSecurity, RunAsNonRootRefusesAnImageThatRunsAsRoot) {
