@@ -18,6 +18,8 @@ expect_match "$out" '^pods +po +v1 +true +Pod$' "api-resources pods"
 expect_match "$out" '^replicasets +rs +apps/v1 +true +ReplicaSet$' "api-resources replicasets"
 expect_match "$out" '^services +svc +v1 +true +Service$' "api-resources services"
 expect_match "$out" '^endpoints +ep +v1 +true +Endpoints$' "api-resources endpoints"
+expect_match "$out" '^configmaps +cm +v1 +true +ConfigMap$' "api-resources configmaps"
+expect_match "$out" '^secrets +v1 +true +Secret$' "api-resources secrets"
 expect_no_match "$out" 'error|couldn.t' "api-resources errors"
 
 say "nothing there yet"
