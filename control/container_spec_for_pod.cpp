@@ -86,8 +86,10 @@ podman::container_spec container_spec_for(const json& pod, const container_envir
     spec.dns_servers = {dns_server};
     spec.dns_search = {namespace_of(pod) + ".svc." + cluster_domain, "svc." + cluster_domain, cluster_domain};
   }
+  spec.working_dir = container.value("workingDir", "");
   for (const auto& port : container.value("ports", json::array()))
-    spec.ports.push_back({port.value("name", ""), port.value("containerPort", 0), port.value("protocol", "TCP")});
+    spec.ports.push_back({port.value("name", ""), port.value("containerPort", 0), port.value("protocol", "TCP"),
+                          port.value("hostPort", 0), port.value("hostIP", "")});
   apply_security_context(spec, pod, container);
   const auto resources = api::resources_of(container);
   if (resources.memory_limit) spec.memory_limit_bytes = resources.memory_limit->value();

@@ -33,6 +33,8 @@ struct container_port {
   std::string name;
   int container_port = 0;
   std::string protocol = "TCP";
+  int host_port = 0;    // published on the host at this port (hostPort); 0: not published
+  std::string host_ip;  // ... on this address only; empty: every address
 };
 
 // Everything needed to create one container for one pod.
@@ -42,6 +44,7 @@ struct container_spec {
   std::string image_pull_policy = "IfNotPresent";  // Always | IfNotPresent | Never
   std::vector<std::string> command;                // overrides the image entrypoint when set
   std::vector<std::string> args;
+  std::string working_dir;                         // workingDir; empty: the image's
   std::vector<std::pair<std::string, std::string>> env;
   // Variables set to the pod's address (status.podIP), filled in where the address is chosen.
   std::vector<std::string> pod_ip_env;

@@ -1,5 +1,7 @@
 #include "podman/podman_args.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <nlohmann/json.hpp>
 
 namespace orkest::podman {
@@ -48,6 +50,16 @@ void append_container_args(std::vector<std::string>& args, const container_spec&
     args.push_back(option("--memory-swap", std::to_string(spec.memory_limit_bytes)));
   }
   if (spec.cpu_limit_millis > 0) args.push_back(option("--cpus", cpus_text(spec.cpu_limit_millis)));
+  if (!spec.working_dir.empty()) args.push_back(option("--workdir", spec.working_dir));
+  for (const auto& port : spec.ports) {
+    if (port.host_port <= 0) continue;
+    // hostPort: [hostIP:]hostPort:containerPort/protocol (an IPv6 address in brackets).
+    std::string host = port.host_ip.find(':') != std::string::npos ? "[" + port.host_ip + "]" : port.host_ip;
+    std::string protocol = port.protocol;
+    std::transform(protocol.begin(), protocol.end(), protocol.begin(), [](unsigned char c) { return std::tolower(c); });
+    args.push_back(option("--publish", (host.empty() ? "" : host + ":") + std::to_string(port.host_port) + ":" +
+                                           std::to_string(port.container_port) + "/" + protocol));
+  }
   if (!spec.user.empty()) args.push_back(option("--user", spec.user));
   for (const auto group : spec.groups) args.push_back(option("--group-add", std::to_string(group)));
   if (spec.read_only_root) {

@@ -59,11 +59,36 @@ const json& at(const json& object, const char* name) {
   return found == object.end() ? none : *found;
 }
 
+// hostPort: as a Service's port, never below 1024 (unless allowed) nor the API's.
+std::vector<api::status_cause> host_port_causes(const json& pod_spec, const std::string& path,
+                                                const admission_limits& limits) {
+  std::vector<api::status_cause> causes;
+  const json& containers = at(pod_spec, "containers");
+  if (!containers.is_array()) return causes;
+  for (std::size_t i = 0; i < containers.size(); ++i) {
+    const json& ports = at(containers[i], "ports");
+    if (!ports.is_array()) continue;
+    for (std::size_t k = 0; k < ports.size(); ++k) {
+      const json& port = at(ports[k], "hostPort");
+      if (!port.is_number_integer()) continue;
+      const auto number = port.get<long long>();
+      const std::string field =
+          fe::child(fe::index(fe::child(fe::index(fe::child(path, "containers"), i), "ports"), k), "hostPort");
+      if (std::find(limits.reserved_ports.begin(), limits.reserved_ports.end(), number) != limits.reserved_ports.end())
+        causes.push_back(fe::invalid(field, number, "is orkest's own API port on this host"));
+      else if (number > 0 && number < 1024 && !limits.service_ports_below_1024)
+        causes.push_back(fe::forbidden(field, "ports below 1024 are not allowed on this host "
+                                              "(services.hostPortsBelow1024 in orkest's configuration)"));
+    }
+  }
+  return causes;
+}
+
 }  // namespace
 
 std::vector<api::status_cause> privilege_causes(const json& pod_spec, const std::string& path,
                                                 const admission_limits& limits) {
-  std::vector<api::status_cause> causes;
+  std::vector<api::status_cause> causes = host_port_causes(pod_spec, path, limits);
   if (limits.allow_privileged) return causes;
   const std::string why = "not allowed on this host (security.allowPrivileged in orkest's configuration)";
   const json& containers = at(pod_spec, "containers");

@@ -34,7 +34,8 @@ std::vector<api::status_cause> admission_causes(const api::kind_strategy& strate
 // Causes for a Service's ports that this machine will not bind.
 std::vector<api::status_cause> service_port_causes(const nlohmann::json& service, const admission_limits& limits);
 
-// Causes for a pod spec (at `path`) asking for privileges this machine does not give.
+// Causes for a pod spec (at `path`) asking for privileges this machine does not give: host
+// ports below 1024 or the API's, privileged containers, capabilities beyond the baseline.
 std::vector<api::status_cause> privilege_causes(const nlohmann::json& pod_spec, const std::string& path,
                                                 const admission_limits& limits);
 

@@ -1,5 +1,7 @@
 #include "api/kinds/pod_template.hpp"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -107,6 +109,13 @@ void validate_container_ports(field_causes& found, reader& container) {
       add_port_number_errors(found, port.path("containerPort"), *container_port);
     if (auto host_port = port.integer("hostPort"); host_port && *host_port != 0)
       add_port_number_errors(found, port.path("hostPort"), *host_port);
+    if (auto host_ip = port.string("hostIP"); host_ip && !host_ip->empty()) {
+      in6_addr address{};
+      if (inet_pton(AF_INET, host_ip->c_str(), &address) != 1 && inet_pton(AF_INET6, host_ip->c_str(), &address) != 1)
+        found.push_back(fe::invalid(port.path("hostIP"), *host_ip, "must be a valid IP address"));
+      else if (!port.integer("hostPort").value_or(0))
+        found.push_back(fe::invalid(port.path("hostIP"), *host_ip, "is published only with a hostPort"));
+    }
     port.required_one_of("protocol", {"SCTP", "TCP", "UDP"});
   });
 }

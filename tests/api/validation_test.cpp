@@ -217,6 +217,17 @@ TEST(Validation, EnvValueFromNamesOneSourceKubernetesCanRead) {
                "Invalid value: \"\": must specify one of: `configMapRef` or `secretRef`");
 }
 
+TEST(Validation, HostIPIsAnAddressBesideAHostPort) {
+  auto with_port = [](json port) { return with(valid_pod(), "/spec/containers/0/ports/0"_json_pointer, std::move(port)); };
+  EXPECT_TRUE(check("Pod", with_port({{"containerPort", 5000}, {"hostPort", 8080}, {"hostIP", "127.0.0.1"}})).empty());
+  EXPECT_TRUE(check("Pod", with_port({{"containerPort", 5000}, {"hostPort", 8080}, {"hostIP", "::1"}})).empty());
+  expect_cause(only_cause("Pod", with_port({{"containerPort", 5000}, {"hostPort", 8080}, {"hostIP", "localhost"}})),
+               "FieldValueInvalid", "spec.containers[0].ports[0].hostIP",
+               "Invalid value: \"localhost\": must be a valid IP address");
+  expect_cause(only_cause("Pod", with_port({{"containerPort", 5000}, {"hostIP", "127.0.0.1"}})), "FieldValueInvalid",
+               "spec.containers[0].ports[0].hostIP", "Invalid value: \"127.0.0.1\": is published only with a hostPort");
+}
+
 TEST(Validation, SecurityContextWhatPodmanCanApply) {
   auto with_contexts = [](json pod_context, json container_context) {
     json pod = valid_pod();

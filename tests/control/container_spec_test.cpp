@@ -34,6 +34,19 @@ TEST(ContainerSpec, CarriesThePodsContainerAndIdentity) {
   EXPECT_TRUE(spec.dns_servers.empty()) << "no cluster DNS: the network's own";
 }
 
+TEST(ContainerSpec, WorkingDirAndHostPorts) {
+  json published = pod();
+  published["spec"]["containers"][0]["workingDir"] = "/srv";
+  published["spec"]["containers"][0]["ports"][0]["hostPort"] = 8080;
+  published["spec"]["containers"][0]["ports"][0]["hostIP"] = "127.0.0.1";
+  auto spec = container_spec_for(published, "orkest");
+  EXPECT_EQ(spec.working_dir, "/srv");
+  ASSERT_EQ(spec.ports.size(), 1u);
+  EXPECT_EQ(spec.ports[0].host_port, 8080);
+  EXPECT_EQ(spec.ports[0].host_ip, "127.0.0.1");
+  EXPECT_EQ(container_spec_for(pod(), "orkest").ports[0].host_port, 0) << "no hostPort: not published";
+}
+
 TEST(ContainerSpec, LimitsBecomeCgroupLimits) {
   json limited = pod();
   limited["spec"]["containers"][0]["resources"] = {{"limits", {{"cpu", "1500m"}, {"memory", "64Mi"}}},

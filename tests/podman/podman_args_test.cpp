@@ -63,6 +63,16 @@ TEST(CreateArgs, SecurityContextAsPodmanTakesIt) {
                   "--cap-add=NET_BIND_SERVICE", "--cap-drop=ALL", "--", "health:latest"}));
 }
 
+TEST(CreateArgs, WorkingDirAndHostPorts) {
+  container_spec spec = minimal_spec();
+  spec.working_dir = "/srv/app";
+  spec.ports = {{"http", 5000, "TCP", 8080, ""}, {"dns", 53, "UDP", 5353, "127.0.0.1"}, {"v6", 80, "TCP", 8081, "::1"},
+                {"internal", 9000, "TCP", 0, ""}};
+  EXPECT_EQ(create_args(spec), (args{"create", "--name=default_web", "--restart=no", "--pull=never", "--workdir=/srv/app",
+                                     "--publish=8080:5000/tcp", "--publish=127.0.0.1:5353:53/udp",
+                                     "--publish=[::1]:8081:80/tcp", "--", "health:latest"}));
+}
+
 TEST(NonRootViolation, TheKubeletsWordsForEachWayToRunAsRoot) {
   EXPECT_EQ(non_root_violation("", ""), "container has runAsNonRoot and image will run as root");
   EXPECT_EQ(non_root_violation("", "root"), "container has runAsNonRoot and image will run as root");

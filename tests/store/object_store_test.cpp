@@ -359,6 +359,14 @@ TEST_F(object_store_test, privileged_containers_and_extra_capabilities_need_the_
   ASSERT_FALSE(template_refused.ok());
   EXPECT_EQ(template_refused.error->causes[0].field, "spec.template.spec.containers[0].securityContext.privileged");
 
+  json published = pod("d");
+  published["spec"]["containers"][0]["ports"] = {{{"containerPort", 5000}, {"hostPort", 80}}};
+  auto low_port = store.create("Pod", "default", published);
+  ASSERT_FALSE(low_port.ok());
+  EXPECT_EQ(low_port.error->causes[0].field, "spec.containers[0].ports[0].hostPort");
+  published["spec"]["containers"][0]["ports"][0]["hostPort"] = 8080;
+  EXPECT_TRUE(store.create("Pod", "default", published).ok());
+
   object_store_settings settings;
   settings.limits.allow_privileged = true;
   object_store allowed{settings, fixed_hooks()};
