@@ -13,6 +13,11 @@ using ImageArchive = OrkestIntegration;
 
 TEST_F(ImageArchive, PodsRunFromATarballLoadedOnce) {
   const std::string archive = "/tmp/orkest-itest-" + unique("image") + ".tar";
+  // Removed however the test ends.
+  struct removed_at_end {
+    std::string path;
+    ~removed_at_end() { std::remove(path.c_str()); }
+  } cleanup{archive};
   ASSERT_TRUE(podman({"save", "--quiet", "--output", archive, health_image}).ok());
   const auto first = unique("tarball-a");
   const auto second = unique("tarball-b");
@@ -25,7 +30,6 @@ TEST_F(ImageArchive, PodsRunFromATarballLoadedOnce) {
     json pod;
     EXPECT_TRUE(eventually([&] { return is_running(pod = get_pod(name)); }, 60s)) << pod.dump();
   }
-  std::remove(archive.c_str());
   const auto log = orkest().log();
   std::size_t loads = 0;
   for (auto at = log.find("loaded image archive " + archive); at != std::string::npos;
