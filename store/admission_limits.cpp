@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/field_error.hpp"
+#include "api/json_access.hpp"
 
 namespace orkest::store {
 
@@ -52,24 +53,17 @@ bool is_baseline_capability(std::string name) {
   return std::find(std::begin(baseline), std::end(baseline), name) != std::end(baseline);
 }
 
-const json& at(const json& object, const char* name) {
-  static const json none;
-  if (!object.is_object()) return none;
-  auto found = object.find(name);
-  return found == object.end() ? none : *found;
-}
-
 // hostPort: as a Service's port, never below 1024 (unless allowed) nor the API's.
 std::vector<api::status_cause> host_port_causes(const json& pod_spec, const std::string& path,
                                                 const admission_limits& limits) {
   std::vector<api::status_cause> causes;
-  const json& containers = at(pod_spec, "containers");
+  const json& containers = api::member_or_null(pod_spec, "containers");
   if (!containers.is_array()) return causes;
   for (std::size_t i = 0; i < containers.size(); ++i) {
-    const json& ports = at(containers[i], "ports");
+    const json& ports = api::member_or_null(containers[i], "ports");
     if (!ports.is_array()) continue;
     for (std::size_t k = 0; k < ports.size(); ++k) {
-      const json& port = at(ports[k], "hostPort");
+      const json& port = api::member_or_null(ports[k], "hostPort");
       if (!port.is_number_integer()) continue;
       const auto number = port.get<long long>();
       const std::string field =
@@ -91,14 +85,14 @@ std::vector<api::status_cause> privilege_causes(const json& pod_spec, const std:
   std::vector<api::status_cause> causes = host_port_causes(pod_spec, path, limits);
   if (limits.allow_privileged) return causes;
   const std::string why = "not allowed on this host (security.allowPrivileged in orkest's configuration)";
-  const json& containers = at(pod_spec, "containers");
+  const json& containers = api::member_or_null(pod_spec, "containers");
   if (!containers.is_array()) return causes;
   for (std::size_t i = 0; i < containers.size(); ++i) {
-    const json& context = at(containers[i], "securityContext");
+    const json& context = api::member_or_null(containers[i], "securityContext");
     const std::string context_path = fe::child(fe::index(fe::child(path, "containers"), i), "securityContext");
-    if (at(context, "privileged") == true)
+    if (api::member_or_null(context, "privileged") == true)
       causes.push_back(fe::forbidden(fe::child(context_path, "privileged"), "privileged containers are " + why));
-    const json& added = at(at(context, "capabilities"), "add");
+    const json& added = api::member_or_null(api::member_or_null(context, "capabilities"), "add");
     if (!added.is_array()) continue;
     for (std::size_t k = 0; k < added.size(); ++k)
       if (added[k].is_string() && !is_baseline_capability(added[k].get<std::string>()))
@@ -113,9 +107,9 @@ std::vector<api::status_cause> admission_causes(const api::kind_strategy& strate
                                                 const admission_limits& limits) {
   auto causes = strategy.holds_cluster_ip ? service_port_causes(object, limits) : std::vector<api::status_cause>{};
   if (strategy.has_scale) api::field_error::append(causes, replica_causes(object, limits));
-  if (strategy.bound_to_node) api::field_error::append(causes, privilege_causes(at(object, "spec"), "spec", limits));
+  if (strategy.bound_to_node) api::field_error::append(causes, privilege_causes(api::member_or_null(object, "spec"), "spec", limits));
   if (strategy.has_pod_template)
-    api::field_error::append(causes, privilege_causes(at(at(at(object, "spec"), "template"), "spec"), "spec.template.spec", limits));
+    api::field_error::append(causes, privilege_causes(api::member_or_null(api::member_or_null(api::member_or_null(object, "spec"), "template"), "spec"), "spec.template.spec", limits));
   return causes;
 }
 
