@@ -38,4 +38,9 @@ using drained_atom = caf::atom_constant<caf::atom("drained")>;
 using ready_atom = caf::atom_constant<caf::atom("ready")>;
 using backoff_atom = caf::atom_constant<caf::atom("backoff")>;
 
+// pod volumes
+using setup_atom = caf::atom_constant<caf::atom("setup")>;
+using teardown_atom = caf::atom_constant<caf::atom("teardown")>;
+using orphans_atom = caf::atom_constant<caf::atom("orphans")>;
+
 }  // namespace orkest::actors

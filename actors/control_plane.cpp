@@ -54,6 +54,11 @@ control_plane start_control_plane(caf::actor_system& system, std::shared_ptr<pod
   settings.pods.pod.events = plane.events;
   plane.runtime = spawn_runtime(system, runtime, settings.runtime_workers, settings.threaded_runtime,
                                 settings.pod_subnet);
+  if (!settings.pods_dir.empty()) {
+    plane.volumes = spawn_volume_actor(system, settings.pods_dir, settings.threaded_runtime);
+    settings.pods.pod.volumes = plane.volumes;
+    settings.pods.pod.pods_dir = settings.pods_dir;
+  }
   settings.pods.resync_period = settings.resync_period;
   settings.pods.node_name = settings.store.node_name;
   settings.pods.pod.node_name = settings.store.node_name;
@@ -78,7 +83,7 @@ control_plane start_control_plane(caf::actor_system& system, std::shared_ptr<pod
 
 void control_plane::shutdown() {
   for (const caf::actor_addr& address : {deployments.address(), replicasets.address(), services.address(), dns.address(), pods.address(),
-                                         runtime.address(), events.address(), store.address()})
+                                         volumes.address(), runtime.address(), events.address(), store.address()})
     if (auto handle = caf::actor_cast<caf::actor>(address)) caf::anon_send_exit(handle, caf::exit_reason::user_shutdown);
   if (!dns_ip_on_loopback.empty()) netproxy::remove_loopback_address(dns_ip_on_loopback);
 }

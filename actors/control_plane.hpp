@@ -35,6 +35,8 @@ struct control_plane_settings {
   std::string dns_ip = "10.96.0.10";
   uint16_t dns_port = 53;
   std::string cluster_domain = "cluster.local";
+  // Where pods' volumes are made (<data dir>/pods); empty: pods with volumes are not started.
+  std::string pods_dir;
   // False only for the deterministic test scheduler: runtime calls and events stay on it, and
   // no sockets are opened (no Service listeners, no DNS).
   bool threaded_runtime = true;
@@ -49,6 +51,7 @@ struct control_plane {
   deployment_controller_actor deployments;
   service_controller_actor services;
   cluster_dns_actor dns;
+  volume_actor volumes;
   std::string dns_ip_on_loopback;
 
   // Ends every actor (closing Service ports); the system's destructor then waits for them.

@@ -16,6 +16,7 @@
 #include "control/pod_facts.hpp"
 #include "actors/network_probe_feed.hpp"
 #include "control/pod_probes.hpp"
+#include "control/pod_volumes.hpp"
 #include "control/pod_status.hpp"
 #include "control/restart_policy.hpp"
 #include "api/container_resources.hpp"
@@ -48,6 +49,8 @@ struct pod_state {
   bool restart_due = false;       // the back-off has passed: start the exited container
   bool creation_failed = false;   // the last attempt to create the container failed
   bool drained = false;           // deleted: the Services have had their moment to let it go
+  bool volumes_set_up = false;    // the pod's folder may exist: torn down when the pod goes
+  bool volume_refresh_in_flight = false;
   std::vector<std::string> leftovers;  // containers found at adoption that must go before a create
   std::string handled_exit;       // the exit (id + finishedAt) already decided on
   std::string stopped_run;        // the run (id + startedAt) orkest itself stopped: its SIGKILL was ours
@@ -226,6 +229,9 @@ void observe_container(pod_pointer self, const podman::container_state& containe
 
 void finish(pod_pointer self) {
   auto& st = self->state;
+  // The container is gone: so go the pod's own volumes (a hostPath stays, as it belongs to the host).
+  if (st.volumes_set_up && st.settings.volumes)
+    caf::anon_send(st.settings.volumes, teardown_atom::value, control::pod_dir_for(st.settings.pods_dir, st.pod));
   if (st.deleted) return self->quit();
   delete_options force;
   force.grace_period_seconds = 0;
@@ -294,8 +300,9 @@ void schedule_retry(pod_pointer self, std::chrono::seconds delay) {
   self->delayed_send(self, delay, restart_atom::value);
 }
 
-void run_container(pod_pointer self, const control::container_environment& environment);
-void with_environment(pod_pointer self, const control::env_objects& objects);
+void run_container(pod_pointer self, const control::container_environment& environment,
+                   const std::vector<podman::container_mount>& mounts);
+void with_environment(pod_pointer self, const control::config_objects& objects);
 
 // What the environment reads of this machine: its address, and its allocatable cpu and memory
 // (what limits.cpu and limits.memory read as without a limit).
@@ -309,17 +316,15 @@ control::node_facts node_facts_of(const pod_actor_settings& settings) {
 
 // The container's environment first: the ConfigMaps and Secrets it names are read from the
 // store (as the kubelet reads them when it starts a container), then the container is run.
-void create_container(pod_pointer self) {
+// Reads the ConfigMaps and Secrets named (as the kubelet reads them when it starts a
+// container, and to keep volumes current); `then` gets what was found.
+void read_config(pod_pointer self, const control::config_references& references,
+                 std::function<void(const control::config_objects&)> then) {
   auto& st = self->state;
-  const auto references = control::env_references_of(st.pod);
-  if (references.empty()) return with_environment(self, {});
-  st.busy = true;
-  auto objects = std::make_shared<control::env_objects>();
+  auto objects = std::make_shared<control::config_objects>();
   auto unanswered = std::make_shared<std::size_t>(references.config_maps.size() + references.secrets.size());
-  auto answered = [self, objects, unanswered] {
-    if (--*unanswered > 0) return;
-    self->state.busy = false;
-    with_environment(self, *objects);
+  auto answered = [objects, unanswered, then] {
+    if (--*unanswered == 0) then(*objects);
   };
   for (const bool secret : {false, true}) {
     for (const auto& name : secret ? references.secrets : references.config_maps) {
@@ -334,7 +339,90 @@ void create_container(pod_pointer self) {
   }
 }
 
-void with_environment(pod_pointer self, const control::env_objects& objects) {
+// The container's environment and volumes first, then the container is run.
+void create_container(pod_pointer self) {
+  auto& st = self->state;
+  const auto references = control::config_references_of(st.pod);
+  if (references.empty()) return with_environment(self, {});
+  st.busy = true;
+  read_config(self, references, [self](const control::config_objects& objects) {
+    self->state.busy = false;
+    with_environment(self, objects);
+  });
+}
+
+// Kubernetes' words for a pod whose volumes cannot be set up: it stays ContainerCreating, with
+// a FailedMount event, and is tried again.
+void failed_mount(pod_pointer self, const std::string& volume, const std::string& error) {
+  auto& st = self->state;
+  const auto message = control::failed_mount_message(volume, error);
+  spdlog::warn("pod {}: {}", describe(self), message);
+  record(self, "Warning", "FailedMount", message, true);
+  st.observed.phase = control::container_phase::waiting;
+  st.observed.reason = "ContainerCreating";
+  st.observed.message.clear();
+  write_status(self);
+  ++st.crashes_in_a_row;
+  schedule_retry(self, std::max(control::restart_delay(st.crashes_in_a_row + 1), std::chrono::seconds(10)));
+}
+
+// The pod's volumes set up (or found set up), then its container run.
+void with_volumes(pod_pointer self, const control::container_environment& environment,
+                  const control::config_objects& objects) {
+  auto& st = self->state;
+  auto volumes = control::pod_volumes_for(st.pod, objects, st.settings.pods_dir);
+  if (!volumes.error.empty()) return failed_mount(self, volumes.failed_volume, volumes.error);
+  if (volumes.plan.volumes.empty()) return run_container(self, environment, {});
+  if (!st.settings.volumes || st.settings.pods_dir.empty())
+    return failed_mount(self, volumes.plan.volumes.front().name, "this node keeps no pod volumes");
+  st.busy = true;
+  st.volumes_set_up = true;
+  self->request(st.settings.volumes, st.settings.runtime_timeout, setup_atom::value, volumes.plan)
+      .then(
+          [self, environment, mounts = volumes.mounts](const volumes::set_up_result& result) {
+            auto& st = self->state;
+            st.busy = false;
+            if (st.deleted || control::is_terminating(st.pod)) return reconcile(self);
+            if (!result.error.empty()) return failed_mount(self, result.volume, result.error);
+            run_container(self, environment, mounts);
+          },
+          [self](const caf::error& error) {
+            self->state.busy = false;
+            failed_mount(self, "", caf::to_string(error));
+          });
+}
+
+// A running pod's configMap and secret volumes follow their objects, as the kubelet's periodic
+// sync makes them (within a resync period here).
+void refresh_volumes(pod_pointer self) {
+  auto& st = self->state;
+  if (!st.volumes_set_up || st.volume_refresh_in_flight || !st.settings.volumes || !st.container) return;
+  if (st.deleted || control::is_terminating(st.pod)) return;
+  const auto references = control::volume_config_references_of(st.pod);
+  if (references.empty()) return;
+  st.volume_refresh_in_flight = true;
+  read_config(self, references, [self](const control::config_objects& objects) {
+    auto& st = self->state;
+    auto volumes = control::pod_volumes_for(st.pod, objects, st.settings.pods_dir);
+    // An object deleted meanwhile: the kubelet keeps the last files it wrote, and so does orkest.
+    if (!volumes.error.empty() || st.deleted) {
+      st.volume_refresh_in_flight = false;
+      return;
+    }
+    self->request(st.settings.volumes, st.settings.runtime_timeout, setup_atom::value, volumes.plan)
+        .then(
+            [self](const volumes::set_up_result& result) {
+              self->state.volume_refresh_in_flight = false;
+              if (!result.error.empty())
+                spdlog::warn("pod {}: volume {} not updated: {}", describe(self), result.volume, result.error);
+              else if (result.payload_changed)
+                spdlog::info("pod {}: configMap or secret volume updated", describe(self));
+            },
+            [self](const caf::error&) { self->state.volume_refresh_in_flight = false; });
+  });
+}
+
+void with_environment(pod_pointer self, const control::config_objects& objects) {
   auto& st = self->state;
   if (st.deleted || control::is_terminating(st.pod)) return reconcile(self);  // deleted while reading
   auto environment = control::environment_for(st.pod, objects, node_facts_of(st.settings));
@@ -350,10 +438,11 @@ void with_environment(pod_pointer self, const control::env_objects& objects) {
     ++st.crashes_in_a_row;
     return schedule_retry(self, std::max(control::restart_delay(st.crashes_in_a_row + 1), std::chrono::seconds(10)));
   }
-  run_container(self, environment);
+  with_volumes(self, environment, objects);
 }
 
-void run_container(pod_pointer self, const control::container_environment& environment) {
+void run_container(pod_pointer self, const control::container_environment& environment,
+                   const std::vector<podman::container_mount>& mounts) {
   auto& st = self->state;
   // A retry keeps showing why the last attempt failed (ErrImagePull, ...) until its own outcome
   // is known, as the kubelet does: a status flickering back to ContainerCreating on every retry
@@ -404,9 +493,12 @@ void run_container(pod_pointer self, const control::container_environment& envir
                  ++st.crashes_in_a_row;
                  schedule_retry(self, std::max(control::restart_delay(st.crashes_in_a_row + 1), std::chrono::seconds(10)));
                },
-               run_atom::value,
-               control::container_spec_for(st.pod, environment, st.settings.network, st.settings.dns_server,
-                                           st.settings.cluster_domain));
+               run_atom::value, [&] {
+                 auto spec = control::container_spec_for(st.pod, environment, st.settings.network,
+                                                         st.settings.dns_server, st.settings.cluster_domain);
+                 spec.mounts = mounts;
+                 return spec;
+               }());
 }
 
 // The container has exited: restart it now, later (CrashLoopBackOff), or never.
@@ -583,8 +675,10 @@ pod_actor::behavior_type pod_behavior(pod_pointer self, store_actor store, runti
       [self](resync_atom) {
         self->state.needs_inspect = true;
         reconcile(self);
+        refresh_volumes(self);
       },
       [self](resync_atom, const podman::container_state& listed) {
+        refresh_volumes(self);
         // The supervisor lists every container in one runtime call; when the listing shows what
         // this actor already knows, it stands in for an inspect of its own. Anything else, or a
         // listing taken while a call of ours was in flight, gets a fresh look.

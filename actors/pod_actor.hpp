@@ -10,6 +10,7 @@
 #include "actors/event_recorder.hpp"
 #include "actors/wall_clock.hpp"
 #include "actors/store_actor.hpp"
+#include "actors/volume_actor.hpp"
 #include "probe/network_prober.hpp"
 
 namespace caf { class actor_system; }
@@ -42,6 +43,10 @@ struct pod_actor_settings {
   event_recorder events;  // where the pod's Events go; none: not recorded
   std::string node_name;  // the Events' source host
   wall_clock clock = system_wall_clock();  // startTime, when it became ready
+  // Sets up the pod's volumes under `pods_dir` (<data dir>/pods/<uid>); none: a pod with
+  // volumes waits in ContainerCreating (FailedMount).
+  volume_actor volumes;
+  std::string pods_dir;
 };
 
 pod_actor spawn_pod_actor(caf::actor_system& system, store_actor store, runtime_actor runtime,

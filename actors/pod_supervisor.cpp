@@ -21,6 +21,7 @@ struct supervisor_state {
   // "namespace/name" -> uid of the newest pod of that name. Containers are matched to pods by
   // name: their uid label is stale after an orkest restart (uids are not kept).
   std::map<std::string, std::string> uid_by_name;
+  bool orphans_removed = false;
 
   const pod_actor* actor_for(const podman::label_map& labels) const {
     auto ns = labels.find(podman::label_namespace), name = labels.find(podman::label_pod_name);
@@ -60,6 +61,14 @@ void on_container_event(supervisor_pointer self, const podman::container_event& 
 // listing every pod actor inspects its own container.
 void resync(supervisor_pointer self) {
   auto& st = self->state;
+  // Once, when every pod in the store has its actor: the volumes of pods deleted while orkest
+  // was not running go.
+  if (!st.orphans_removed && st.settings.pod.volumes) {
+    st.orphans_removed = true;
+    std::set<std::string> live;
+    for (const auto& [uid, actor] : st.pods) live.insert(uid);
+    caf::anon_send(st.settings.pod.volumes, orphans_atom::value, std::move(live));
+  }
   auto resync_each = [self] {
     for (auto& [uid, actor] : self->state.pods) self->send(actor, resync_atom::value);
   };

@@ -46,6 +46,10 @@ status_cause duplicate(std::string field, const nlohmann::json& value) {
   return {"FieldValueDuplicate", std::move(field), with_value("Duplicate value", value, {})};
 }
 
+status_cause not_found(std::string field, const nlohmann::json& value) {
+  return {"FieldValueNotFound", std::move(field), with_value("Not found", value, {})};
+}
+
 status_cause too_long(std::string field, std::size_t max_bytes) {
   return {"FieldValueTooLong", std::move(field),
           with_detail("Too long", "must have at most " + std::to_string(max_bytes) + " bytes")};

@@ -18,6 +18,7 @@ status_cause not_supported(std::string field, const nlohmann::json& value, const
 status_cause type_invalid(std::string field, const nlohmann::json& value, const std::string& expected);
 status_cause forbidden(std::string field, const std::string& detail);
 status_cause duplicate(std::string field, const nlohmann::json& value);
+status_cause not_found(std::string field, const nlohmann::json& value);
 status_cause too_long(std::string field, std::size_t max_bytes);
 status_cause too_many(std::string field, std::size_t actual, std::size_t max_items);
 

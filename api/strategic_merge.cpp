@@ -12,8 +12,9 @@ namespace {
 // The merge key of a list, by the list's field name, as Kubernetes' struct tags declare it.
 const char* merge_key_for(const std::string& field) {
   if (field == "containers" || field == "initContainers" || field == "env" || field == "volumes" ||
-      field == "volumeMounts" || field == "imagePullSecrets")
+      field == "imagePullSecrets")
     return "name";
+  if (field == "volumeMounts") return "mountPath";
   if (field == "ports") return "port";  // containerPort for container ports, see below
   if (field == "ownerReferences") return "uid";
   if (field == "conditions") return "type";

@@ -134,6 +134,7 @@ std::variant<config, std::string> load_config(const std::string& path) {
     reader.read("cluster", "domain", c.cluster_domain);
     reader.read("cluster", "maxPods", c.max_pods);
     reader.read("security", "allowPrivileged", c.allow_privileged);
+    reader.read("security", "hostPathAllowed", c.host_path_allowed);
     reader.read("services", "hostAddress", c.service_host_address);
     reader.read("services", "clusterIPsOnLoopback", c.cluster_ips_on_loopback);
     reader.read("services", "hostPortsBelow1024", c.host_ports_below_1024);
@@ -189,6 +190,15 @@ std::variant<config, std::string> load_config(const std::string& path) {
       throw std::invalid_argument("api.tlsCertFile and api.tlsKeyFile: set both or neither");
     c.manifests = resolve(base, c.manifests);
     c.data_dir = c.data_dir.empty() ? default_data_dir() : resolve(base, c.data_dir);
+    // Pods' volumes are mounted from there with podman's comma-separated --mount.
+    if (c.data_dir.find(',') != std::string::npos) throw std::invalid_argument("storage.dataDir: must not contain ','");
+    for (auto& allowed : c.host_path_allowed) {
+      if (allowed.empty() || allowed.front() != '/' || allowed.find(',') != std::string::npos)
+        throw std::invalid_argument("security.hostPathAllowed: \"" + allowed +
+                                    "\" must be an absolute path without ','");
+      allowed = fs::path(allowed).lexically_normal().string();
+      if (allowed.size() > 1 && allowed.back() == '/') allowed.pop_back();
+    }
   } catch (const YAML::BadFile&) {
     return path + ": cannot read the configuration file";
   } catch (const YAML::Exception& error) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <variant>
+#include <vector>
 
 namespace orkest::app {
 
@@ -44,6 +45,8 @@ struct config {
   std::string cluster_domain = "cluster.local";
   int max_pods = 110;
   bool allow_privileged = false;  // security.allowPrivileged: privileged containers, any capability
+  // security.hostPathAllowed: folders (absolute) whose paths pods may mount as hostPath volumes.
+  std::vector<std::string> host_path_allowed;
   // services
   std::string service_host_address = "0.0.0.0";
   bool cluster_ips_on_loopback = true;

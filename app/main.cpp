@@ -169,6 +169,7 @@ int run(const app::config& c) {
   settings.store.limits.reserved_ports = {c.api_port};
   settings.store.limits.max_pods = static_cast<std::size_t>(c.max_pods);
   settings.store.limits.allow_privileged = c.allow_privileged;
+  settings.store.limits.host_path_allowed = c.host_path_allowed;
   settings.pods.pod.network = c.network;
   settings.services.host_address = c.service_host_address;
   settings.services.cluster_ips_on_loopback = c.cluster_ips_on_loopback;
@@ -179,6 +180,7 @@ int run(const app::config& c) {
   settings.resync_period = c.resync_period;
   settings.runtime_workers = c.runtime_workers;
   settings.pod_subnet = c.subnet;
+  settings.pods_dir = c.data_dir + "/pods";
   // Endpoints and Service backends only ever take pod network addresses (not the host's own).
   settings.services.pod_addresses = control::pod_address_policy(c.subnet, c.service_cidr);
   auto plane = actors::start_control_plane(system, runtime, settings);

@@ -107,26 +107,7 @@ std::vector<std::pair<std::string, std::string>> entries_of(const json& object, 
 
 }  // namespace
 
-env_references env_references_of(const json& pod) {
-  env_references references;
-  const json& container = first_container(pod);
-  for (const auto& source : array_of(container, "envFrom")) {
-    if (auto name = api::string_member(api::member_or_null(source, "configMapRef"), "name"); !name.empty())
-      references.config_maps.insert(name);
-    if (auto name = api::string_member(api::member_or_null(source, "secretRef"), "name"); !name.empty())
-      references.secrets.insert(name);
-  }
-  for (const auto& variable : array_of(container, "env")) {
-    const json& from = api::member_or_null(variable, "valueFrom");
-    if (auto name = api::string_member(api::member_or_null(from, "configMapKeyRef"), "name"); !name.empty())
-      references.config_maps.insert(name);
-    if (auto name = api::string_member(api::member_or_null(from, "secretKeyRef"), "name"); !name.empty())
-      references.secrets.insert(name);
-  }
-  return references;
-}
-
-container_environment environment_for(const json& pod, const env_objects& objects, const node_facts& node) {
+container_environment environment_for(const json& pod, const config_objects& objects, const node_facts& node) {
   container_environment result;
   const json& container = first_container(pod);
   const std::string ns = namespace_of(pod);

@@ -12,21 +12,9 @@
 #include <utility>
 #include <vector>
 
+#include "control/config_references.hpp"
+
 namespace orkest::control {
-
-// The ConfigMaps and Secrets (in the pod's namespace) its container's environment names.
-struct env_references {
-  std::set<std::string> config_maps;
-  std::set<std::string> secrets;
-  bool empty() const { return config_maps.empty() && secrets.empty(); }
-};
-env_references env_references_of(const nlohmann::json& pod);
-
-// What the store answered for those names; a name absent here was not found.
-struct env_objects {
-  std::map<std::string, nlohmann::json> config_maps;
-  std::map<std::string, nlohmann::json> secrets;
-};
 
 // What the pod's environment may read of the machine it runs on.
 struct node_facts {
@@ -43,7 +31,7 @@ struct container_environment {
   std::string error;  // not empty: CreateContainerConfigError, and why (the kubelet's words)
 };
 
-container_environment environment_for(const nlohmann::json& pod, const env_objects& objects, const node_facts& node);
+container_environment environment_for(const nlohmann::json& pod, const config_objects& objects, const node_facts& node);
 
 // Kubernetes' $(VAR) expansion: $(NAME) becomes NAME's value when defined and stays as written
 // otherwise; $$ is a literal $ (so $$(NAME) is the text "$(NAME)").

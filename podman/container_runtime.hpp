@@ -37,6 +37,15 @@ struct container_port {
   std::string host_ip;  // ... on this address only; empty: every address
 };
 
+// A folder of the host seen at `destination` in the container (a pod volume, or one of its
+// subPaths), as podman's `--mount=type=bind`. Neither path may hold a comma: that is the
+// option's separator (the API refuses such paths).
+struct container_mount {
+  std::string source;
+  std::string destination;
+  bool read_only = false;
+};
+
 // Everything needed to create one container for one pod.
 struct container_spec {
   std::string name;  // podman container name, e.g. "default_ping"
@@ -56,6 +65,7 @@ struct container_spec {
   std::vector<std::string> dns_servers;  // empty: the network's own DNS
   std::vector<std::string> dns_search;
   std::vector<container_port> ports;
+  std::vector<container_mount> mounts;  // volumeMounts, in order
   // resources.limits: cgroup limits (--memory with no swap beyond it, --cpus); 0: none.
   std::int64_t memory_limit_bytes = 0;
   std::int64_t cpu_limit_millis = 0;

@@ -60,6 +60,9 @@ void append_container_args(std::vector<std::string>& args, const container_spec&
     args.push_back(option("--publish", (host.empty() ? "" : host + ":") + std::to_string(port.host_port) + ":" +
                                            std::to_string(port.container_port) + "/" + protocol));
   }
+  for (const auto& mount : spec.mounts)
+    args.push_back(option("--mount", "type=bind,source=" + mount.source + ",destination=" + mount.destination +
+                                         (mount.read_only ? ",ro=true" : "")));
   if (!spec.user.empty()) args.push_back(option("--user", spec.user));
   for (const auto group : spec.groups) args.push_back(option("--group-add", std::to_string(group)));
   if (spec.read_only_root) {

@@ -78,11 +78,38 @@ std::vector<api::status_cause> host_port_causes(const json& pod_spec, const std:
   return causes;
 }
 
+// `path` (absolute, without "..": validation saw to it) is one of `folders` or inside one.
+bool is_under(const std::string& path, const std::vector<std::string>& folders) {
+  for (const auto& folder : folders) {
+    if (folder == "/") return true;
+    if (path.compare(0, folder.size(), folder) == 0 && (path.size() == folder.size() || path[folder.size()] == '/'))
+      return true;
+  }
+  return false;
+}
+
+std::vector<api::status_cause> host_path_causes(const json& pod_spec, const std::string& path,
+                                                const admission_limits& limits) {
+  std::vector<api::status_cause> causes;
+  const json& volumes = api::member_or_null(pod_spec, "volumes");
+  if (!volumes.is_array()) return causes;
+  for (std::size_t i = 0; i < volumes.size(); ++i) {
+    const json& host_path = api::member_or_null(volumes[i], "hostPath");
+    const std::string folder = api::string_member(host_path, "path");
+    if (!host_path.is_object() || folder.empty() || is_under(folder, limits.host_path_allowed)) continue;
+    causes.push_back(fe::forbidden(fe::child(fe::child(fe::index(fe::child(path, "volumes"), i), "hostPath"), "path"),
+                                   folder + " is not under a folder in security.hostPathAllowed of orkest's "
+                                            "configuration (hostPath volumes reach the host's files)"));
+  }
+  return causes;
+}
+
 }  // namespace
 
 std::vector<api::status_cause> privilege_causes(const json& pod_spec, const std::string& path,
                                                 const admission_limits& limits) {
   std::vector<api::status_cause> causes = host_port_causes(pod_spec, path, limits);
+  fe::append(causes, host_path_causes(pod_spec, path, limits));
   if (limits.allow_privileged) return causes;
   const std::string why = "not allowed on this host (security.allowPrivileged in orkest's configuration)";
   const json& containers = api::member_or_null(pod_spec, "containers");

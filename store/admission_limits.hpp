@@ -24,6 +24,9 @@ struct admission_limits {
   // privileged: true and capabilities beyond Kubernetes' baseline Pod Security Standard: each
   // is root on this host to whoever may create pods.
   bool allow_privileged = false;
+  // Folders whose paths pods may mount as hostPath volumes; none: no hostPath at all (a
+  // hostPath is every file of the host to whoever may create pods).
+  std::vector<std::string> host_path_allowed;
 };
 
 // Causes for what `object` of the kind of `strategy` asks beyond this machine's limits: the
@@ -35,7 +38,8 @@ std::vector<api::status_cause> admission_causes(const api::kind_strategy& strate
 std::vector<api::status_cause> service_port_causes(const nlohmann::json& service, const admission_limits& limits);
 
 // Causes for a pod spec (at `path`) asking for privileges this machine does not give: host
-// ports below 1024 or the API's, privileged containers, capabilities beyond the baseline.
+// ports below 1024 or the API's, privileged containers, capabilities beyond the baseline,
+// hostPath volumes outside the allowed folders.
 std::vector<api::status_cause> privilege_causes(const nlohmann::json& pod_spec, const std::string& path,
                                                 const admission_limits& limits);
 

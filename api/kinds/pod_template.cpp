@@ -13,6 +13,7 @@
 #include "api/image_reference_rule.hpp"
 #include "api/kinds/probe.hpp"
 #include "api/kinds/security_context.hpp"
+#include "api/kinds/volume.hpp"
 #include "api/name_rules.hpp"
 #include "api/printing.hpp"
 #include "api/shorthand.hpp"
@@ -245,7 +246,8 @@ void validate_resources(field_causes& found, reader& container) {
   }
 }
 
-void validate_container(field_causes& found, reader& container, const json& object, const json* pod_security_context) {
+void validate_container(field_causes& found, reader& container, const json& object, const json* pod_security_context,
+                        const std::set<std::string>& volume_names) {
   if (auto name = container.required_string("name"))
     fe::add_invalid(found, container.path("name"), *name, name_rules::dns1123_label(*name));
   if (auto image = container.required_string("image")) {
@@ -265,8 +267,8 @@ void validate_container(field_causes& found, reader& container, const json& obje
   validate_resources(found, container);
   validate_probes(found, container, object);
   validate_container_security_context(found, container, pod_security_context);
-  refuse_unhonoured(found, container, object, "volumeMounts", "pods have no volumes");
-  refuse_unhonoured(found, container, object, "volumeDevices", "pods have no volumes");
+  validate_volume_mounts(found, container, volume_names);
+  refuse_unhonoured(found, container, object, "volumeDevices", "raw block devices are not given to containers");
 }
 
 const json& container_schema() {
@@ -290,7 +292,7 @@ const json& container_schema() {
       {"resources", any()},
       {"resizePolicy", any()},
       {"restartPolicy", any()},
-      {"volumeMounts", any()},
+      {"volumeMounts", list_of(volume_mount_schema())},
       {"volumeDevices", any()},
       {"livenessProbe", probe_schema()},
       {"readinessProbe", probe_schema()},
@@ -366,6 +368,7 @@ void validate_pod_spec(field_causes& found, const json* spec, const std::string&
     return;
   }
   reader pod(found, *spec, path);
+  const auto volume_names = validate_volumes(found, pod);
   const json* containers = pod.array("containers");
   if (!pod.present("containers") || (containers && containers->empty())) {
     found.push_back(fe::required(pod.path("containers")));
@@ -374,7 +377,7 @@ void validate_pod_spec(field_causes& found, const json* spec, const std::string&
     found.push_back(fe::too_many(pod.path("containers"), containers->size(), 1));
   }
   for_each_object(found, containers, pod.path("containers"), [&](reader& container, std::size_t i) {
-    validate_container(found, container, (*containers)[i], member(*spec, "securityContext"));
+    validate_container(found, container, (*containers)[i], member(*spec, "securityContext"), volume_names);
   });
   pod.required_one_of("restartPolicy", {"Always", "OnFailure", "Never"});
   pod.optional_one_of("dnsPolicy", {"ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"});
@@ -382,7 +385,6 @@ void validate_pod_spec(field_causes& found, const json* spec, const std::string&
   for (const char* host_namespace : {"hostNetwork", "hostPID", "hostIPC"})
     refuse_unhonoured(found, pod, *spec, host_namespace, "pods never share the host's namespaces");
   validate_pod_security_context(found, pod);
-  refuse_unhonoured(found, pod, *spec, "volumes", "pods have no volumes (hostPath, emptyDir and the rest)");
 }
 
 void validate_pod_template(field_causes& found, const json& pod_template, const std::string& path,
@@ -415,7 +417,7 @@ void validate_pod_template(field_causes& found, const json& pod_template, const 
 }
 
 const json& pod_spec_schema() {
-  static const json schema = {{"volumes", any()},
+  static const json schema = {{"volumes", list_of(volume_schema())},
                               {"initContainers", list_of(container_schema())},
                               {"containers", list_of(container_schema())},
                               {"ephemeralContainers", any()},

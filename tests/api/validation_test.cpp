@@ -319,10 +319,10 @@ TEST(Validation, UnhonouredSecurityFieldsAreForbidden) {
       {"/spec/hostPID", true},
       {"/spec/hostIPC", true},
       {"/spec/securityContext", {{"sysctls", json::parse(R"([{"name": "net.core.somaxconn", "value": "1024"}])")}}},
-      {"/spec/volumes", json::parse(R"([{"name": "root", "hostPath": {"path": "/"}}])")},
+      {"/spec/volumes", json::parse(R"([{"name": "claim", "persistentVolumeClaim": {"claimName": "data"}}])")},
       {"/spec/containers/0/securityContext", {{"seLinuxOptions", {{"level", "s0:c123,c456"}}}}},
       {"/spec/containers/0/securityContext", {{"appArmorProfile", {{"type", "Unconfined"}}}}},
-      {"/spec/containers/0/volumeMounts", json::parse(R"([{"name": "root", "mountPath": "/host"}])")}};
+      {"/spec/containers/0/volumeDevices", json::parse(R"([{"name": "disk", "devicePath": "/dev/xvda"}])")}};
   for (const auto& [pointer, value] : refused) {
     const auto cause = only_cause("Pod", with(valid_pod(), json::json_pointer(pointer), value));
     EXPECT_EQ(cause.reason, "FieldValueForbidden") << pointer;
@@ -342,6 +342,87 @@ TEST(Validation, UnhonouredSecurityFieldsAreForbidden) {
   // The same rules hold in a ReplicaSet's template.
   EXPECT_EQ(only_cause("ReplicaSet", with(valid_replica_set(), "/spec/template/spec/hostPID"_json_pointer, true)).field,
             "spec.template.spec.hostPID");
+}
+
+json with_volumes(json volumes, json mounts = json::array()) {
+  json pod = with(valid_pod(), "/spec/volumes"_json_pointer, std::move(volumes));
+  return with(pod, "/spec/containers/0/volumeMounts"_json_pointer, std::move(mounts));
+}
+
+TEST(Validation, VolumesOfEverySupportedTypeAndTheirMountsPass) {
+  EXPECT_TRUE(check("Pod", with_volumes(json::parse(R"([
+      {"name": "cache", "emptyDir": {}},
+      {"name": "scratch", "emptyDir": {"medium": "Memory", "sizeLimit": "64Mi"}},
+      {"name": "logs", "hostPath": {"path": "/srv/logs", "type": "DirectoryOrCreate"}},
+      {"name": "config", "configMap": {"name": "app", "items": [{"key": "app.conf", "path": "conf/app.conf", "mode": 256}],
+                                       "defaultMode": 420, "optional": true}},
+      {"name": "creds", "secret": {"secretName": "db", "defaultMode": 256}}])"),
+                                        json::parse(R"([
+      {"name": "cache", "mountPath": "/cache"},
+      {"name": "logs", "mountPath": "/logs", "subPath": "web/today", "readOnly": true},
+      {"name": "config", "mountPath": "/etc/app"},
+      {"name": "creds", "mountPath": "/run/secrets/db", "mountPropagation": "None"}])")))
+                  .empty());
+}
+
+TEST(Validation, VolumesAreValidatedAsKubernetesValidatesThem) {
+  expect_cause(only_cause("Pod", with_volumes(json::parse(R"([{"name": "a", "emptyDir": {}}, {"name": "a", "emptyDir": {}}])"))),
+               "FieldValueDuplicate", "spec.volumes[1].name", "Duplicate value: \"a\"");
+  expect_cause(only_cause("Pod", with_volumes(json::parse(R"([{"name": "a"}])"))), "FieldValueRequired", "spec.volumes[0]",
+               "Required value: must specify a volume type");
+  expect_cause(only_cause("Pod", with_volumes(json::parse(R"([{"name": "a", "emptyDir": {}, "hostPath": {"path": "/x"}}])"))),
+               "FieldValueForbidden", "spec.volumes[0].hostPath", "Forbidden: may not specify more than 1 volume type");
+  expect_cause(only_cause("Pod", with_volumes(json::parse(R"([{"name": "a", "emptyDir": {"medium": "HugePages"}}])"))),
+               "FieldValueNotSupported", "spec.volumes[0].emptyDir.medium",
+               "Unsupported value: \"HugePages\": supported values: \"\", \"Memory\"");
+  expect_cause(only_cause("Pod", with_volumes(json::parse(R"([{"name": "a", "hostPath": {"path": "/srv/../etc"}}])"))),
+               "FieldValueInvalid", "spec.volumes[0].hostPath.path", "Invalid value: \"/srv/../etc\": must not contain '..'");
+  expect_cause(only_cause("Pod", with_volumes(json::parse(R"([{"name": "a", "hostPath": {"path": "/x", "type": "Pipe"}}])"))),
+               "FieldValueNotSupported", "spec.volumes[0].hostPath.type",
+               "Unsupported value: \"Pipe\": supported values: \"\", \"DirectoryOrCreate\", \"Directory\", "
+               "\"FileOrCreate\", \"File\", \"Socket\", \"CharDevice\", \"BlockDevice\"");
+  expect_cause(only_cause("Pod", with_volumes(json::parse(R"([{"name": "a", "configMap": {"name": "c", "defaultMode": 1000}}])"))),
+               "FieldValueInvalid", "spec.volumes[0].configMap.defaultMode",
+               "Invalid value: 1000: must be a number between 0 and 0777 (octal), both inclusive");
+  expect_cause(only_cause("Pod", with_volumes(json::parse(
+                                     R"([{"name": "a", "configMap": {"name": "c", "items": [{"key": "k", "path": "a/../k"}]}}])"))),
+               "FieldValueInvalid", "spec.volumes[0].configMap.items[0].path", "Invalid value: \"a/../k\": must not contain '..'");
+  expect_cause(only_cause("Pod", with_volumes(json::parse(
+                                     R"([{"name": "a", "configMap": {"name": "c", "items": [{"key": "k", "path": "..data"}]}}])"))),
+               "FieldValueInvalid", "spec.volumes[0].configMap.items[0].path", "Invalid value: \"..data\": must not start with '..'");
+  expect_cause(only_cause("Pod", with_volumes(json::parse(R"([{"name": "a", "secret": {}}])"))), "FieldValueRequired",
+               "spec.volumes[0].secret.secretName", "Required value");
+  // A disk emptyDir's sizeLimit would be a promise orkest does not keep.
+  EXPECT_EQ(only_cause("Pod", with_volumes(json::parse(R"([{"name": "a", "emptyDir": {"sizeLimit": "1Gi"}}])"))).field,
+            "spec.volumes[0].emptyDir.sizeLimit");
+}
+
+TEST(Validation, VolumeMountsNameAVolumeAndAUniqueAbsolutePath) {
+  const json volumes = json::parse(R"([{"name": "data", "emptyDir": {}}])");
+  expect_cause(only_cause("Pod", with_volumes(volumes, json::parse(R"([{"name": "other", "mountPath": "/d"}])"))),
+               "FieldValueNotFound", "spec.containers[0].volumeMounts[0].name", "Not found: \"other\"");
+  expect_cause(only_cause("Pod", with_volumes(volumes, json::parse(R"([{"name": "data", "mountPath": "/d"},
+                                                                     {"name": "data", "mountPath": "/d"}])"))),
+               "FieldValueInvalid", "spec.containers[0].volumeMounts[1].mountPath", "Invalid value: \"/d\": must be unique");
+  expect_cause(only_cause("Pod", with_volumes(volumes, json::parse(R"([{"name": "data", "mountPath": "/d", "subPath": "/etc"}])"))),
+               "FieldValueInvalid", "spec.containers[0].volumeMounts[0].subPath",
+               "Invalid value: \"/etc\": must be a relative path");
+  expect_cause(only_cause("Pod", with_volumes(volumes, json::parse(R"([{"name": "data", "mountPath": "/d", "subPath": "a/../.."}])"))),
+               "FieldValueInvalid", "spec.containers[0].volumeMounts[0].subPath",
+               "Invalid value: \"a/../..\": must not contain '..'");
+  // podman's --mount separates its options with commas: such a path is refused, not split.
+  expect_cause(only_cause("Pod", with_volumes(volumes, json::parse(R"([{"name": "data", "mountPath": "/d,ro=false"}])"))),
+               "FieldValueInvalid", "spec.containers[0].volumeMounts[0].mountPath",
+               "Invalid value: \"/d,ro=false\": must not contain ',' (podman's mount option separator)");
+  EXPECT_EQ(only_cause("Pod", with_volumes(volumes, json::parse(R"([{"name": "data", "mountPath": "relative"}])"))).field,
+            "spec.containers[0].volumeMounts[0].mountPath");
+  EXPECT_EQ(only_cause("Pod", with_volumes(volumes, json::parse(
+                                                         R"([{"name": "data", "mountPath": "/d", "mountPropagation": "Bidirectional"}])")))
+                .reason,
+            "FieldValueNotSupported");
+  EXPECT_EQ(only_cause("Pod", with_volumes(volumes, json::parse(R"json([{"name": "data", "mountPath": "/d", "subPathExpr": "$(POD)"}])json")))
+                .reason,
+            "FieldValueForbidden");
 }
 
 TEST(Validation, ContainerPolicies) {

@@ -90,6 +90,22 @@ TEST_F(ConfigFile, AnUnknownSectionOrKeyIsRefusedNamingIt) {
   EXPECT_TRUE(std::holds_alternative<config>(load("log:\n")));  // an empty section asks for nothing
 }
 
+TEST_F(ConfigFile, HostPathFoldersAreNoneByDefaultAndAbsolute) {
+  auto defaults = load("{}\n");
+  ASSERT_TRUE(std::holds_alternative<config>(defaults));
+  EXPECT_TRUE(std::get<config>(defaults).host_path_allowed.empty());
+  auto set = load("security:\n  hostPathAllowed: [/srv/shared/, /var/log/./apps]\n");
+  ASSERT_TRUE(std::holds_alternative<config>(set)) << std::get<std::string>(set);
+  EXPECT_EQ(std::get<config>(set).host_path_allowed, (std::vector<std::string>{"/srv/shared", "/var/log/apps"}));
+  EXPECT_NE(error_for("security:\n  hostPathAllowed: [srv]\n").find("security.hostPathAllowed: \"srv\" must be an absolute path"),
+            std::string::npos);
+  EXPECT_NE(error_for("security:\n  hostPathAllowed: /srv\n").find("security.hostPathAllowed: invalid value"),
+            std::string::npos)
+      << "a list, not one path";
+  EXPECT_NE(error_for("storage:\n  dataDir: /var/lib/a,b\n").find("storage.dataDir: must not contain ','"),
+            std::string::npos);
+}
+
 TEST_F(ConfigFile, WatchTimeoutIsRead) {
   auto loaded = load("api:\n  watchTimeoutSeconds: 90\n");
   ASSERT_TRUE(std::holds_alternative<config>(loaded)) << std::get<std::string>(loaded);

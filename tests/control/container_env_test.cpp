@@ -20,8 +20,8 @@ json pod_with(json container_fields) {
           {"spec", {{"nodeName", "node-a"}, {"containers", json::array({container})}}}};
 }
 
-env_objects objects() {
-  env_objects found;
+config_objects objects() {
+  config_objects found;
   found.config_maps["app-config"] = {{"data", {{"mode", "fast"}, {"level", "3"}}}, {"binaryData", {{"blob", "AQI="}}}};
   found.secrets["app-secret"] = {{"data", {{"password", "czNjcjN0IQ=="}}}};
   return found;
@@ -105,14 +105,14 @@ TEST(ContainerEnv, ResourcesInUnitsOfTheDivisorRoundedUp) {
 }
 
 TEST(ContainerEnv, ReferencesNameEveryConfigMapAndSecret) {
-  auto references = env_references_of(pod_with({{"envFrom", json::parse(R"([{"configMapRef": {"name": "a"}}])")},
+  auto references = config_references_of(pod_with({{"envFrom", json::parse(R"([{"configMapRef": {"name": "a"}}])")},
                                                  {"env", json::parse(R"([
       {"name": "X", "valueFrom": {"secretKeyRef": {"name": "s", "key": "k"}}},
       {"name": "Y", "valueFrom": {"configMapKeyRef": {"name": "b", "key": "k"}}},
       {"name": "Z", "value": "literal"}])")}}));
   EXPECT_EQ(references.config_maps, (std::set<std::string>{"a", "b"}));
   EXPECT_EQ(references.secrets, (std::set<std::string>{"s"}));
-  EXPECT_TRUE(env_references_of(pod_with(json::object())).empty());
+  EXPECT_TRUE(config_references_of(pod_with(json::object())).empty());
 }
 
 }  // namespace

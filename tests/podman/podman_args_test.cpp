@@ -73,6 +73,16 @@ TEST(CreateArgs, WorkingDirAndHostPorts) {
                                      "--publish=[::1]:8081:80/tcp", "--", "health:latest"}));
 }
 
+TEST(CreateArgs, VolumeMountsAreBindMountsInOrder) {
+  container_spec spec = minimal_spec();
+  spec.mounts = {{"/var/lib/orkest/pods/u1/volumes/kubernetes.io~empty-dir/cache", "/cache", false},
+                 {"/srv/shared", "/data", true}};
+  EXPECT_EQ(create_args(spec),
+            (args{"create", "--name=default_web", "--restart=no", "--pull=never",
+                  "--mount=type=bind,source=/var/lib/orkest/pods/u1/volumes/kubernetes.io~empty-dir/cache,destination=/cache",
+                  "--mount=type=bind,source=/srv/shared,destination=/data,ro=true", "--", "health:latest"}));
+}
+
 TEST(NonRootViolation, TheKubeletsWordsForEachWayToRunAsRoot) {
   EXPECT_EQ(non_root_violation("", ""), "container has runAsNonRoot and image will run as root");
   EXPECT_EQ(non_root_violation("", "root"), "container has runAsNonRoot and image will run as root");

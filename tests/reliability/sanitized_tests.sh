@@ -17,12 +17,12 @@ export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:suppre
 started=$(date +%s)
 # -g1: the sanitizers' reports keep file and line; full debug info made this build a third slower.
 cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-g1 -DORKEST_SANITIZE=ON -DORKEST_FUZZ=OFF >/dev/null
-cmake --build "$BUILD" -j"$JOBS" --target orkest_unit_tests orkest_control_tests orkest_netproxy_tests
+cmake --build "$BUILD" -j"$JOBS" --target orkest_unit_tests orkest_control_tests orkest_volumes_tests orkest_netproxy_tests
 built=$(date +%s)
 echo "sanitized_tests: build took $((built - started)) s"
 
 status=0
-for binary in orkest_unit_tests orkest_control_tests orkest_netproxy_tests; do
+for binary in orkest_unit_tests orkest_control_tests orkest_volumes_tests orkest_netproxy_tests; do
   echo "sanitized_tests: running $binary"
   if ! "$BUILD/$binary" --gtest_brief=1; then
     echo "sanitized_tests: $binary FAILED under ASan/UBSan" >&2

@@ -374,6 +374,37 @@ TEST_F(object_store_test, privileged_containers_and_extra_capabilities_need_the_
   EXPECT_TRUE(allowed.create("ReplicaSet", "default", rs).ok());
 }
 
+// A hostPath is the host's files to whoever may create pods: only under the folders orkest's
+// configuration names, compared by whole path components.
+TEST_F(object_store_test, host_path_volumes_need_an_allowed_folder) {
+  auto with_host_path = [&](const std::string& name, const std::string& path) {
+    json p = pod(name);
+    p["spec"]["volumes"] = {{{"name", "host"}, {"hostPath", {{"path", path}}}}};
+    return p;
+  };
+  auto refused = store.create("Pod", "default", with_host_path("a", "/srv/shared"));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error->code, 422);
+  ASSERT_EQ(refused.error->causes.size(), 1u);
+  EXPECT_EQ(refused.error->causes[0].field, "spec.volumes[0].hostPath.path");
+  EXPECT_EQ(refused.error->causes[0].message,
+            "Forbidden: /srv/shared is not under a folder in security.hostPathAllowed of orkest's configuration "
+            "(hostPath volumes reach the host's files)");
+
+  object_store_settings settings;
+  settings.limits.host_path_allowed = {"/srv/shared"};
+  object_store allowed{settings, fixed_hooks()};
+  EXPECT_TRUE(allowed.create("Pod", "default", with_host_path("a", "/srv/shared")).ok());
+  EXPECT_TRUE(allowed.create("Pod", "default", with_host_path("b", "/srv/shared/logs/web")).ok());
+  EXPECT_FALSE(allowed.create("Pod", "default", with_host_path("c", "/srv/shared-other")).ok()) << "a prefix, not a folder";
+  EXPECT_FALSE(allowed.create("Pod", "default", with_host_path("d", "/srv")).ok());
+  json rs = replicaset("rs", 1);
+  rs["spec"]["template"]["spec"]["volumes"] = {{{"name", "host"}, {"hostPath", {{"path", "/etc"}}}}};
+  auto template_refused = allowed.create("ReplicaSet", "default", rs);
+  ASSERT_FALSE(template_refused.ok());
+  EXPECT_EQ(template_refused.error->causes[0].field, "spec.template.spec.volumes[0].hostPath.path");
+}
+
 // etcd keeps at most 1.5 MiB per object; an object may still shrink or be deleted at the limit.
 TEST_F(object_store_test, an_object_encoding_past_the_limit_is_refused_but_may_shrink) {
   object_store_settings settings;

@@ -1,0 +1,151 @@
+#include "control/pod_volumes.hpp"
+
+#include "api/base64.hpp"
+#include "api/container_resources.hpp"
+#include "api/json_access.hpp"
+#include "control/pod_facts.hpp"
+#include "volumes/pod_volume_host.hpp"
+
+namespace orkest::control {
+
+using nlohmann::json;
+
+namespace {
+
+const json& array_of(const json& object, const char* name) {
+  static const json none = json::array();
+  const json& value = api::member_or_null(object, name);
+  return value.is_array() ? value : none;
+}
+
+constexpr unsigned default_mode = 0644;  // Kubernetes' defaultMode (420)
+
+unsigned mode_of(const json& value, unsigned fallback) {
+  return value.is_number_integer() ? static_cast<unsigned>(value.get<long long>()) & 07777 : fallback;
+}
+
+// A configMap's or secret's keys and their bytes: a ConfigMap's data as text and binaryData
+// decoded; a Secret's data decoded.
+std::map<std::string, std::string> entries_of(const json& object, bool secret) {
+  std::map<std::string, std::string> entries;
+  for (const char* field : {"data", "binaryData"}) {
+    const bool encoded = secret || std::string(field) == "binaryData";
+    const json& data = api::member_or_null(object, field);
+    if (!data.is_object()) continue;
+    for (const auto& [key, value] : data.items()) {
+      if (!value.is_string()) continue;
+      if (!encoded) {
+        entries[key] = value.get<std::string>();
+      } else if (auto bytes = api::base64_decode(value.get<std::string>())) {
+        entries[key] = std::move(*bytes);
+      }
+    }
+  }
+  return entries;
+}
+
+// A configMap or secret volume's files (all keys, or the `items` asked for), or the kubelet's
+// error when the object or a key is missing and not optional.
+std::string payload_of(const json& source, const json* object, bool secret, std::vector<volumes::payload_file>& files) {
+  const bool optional = api::member_or_null(source, "optional") == true;
+  const std::string name = api::string_member(source, secret ? "secretName" : "name");
+  if (!object) return optional ? std::string{} : std::string(secret ? "secret" : "configmap") + " \"" + name + "\" not found";
+  const unsigned mode = mode_of(api::member_or_null(source, "defaultMode"), default_mode);
+  const auto entries = entries_of(*object, secret);
+  const json& items = api::member_or_null(source, "items");
+  if (!items.is_array() || items.empty()) {
+    for (const auto& [key, content] : entries) files.push_back({key, content, mode});
+    return {};
+  }
+  for (const auto& item : items) {
+    const std::string key = api::string_member(item, "key");
+    auto entry = entries.find(key);
+    if (entry == entries.end()) {
+      if (optional) continue;
+      return secret ? "references non-existent secret key: " + key : "configmap references non-existent config key: " + key;
+    }
+    files.push_back({api::string_member(item, "path"), entry->second, mode_of(api::member_or_null(item, "mode"), mode)});
+  }
+  return {};
+}
+
+std::int64_t memory_limit_of(const json& pod) {
+  std::int64_t total = 0;
+  for (const auto& container : array_of(api::member_or_null(pod, "spec"), "containers"))
+    if (auto limit = api::resources_of(container).memory_limit) total += limit->value();
+  return total;
+}
+
+}  // namespace
+
+std::string pod_dir_for(const std::string& pods_dir, const json& pod) { return pods_dir + "/" + uid_of(pod); }
+
+pod_volumes pod_volumes_for(const json& pod, const config_objects& objects, const std::string& pods_dir) {
+  pod_volumes result;
+  const json& spec = api::member_or_null(pod, "spec");
+  result.plan.pod_dir = pod_dir_for(pods_dir, pod);
+  const std::string volumes_dir = result.plan.pod_dir + "/volumes/";
+  const json& fs_group = api::member_or_null(api::member_or_null(spec, "securityContext"), "fsGroup");
+
+  std::map<std::string, std::size_t> by_name;  // index in plan.volumes
+  for (const auto& volume : array_of(spec, "volumes")) {
+    volumes::volume_setup setup;
+    setup.name = api::string_member(volume, "name");
+    if (fs_group.is_number_integer()) setup.fs_group = fs_group.get<std::int64_t>();
+    if (const json& empty_dir = api::member_or_null(volume, "emptyDir"); empty_dir.is_object()) {
+      setup.type = volumes::volume_type::empty_dir;
+      setup.path = volumes_dir + volumes::empty_dir_plugin + "/" + setup.name;
+      setup.memory = api::string_member(empty_dir, "medium") == "Memory";
+      if (auto size = api::quantity_of(api::member_or_null(empty_dir, "sizeLimit")))
+        setup.size_limit_bytes = size->value();
+      else if (setup.memory)
+        setup.size_limit_bytes = memory_limit_of(pod);  // as Kubernetes: the pod's memory at most
+    } else if (const json& host_path = api::member_or_null(volume, "hostPath"); host_path.is_object()) {
+      setup.type = volumes::volume_type::host_path;
+      setup.path = api::string_member(host_path, "path");
+      setup.host_path_type = api::string_member(host_path, "type");
+      setup.fs_group.reset();  // the host's files keep their owners
+    } else {
+      const bool secret = api::member_or_null(volume, "secret").is_object();
+      const json& source = api::member_or_null(volume, secret ? "secret" : "configMap");
+      if (!source.is_object()) continue;  // the API admits no other kind
+      setup.type = volumes::volume_type::projected;
+      setup.path = volumes_dir + (secret ? volumes::secret_plugin : volumes::config_map_plugin) + "/" + setup.name;
+      setup.memory = secret;  // as the kubelet: secrets never touch the disk
+      const auto& found = secret ? objects.secrets : objects.config_maps;
+      auto object = found.find(api::string_member(source, secret ? "secretName" : "name"));
+      auto error = payload_of(source, object == found.end() ? nullptr : &object->second, secret, setup.files);
+      if (!error.empty()) {
+        result.failed_volume = setup.name;
+        result.error = error;
+        return result;
+      }
+    }
+    result.plan.volumes.push_back(std::move(setup));
+    by_name[result.plan.volumes.back().name] = result.plan.volumes.size() - 1;
+  }
+
+  for (const auto& container : array_of(spec, "containers"))
+    for (const auto& mount : array_of(container, "volumeMounts")) {
+      auto volume = by_name.find(api::string_member(mount, "name"));
+      if (volume == by_name.end()) continue;  // the API refuses a mount of no volume
+      const volumes::volume_setup& setup = result.plan.volumes[volume->second];
+      const bool projected = setup.type == volumes::volume_type::projected;
+      std::string source = setup.path;
+      if (auto sub_path = api::string_member(mount, "subPath"); !sub_path.empty()) {
+        source += "/" + sub_path;
+        // Made when missing, as the kubelet does, except in a projected volume (its names are its keys).
+        result.plan.sub_paths.push_back({setup.path, sub_path, !projected});
+      }
+      // As Kubernetes: configMap and secret volumes are always mounted read-only.
+      result.mounts.push_back(
+          {source, api::string_member(mount, "mountPath"), projected || api::member_or_null(mount, "readOnly") == true});
+    }
+  return result;
+}
+
+std::string failed_mount_message(const std::string& volume, const std::string& error) {
+  return "MountVolume.SetUp failed for volume \"" + volume + "\" : " + error;
+}
+
+}  // namespace orkest::control
