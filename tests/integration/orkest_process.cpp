@@ -335,6 +335,7 @@ void orkest_process::write_config() {
          << "\n"
          << "services:\n  hostAddress: 127.0.0.1\n"
          << "storage:\n  dataDir: " << folder_ << "/data\n"
+         << "security:\n  hostPathAllowed: [" << folder_ << "/host]\n"
          << "bootstrap:\n  manifests: " << folder_ << "/manifests\n";
   if (!config) throw std::runtime_error("cannot write " + config_path_);
 }

@@ -94,6 +94,10 @@ class orkest_process {
   const std::string& node_name() const { return node_name_; }
   const std::string& network() const { return network_; }
   const std::string& folder() const { return folder_; }
+  // The one folder pods may mount hostPath volumes from (security.hostPathAllowed); not made.
+  std::string host_path_folder() const { return folder_ + "/host"; }
+  // Where pods' volumes are made: <data dir>/pods.
+  std::string pods_folder() const { return folder_ + "/data/pods"; }
   std::string log() const;
 
   // Ids of the containers labelled with this orkest's node name (and `labels` too).

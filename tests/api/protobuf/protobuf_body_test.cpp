@@ -183,10 +183,36 @@ TEST(ProtobufBody, ScaleOfTheAutoscalingGroup) {
 }
 
 TEST(ProtobufBody, FieldsOrkestDoesNotDecodeAreNamedByNumber) {
-  // PodSpec field 1 is volumes, which orkest does not decode (yet).
-  const std::string pod = length_delimited(2, length_delimited(1, length_delimited(1, "v")));
+  // PodSpec field 18 is affinity, which orkest does not decode.
+  const std::string pod = length_delimited(2, length_delimited(18, length_delimited(1, "v")));
   EXPECT_EQ(error_of(envelope("v1", "Pod", pod)),
-            "invalid protobuf body: field 1 of k8s.io.api.core.v1.PodSpec at spec: orkest does not decode this field");
+            "invalid protobuf body: field 18 of k8s.io.api.core.v1.PodSpec at spec: orkest does not decode this field");
+}
+
+TEST(ProtobufBody, VolumesMountsAndSecurityContextsDecodeAsTheirJson) {
+  const std::string pod = encoded("k8s.io.api.core.v1.Pod", R"(
+    metadata { name: "p" }
+    spec {
+      volumes { name: "cache" volumeSource { emptyDir { medium: "Memory" sizeLimit { string: "64Mi" } } } }
+      volumes { name: "config" volumeSource { configMap { localObjectReference { name: "app" }
+                                                         items { key: "a" path: "b" mode: 256 } defaultMode: 420 } } }
+      volumes { name: "creds" volumeSource { secret { secretName: "db" optional: false } } }
+      volumes { name: "logs" volumeSource { hostPath { path: "/srv/logs" type: "" } } }
+      securityContext { runAsUser: 1000 fsGroup: 2000 supplementalGroups: 3000 }
+      containers { name: "c" image: "i"
+        volumeMounts { name: "cache" mountPath: "/cache" readOnly: true subPath: "x" }
+        securityContext { capabilities { drop: "ALL" } allowPrivilegeEscalation: false runAsNonRoot: true } } })");
+  const json spec = decoded(envelope("v1", "Pod", pod))["spec"];
+  EXPECT_EQ(spec["volumes"], json::parse(R"([
+      {"name": "cache", "emptyDir": {"medium": "Memory", "sizeLimit": "64Mi"}},
+      {"name": "config", "configMap": {"name": "app", "items": [{"key": "a", "path": "b", "mode": 256}], "defaultMode": 420}},
+      {"name": "creds", "secret": {"secretName": "db", "optional": false}},
+      {"name": "logs", "hostPath": {"path": "/srv/logs", "type": ""}}])"));
+  EXPECT_EQ(spec["securityContext"], json::parse(R"({"runAsUser": 1000, "fsGroup": 2000, "supplementalGroups": [3000]})"));
+  EXPECT_EQ(spec["containers"][0]["volumeMounts"],
+            json::parse(R"([{"name": "cache", "mountPath": "/cache", "readOnly": true, "subPath": "x"}])"));
+  EXPECT_EQ(spec["containers"][0]["securityContext"],
+            json::parse(R"({"capabilities": {"drop": ["ALL"]}, "allowPrivilegeEscalation": false, "runAsNonRoot": true})"));
 }
 
 TEST(ProtobufBody, TruncatedFieldNamesItsNumberAndPlace) {
