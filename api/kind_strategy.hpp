@@ -42,6 +42,7 @@ struct kind_strategy {
   bool graceful_deletion = false;  // DELETE marks deletionTimestamp; the node removes it (pods)
   bool bound_to_node = false;      // spec.nodeName is this node's when the client leaves it empty
   bool holds_cluster_ip = false;   // spec.clusterIP comes from the Service range, released on delete
+  bool host_path_source = false;   // spec.hostPath is a folder of the host (PersistentVolume)
 
   // ---- reads ----
   // The known fields for ?fieldValidation=; null accepts any field.

@@ -133,6 +133,15 @@ std::vector<api::status_cause> privilege_causes(const json& pod_spec, const std:
 std::vector<api::status_cause> admission_causes(const api::kind_strategy& strategy, const nlohmann::json& object,
                                                 const admission_limits& limits) {
   auto causes = strategy.holds_cluster_ip ? service_port_causes(object, limits) : std::vector<api::status_cause>{};
+  if (strategy.host_path_source) {
+    const std::string folder = api::string_member(api::member_or_null(api::member_or_null(object, "spec"), "hostPath"), "path");
+    auto allowed = limits.host_path_allowed;
+    if (!limits.provisioned_volumes_dir.empty()) allowed.push_back(limits.provisioned_volumes_dir);
+    if (!folder.empty() && !is_under(folder, allowed))
+      causes.push_back(fe::forbidden("spec.hostPath.path", folder + " is not under a folder in security.hostPathAllowed "
+                                                                    "of orkest's configuration (hostPath volumes reach "
+                                                                    "the host's files)"));
+  }
   if (strategy.has_scale) api::field_error::append(causes, replica_causes(object, limits));
   if (strategy.bound_to_node) api::field_error::append(causes, privilege_causes(api::member_or_null(object, "spec"), "spec", limits));
   if (strategy.has_pod_template)

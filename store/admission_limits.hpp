@@ -27,6 +27,8 @@ struct admission_limits {
   // Folders whose paths pods may mount as hostPath volumes; none: no hostPath at all (a
   // hostPath is every file of the host to whoever may create pods).
   std::vector<std::string> host_path_allowed;
+  // Where orkest's local-path provisioner makes claims' folders: PersistentVolumes may be there.
+  std::string provisioned_volumes_dir;
 };
 
 // Causes for what `object` of the kind of `strategy` asks beyond this machine's limits: the

@@ -71,10 +71,19 @@ std::optional<api_error> check_body_identity(const resource_kind& kind, const st
   if (!metadata.is_null() && !metadata.is_object())
     return api::bad_request("metadata: must be an object");
   const auto& body_ns = member_or_null(metadata, "namespace");
-  if (!body_ns.is_null() && !(body_ns.is_string() && (body_ns == ns || body_ns == "")))
+  if (kind.namespaced && !body_ns.is_null() && !(body_ns.is_string() && (body_ns == ns || body_ns == "")))
     return api::bad_request("the namespace of the provided object does not match the namespace sent on the "
                             "request");
   return std::nullopt;
+}
+
+// A namespaced object gets the URL's namespace; a cluster-scoped one has none, whatever the
+// body said (as Kubernetes clears it).
+void place_in_namespace(const resource_kind& kind, json& metadata, const std::string& ns) {
+  if (kind.namespaced)
+    metadata["namespace"] = ns;
+  else
+    metadata.erase("namespace");
 }
 
 // Fields only the store writes; whatever a client sends for them is replaced.
@@ -236,7 +245,7 @@ store_result object_store::create_canonical(const resource_kind& kind, const std
   json& metadata = body["metadata"];
   if (metadata.is_null()) metadata = json::object();
   for (const char* field : system_metadata_fields) metadata.erase(field);
-  metadata["namespace"] = ns;
+  place_in_namespace(kind, metadata, ns);
   prepare_body(kind, body);
   body["apiVersion"] = kind.api_version();
   body["kind"] = kind.kind;
@@ -356,7 +365,7 @@ store_result object_store::update_canonical(const resource_kind& kind, const obj
         kind.plural, kind.group, key.name,
         "the object has been modified; please apply your changes to the latest version and try again"));
 
-  metadata["namespace"] = key.ns;
+  place_in_namespace(kind, metadata, key.ns);
   prepare_body(kind, body);
   body["apiVersion"] = kind.api_version();
   body["kind"] = kind.kind;

@@ -1,5 +1,7 @@
 #include "api/http/discovery.hpp"
 
+#include <algorithm>
+
 #include "api/kind_strategy.hpp"
 
 namespace orkest::api::http {
@@ -37,9 +39,20 @@ json resource_list(const std::string& group, const std::string& version) {
           {"resources", resources}};
 }
 
-json apps_group() {
-  json version = {{"groupVersion", "apps/v1"}, {"version", "v1"}};
-  return {{"name", "apps"}, {"versions", json::array({version})}, {"preferredVersion", version}};
+// The named groups of the kinds orkest serves (apps, storage.k8s.io), in the kinds' order; one
+// version each.
+std::vector<std::pair<std::string, std::string>> named_groups() {
+  std::vector<std::pair<std::string, std::string>> groups;
+  for (const auto& kind : all_kinds())
+    if (!kind.group.empty() &&
+        std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == kind.group; }) == groups.end())
+      groups.emplace_back(kind.group, kind.version);
+  return groups;
+}
+
+json api_group(const std::string& name, const std::string& version_name) {
+  json version = {{"groupVersion", name + "/" + version_name}, {"version", version_name}};
+  return {{"name", name}, {"versions", json::array({version})}, {"preferredVersion", version}};
 }
 
 }  // namespace
@@ -61,16 +74,19 @@ json discovery_document(const std::string& path) {
     return {{"kind", "APIVersions"},
             {"versions", {"v1"}},
             {"serverAddressByClientCIDRs", json::array({{{"clientCIDR", "0.0.0.0/0"}, {"serverAddress", ""}}})}};
-  if (path == "/apis")
-    return {{"kind", "APIGroupList"}, {"apiVersion", "v1"}, {"groups", json::array({apps_group()})}};
-  if (path == "/apis/apps") {
-    json group = apps_group();
-    group["kind"] = "APIGroup";
-    group["apiVersion"] = "v1";
-    return group;
-  }
   if (path == "/api/v1") return resource_list("", "v1");
-  if (path == "/apis/apps/v1") return resource_list("apps", "v1");
+  json groups = json::array();
+  for (const auto& [name, version] : named_groups()) {
+    groups.push_back(api_group(name, version));
+    if (path == "/apis/" + name) {
+      json group = api_group(name, version);
+      group["kind"] = "APIGroup";
+      group["apiVersion"] = "v1";
+      return group;
+    }
+    if (path == "/apis/" + name + "/" + version) return resource_list(name, version);
+  }
+  if (path == "/apis") return {{"kind", "APIGroupList"}, {"apiVersion", "v1"}, {"groups", groups}};
   return nullptr;
 }
 

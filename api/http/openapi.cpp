@@ -43,7 +43,7 @@ json group_version_document(const std::string& group_version) {
   json paths = json::object();
   for (const auto& kind : all_kinds()) {
     if (group_version_path(kind) != group_version) continue;
-    std::string base = "/" + group_version + "/namespaces/{namespace}/" + kind.plural + "/{name}";
+    std::string base = "/" + group_version + (kind.namespaced ? "/namespaces/{namespace}/" : "/") + kind.plural + "/{name}";
     paths[base] = {{"patch", patch_operation(kind)}};
   }
   if (paths.empty()) return nullptr;

@@ -155,7 +155,7 @@ class resource_request {
     if (collection) {
       if (method == "GET" && is_watch_request(request_)) return watch();
       if (method == "GET") return list();
-      if (method == "POST" && !route_.ns.empty()) return create();
+      if (method == "POST" && (!route_.ns.empty() || !route_.kind->namespaced)) return create();
       return not_allowed();
     }
     if (route_.subresource == "status" && strategy_for(*route_.kind).has_status) {

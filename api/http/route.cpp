@@ -79,6 +79,7 @@ std::optional<route> parse_route(std::string_view path) {
   if (next < segments.size()) r.subresource = segments[next++];
   if (next < segments.size()) return std::nullopt;
   if (!r.name.empty() && r.ns.empty() && r.kind->namespaced) return std::nullopt;
+  if (!r.ns.empty() && !r.kind->namespaced) return std::nullopt;  // cluster-scoped: no namespace in the path
   return r;
 }
 

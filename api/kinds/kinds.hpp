@@ -13,5 +13,8 @@ kind_strategy endpoints();
 kind_strategy event();
 kind_strategy config_map();
 kind_strategy secret();
+kind_strategy persistent_volume();
+kind_strategy persistent_volume_claim();
+kind_strategy storage_class();
 
 }  // namespace orkest::api::kinds

@@ -5,7 +5,9 @@ namespace orkest::api {
 const std::vector<kind_strategy>& all_strategies() {
   static const std::vector<kind_strategy> strategies = {kinds::pod(), kinds::replica_set(), kinds::deployment(), kinds::service(),
                                                         kinds::endpoints(), kinds::event(),
-                                                        kinds::config_map(), kinds::secret()};
+                                                        kinds::config_map(), kinds::secret(),
+                                                        kinds::persistent_volume(), kinds::persistent_volume_claim(),
+                                                        kinds::storage_class()};
   return strategies;
 }
 

@@ -14,10 +14,10 @@ using field_schema::list_of;
 
 namespace {
 
-const std::vector<std::string> supported_types = {"emptyDir", "hostPath", "configMap", "secret"};
+const std::vector<std::string> supported_types = {"emptyDir", "hostPath", "configMap", "secret", "persistentVolumeClaim"};
 // Kubernetes' other volume sources: recognised, so the refusal names them.
 const std::vector<std::string> other_types = {
-    "persistentVolumeClaim", "projected",   "downwardAPI",   "ephemeral",  "csi",        "nfs",
+    "projected",   "downwardAPI",   "ephemeral",  "csi",        "nfs",
     "iscsi",                 "glusterfs",   "rbd",           "cephfs",     "cinder",     "fc",
     "flocker",               "flexVolume",  "azureFile",     "azureDisk",  "vsphereVolume", "quobyte",
     "photonPersistentDisk",  "portworxVolume", "scaleIO",    "storageos",  "gcePersistentDisk",
@@ -90,7 +90,9 @@ void validate_empty_dir(field_causes& found, reader& source, const json& empty_d
   }
 }
 
-void validate_host_path(field_causes& found, reader& source) {
+}  // namespace
+
+void validate_host_path_source(field_causes& found, reader& source) {
   if (auto path = source.required_string("path")) {
     if (path->front() != '/') found.push_back(fe::invalid(source.path("path"), *path, "must be an absolute path"));
     if (has_backstep(*path)) found.push_back(fe::invalid(source.path("path"), *path, "must not contain '..'"));
@@ -99,8 +101,6 @@ void validate_host_path(field_causes& found, reader& source) {
   if (auto type = source.string("type"); type && std::find(host_path_types.begin(), host_path_types.end(), *type) == host_path_types.end())
     found.push_back(fe::not_supported(source.path("type"), *type, host_path_types));
 }
-
-}  // namespace
 
 std::set<std::string> validate_volumes(field_causes& found, reader& pod_spec) {
   std::set<std::string> names;
@@ -130,9 +130,14 @@ std::set<std::string> validate_volumes(field_causes& found, reader& pod_spec) {
     if (!source_object) return;
     reader source(found, *source_object, volume.path(type.c_str()));
     if (type == "emptyDir") validate_empty_dir(found, source, *source_object);
-    if (type == "hostPath") validate_host_path(found, source);
+    if (type == "hostPath") validate_host_path_source(found, source);
     if (type == "configMap") validate_projection(found, source, "name");
     if (type == "secret") validate_projection(found, source, "secretName");
+    if (type == "persistentVolumeClaim") {
+      if (auto claim = source.required_string("claimName"))
+        fe::add_invalid(found, source.path("claimName"), *claim, name_rules::dns1123_subdomain(*claim));
+      source.boolean("readOnly");
+    }
   });
   return names;
 }
@@ -169,7 +174,8 @@ const json& volume_schema() {
                    {"hostPath", {{"path", any()}, {"type", any()}}},
                    {"configMap", {{"name", any()}, {"items", projection_items}, {"defaultMode", any()}, {"optional", any()}}},
                    {"secret",
-                    {{"secretName", any()}, {"items", projection_items}, {"defaultMode", any()}, {"optional", any()}}}};
+                    {{"secretName", any()}, {"items", projection_items}, {"defaultMode", any()}, {"optional", any()}}},
+                   {"persistentVolumeClaim", {{"claimName", any()}, {"readOnly", any()}}}};
     for (const auto& type : other_types) fields[type] = any();
     return fields;
   }();

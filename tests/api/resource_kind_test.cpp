@@ -5,10 +5,11 @@
 namespace orkest::api {
 namespace {
 
-TEST(ResourceKind, KnowsTheEightKindsWithTheirUrlNames) {
-  ASSERT_EQ(all_kinds().size(), 8u);
+TEST(ResourceKind, KnowsTheElevenKindsWithTheirUrlNames) {
+  ASSERT_EQ(all_kinds().size(), 11u);
   struct expected {
     const char *kind, *list_kind, *plural, *singular, *group, *api_version, *short_name;
+    bool namespaced = true;
   };
   const expected all[] = {
       {"Pod", "PodList", "pods", "pod", "", "v1", "po"},
@@ -19,6 +20,11 @@ TEST(ResourceKind, KnowsTheEightKindsWithTheirUrlNames) {
       {"Event", "EventList", "events", "event", "", "v1", "ev"},
       {"ConfigMap", "ConfigMapList", "configmaps", "configmap", "", "v1", "cm"},
       {"Secret", "SecretList", "secrets", "secret", "", "v1", ""},
+      {"PersistentVolume", "PersistentVolumeList", "persistentvolumes", "persistentvolume", "", "v1", "pv", false},
+      {"PersistentVolumeClaim", "PersistentVolumeClaimList", "persistentvolumeclaims", "persistentvolumeclaim", "", "v1",
+       "pvc"},
+      {"StorageClass", "StorageClassList", "storageclasses", "storageclass", "storage.k8s.io", "storage.k8s.io/v1", "sc",
+       false},
   };
   for (const auto& e : all) {
     const resource_kind* kind = find_kind(e.kind);
@@ -30,7 +36,7 @@ TEST(ResourceKind, KnowsTheEightKindsWithTheirUrlNames) {
     EXPECT_EQ(kind->version, "v1");
     EXPECT_EQ(kind->api_version(), e.api_version);
     EXPECT_EQ(kind->short_names, *e.short_name ? std::vector<std::string>{e.short_name} : std::vector<std::string>{});
-    EXPECT_TRUE(kind->namespaced);
+    EXPECT_EQ(kind->namespaced, e.namespaced) << e.kind;
     EXPECT_EQ(find_kind_by_plural(e.group, "v1", e.plural), kind);
   }
 }

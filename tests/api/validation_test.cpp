@@ -319,7 +319,7 @@ TEST(Validation, UnhonouredSecurityFieldsAreForbidden) {
       {"/spec/hostPID", true},
       {"/spec/hostIPC", true},
       {"/spec/securityContext", {{"sysctls", json::parse(R"([{"name": "net.core.somaxconn", "value": "1024"}])")}}},
-      {"/spec/volumes", json::parse(R"([{"name": "claim", "persistentVolumeClaim": {"claimName": "data"}}])")},
+      {"/spec/volumes", json::parse(R"([{"name": "claim", "nfs": {"server": "nas", "path": "/x"}}])")},
       {"/spec/containers/0/securityContext", {{"seLinuxOptions", {{"level", "s0:c123,c456"}}}}},
       {"/spec/containers/0/securityContext", {{"appArmorProfile", {{"type", "Unconfined"}}}}},
       {"/spec/containers/0/volumeDevices", json::parse(R"([{"name": "disk", "devicePath": "/dev/xvda"}])")}};

@@ -283,6 +283,35 @@ TEST_F(api_server_test, unknown_paths_and_missing_objects_are_404) {
   EXPECT_EQ(missing.json()["details"]["kind"], "pods");
 }
 
+// PersistentVolumes and StorageClasses belong to no namespace: their URLs have none, their
+// objects carry none, and a namespaced URL for them is not found.
+TEST_F(api_server_test, cluster_scoped_kinds_live_outside_namespaces) {
+  const json volume = json::parse(R"({"apiVersion": "v1", "kind": "PersistentVolume",
+      "metadata": {"name": "pv-1", "namespace": "default"},
+      "spec": {"capacity": {"storage": "1Gi"}, "accessModes": ["ReadWriteOnce"], "storageClassName": "manual",
+               "hostPath": {"path": "/srv/volumes/pv-1"}}})");
+  // No hostPath folder is allowed by this server's limits: admission refuses it, naming the field.
+  auto refused = client->post("/api/v1/persistentvolumes", volume.dump());
+  expect_status_error(refused, 422, "Invalid");
+  EXPECT_EQ(refused.json()["details"]["causes"][0]["field"], "spec.hostPath.path");
+
+  auto created = client->post("/apis/storage.k8s.io/v1/storageclasses",
+                              R"({"metadata": {"name": "fast"}, "provisioner": "orkest.io/local-path"})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_FALSE(created.json()["metadata"].contains("namespace"));
+  EXPECT_EQ(created.json()["reclaimPolicy"], "Delete");
+  EXPECT_EQ(client->get("/apis/storage.k8s.io/v1/storageclasses/fast").status, 200);
+  expect_status_error(client->get("/apis/storage.k8s.io/v1/namespaces/default/storageclasses/fast"), 404, "NotFound");
+  auto listed = client->get("/apis/storage.k8s.io/v1/storageclasses").json();
+  ASSERT_EQ(listed["items"].size(), 1u);
+  auto groups = client->get("/apis").json()["groups"];
+  ASSERT_EQ(groups.size(), 2u);
+  EXPECT_EQ(groups[1]["name"], "storage.k8s.io");
+  auto resources = client->get("/apis/storage.k8s.io/v1").json()["resources"];
+  EXPECT_EQ(resources[0]["name"], "storageclasses");
+  EXPECT_EQ(resources[0]["namespaced"], false);
+}
+
 TEST_F(api_server_test, a_verb_a_path_does_not_take_is_405) {
   expect_status_error(client->del(pods_path), 405, "MethodNotAllowed");
   expect_status_error(client->post("/api/v1/pods", pod_manifest("x").dump()), 405, "MethodNotAllowed");

@@ -36,7 +36,8 @@ TEST(kind_strategy, every_kind_has_one_with_unique_names_and_the_lookups_agree) 
     EXPECT_EQ(strategy.table_columns == nullptr, strategy.table_cells == nullptr) << names.kind;
   }
   EXPECT_EQ(kinds, (std::set<std::string>{"Pod", "ReplicaSet", "Deployment", "Service", "Endpoints", "Event",
-                                          "ConfigMap", "Secret"}));
+                                          "ConfigMap", "Secret", "PersistentVolume", "PersistentVolumeClaim",
+                                          "StorageClass"}));
 }
 
 TEST(kind_strategy, an_unknown_kind_gets_a_strategy_that_does_nothing) {
