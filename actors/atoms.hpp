@@ -42,5 +42,6 @@ using backoff_atom = caf::atom_constant<caf::atom("backoff")>;
 using setup_atom = caf::atom_constant<caf::atom("setup")>;
 using teardown_atom = caf::atom_constant<caf::atom("teardown")>;
 using orphans_atom = caf::atom_constant<caf::atom("orphans")>;
+using provision_atom = caf::atom_constant<caf::atom("provision")>;
 
 }  // namespace orkest::actors

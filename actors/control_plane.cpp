@@ -78,11 +78,19 @@ control_plane start_control_plane(caf::actor_system& system, std::shared_ptr<pod
   if (settings.threaded_runtime) spawn_runtime_event_pump(system, runtime, plane.pods);
   plane.replicasets = spawn_replicaset_controller(system, plane.store, settings.resync_period, plane.events, settings.clock);
   plane.deployments = spawn_deployment_controller(system, plane.store, settings.resync_period, plane.events, settings.clock);
+  if (plane.volumes) {
+    volume_binder_settings binder;
+    binder.storage_dir = settings.storage_dir;
+    binder.resync_period = settings.resync_period;
+    binder.events = plane.events;
+    binder.clock = settings.clock;
+    plane.volume_binder = spawn_volume_binder(system, plane.store, plane.volumes, std::move(binder));
+  }
   return plane;
 }
 
 void control_plane::shutdown() {
-  for (const caf::actor_addr& address : {deployments.address(), replicasets.address(), services.address(), dns.address(), pods.address(),
+  for (const caf::actor_addr& address : {volume_binder.address(), deployments.address(), replicasets.address(), services.address(), dns.address(), pods.address(),
                                          volumes.address(), runtime.address(), events.address(), store.address()})
     if (auto handle = caf::actor_cast<caf::actor>(address)) caf::anon_send_exit(handle, caf::exit_reason::user_shutdown);
   if (!dns_ip_on_loopback.empty()) netproxy::remove_loopback_address(dns_ip_on_loopback);

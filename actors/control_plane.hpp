@@ -14,6 +14,7 @@
 #include "actors/runtime_actor.hpp"
 #include "actors/service_controller.hpp"
 #include "actors/store_actor.hpp"
+#include "actors/volume_binder.hpp"
 
 namespace orkest::actors {
 
@@ -37,6 +38,8 @@ struct control_plane_settings {
   std::string cluster_domain = "cluster.local";
   // Where pods' volumes are made (<data dir>/pods); empty: pods with volumes are not started.
   std::string pods_dir;
+  // Where the local-path provisioner makes claims' folders (<data dir>/storage); empty: none.
+  std::string storage_dir;
   // False only for the deterministic test scheduler: runtime calls and events stay on it, and
   // no sockets are opened (no Service listeners, no DNS).
   bool threaded_runtime = true;
@@ -52,6 +55,7 @@ struct control_plane {
   service_controller_actor services;
   cluster_dns_actor dns;
   volume_actor volumes;
+  volume_binder_actor volume_binder;
   std::string dns_ip_on_loopback;
 
   // Ends every actor (closing Service ports); the system's destructor then waits for them.

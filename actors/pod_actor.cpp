@@ -316,27 +316,43 @@ control::node_facts node_facts_of(const pod_actor_settings& settings) {
 
 // The container's environment first: the ConfigMaps and Secrets it names are read from the
 // store (as the kubelet reads them when it starts a container), then the container is run.
-// Reads the ConfigMaps and Secrets named (as the kubelet reads them when it starts a
-// container, and to keep volumes current); `then` gets what was found.
+// Reads the objects of one kind named (in the pod's namespace, or cluster-wide for
+// PersistentVolumes) into `into`; `then` runs once all have answered.
+void read_objects(pod_pointer self, const char* kind, const std::set<std::string>& names,
+                  std::map<std::string, json>& into, std::function<void()> then) {
+  if (names.empty()) return then();
+  auto& st = self->state;
+  auto unanswered = std::make_shared<std::size_t>(names.size());
+  const std::string ns = std::string(kind) == "PersistentVolume" ? std::string{} : st.key.ns;
+  for (const auto& name : names)
+    self->request(st.store, store_timeout, get_atom::value, object_key{kind, ns, name})
+        .then(
+            [&into, name, unanswered, then](const store_result& result) {
+              if (result.ok()) into[name] = result.object;
+              if (--*unanswered == 0) then();
+            },
+            [unanswered, then](const caf::error&) {
+              if (--*unanswered == 0) then();
+            });
+}
+
+// Reads the ConfigMaps, Secrets and claims named (as the kubelet reads them when it starts a
+// container, and to keep volumes current), then the volumes those claims are bound to; `then`
+// gets what was found.
 void read_config(pod_pointer self, const control::config_references& references,
                  std::function<void(const control::config_objects&)> then) {
-  auto& st = self->state;
   auto objects = std::make_shared<control::config_objects>();
-  auto unanswered = std::make_shared<std::size_t>(references.config_maps.size() + references.secrets.size());
-  auto answered = [objects, unanswered, then] {
-    if (--*unanswered == 0) then(*objects);
+  auto volumes = [self, objects, then] {
+    read_objects(self, "PersistentVolume", control::bound_volumes_of(*objects), objects->volumes,
+                 [objects, then] { then(*objects); });
   };
-  for (const bool secret : {false, true}) {
-    for (const auto& name : secret ? references.secrets : references.config_maps) {
-      self->request(st.store, store_timeout, get_atom::value, object_key{secret ? "Secret" : "ConfigMap", st.key.ns, name})
-          .then(
-              [=](const store_result& result) {
-                if (result.ok()) (secret ? objects->secrets : objects->config_maps)[name] = result.object;
-                answered();
-              },
-              [=](const caf::error&) { answered(); });
-    }
-  }
+  auto claims = [self, objects, references, volumes] {
+    read_objects(self, "PersistentVolumeClaim", references.claims, objects->claims, volumes);
+  };
+  auto secrets = [self, objects, references, claims] {
+    read_objects(self, "Secret", references.secrets, objects->secrets, claims);
+  };
+  read_objects(self, "ConfigMap", references.config_maps, objects->config_maps, secrets);
 }
 
 // The container's environment and volumes first, then the container is run.
@@ -353,7 +369,7 @@ void create_container(pod_pointer self) {
 
 // Kubernetes' words for a pod whose volumes cannot be set up: it stays ContainerCreating, with
 // a FailedMount event, and is tried again.
-void failed_mount(pod_pointer self, const std::string& volume, const std::string& error) {
+void failed_mount(pod_pointer self, const std::string& volume, const std::string& error, bool retry_soon = false) {
   auto& st = self->state;
   const auto message = control::failed_mount_message(volume, error);
   spdlog::warn("pod {}: {}", describe(self), message);
@@ -362,6 +378,8 @@ void failed_mount(pod_pointer self, const std::string& volume, const std::string
   st.observed.reason = "ContainerCreating";
   st.observed.message.clear();
   write_status(self);
+  // A claim being bound or provisioned is moments away: looked at again soon, not backed off.
+  if (retry_soon) return schedule_retry(self, std::chrono::seconds(1));
   ++st.crashes_in_a_row;
   schedule_retry(self, std::max(control::restart_delay(st.crashes_in_a_row + 1), std::chrono::seconds(10)));
 }
@@ -371,7 +389,8 @@ void with_volumes(pod_pointer self, const control::container_environment& enviro
                   const control::config_objects& objects) {
   auto& st = self->state;
   auto volumes = control::pod_volumes_for(st.pod, objects, st.settings.pods_dir);
-  if (!volumes.error.empty()) return failed_mount(self, volumes.failed_volume, volumes.error);
+  if (!volumes.error.empty())
+    return failed_mount(self, volumes.failed_volume, volumes.error, volumes.waiting_for_claim);
   if (volumes.plan.volumes.empty()) return run_container(self, environment, {});
   if (!st.settings.volumes || st.settings.pods_dir.empty())
     return failed_mount(self, volumes.plan.volumes.front().name, "this node keeps no pod volumes");

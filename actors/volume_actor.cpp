@@ -4,6 +4,8 @@
 #include <caf/typed_event_based_actor.hpp>
 #include <spdlog/spdlog.h>
 
+#include "volumes/file_tree.hpp"
+
 namespace orkest::actors {
 
 namespace {
@@ -16,6 +18,7 @@ volume_actor::behavior_type volume_behavior(volume_actor::pointer, std::string p
         if (!error.empty()) spdlog::warn("volumes of {} not removed: {}", pod_dir, error);
         return error;
       },
+      [](provision_atom, const std::string& path) { return volumes::make_dirs(path, 0777); },
       [pods_dir](orphans_atom, const std::set<std::string>& live_uids) {
         if (int removed = volumes::remove_orphans(pods_dir, live_uids); removed > 0)
           spdlog::info("removed the volumes of {} pods deleted while orkest was not running", removed);

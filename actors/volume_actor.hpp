@@ -19,8 +19,10 @@ namespace orkest::actors {
 using volume_actor = caf::typed_actor<
     // set up (or bring up to date) one pod's volumes
     caf::replies_to<setup_atom, volumes::pod_volume_plan>::with<volumes::set_up_result>,
-    // unmount and remove one pod's folder: the error, "" when gone
+    // unmount and remove one pod's folder (or a provisioned volume's): the error, "" when gone
     caf::replies_to<teardown_atom, std::string>::with<std::string>,
+    // make a provisioned volume's folder (world-writable, as k3s' local-path makes it)
+    caf::replies_to<provision_atom, std::string>::with<std::string>,
     // remove the folders of pods not among these uids (pods deleted while orkest was down)
     caf::reacts_to<orphans_atom, std::set<std::string>>>;
 

@@ -181,6 +181,8 @@ int run(const app::config& c) {
   settings.runtime_workers = c.runtime_workers;
   settings.pod_subnet = c.subnet;
   settings.pods_dir = c.data_dir + "/pods";
+  settings.storage_dir = c.data_dir + "/storage";
+  settings.store.limits.provisioned_volumes_dir = settings.storage_dir;
   // Endpoints and Service backends only ever take pod network addresses (not the host's own).
   settings.services.pod_addresses = control::pod_address_policy(c.subnet, c.service_cidr);
   auto plane = actors::start_control_plane(system, runtime, settings);

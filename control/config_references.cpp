@@ -25,8 +25,17 @@ config_references volume_config_references_of(const json& pod) {
   for (const auto& volume : array_of(api::member_or_null(pod, "spec"), "volumes")) {
     add_name(references.config_maps, api::member_or_null(volume, "configMap"));
     add_name(references.secrets, api::member_or_null(volume, "secret"), "secretName");
+    add_name(references.claims, api::member_or_null(volume, "persistentVolumeClaim"), "claimName");
   }
   return references;
+}
+
+std::set<std::string> bound_volumes_of(const config_objects& objects) {
+  std::set<std::string> names;
+  for (const auto& [name, claim] : objects.claims)
+    if (auto volume = api::string_member(api::member_or_null(claim, "spec"), "volumeName"); !volume.empty())
+      names.insert(volume);
+  return names;
 }
 
 config_references config_references_of(const json& pod) {

@@ -1,6 +1,6 @@
 #pragma once
-// The ConfigMaps and Secrets a pod reads (its container's env and envFrom, its configMap and
-// secret volumes), and what the store answered for them: the kubelet reads them when it
+// The ConfigMaps, Secrets and claims a pod reads (its container's env and envFrom, its
+// configMap, secret and persistentVolumeClaim volumes), and what the store answered for them: the kubelet reads them when it
 // starts the container, and again to keep the volumes current.
 
 #include <map>
@@ -14,7 +14,8 @@ namespace orkest::control {
 struct config_references {
   std::set<std::string> config_maps;
   std::set<std::string> secrets;
-  bool empty() const { return config_maps.empty() && secrets.empty(); }
+  std::set<std::string> claims;  // PersistentVolumeClaims (their volumes are read after them)
+  bool empty() const { return config_maps.empty() && secrets.empty() && claims.empty(); }
 };
 
 // Everything the pod names: env, envFrom and volumes.
@@ -26,6 +27,11 @@ config_references volume_config_references_of(const nlohmann::json& pod);
 struct config_objects {
   std::map<std::string, nlohmann::json> config_maps;
   std::map<std::string, nlohmann::json> secrets;
+  std::map<std::string, nlohmann::json> claims;
+  std::map<std::string, nlohmann::json> volumes;  // the PersistentVolumes bound to those claims
 };
+
+// The PersistentVolumes the found claims are bound to (read once the claims are).
+std::set<std::string> bound_volumes_of(const config_objects& objects);
 
 }  // namespace orkest::control

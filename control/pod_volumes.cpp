@@ -69,6 +69,13 @@ std::string payload_of(const json& source, const json* object, bool secret, std:
   return {};
 }
 
+std::size_t volume_index_of(const json& spec, const std::string& name) {
+  const json& volumes = array_of(spec, "volumes");
+  for (std::size_t i = 0; i < volumes.size(); ++i)
+    if (api::string_member(volumes[i], "name") == name) return i;
+  return 0;
+}
+
 std::int64_t memory_limit_of(const json& pod) {
   std::int64_t total = 0;
   for (const auto& container : array_of(api::member_or_null(pod, "spec"), "containers"))
@@ -105,6 +112,36 @@ pod_volumes pod_volumes_for(const json& pod, const config_objects& objects, cons
       setup.path = api::string_member(host_path, "path");
       setup.host_path_type = api::string_member(host_path, "type");
       setup.fs_group.reset();  // the host's files keep their owners
+    } else if (const json& claim_source = api::member_or_null(volume, "persistentVolumeClaim"); claim_source.is_object()) {
+      // A claim's volume is a folder of this host: the PersistentVolume's hostPath.
+      const std::string claim_name = api::string_member(claim_source, "claimName");
+      auto claim = objects.claims.find(claim_name);
+      const std::string bound_to =
+          claim == objects.claims.end() ? "" : api::string_member(api::member_or_null(claim->second, "spec"), "volumeName");
+      const bool bound = claim != objects.claims.end() &&
+                         api::string_member(api::member_or_null(claim->second, "status"), "phase") == "Bound";
+      auto persistent = objects.volumes.find(bound_to);
+      result.failed_volume = setup.name;
+      result.waiting_for_claim = true;
+      if (claim == objects.claims.end()) {
+        result.error = "persistentvolumeclaim \"" + claim_name + "\" not found";
+        return result;
+      }
+      if (!bound || bound_to.empty()) {
+        result.error = "persistentvolumeclaim \"" + claim_name + "\" is not bound";
+        return result;
+      }
+      if (persistent == objects.volumes.end()) {
+        result.error = "persistentvolume \"" + bound_to + "\" not found";
+        return result;
+      }
+      result.failed_volume.clear();
+      result.waiting_for_claim = false;
+      const json& source = api::member_or_null(api::member_or_null(persistent->second, "spec"), "hostPath");
+      setup.type = volumes::volume_type::host_path;
+      setup.path = api::string_member(source, "path");
+      setup.host_path_type = api::string_member(source, "type");
+      setup.fs_group.reset();
     } else {
       const bool secret = api::member_or_null(volume, "secret").is_object();
       const json& source = api::member_or_null(volume, secret ? "secret" : "configMap");
@@ -137,9 +174,13 @@ pod_volumes pod_volumes_for(const json& pod, const config_objects& objects, cons
         // Made when missing, as the kubelet does, except in a projected volume (its names are its keys).
         result.plan.sub_paths.push_back({setup.path, sub_path, !projected});
       }
-      // As Kubernetes: configMap and secret volumes are always mounted read-only.
-      result.mounts.push_back(
-          {source, api::string_member(mount, "mountPath"), projected || api::member_or_null(mount, "readOnly") == true});
+      // As Kubernetes: configMap and secret volumes are always mounted read-only, a claim's when
+      // the pod's volume says readOnly.
+      const json& volume_spec = array_of(spec, "volumes")[volume_index_of(spec, setup.name)];
+      const bool claim_read_only =
+          api::member_or_null(api::member_or_null(volume_spec, "persistentVolumeClaim"), "readOnly") == true;
+      result.mounts.push_back({source, api::string_member(mount, "mountPath"),
+                               projected || claim_read_only || api::member_or_null(mount, "readOnly") == true});
     }
   return result;
 }

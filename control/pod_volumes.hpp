@@ -19,6 +19,7 @@ struct pod_volumes {
   std::vector<podman::container_mount> mounts;  // the container's volumeMounts, in order
   std::string failed_volume;  // a volume that cannot be set up: its name ...
   std::string error;          // ... and why, in the kubelet's words (configmap "x" not found)
+  bool waiting_for_claim = false;  // a claim not (yet) bound: worth trying again soon
 };
 
 // The pod's folder: <pods dir>/<uid>.

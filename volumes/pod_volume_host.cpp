@@ -60,7 +60,9 @@ std::string set_up_host_path(const volume_setup& volume) {
   const std::string& type = volume.host_path_type;
   struct stat info{};
   bool exists = stat(path.c_str(), &info) == 0;
-  if (!exists && type == "DirectoryOrCreate") {
+  // No type: no check, but a missing folder is made, as container runtimes make a missing bind
+  // source (podman would refuse to start the container).
+  if (!exists && (type == "DirectoryOrCreate" || type.empty())) {
     if (auto error = make_dirs(path, 0755); !error.empty()) return error;
     exists = stat(path.c_str(), &info) == 0;
   }

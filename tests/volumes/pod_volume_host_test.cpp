@@ -126,7 +126,10 @@ TEST_F(PodVolumeHost, HostPathTypesAreCheckedAsTheKubeletChecksThem) {
             "hostPath type check failed: " + file + " is not a socket file");
   auto failed = set_up({pod_dir_, {host_path(root_ + "/missing", "File")}, {}});
   EXPECT_EQ(failed.volume, "host");
-  EXPECT_EQ(set_up({pod_dir_, {host_path(root_ + "/anything", "")}, {}}).error, "") << "no type: no check";
+  EXPECT_EQ(set_up({pod_dir_, {host_path(file, "")}, {}}).error, "") << "no type: no check";
+  EXPECT_EQ(set_up({pod_dir_, {host_path(root_ + "/made", "")}, {}}).error, "");
+  struct stat made{};
+  EXPECT_TRUE(stat((root_ + "/made").c_str(), &made) == 0 && S_ISDIR(made.st_mode)) << "a missing one is made, as runtimes do";
 }
 
 TEST_F(PodVolumeHost, SubPathsAreMadeInsideTheirVolumeAndNeverLeadOut) {
