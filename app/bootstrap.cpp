@@ -56,7 +56,9 @@ void apply_object(const std::string& origin, json object, api::http::store_clien
     ++report.failed;
     return;
   }
-  auto ns = api::value_at(object, "/metadata/namespace"_json_pointer, std::string{"default"});
+  // A cluster-scoped kind (StorageClass, PersistentVolume) lives in no namespace.
+  auto ns = kind->namespaced ? api::value_at(object, "/metadata/namespace"_json_pointer, std::string{"default"})
+                             : std::string{};
   // As kubelet does for static pods: the manifest's content hash, from which the store derives
   // the object's uid, so an unchanged manifest keeps its uid across restarts of orkest and its
   // pod adopts the container it left running (actors/object_store.cpp).

@@ -108,7 +108,7 @@ json persistent_volume_cells(const json& object, std::chrono::system_clock::time
   return json::array({string_member(metadata, "name"), string_member(member_or_null(spec, "capacity"), "storage"),
                       access_modes_text(member_or_null(spec, "accessModes")),
                       string_member(spec, "persistentVolumeReclaimPolicy"), string_member(status, "phase"), claim_text,
-                      string_member(spec, "storageClassName"), or_none(string_member(spec, "volumeAttributesClassName")),
+                      string_member(spec, "storageClassName"), unset_if_empty(string_member(spec, "volumeAttributesClassName")),
                       string_member(status, "reason"), age_of(string_member(metadata, "creationTimestamp"), now),
                       string_member(spec, "volumeMode")});
 }

@@ -99,7 +99,7 @@ json claim_cells(const json& object, std::chrono::system_clock::time_point now) 
   return json::array({string_member(metadata, "name"), string_member(status, "phase"), string_member(spec, "volumeName"),
                       string_member(member_or_null(status, "capacity"), "storage"),
                       access_modes_text(member_or_null(status, "accessModes")), string_member(spec, "storageClassName"),
-                      or_none(string_member(spec, "volumeAttributesClassName")),
+                      unset_if_empty(string_member(spec, "volumeAttributesClassName")),
                       age_of(string_member(metadata, "creationTimestamp"), now), string_member(spec, "volumeMode")});
 }
 

@@ -86,5 +86,54 @@ while true; do echo config=$(cat /etc/app/mode); sleep 0.2; done)"};
   EXPECT_EQ(access((host + "/greeting").c_str(), F_OK), 0) << "a hostPath belongs to the host: kept";
 }
 
+// A claim of the local-path class outlives its pods: what the first pod wrote, the second reads.
+TEST_F(PodVolumes, AClaimsDataOutlivesThePodThatWroteIt) {
+  const auto name = unique("claimed");
+  json storage_class = {{"apiVersion", "storage.k8s.io/v1"},
+                        {"kind", "StorageClass"},
+                        {"metadata", {{"name", "local-path"}}},
+                        {"provisioner", "orkest.io/local-path"},
+                        {"volumeBindingMode", "WaitForFirstConsumer"}};
+  ASSERT_EQ(api().post("/apis/storage.k8s.io/v1/storageclasses", storage_class).status, 201);
+  json claim = {{"apiVersion", "v1"},
+                {"kind", "PersistentVolumeClaim"},
+                {"metadata", {{"name", name}}},
+                {"spec",
+                 {{"storageClassName", "local-path"},
+                  {"accessModes", {"ReadWriteOnce"}},
+                  {"resources", {{"requests", {{"storage", "64Mi"}}}}}}}};
+  const std::string claims_url = "/api/v1/namespaces/default/persistentvolumeclaims";
+  ASSERT_EQ(api().post(claims_url, claim).status, 201);
+
+  auto pod_writing = [&](const std::string& pod_name, const std::string& script) {
+    auto manifest = pod_manifest(pod_name);
+    manifest["spec"]["restartPolicy"] = "Never";
+    manifest["spec"]["securityContext"] = {{"runAsUser", 1000}};
+    manifest["spec"]["volumes"] = {{{"name", "data"}, {"persistentVolumeClaim", {{"claimName", name}}}}};
+    manifest["spec"]["containers"][0]["volumeMounts"] = {{{"name", "data"}, {"mountPath", "/data"}}};
+    manifest["spec"]["containers"][0]["command"] = {"sh", "-c", script};
+    return manifest;
+  };
+  ASSERT_EQ(api().post(pods_url, pod_writing(name + "-writer", "echo kept > /data/note && echo written")).status, 201);
+  ASSERT_FALSE(pod_reaching_phase(name + "-writer", "Succeeded", 30s).is_null()) << get_pod(name + "-writer").dump();
+  EXPECT_EQ(log_of(name + "-writer"), "written\n");
+  ASSERT_EQ(api().del(pods_url + "/" + name + "-writer?gracePeriodSeconds=0").status, 200);
+  ASSERT_TRUE(eventually([&] { return get_pod(name + "-writer").is_null(); }, 30s));
+
+  ASSERT_EQ(api().post(pods_url, pod_writing(name + "-reader", "cat /data/note")).status, 201);
+  ASSERT_FALSE(pod_reaching_phase(name + "-reader", "Succeeded", 30s).is_null()) << get_pod(name + "-reader").dump();
+  EXPECT_EQ(log_of(name + "-reader"), "kept\n") << "the second pod reads what the first wrote";
+
+  const auto bound = api().get(claims_url + "/" + name).json();
+  const std::string volume = bound.value("/spec/volumeName"_json_pointer, std::string{});
+  const std::string folder = orkest().folder() + "/data/storage/" + volume + "_default_" + name;
+  EXPECT_EQ(access((folder + "/note").c_str(), F_OK), 0) << folder;
+  ASSERT_EQ(api().del(pods_url + "/" + name + "-reader?gracePeriodSeconds=0").status, 200);
+  ASSERT_EQ(api().del(claims_url + "/" + name).status, 200);
+  EXPECT_TRUE(eventually([&] { return api().get("/api/v1/persistentvolumes/" + volume).status == 404; }, 30s))
+      << "reclaim policy Delete";
+  EXPECT_NE(access(folder.c_str(), F_OK), 0) << "the claim's folder goes with its volume";
+}
+
 }  // namespace
 }  // namespace orkest::itest

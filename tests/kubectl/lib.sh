@@ -123,6 +123,8 @@ storage:
 bootstrap:
   manifests: ""
 YAML
+  # A script's own configuration sections, when it defines kx_extra_config (it may use $WORK).
+  if declare -F kx_extra_config >/dev/null; then kx_extra_config >>"$WORK/orkest.yaml"; fi
   : >"$WORK/orkest.log"  # exists before the background job opens it, for the reads below
   "$orkest" --config "$WORK/orkest.yaml" >>"$WORK/orkest.log" 2>&1 &
   ORKEST_PID=$!
