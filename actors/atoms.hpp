@@ -43,5 +43,6 @@ using setup_atom = caf::atom_constant<caf::atom("setup")>;
 using teardown_atom = caf::atom_constant<caf::atom("teardown")>;
 using orphans_atom = caf::atom_constant<caf::atom("orphans")>;
 using provision_atom = caf::atom_constant<caf::atom("provision")>;
+using message_atom = caf::atom_constant<caf::atom("message")>;
 
 }  // namespace orkest::actors

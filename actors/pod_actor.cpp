@@ -51,6 +51,7 @@ struct pod_state {
   bool drained = false;           // deleted: the Services have had their moment to let it go
   bool volumes_set_up = false;    // the pod's folder may exist: torn down when the pod goes
   bool volume_refresh_in_flight = false;
+  std::string message_read_for;   // the exit (id + finishedAt) whose termination message was read
   std::vector<std::string> leftovers;  // containers found at adoption that must go before a create
   std::string handled_exit;       // the exit (id + finishedAt) already decided on
   std::string stopped_run;        // the run (id + startedAt) orkest itself stopped: its SIGKILL was ours
@@ -391,7 +392,7 @@ void with_volumes(pod_pointer self, const control::container_environment& enviro
   auto volumes = control::pod_volumes_for(st.pod, objects, st.settings.pods_dir);
   if (!volumes.error.empty())
     return failed_mount(self, volumes.failed_volume, volumes.error, volumes.waiting_for_claim);
-  if (volumes.plan.volumes.empty()) return run_container(self, environment, {});
+  if (volumes.plan.volumes.empty() && volumes.plan.termination_log.empty()) return run_container(self, environment, {});
   if (!st.settings.volumes || st.settings.pods_dir.empty())
     return failed_mount(self, volumes.plan.volumes.front().name, "this node keeps no pod volumes");
   st.busy = true;
@@ -520,6 +521,44 @@ void run_container(pod_pointer self, const control::container_environment& envir
                }());
 }
 
+std::string exit_of(const podman::container_state& container) { return container.id + "@" + container.finished_at; }
+
+// What the ended container wrote to its terminationMessagePath, as the kubelet reads it; with
+// FallbackToLogsOnError, the tail of its log when it wrote nothing and failed.
+void read_termination_message(pod_pointer self) {
+  auto& st = self->state;
+  st.busy = true;
+  const auto exit = exit_of(*st.container);
+  auto done = [self, exit](std::string message) {
+    auto& st = self->state;
+    st.busy = false;
+    st.message_read_for = exit;
+    st.observed.termination_message = std::move(message);
+    reconcile(self);
+  };
+  self->request(st.settings.volumes, st.settings.runtime_timeout, message_atom::value,
+                control::termination_log_for(st.settings.pods_dir, st.pod))
+      .then(
+          [self, done](const std::string& message) {
+            auto& st = self->state;
+            const bool fallback =
+                api::value_at(st.pod, "/spec/containers/0/terminationMessagePolicy"_json_pointer, std::string{}) ==
+                "FallbackToLogsOnError";
+            if (!message.empty() || !fallback || !st.container || st.container->exit_code == 0) return done(message);
+            podman::log_options tail;
+            tail.tail_lines = 80;  // the kubelet's: the last 80 lines, at most 2048 bytes
+            self->request(st.runtime, st.settings.runtime_timeout, logs_atom::value, st.container->id, tail)
+                .then(
+                    [done](const runtime_logs_reply& reply) {
+                      constexpr std::size_t max_bytes = 2048;
+                      const std::string& text = reply.text;
+                      done(reply.error ? std::string{} : text.size() > max_bytes ? text.substr(text.size() - max_bytes) : text);
+                    },
+                    [done](const caf::error&) { done({}); });
+          },
+          [done](const caf::error&) { done({}); });
+}
+
 // The container has exited: restart it now, later (CrashLoopBackOff), or never.
 void handle_exit(pod_pointer self) {
   auto& st = self->state;
@@ -542,6 +581,8 @@ void handle_exit(pod_pointer self) {
                    }
                    ++st.observed.restart_count;
                    st.observed.last_terminated = previous;
+                   st.observed.last_termination_message = std::move(st.observed.termination_message);
+                   st.observed.termination_message.clear();
                    record(self, "Normal", "Started", "Started container " + container_name(self));
                    // Started again: its next exit is a new one, even if it came so fast that the
                    // runtime's timestamps (whole seconds) make it look like the last.
@@ -575,6 +616,7 @@ void handle_exit(pod_pointer self) {
                         api::value_at(st.pod, "/spec/containers/0/name"_json_pointer, std::string{}) + " pod=" +
                         st.key.name + "_" + st.key.ns + "(" + control::uid_of(st.pod) + ")";
   st.observed.last_terminated = container;
+  st.observed.last_termination_message = st.observed.termination_message;
   write_status(self);
   record(self, "Warning", "BackOff",
          "Back-off restarting failed container " + container_name(self) + " in pod " + st.key.name + "_" + st.key.ns +
@@ -628,7 +670,11 @@ void reconcile(pod_pointer self) {
     if (st.observed.phase == control::container_phase::terminated && !st.observed.restarting) return;  // finished
     return create_container(self);
   }
-  if (st.container->status == podman::container_status::exited) return handle_exit(self);
+  if (st.container->status == podman::container_status::exited) {
+    if (st.volumes_set_up && st.settings.volumes && st.message_read_for != exit_of(*st.container))
+      return read_termination_message(self);
+    return handle_exit(self);
+  }
   // A container that ran long enough forgives earlier crashes.
   if (st.container->status == podman::container_status::running) st.observed.restarting = false;
   write_status(self);

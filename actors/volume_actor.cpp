@@ -19,6 +19,7 @@ volume_actor::behavior_type volume_behavior(volume_actor::pointer, std::string p
         return error;
       },
       [](provision_atom, const std::string& path) { return volumes::make_dirs(path, 0777); },
+      [](message_atom, const std::string& path) { return volumes::take_termination_message(path); },
       [pods_dir](orphans_atom, const std::set<std::string>& live_uids) {
         if (int removed = volumes::remove_orphans(pods_dir, live_uids); removed > 0)
           spdlog::info("removed the volumes of {} pods deleted while orkest was not running", removed);

@@ -21,6 +21,8 @@ using volume_actor = caf::typed_actor<
     caf::replies_to<setup_atom, volumes::pod_volume_plan>::with<volumes::set_up_result>,
     // unmount and remove one pod's folder (or a provisioned volume's): the error, "" when gone
     caf::replies_to<teardown_atom, std::string>::with<std::string>,
+    // the termination message a container left in this file, the file emptied
+    caf::replies_to<message_atom, std::string>::with<std::string>,
     // make a provisioned volume's folder (world-writable, as k3s' local-path makes it)
     caf::replies_to<provision_atom, std::string>::with<std::string>,
     // remove the folders of pods not among these uids (pods deleted while orkest was down)

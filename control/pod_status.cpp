@@ -18,8 +18,9 @@ bool oom_kill_inferred(const podman::container_state& container, bool memory_lim
 
 namespace {
 
-json terminated_state(const podman::container_state& container) {
+json terminated_state(const podman::container_state& container, const std::string& message) {
   json state = {{"exitCode", container.exit_code}, {"reason", termination_reason(container)}};
+  if (!message.empty()) state["message"] = message;
   if (!container.started_at.empty()) state["startedAt"] = container.started_at;
   if (!container.finished_at.empty()) state["finishedAt"] = container.finished_at;
   if (!container.id.empty()) state["containerID"] = "podman://" + container.id;
@@ -69,7 +70,7 @@ json pod_status(const json& pod, const pod_observation& observed) {
   if (observed.phase == container_phase::running) {
     state = {{"running", {{"startedAt", observed.container.started_at}}}};
   } else if (observed.phase == container_phase::terminated) {
-    state = terminated_state(observed.container);  // restarting or not: the pod phase tells
+    state = terminated_state(observed.container, observed.termination_message);  // restarting or not: the pod phase tells
   } else {
     json waiting = {{"reason", observed.reason}};
     if (!observed.message.empty()) waiting["message"] = observed.message;
@@ -85,7 +86,8 @@ json pod_status(const json& pod, const pod_observation& observed) {
                            {"state", state},
                            {"lastState", json::object()}};
   if (!observed.container.id.empty()) container_status["containerID"] = "podman://" + observed.container.id;
-  if (observed.last_terminated) container_status["lastState"] = terminated_state(*observed.last_terminated);
+  if (observed.last_terminated)
+    container_status["lastState"] = terminated_state(*observed.last_terminated, observed.last_termination_message);
 
   json status = {{"phase", pod_phase(pod, observed)},
                  {"conditions", json::array({condition("Initialized", true, started),

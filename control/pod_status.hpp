@@ -19,6 +19,10 @@ struct pod_observation {
   podman::container_state container;  // the current container, when one exists
   int restart_count = 0;
   std::optional<podman::container_state> last_terminated;  // the previous run, for lastState
+  // What the container wrote to its terminationMessagePath (or its log's tail, with
+  // FallbackToLogsOnError): the current run's once it ended, and the previous run's.
+  std::string termination_message;
+  std::string last_termination_message;
   bool restarting = false;  // terminated, but a restart is due: the pod stays Running
   // What the container's probes say while it runs (no probes: both true).
   bool ready = true;

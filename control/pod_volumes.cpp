@@ -182,7 +182,19 @@ pod_volumes pod_volumes_for(const json& pod, const config_objects& objects, cons
       result.mounts.push_back({source, api::string_member(mount, "mountPath"),
                                projected || claim_read_only || api::member_or_null(mount, "readOnly") == true});
     }
+  // The container's terminationMessagePath, bound to a file of the pod's folder (as the kubelet
+  // binds one), read when the container ends.
+  const auto message_path = api::value_at(pod, "/spec/containers/0/terminationMessagePath"_json_pointer, std::string{});
+  if (!pods_dir.empty() && !message_path.empty()) {
+    result.plan.termination_log = termination_log_for(pods_dir, pod);
+    result.mounts.push_back({result.plan.termination_log, message_path, false});
+  }
   return result;
+}
+
+std::string termination_log_for(const std::string& pods_dir, const json& pod) {
+  return pod_dir_for(pods_dir, pod) + "/containers/" +
+         api::value_at(pod, "/spec/containers/0/name"_json_pointer, std::string{}) + "/termination-log";
 }
 
 std::string failed_mount_message(const std::string& volume, const std::string& error) {

@@ -25,6 +25,10 @@ struct pod_volumes {
 // The pod's folder: <pods dir>/<uid>.
 std::string pod_dir_for(const std::string& pods_dir, const nlohmann::json& pod);
 
+// The host file bound to the container's terminationMessagePath:
+// <pods dir>/<uid>/containers/<container>/termination-log.
+std::string termination_log_for(const std::string& pods_dir, const nlohmann::json& pod);
+
 pod_volumes pod_volumes_for(const nlohmann::json& pod, const config_objects& objects, const std::string& pods_dir);
 
 // The kubelet's FailedMount event message for a volume that failed.

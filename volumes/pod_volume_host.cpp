@@ -139,7 +139,32 @@ set_up_result set_up(const pod_volume_plan& plan) {
     result.error = set_up_sub_path(sub);
     if (!result.error.empty()) return result;
   }
+  if (!plan.termination_log.empty()) {
+    const auto slash = plan.termination_log.rfind('/');
+    result.error = make_dirs(plan.termination_log.substr(0, slash), 0755);
+    if (!result.error.empty()) return result;
+    const int fd = open(plan.termination_log.c_str(), O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
+    if (fd < 0 || fchmod(fd, 0666) != 0) result.error = "cannot make " + plan.termination_log + ": " + std::strerror(errno);
+    if (fd >= 0) close(fd);
+  }
   return result;
+}
+
+std::string take_termination_message(const std::string& path) {
+  constexpr std::size_t max_bytes = 4096;  // the kubelet's limit on a termination message
+  const int fd = open(path.c_str(), O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return {};
+  std::string message(max_bytes, '\0');
+  std::size_t got = 0;
+  while (got < max_bytes) {
+    const ssize_t n = read(fd, message.data() + got, max_bytes - got);
+    if (n <= 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  message.resize(got);
+  if (ftruncate(fd, 0) != 0) message.clear();  // never the same message for two runs
+  close(fd);
+  return message;
 }
 
 std::string tear_down(const std::string& pod_dir) {

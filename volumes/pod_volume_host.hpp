@@ -26,6 +26,10 @@ struct set_up_result {
 // writes nothing, mounts nothing). Stops at the first volume that fails.
 set_up_result set_up(const pod_volume_plan& plan);
 
+// The termination message a container left in `path` (at most 4096 bytes, as the kubelet reads
+// it), and the file emptied for its next run. "" when absent or empty.
+std::string take_termination_message(const std::string& path);
+
 // Unmounts what set_up mounted under `pod_dir` and removes the folder. "" when gone.
 std::string tear_down(const std::string& pod_dir);
 

@@ -51,6 +51,9 @@ struct pod_volume_plan {
   std::string pod_dir;  // the pod's own folder on the host (<data dir>/pods/<uid>)
   std::vector<volume_setup> volumes;
   std::vector<sub_path_setup> sub_paths;
+  // The file the container's terminationMessagePath is bound to: made empty and writable by
+  // any user when absent; empty: none.
+  std::string termination_log;
 };
 
 }  // namespace orkest::volumes

@@ -262,6 +262,14 @@ void validate_container(field_causes& found, reader& container, const json& obje
   container.string_array("command");
   container.string_array("args");
   container.string("workingDir");
+  if (auto path = container.string("terminationMessagePath"); path && !path->empty()) {
+    if (path->front() != '/')
+      found.push_back(fe::invalid(container.path("terminationMessagePath"), *path, "must be an absolute path"));
+    if (path->find(',') != std::string::npos)
+      found.push_back(fe::invalid(container.path("terminationMessagePath"), *path,
+                                  "must not contain ',' (podman's mount option separator)"));
+  }
+  container.optional_one_of("terminationMessagePolicy", {"File", "FallbackToLogsOnError"});
   validate_container_ports(found, container);
   validate_env(found, container, object);
   validate_resources(found, container);

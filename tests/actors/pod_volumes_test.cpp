@@ -77,12 +77,14 @@ TEST_F(pod_volumes_test, a_missing_config_map_holds_the_pod_in_container_creatin
   ASSERT_EQ(running.size(), 1u) << get("Pod", "web").object.dump();
   const auto spec = runtime->spec_of(running[0].id);
   const std::string volumes = pod_dir() + "/volumes/";
-  ASSERT_EQ(spec.mounts.size(), 2u);
+  ASSERT_EQ(spec.mounts.size(), 3u);
   EXPECT_EQ(spec.mounts[0].source, volumes + "kubernetes.io~empty-dir/cache");
   EXPECT_EQ(spec.mounts[0].destination, "/cache");
   EXPECT_FALSE(spec.mounts[0].read_only);
   EXPECT_EQ(spec.mounts[1].source, volumes + "kubernetes.io~configmap/config");
   EXPECT_TRUE(spec.mounts[1].read_only) << "a configMap volume is read-only whatever the mount says";
+  EXPECT_EQ(spec.mounts[2].source, pod_dir() + "/containers/web/termination-log");
+  EXPECT_EQ(spec.mounts[2].destination, "/dev/termination-log");
   EXPECT_EQ(read(volumes + "kubernetes.io~configmap/config/mode"), "fast");
   EXPECT_EQ(access((volumes + "kubernetes.io~empty-dir/cache").c_str(), W_OK), 0);
 }
@@ -115,6 +117,26 @@ TEST_F(pod_volumes_test, a_changed_config_map_reaches_the_running_pods_files_and
   advance_to_next_resync();
   EXPECT_TRUE(runtime->containers().empty());
   EXPECT_NE(access(dir.c_str(), F_OK), 0) << "the pod's folder is gone with it";
+}
+
+// What the container wrote to its terminationMessagePath is its terminated state's message, and
+// the previous run's after a restart; each run starts with an empty file.
+TEST_F(pod_volumes_test, the_termination_message_is_read_when_the_container_ends) {
+  ASSERT_TRUE(create(config_map("fast")).ok());
+  ASSERT_TRUE(create(pod_manifest()).ok());
+  run();
+  deliver_runtime_events();
+  ASSERT_EQ(running_containers().size(), 1u);
+  const auto id = running_containers()[0].id;
+  const std::string log = pod_dir() + "/containers/web/termination-log";
+  ASSERT_EQ(access(log.c_str(), W_OK), 0);
+  std::ofstream(log) << "disk full";  // what the container's process wrote before it failed
+  runtime->kill(id, 3);
+  deliver_runtime_events();
+  auto status = get("Pod", "web").object["status"]["containerStatuses"][0];
+  EXPECT_EQ(status["lastState"]["terminated"]["message"], "disk full") << status.dump();
+  EXPECT_EQ(status["lastState"]["terminated"]["exitCode"], 3);
+  EXPECT_EQ(read(log), "") << "emptied for the next run";
 }
 
 }  // namespace

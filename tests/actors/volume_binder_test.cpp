@@ -88,7 +88,7 @@ TEST_F(volume_binder_test, a_local_path_claim_is_provisioned_for_its_first_pod_a
   const auto running = running_containers();
   ASSERT_EQ(running.size(), 1u) << get("Pod", "app").object.dump();
   const auto spec = runtime->spec_of(running[0].id);
-  ASSERT_EQ(spec.mounts.size(), 1u);
+  ASSERT_EQ(spec.mounts.size(), 2u) << "the claim, and the termination log";
   EXPECT_EQ(spec.mounts[0].source, folder);
   EXPECT_EQ(spec.mounts[0].destination, "/data");
 

@@ -33,5 +33,31 @@ TEST_F(PodSpec, AHostPortAnswersOnTheHost) {
       << "nothing answers on 127.0.0.1:" << host_port;
 }
 
+// A container's last words: what it wrote to its terminationMessagePath, or with
+// FallbackToLogsOnError the tail of its log when it failed without writing any.
+TEST_F(PodSpec, TheTerminationMessageIsWhatTheContainerLeft) {
+  const auto written = unique("last-words");
+  auto manifest = pod_manifest(written);
+  manifest["spec"]["restartPolicy"] = "Never";
+  manifest["spec"]["securityContext"] = {{"runAsUser", 1000}};
+  manifest["spec"]["containers"][0]["command"] = {"sh", "-c", "echo 'config invalid' > /dev/termination-log; exit 3"};
+  ASSERT_EQ(api().post(pods_url, manifest).status, 201);
+  json pod = pod_reaching_phase(written, "Failed", 30s);
+  ASSERT_FALSE(pod.is_null()) << get_pod(written).dump();
+  EXPECT_EQ(pod.value("/status/containerStatuses/0/state/terminated/message"_json_pointer, std::string{}),
+            "config invalid\n");
+
+  const auto logged = unique("from-logs");
+  manifest = pod_manifest(logged);
+  manifest["spec"]["restartPolicy"] = "Never";
+  manifest["spec"]["containers"][0]["terminationMessagePolicy"] = "FallbackToLogsOnError";
+  manifest["spec"]["containers"][0]["command"] = {"sh", "-c", "echo starting; echo 'cannot connect to db'; exit 2"};
+  ASSERT_EQ(api().post(pods_url, manifest).status, 201);
+  pod = pod_reaching_phase(logged, "Failed", 30s);
+  ASSERT_FALSE(pod.is_null()) << get_pod(logged).dump();
+  EXPECT_EQ(pod.value("/status/containerStatuses/0/state/terminated/message"_json_pointer, std::string{}),
+            "starting\ncannot connect to db\n");
+}
+
 }  // namespace
 }  // namespace orkest::itest
