@@ -33,11 +33,10 @@ void apply_security_context(podman::container_spec& spec, const json& pod, const
     const json& own = api::member_or_null(context, name);
     return own.is_null() ? api::member_or_null(pod_context, name) : own;
   };
-  if (const json& user = effective("runAsUser"); user.is_number_integer()) {
-    spec.user = std::to_string(user.get<long long>());
-    if (const json& group = effective("runAsGroup"); group.is_number_integer())
-      spec.user += ":" + std::to_string(group.get<long long>());
-  }
+  // A group alone is ":GID": the runtime gives it the image's user.
+  if (const json& user = effective("runAsUser"); user.is_number_integer()) spec.user = std::to_string(user.get<long long>());
+  if (const json& group = effective("runAsGroup"); group.is_number_integer())
+    spec.user += ":" + std::to_string(group.get<long long>());
   if (const json& fs_group = api::member_or_null(pod_context, "fsGroup"); fs_group.is_number_integer())
     spec.groups.push_back(fs_group.get<long long>());
   for (const auto& group : api::member_or_null(pod_context, "supplementalGroups").is_array()

@@ -69,8 +69,8 @@ struct container_spec {
   // resources.limits: cgroup limits (--memory with no swap beyond it, --cpus); 0: none.
   std::int64_t memory_limit_bytes = 0;
   std::int64_t cpu_limit_millis = 0;
-  // securityContext: the process's user ("UID" or "UID:GID"; empty: the image's), extra
-  // groups, and what it may do.
+  // securityContext: the process's user ("UID", "UID:GID", or ":GID" for the image's user with
+  // that group; empty: the image's), extra groups, and what it may do.
   std::string user;
   std::vector<std::int64_t> groups;
   bool read_only_root = false;
@@ -88,6 +88,13 @@ struct container_spec {
 // "User"): why that breaks the policy, in the kubelet's words (its subject follows); nullopt
 // when it does not.
 std::optional<std::string> non_root_violation(const std::string& spec_user, const std::string& image_user);
+
+// Whether the image's "User" must be read before the container is made: runAsNonRoot without a
+// user of the spec's, or a group without a user (runAsGroup alone: `user` is ":GID").
+bool needs_image_user(const container_spec& spec);
+// The user for podman's --user: the spec's, or for ":GID" the image's user with that group
+// ("0:GID" for an image that names none), as the kubelet runs runAsGroup without runAsUser.
+std::string effective_user(const std::string& spec_user, const std::string& image_user);
 
 enum class container_status { created, running, exited, unknown };
 

@@ -23,12 +23,16 @@ void fake_runtime::emit(const container_state& state, const std::string& action,
 
 runtime_status fake_runtime::ensure_network(const std::string&, const std::string&) { return std::nullopt; }
 
-runtime_result<std::string> fake_runtime::create(const container_spec& spec) {
+runtime_result<std::string> fake_runtime::create(const container_spec& requested) {
   std::lock_guard lock(mutex_);
-  if (spec.run_as_non_root) {
+  container_spec spec = requested;
+  if (needs_image_user(spec)) {
     auto user = image_users_.find(spec.image);
-    if (auto violation = non_root_violation(spec.user, user == image_users_.end() ? "" : user->second))
-      return runtime_error{"CreateContainerConfigError", *violation + " " + spec.non_root_subject};
+    const std::string image_user = user == image_users_.end() ? "" : user->second;
+    if (spec.run_as_non_root)
+      if (auto violation = non_root_violation(spec.user, image_user))
+        return runtime_error{"CreateContainerConfigError", *violation + " " + spec.non_root_subject};
+    spec.user = effective_user(spec.user, image_user);
   }
   if (missing_images_.count(spec.image)) {
     if (spec.image_pull_policy == "Never")

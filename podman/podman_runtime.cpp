@@ -184,25 +184,28 @@ runtime_result<container_spec> podman_runtime::with_local_image(const container_
   return local;
 }
 
-runtime_status podman_runtime::check_non_root(const container_spec& spec) {
-  if (!spec.run_as_non_root) return std::nullopt;
-  std::string image_user;
-  if (spec.user.empty()) {
-    if (auto error = ensure_image(spec.image, spec.image_pull_policy)) return error;
-    process_result inspected = podman({"image", "inspect", "--format", "{{.Config.User}}", "--", spec.image});
-    if (!inspected.ok()) return failure(inspected, "CreateContainerConfigError", "cannot read the user of image " + spec.image);
-    image_user = inspected.out.substr(0, inspected.out.find_first_of("\r\n"));
-  }
-  if (auto violation = non_root_violation(spec.user, image_user))
-    return runtime_error{"CreateContainerConfigError", *violation + " " + spec.non_root_subject};
-  return std::nullopt;
+// The user the container runs as, settled against the image's "User" where the spec needs it:
+// runAsNonRoot checked (CreateContainerConfigError), a group alone given the image's user.
+runtime_result<container_spec> podman_runtime::with_user(const container_spec& spec) {
+  if (!needs_image_user(spec)) return spec;
+  if (auto error = ensure_image(spec.image, spec.image_pull_policy)) return *error;
+  process_result inspected = podman({"image", "inspect", "--format", "{{.Config.User}}", "--", spec.image});
+  if (!inspected.ok()) return failure(inspected, "CreateContainerConfigError", "cannot read the user of image " + spec.image);
+  const std::string image_user = inspected.out.substr(0, inspected.out.find_first_of("\r\n"));
+  if (spec.run_as_non_root)
+    if (auto violation = non_root_violation(spec.user, image_user))
+      return runtime_error{"CreateContainerConfigError", *violation + " " + spec.non_root_subject};
+  container_spec settled = spec;
+  settled.user = effective_user(spec.user, image_user);
+  return settled;
 }
 
 runtime_result<std::string> podman_runtime::create(const container_spec& requested) {
   auto local = with_local_image(requested);
   if (auto* error = std::get_if<runtime_error>(&local)) return *error;
-  const container_spec& spec = std::get<container_spec>(local);
-  if (auto error = check_non_root(spec)) return *error;
+  auto settled = with_user(std::get<container_spec>(local));
+  if (auto* error = std::get_if<runtime_error>(&settled)) return *error;
+  const container_spec& spec = std::get<container_spec>(settled);
   if (auto error = ensure_image(spec.image, spec.image_pull_policy)) return *error;
   process_result created = podman(create_args(spec));
   if (!created.ok()) return failure(created, "CreateContainerError", "cannot create container " + spec.name);
@@ -212,8 +215,9 @@ runtime_result<std::string> podman_runtime::create(const container_spec& request
 runtime_result<std::string> podman_runtime::run(const container_spec& requested) {
   auto local = with_local_image(requested);
   if (auto* error = std::get_if<runtime_error>(&local)) return *error;
-  const container_spec& spec = std::get<container_spec>(local);
-  if (auto error = check_non_root(spec)) return *error;
+  auto settled = with_user(std::get<container_spec>(local));
+  if (auto* error = std::get_if<runtime_error>(&settled)) return *error;
+  const container_spec& spec = std::get<container_spec>(settled);
   if (spec.image_pull_policy == "Always") {
     if (auto error = ensure_image(spec.image, spec.image_pull_policy)) return *error;
   }

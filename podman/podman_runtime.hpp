@@ -76,7 +76,7 @@ class podman_runtime : public container_runtime {
   runtime_result<bool> exists(const std::vector<std::string>& args) const;
   runtime_status ensure_image(const std::string& image, const std::string& pull_policy);
   // runAsNonRoot: CreateContainerConfigError when the container would run as root.
-  runtime_status check_non_root(const container_spec& spec);
+  runtime_result<container_spec> with_user(const container_spec& spec);
   // A tarball image (docker-archive:, oci-archive:) as an image ID: `podman load` once per
   // version of the file (path, size, modification time), then the ID it gave.
   runtime_result<std::string> image_from_archive(const std::string& path);

@@ -97,15 +97,6 @@ void validate_container_security_context(field_causes& found, reader& container,
   fields.optional_one_of("procMount", {"Default"});
   validate_seccomp(found, fields);
   refuse(found, fields, *context, {"seLinuxOptions", "windowsOptions", "appArmorProfile"});
-  // podman takes a user and its group together: a group alone would need the image's user.
-  static const json none = json::object();
-  const json& pod = pod_security_context ? *pod_security_context : none;
-  const bool user = member(*context, "runAsUser") || member(pod, "runAsUser");
-  const bool group = member(*context, "runAsGroup") || member(pod, "runAsGroup");
-  if (group && !user)
-    found.push_back(fe::forbidden(fields.path("runAsGroup"),
-                                  "orkest sets a group only with a user: set runAsUser too (here or in the pod's "
-                                  "securityContext)"));
 }
 
 const json& pod_security_context_schema() {

@@ -244,9 +244,7 @@ TEST(Validation, SecurityContextWhatPodmanCanApply) {
   EXPECT_TRUE(causes.empty()) << describe(causes);
   expect_cause(only_cause("Pod", with_contexts({{"runAsUser", -1}}, nullptr)), "FieldValueInvalid",
                "spec.securityContext.runAsUser", "Invalid value: -1: must be between 0 and 2147483647, inclusive");
-  expect_cause(only_cause("Pod", with_contexts(nullptr, {{"runAsGroup", 10}})), "FieldValueForbidden",
-               "spec.containers[0].securityContext.runAsGroup",
-               "Forbidden: orkest sets a group only with a user: set runAsUser too (here or in the pod's securityContext)");
+  EXPECT_TRUE(check("Pod", with_contexts(nullptr, {{"runAsGroup", 10}})).empty()) << "a group alone: the image's user";
   expect_cause(only_cause("Pod", with_contexts(nullptr, {{"privileged", true}, {"allowPrivilegeEscalation", false}})),
                "FieldValueInvalid", "spec.containers[0].securityContext.allowPrivilegeEscalation",
                "Invalid value: false: cannot set `allowPrivilegeEscalation` to false and `privileged` to true");

@@ -80,6 +80,9 @@ TEST(ContainerSpec, SecurityContextTheContainersOverridingThePods) {
   spec = container_spec_for(pod(), "orkest");
   EXPECT_EQ(spec.user, "") << "the image's user";
   EXPECT_FALSE(spec.run_as_non_root);
+  json group_only = pod();
+  group_only["spec"]["securityContext"] = {{"runAsGroup", 3000}};
+  EXPECT_EQ(container_spec_for(group_only, "orkest").user, ":3000") << "the image's user, in that group";
   EXPECT_FALSE(spec.no_new_privileges) << "Kubernetes allows escalation unless told otherwise";
 }
 

@@ -27,6 +27,17 @@ TEST_F(PodSecurity, UserGroupsAndAReadOnlyRootReachTheProcess) {
   EXPECT_EQ(log_of(name), "uid=1000 gid=3000 groups=3000 2000\nread-only\nNoNewPrivs:\t1\n");
 }
 
+TEST_F(PodSecurity, AGroupAloneRunsTheImagesUserInThatGroup) {
+  const auto name = unique("grouped");
+  auto manifest = pod_manifest(name);  // the health image runs as root
+  manifest["spec"]["restartPolicy"] = "Never";
+  manifest["spec"]["securityContext"] = {{"runAsGroup", 3000}};
+  manifest["spec"]["containers"][0]["command"] = {"sh", "-c", "echo uid=$(id -u) gid=$(id -g)"};
+  ASSERT_EQ(api().post(pods_url, manifest).status, 201);
+  ASSERT_FALSE(pod_reaching_phase(name, "Succeeded", 30s).is_null()) << get_pod(name).dump();
+  EXPECT_EQ(log_of(name), "uid=0 gid=3000\n");
+}
+
 TEST_F(PodSecurity, RunAsNonRootRefusesAnImageThatRunsAsRoot) {
   const auto name = unique("rooted");
   auto manifest = pod_manifest(name);  // the health image runs as root

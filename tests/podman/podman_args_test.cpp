@@ -30,7 +30,7 @@ TEST(CreateArgs, CarriesHostnameNetworkAliasesLabelsAndEnv) {
   spec.network_aliases = {"web", "web.default"};
   spec.labels = {{label_managed_by, "orkest"}, {label_pod_name, "web"}};
   spec.env = {{"HEALTH_SERVICE", "health-service:2000"}, {"EMPTY", ""}};
-  spec.ports = {{"http", 5000, "TCP"}};  // informational: nothing is published
+  spec.ports = {{"http", 5000, "TCP", 0, ""}};  // informational: nothing is published
   EXPECT_EQ(create_args(spec), (args{"create", "--name=default_web", "--restart=no", "--pull=never", "--hostname=web",
                                      "--network=orkest", "--network-alias=web", "--network-alias=web.default",
                                      "--label=io.orkest.managed-by=orkest", "--label=io.orkest.pod-name=web",
@@ -92,6 +92,27 @@ TEST(NonRootViolation, TheKubeletsWordsForEachWayToRunAsRoot) {
             "container has runAsNonRoot and image has non-numeric user (nobody), cannot verify user is non-root");
   EXPECT_FALSE(non_root_violation("", "1000:1000"));
   EXPECT_FALSE(non_root_violation("1000", ""));
+  EXPECT_EQ(non_root_violation(":3000", ""), "container has runAsNonRoot and image will run as root")
+      << "a group alone: the image's user decides";
+  EXPECT_FALSE(non_root_violation(":3000", "1000"));
+}
+
+// runAsGroup without runAsUser: the image's user, in that group.
+TEST(EffectiveUser, AGroupAloneTakesTheImagesUser) {
+  EXPECT_EQ(effective_user(":3000", "nobody"), "nobody:3000");
+  EXPECT_EQ(effective_user(":3000", "1000:1000"), "1000:3000");
+  EXPECT_EQ(effective_user(":3000", ""), "0:3000");
+  EXPECT_EQ(effective_user("1000:3000", "nobody"), "1000:3000");
+  EXPECT_EQ(effective_user("", "nobody"), "") << "no user of the spec's: podman runs the image's";
+  container_spec spec;
+  spec.user = ":3000";
+  EXPECT_TRUE(needs_image_user(spec));
+  spec.user = "1000";
+  EXPECT_FALSE(needs_image_user(spec));
+  spec.run_as_non_root = true;
+  EXPECT_FALSE(needs_image_user(spec));
+  spec.user = "";
+  EXPECT_TRUE(needs_image_user(spec));
 }
 
 // Kubernetes: command replaces ENTRYPOINT, args replace CMD.
