@@ -180,6 +180,14 @@ int run(const app::config& c) {
   settings.resync_period = c.resync_period;
   settings.runtime_workers = c.runtime_workers;
   settings.pod_subnet = c.subnet;
+  if (settings.pod_subnet.empty()) {
+    // The network's own subnet: orkest still picks each pod's address, so the pod knows it
+    // (status.podIP in its environment) before its container starts.
+    auto subnet = runtime->network_subnet(c.network);
+    if (auto* found = std::get_if<std::string>(&subnet)) settings.pod_subnet = *found;
+    if (!settings.pod_subnet.empty())
+      spdlog::info("pods get addresses from {}, the subnet of network {}", settings.pod_subnet, c.network);
+  }
   settings.pods_dir = c.data_dir + "/pods";
   settings.storage_dir = c.data_dir + "/storage";
   settings.store.limits.provisioned_volumes_dir = settings.storage_dir;

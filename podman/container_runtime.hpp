@@ -193,6 +193,9 @@ class container_runtime {
 
   // Creates the pod network if absent, reuses it if present.
   virtual runtime_status ensure_network(const std::string& name, const std::string& subnet) = 0;
+  // The network's IPv4 subnet ("10.89.0.0/24"), so that orkest picks pod addresses (and knows
+  // each before the container starts); "" when it has none or the runtime does not say.
+  virtual runtime_result<std::string> network_subnet(const std::string&) { return std::string{}; }
 
   // Creates the container (honouring image_pull_policy) and returns its id. Does not start it.
   virtual runtime_result<std::string> create(const container_spec& spec) = 0;

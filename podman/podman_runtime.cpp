@@ -121,6 +121,15 @@ runtime_status podman_runtime::ensure_network(const std::string& name, const std
   return failure(created, "RuntimeError", "cannot create network " + name);
 }
 
+runtime_result<std::string> podman_runtime::network_subnet(const std::string& name) {
+  process_result inspected = podman({"network", "inspect", "--format", "{{range .Subnets}}{{.Subnet}} {{end}}", "--", name});
+  if (!inspected.ok()) return failure(inspected, "RuntimeError", "cannot inspect network " + name);
+  std::istringstream words(inspected.out);
+  for (std::string subnet; words >> subnet;)
+    if (subnet.find(':') == std::string::npos) return subnet;  // IPv4: orkest's pod addresses are
+  return std::string{};
+}
+
 runtime_status podman_runtime::ensure_image(const std::string& image, const std::string& pull_policy) {
   auto pull = [&] { return podman({"pull", "--quiet", image}, settings_.pull_timeout); };
   auto pull_failure = [&](const process_result& pulled) {

@@ -33,6 +33,7 @@ class podman_runtime : public container_runtime {
   std::string name() const override { return "podman"; }
   runtime_status check() override;
   runtime_status ensure_network(const std::string& name, const std::string& subnet) override;
+  runtime_result<std::string> network_subnet(const std::string& name) override;
   // Pull policies: Never uses only local images (ErrImageNeverPull when absent); IfNotPresent
   // pulls only when absent (ErrImagePull when that fails); Always pulls, except images built
   // on this machine (localhost/..., which "health:latest" resolves to), and when the pull

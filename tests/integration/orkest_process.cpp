@@ -330,7 +330,7 @@ void orkest_process::write_config() {
          << "log:\n  level: " << options_.log_level << "\n"
          << "reconcile:\n  periodSeconds: " << options_.reconcile_seconds << "\n"
          << "runtime:\n  kind: podman\n  containersConf: " << containers_conf() << "\n  network: " << network_
-         << "\n  subnet: " << subnet_ << "\n  commandTimeoutSeconds: 60\n"
+         << "\n  subnet: \"" << (options_.configured_subnet ? subnet_ : std::string{}) << "\"\n  commandTimeoutSeconds: 60\n"
          << "cluster:\n  nodeName: " << node_name_ << "\n  serviceCIDR: " << service_cidr_ << "\n  dnsIP: " << dns_ip_
          << "\n"
          << "services:\n  hostAddress: 127.0.0.1\n"

@@ -68,6 +68,8 @@ std::string ensure_example_images();
 struct orkest_options {
   int reconcile_seconds = 1;
   std::string log_level = "debug";
+  // false: runtime.subnet is "": podman gives the new network a subnet of its choosing.
+  bool configured_subnet = true;
 };
 
 class orkest_process {

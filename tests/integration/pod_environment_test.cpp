@@ -46,5 +46,34 @@ TEST_F(PodEnvironment, ConfigMapSecretAndFieldValuesReachTheContainer) {
       << log;
 }
 
+// A pod network whose subnet podman chose (runtime.subnet ""): orkest reads it and still picks
+// each pod's address, so status.podIP in the environment is the pod's address, not empty.
+TEST(PodEnvironmentOnPodmansSubnet, StatusPodIPIsTheAddressTheContainerGot) {
+  ASSERT_EQ(ensure_example_images(), "");
+  orkest_options options;
+  options.configured_subnet = false;
+  orkest_process orkest(options);
+  ASSERT_EQ(orkest.start(), "");
+  const auto name = unique("own-ip");
+  auto manifest = pod_manifest(name);
+  auto& container = manifest["spec"]["containers"][0];
+  container["command"] = {"sh", "-c", "echo ip=$IP; sleep 30"};
+  container["env"] = {{{"name", "IP"}, {"valueFrom", {{"fieldRef", {{"fieldPath", "status.podIP"}}}}}}};
+  ASSERT_EQ(orkest.api().post(pods_url, manifest).status, 201);
+  json pod;
+  ASSERT_TRUE(eventually(
+      [&] {
+        auto reply = orkest.api().get(pods_url + "/" + name);
+        pod = reply.status == 200 ? reply.json() : json();
+        return is_running(pod) && !pod_ip_of(pod).empty();
+      },
+      30s))
+      << pod.dump() << orkest.log();
+  std::string log;
+  ASSERT_TRUE(eventually([&] { return (log = orkest.api().get(pods_url + "/" + name + "/log").body).find('\n') != std::string::npos; },
+                         10s));
+  EXPECT_EQ(log, "ip=" + pod_ip_of(pod) + "\n");
+}
+
 }  // namespace
 }  // namespace orkest::itest

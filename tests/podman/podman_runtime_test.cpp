@@ -127,6 +127,9 @@ TEST_F(PodmanRuntimeTest, EnsureNetworkIsIdempotent) {
   EXPECT_EQ(runtime.ensure_network(network, subnet), std::nullopt);
   EXPECT_EQ(runtime.ensure_network(network, subnet), std::nullopt);
   EXPECT_TRUE(podman_cli({"network", "exists", network}).ok());
+  auto found = runtime.network_subnet(network);
+  ASSERT_TRUE(std::holds_alternative<std::string>(found));
+  EXPECT_EQ(std::get<std::string>(found), subnet) << "the subnet orkest picks pod addresses from";
 }
 
 TEST_F(PodmanRuntimeTest, HealthContainerLifecycle) {
