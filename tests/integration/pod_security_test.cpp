@@ -1,6 +1,7 @@
 // securityContext on real podman: the process's user and groups, a read-only root, no new
 // privileges, and runAsNonRoot refusing an image that runs as root.
 
+#include <fstream>
 #include <string>
 
 #include "fixture.hpp"
@@ -25,6 +26,27 @@ TEST_F(PodSecurity, UserGroupsAndAReadOnlyRootReachTheProcess) {
   ASSERT_EQ(api().post(pods_url, manifest).status, 201);
   ASSERT_FALSE(pod_reaching_phase(name, "Succeeded", 30s).is_null());
   EXPECT_EQ(log_of(name), "uid=1000 gid=3000 groups=3000 2000\nread-only\nNoNewPrivs:\t1\n");
+}
+
+// The host sees the same: the container's process belongs to runAsUser and runAsGroup there.
+TEST_F(PodSecurity, TheHostSeesTheProcessAsRunAsUser) {
+  const auto name = unique("host-view");
+  auto manifest = pod_manifest(name);
+  manifest["spec"]["securityContext"] = {{"runAsUser", 1234}, {"runAsGroup", 4321}};
+  ASSERT_EQ(api().post(pods_url, manifest).status, 201);
+  json pod;
+  ASSERT_TRUE(eventually([&] { return is_running(pod = get_pod(name)); }, 30s)) << pod.dump();
+  const auto inspected = podman({"inspect", "--format", "{{.State.Pid}}", "--", container_id_of(pod)});
+  ASSERT_EQ(inspected.exit_code, 0) << inspected.err;
+  const std::string pid = inspected.out.substr(0, inspected.out.find('\n'));
+  std::ifstream status("/proc/" + pid + "/status");
+  std::string line, uid, gid;
+  while (std::getline(status, line)) {
+    if (line.rfind("Uid:", 0) == 0) uid = line;
+    if (line.rfind("Gid:", 0) == 0) gid = line;
+  }
+  EXPECT_EQ(uid, "Uid:\t1234\t1234\t1234\t1234") << "pid " << pid;
+  EXPECT_EQ(gid, "Gid:\t4321\t4321\t4321\t4321");
 }
 
 TEST_F(PodSecurity, AGroupAloneRunsTheImagesUserInThatGroup) {
