@@ -29,6 +29,13 @@ inline std::string string_member(const nlohmann::json& parent, const char* name)
   return value.is_string() ? value.get<std::string>() : std::string{};
 }
 
+// The array at `name`, or an empty one when absent or not an array: for loops over lists.
+inline const nlohmann::json& array_member(const nlohmann::json& parent, const char* name) {
+  static const nlohmann::json none = nlohmann::json::array();
+  const auto& value = member_or_null(parent, name);
+  return value.is_array() ? value : none;
+}
+
 // parent[name] when both are objects, for in-place rewriting.
 inline nlohmann::json* object_member(nlohmann::json& parent, const char* name) {
   if (!parent.is_object()) return nullptr;

@@ -8,12 +8,6 @@ using nlohmann::json;
 
 namespace {
 
-const json& array_of(const json& object, const char* name) {
-  static const json none = json::array();
-  const json& value = api::member_or_null(object, name);
-  return value.is_array() ? value : none;
-}
-
 void add_name(std::set<std::string>& names, const json& reference, const char* field = "name") {
   if (auto name = api::string_member(reference, field); !name.empty()) names.insert(name);
 }
@@ -22,7 +16,7 @@ void add_name(std::set<std::string>& names, const json& reference, const char* f
 
 config_references volume_config_references_of(const json& pod) {
   config_references references;
-  for (const auto& volume : array_of(api::member_or_null(pod, "spec"), "volumes")) {
+  for (const auto& volume : api::array_member(api::member_or_null(pod, "spec"), "volumes")) {
     add_name(references.config_maps, api::member_or_null(volume, "configMap"));
     add_name(references.secrets, api::member_or_null(volume, "secret"), "secretName");
     add_name(references.claims, api::member_or_null(volume, "persistentVolumeClaim"), "claimName");
@@ -40,12 +34,12 @@ std::set<std::string> bound_volumes_of(const config_objects& objects) {
 
 config_references config_references_of(const json& pod) {
   config_references references = volume_config_references_of(pod);
-  for (const auto& container : array_of(api::member_or_null(pod, "spec"), "containers")) {
-    for (const auto& source : array_of(container, "envFrom")) {
+  for (const auto& container : api::array_member(api::member_or_null(pod, "spec"), "containers")) {
+    for (const auto& source : api::array_member(container, "envFrom")) {
       add_name(references.config_maps, api::member_or_null(source, "configMapRef"));
       add_name(references.secrets, api::member_or_null(source, "secretRef"));
     }
-    for (const auto& variable : array_of(container, "env")) {
+    for (const auto& variable : api::array_member(container, "env")) {
       const json& from = api::member_or_null(variable, "valueFrom");
       add_name(references.config_maps, api::member_or_null(from, "configMapKeyRef"));
       add_name(references.secrets, api::member_or_null(from, "secretKeyRef"));

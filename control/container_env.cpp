@@ -17,12 +17,6 @@ const json& first_container(const json& pod) {
   return containers.is_array() && !containers.empty() ? containers[0] : none;
 }
 
-const json& array_of(const json& object, const char* name) {
-  static const json none = json::array();
-  const json& value = api::member_or_null(object, name);
-  return value.is_array() ? value : none;
-}
-
 // The environment being built: values by name, and the order names first appeared in.
 class environment {
  public:
@@ -113,7 +107,7 @@ container_environment environment_for(const json& pod, const config_objects& obj
   const std::string ns = namespace_of(pod);
   environment env;
 
-  for (const auto& source : array_of(container, "envFrom")) {
+  for (const auto& source : api::array_member(container, "envFrom")) {
     const std::string prefix = api::string_member(source, "prefix");
     for (const bool secret : {false, true}) {
       const json& reference = api::member_or_null(source, secret ? "secretRef" : "configMapRef");
@@ -130,7 +124,7 @@ container_environment environment_for(const json& pod, const config_objects& obj
     }
   }
 
-  for (const auto& variable : array_of(container, "env")) {
+  for (const auto& variable : api::array_member(container, "env")) {
     const std::string name = api::string_member(variable, "name");
     const json& from = api::member_or_null(variable, "valueFrom");
     if (!from.is_object()) {
@@ -171,9 +165,9 @@ container_environment environment_for(const json& pod, const config_objects& obj
   }
 
   result.env = env.in_order();
-  for (const auto& word : array_of(container, "command"))
+  for (const auto& word : api::array_member(container, "command"))
     if (word.is_string()) result.command.push_back(expand_variables(word.get<std::string>(), env.values()));
-  for (const auto& word : array_of(container, "args"))
+  for (const auto& word : api::array_member(container, "args"))
     if (word.is_string()) result.args.push_back(expand_variables(word.get<std::string>(), env.values()));
   return result;
 }

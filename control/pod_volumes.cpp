@@ -12,12 +12,6 @@ using nlohmann::json;
 
 namespace {
 
-const json& array_of(const json& object, const char* name) {
-  static const json none = json::array();
-  const json& value = api::member_or_null(object, name);
-  return value.is_array() ? value : none;
-}
-
 constexpr unsigned default_mode = 0644;  // Kubernetes' defaultMode (420)
 
 unsigned mode_of(const json& value, unsigned fallback) {
@@ -70,7 +64,7 @@ std::string payload_of(const json& source, const json* object, bool secret, std:
 }
 
 std::size_t volume_index_of(const json& spec, const std::string& name) {
-  const json& volumes = array_of(spec, "volumes");
+  const json& volumes = api::array_member(spec, "volumes");
   for (std::size_t i = 0; i < volumes.size(); ++i)
     if (api::string_member(volumes[i], "name") == name) return i;
   return 0;
@@ -78,7 +72,7 @@ std::size_t volume_index_of(const json& spec, const std::string& name) {
 
 std::int64_t memory_limit_of(const json& pod) {
   std::int64_t total = 0;
-  for (const auto& container : array_of(api::member_or_null(pod, "spec"), "containers"))
+  for (const auto& container : api::array_member(api::member_or_null(pod, "spec"), "containers"))
     if (auto limit = api::resources_of(container).memory_limit) total += limit->value();
   return total;
 }
@@ -95,7 +89,7 @@ pod_volumes pod_volumes_for(const json& pod, const config_objects& objects, cons
   const json& fs_group = api::member_or_null(api::member_or_null(spec, "securityContext"), "fsGroup");
 
   std::map<std::string, std::size_t> by_name;  // index in plan.volumes
-  for (const auto& volume : array_of(spec, "volumes")) {
+  for (const auto& volume : api::array_member(spec, "volumes")) {
     volumes::volume_setup setup;
     setup.name = api::string_member(volume, "name");
     if (fs_group.is_number_integer()) setup.fs_group = fs_group.get<std::int64_t>();
@@ -162,8 +156,8 @@ pod_volumes pod_volumes_for(const json& pod, const config_objects& objects, cons
     by_name[result.plan.volumes.back().name] = result.plan.volumes.size() - 1;
   }
 
-  for (const auto& container : array_of(spec, "containers"))
-    for (const auto& mount : array_of(container, "volumeMounts")) {
+  for (const auto& container : api::array_member(spec, "containers"))
+    for (const auto& mount : api::array_member(container, "volumeMounts")) {
       auto volume = by_name.find(api::string_member(mount, "name"));
       if (volume == by_name.end()) continue;  // the API refuses a mount of no volume
       const volumes::volume_setup& setup = result.plan.volumes[volume->second];
@@ -176,7 +170,7 @@ pod_volumes pod_volumes_for(const json& pod, const config_objects& objects, cons
       }
       // As Kubernetes: configMap and secret volumes are always mounted read-only, a claim's when
       // the pod's volume says readOnly.
-      const json& volume_spec = array_of(spec, "volumes")[volume_index_of(spec, setup.name)];
+      const json& volume_spec = api::array_member(spec, "volumes")[volume_index_of(spec, setup.name)];
       const bool claim_read_only =
           api::member_or_null(api::member_or_null(volume_spec, "persistentVolumeClaim"), "readOnly") == true;
       result.mounts.push_back({source, api::string_member(mount, "mountPath"),
