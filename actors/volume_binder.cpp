@@ -86,16 +86,18 @@ object_key key_of_claim(const json& claim) {
 }
 object_key key_of_volume(const json& volume) { return {"PersistentVolume", "", control::name_of(volume)}; }
 
-bool consumed(const binder_state& st, const json& claim) {
+// A pod in `ns` names the claim `name`; `active_only`: one that is not finished.
+bool named_by_a_pod(const binder_state& st, const std::string& ns, const std::string& name, bool active_only) {
   for (const auto& [uid, pod] : st.pods) {
-    if (control::namespace_of(pod) != control::namespace_of(claim) || !control::is_active(pod)) continue;
-    const json& volumes = api::member_or_null(api::member_or_null(pod, "spec"), "volumes");
-    if (!volumes.is_array()) continue;
-    for (const auto& volume : volumes)
-      if (api::string_member(api::member_or_null(volume, "persistentVolumeClaim"), "claimName") == control::name_of(claim))
-        return true;
+    if (control::namespace_of(pod) != ns || (active_only && !control::is_active(pod))) continue;
+    for (const auto& volume : api::array_member(api::member_or_null(pod, "spec"), "volumes"))
+      if (api::string_member(api::member_or_null(volume, "persistentVolumeClaim"), "claimName") == name) return true;
   }
   return false;
+}
+
+bool consumed(const binder_state& st, const json& claim) {
+  return named_by_a_pod(st, control::namespace_of(claim), control::name_of(claim), true);
 }
 
 void provision(binder_pointer self, const json& claim, const std::string& class_name) {
@@ -195,7 +197,10 @@ void sync_volume(binder_pointer self, const json& volume) {
     body["status"] = control::volume_status(phase, now);
     write(self, volume_key(name), ignore, status_atom::value, key_of_volume(volume), std::move(body));
   };
-  switch (control::decide_volume(volume, values_of(st.claims))) {
+  // Any pod still there (running or not) may have the folder mounted: its volume stays.
+  const json& claim_ref = api::member_or_null(api::member_or_null(volume, "spec"), "claimRef");
+  const bool in_use = named_by_a_pod(st, api::string_member(claim_ref, "namespace"), api::string_member(claim_ref, "name"), false);
+  switch (control::decide_volume(volume, values_of(st.claims), in_use)) {
     case control::volume_action::none:
       return;
     case control::volume_action::available:

@@ -224,7 +224,7 @@ json bound_claim_status(const json& volume) {
           {"capacity", member_or_null(spec, "capacity").is_object() ? spec["capacity"] : json::object()}};
 }
 
-volume_action decide_volume(const json& volume, const std::vector<json>& claims) {
+volume_action decide_volume(const json& volume, const std::vector<json>& claims, bool claim_in_use) {
   const std::string phase = string_member(member_or_null(volume, "status"), "phase");
   if (control::is_terminating(volume)) return volume_action::none;
   if (!has_claim_ref(volume)) return phase == "Available" ? volume_action::none : volume_action::available;
@@ -236,7 +236,7 @@ volume_action decide_volume(const json& volume, const std::vector<json>& claims)
     if (string_member(member_or_null(member_or_null(volume, "spec"), "claimRef"), "uid").empty())
       return phase == "Available" ? volume_action::none : volume_action::available;
     if (phase != "Released") return volume_action::released;
-    return string_member(member_or_null(volume, "spec"), "persistentVolumeReclaimPolicy") == "Delete"
+    return string_member(member_or_null(volume, "spec"), "persistentVolumeReclaimPolicy") == "Delete" && !claim_in_use
                ? volume_action::remove
                : volume_action::none;
   }

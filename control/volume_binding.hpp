@@ -53,8 +53,11 @@ enum class volume_action {
   released,   // its claim is gone: phase Released
   remove,     // Released with reclaim policy Delete: delete it (and a provisioned folder)
 };
-// `claims`: every claim in the cluster.
-volume_action decide_volume(const nlohmann::json& volume, const std::vector<nlohmann::json>& claims);
+// `claims`: every claim in the cluster. `claim_in_use`: a pod still names the volume's claim (by
+// namespace and name): a Released volume is not deleted under it (Kubernetes keeps the claim
+// itself until then, with its pvc-protection finalizer; orkest keeps the volume).
+volume_action decide_volume(const nlohmann::json& volume, const std::vector<nlohmann::json>& claims,
+                            bool claim_in_use = false);
 nlohmann::json volume_status(const std::string& phase, const std::string& now);
 
 // orkest's local-path provisioner: the folder of a claim's volume under `storage_dir`

@@ -92,15 +92,18 @@ TEST_F(volume_binder_test, a_local_path_claim_is_provisioned_for_its_first_pod_a
   EXPECT_EQ(spec.mounts[0].source, folder);
   EXPECT_EQ(spec.mounts[0].destination, "/data");
 
+  // The claim deleted while its pod runs: the volume is Released but stays while the pod does.
+  ASSERT_TRUE(remove("PersistentVolumeClaim", "data").ok());
+  run();
+  advance_to_next_resync();
+  EXPECT_EQ(phase_of("PersistentVolume", volume, ""), "Released");
+  EXPECT_EQ(access(folder.c_str(), F_OK), 0) << "not deleted under a running pod";
   store::delete_options now;
   now.grace_period_seconds = 0;
   ASSERT_TRUE(remove("Pod", "app", "default", now).ok());
   deliver_runtime_events();
-  EXPECT_EQ(access(folder.c_str(), F_OK), 0) << "the pod went, the claim's data stays";
-  ASSERT_TRUE(remove("PersistentVolumeClaim", "data").ok());
-  run();
   advance_to_next_resync();
-  EXPECT_FALSE(get("PersistentVolume", volume, "").ok()) << "reclaim policy Delete";
+  EXPECT_FALSE(get("PersistentVolume", volume, "").ok()) << "reclaim policy Delete, once no pod names the claim";
   EXPECT_NE(access(folder.c_str(), F_OK), 0) << "and its folder with it";
 }
 

@@ -129,6 +129,7 @@ TEST(VolumeBinding, AVolumeFollowsItsClaimAndIsReleasedThenDeletedOrRetained) {
   EXPECT_EQ(decide_volume(bound, {}), volume_action::none) << "Retain keeps it";
   bound["spec"]["persistentVolumeReclaimPolicy"] = "Delete";
   EXPECT_EQ(decide_volume(bound, {}), volume_action::remove);
+  EXPECT_EQ(decide_volume(bound, {}, true), volume_action::none) << "not under a pod that still names the claim";
   json recreated = wanted;
   recreated["metadata"]["uid"] = "c-2";
   EXPECT_EQ(decide_volume(bound, {recreated}), volume_action::remove) << "a new claim of the same name is another claim";
