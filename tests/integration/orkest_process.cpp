@@ -8,6 +8,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/file.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -464,6 +465,17 @@ void orkest_process::clean_up() {
   auto prefix = service_cidr_.substr(0, service_cidr_.rfind('.') + 1);
   for (const auto& address : loopback_addresses())
     if (address.rfind(prefix, 0) == 0) run_command({"ip", "addr", "del", address + "/32", "dev", "lo"});
+  // Pods' tmpfs volumes (memory emptyDirs, secrets) outlive an orkest that stopped with its pods
+  // running: unmounted here, only those inside this instance's own folder, before it is removed.
+  std::ifstream mounts("/proc/mounts");
+  std::vector<std::string> ours;
+  for (std::string line; std::getline(mounts, line);) {
+    std::istringstream fields(line);
+    std::string device, mount_point;
+    fields >> device >> mount_point;
+    if (mount_point.rfind(folder_ + "/", 0) == 0) ours.push_back(mount_point);
+  }
+  for (auto it = ours.rbegin(); it != ours.rend(); ++it) ::umount2(it->c_str(), MNT_DETACH);
 }
 
 }  // namespace orkest::itest
