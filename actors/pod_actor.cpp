@@ -51,6 +51,7 @@ struct pod_state {
   bool drained = false;           // deleted: the Services have had their moment to let it go
   bool volumes_set_up = false;    // the pod's folder may exist: torn down when the pod goes
   bool volume_refresh_in_flight = false;
+  std::string volume_versions;    // the versions of the objects the volumes were last written from
   std::string message_read_for;   // the exit (id + finishedAt) whose termination message was read
   std::vector<std::string> leftovers;  // containers found at adoption that must go before a create
   std::string handled_exit;       // the exit (id + finishedAt) already decided on
@@ -397,13 +398,15 @@ void with_volumes(pod_pointer self, const control::container_environment& enviro
     return failed_mount(self, volumes.plan.volumes.front().name, "this node keeps no pod volumes");
   st.busy = true;
   st.volumes_set_up = true;
+  auto versions = control::versions_of(objects, control::volume_config_references_of(st.pod));
   self->request(st.settings.volumes, st.settings.runtime_timeout, setup_atom::value, volumes.plan)
       .then(
-          [self, environment, mounts = volumes.mounts](const volumes::set_up_result& result) {
+          [self, environment, mounts = volumes.mounts, versions](const volumes::set_up_result& result) {
             auto& st = self->state;
             st.busy = false;
             if (st.deleted || control::is_terminating(st.pod)) return reconcile(self);
             if (!result.error.empty()) return failed_mount(self, result.volume, result.error);
+            st.volume_versions = versions;
             run_container(self, environment, mounts);
           },
           [self](const caf::error& error) {
@@ -421,18 +424,21 @@ void refresh_volumes(pod_pointer self) {
   const auto references = control::volume_config_references_of(st.pod);
   if (references.empty()) return;
   st.volume_refresh_in_flight = true;
-  read_config(self, references, [self](const control::config_objects& objects) {
+  read_config(self, references, [self, references](const control::config_objects& objects) {
     auto& st = self->state;
+    // Nothing changed since the files were written: no file is read or written.
+    auto versions = control::versions_of(objects, references);
     auto volumes = control::pod_volumes_for(st.pod, objects, st.settings.pods_dir);
     // An object deleted meanwhile: the kubelet keeps the last files it wrote, and so does orkest.
-    if (!volumes.error.empty() || st.deleted) {
+    if (versions == st.volume_versions || !volumes.error.empty() || st.deleted) {
       st.volume_refresh_in_flight = false;
       return;
     }
     self->request(st.settings.volumes, st.settings.runtime_timeout, setup_atom::value, volumes.plan)
         .then(
-            [self](const volumes::set_up_result& result) {
+            [self, versions](const volumes::set_up_result& result) {
               self->state.volume_refresh_in_flight = false;
+              if (result.error.empty()) self->state.volume_versions = versions;
               if (!result.error.empty())
                 spdlog::warn("pod {}: volume {} not updated: {}", describe(self), result.volume, result.error);
               else if (result.payload_changed)

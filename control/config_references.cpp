@@ -24,6 +24,23 @@ config_references volume_config_references_of(const json& pod) {
   return references;
 }
 
+std::string versions_of(const config_objects& objects, const config_references& which) {
+  std::string text;
+  auto add = [&](const char* kind, const std::set<std::string>& names, const std::map<std::string, json>& found) {
+    for (const auto& name : names) {
+      auto object = found.find(name);
+      text += std::string(kind) + "/" + name + "@" +
+              (object == found.end() ? "-" : api::string_member(api::member_or_null(object->second, "metadata"),
+                                                                  "resourceVersion")) +
+              " ";
+    }
+  };
+  add("ConfigMap", which.config_maps, objects.config_maps);
+  add("Secret", which.secrets, objects.secrets);
+  add("PersistentVolumeClaim", which.claims, objects.claims);
+  return text;
+}
+
 std::set<std::string> bound_volumes_of(const config_objects& objects) {
   std::set<std::string> names;
   for (const auto& [name, claim] : objects.claims)

@@ -31,6 +31,10 @@ struct config_objects {
   std::map<std::string, nlohmann::json> volumes;  // the PersistentVolumes bound to those claims
 };
 
+// The versions of the objects `which` names, as found ("ConfigMap/app@12 Secret/db@- ..."):
+// changes exactly when one of them changes, appears or goes.
+std::string versions_of(const config_objects& objects, const config_references& which);
+
 // The PersistentVolumes the found claims are bound to (read once the claims are).
 std::set<std::string> bound_volumes_of(const config_objects& objects);
 

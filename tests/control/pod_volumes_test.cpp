@@ -143,5 +143,23 @@ TEST(PodVolumes, FsGroupOwnsThePodsOwnVolumes) {
   EXPECT_EQ(result.mounts[0].source, volumes_dir + "kubernetes.io~empty-dir/cache/a/b");
 }
 
+// What a running pod's volumes were written from, to tell whether they need writing again.
+TEST(PodVolumes, VersionsChangeWhenAnObjectChangesAppearsOrGoes) {
+  const auto pod = pod_with(json::parse(R"([{"name": "c", "configMap": {"name": "app"}},
+      {"name": "s", "secret": {"secretName": "db", "optional": true}}])"),
+                            json::array());
+  const auto which = volume_config_references_of(pod);
+  config_objects objects;
+  objects.config_maps["app"] = {{"metadata", {{"resourceVersion", "12"}}}};
+  const auto first = versions_of(objects, which);
+  EXPECT_EQ(first, "ConfigMap/app@12 Secret/db@- ");
+  objects.secrets["db"] = {{"metadata", {{"resourceVersion", "13"}}}};
+  EXPECT_NE(versions_of(objects, which), first) << "a secret appeared";
+  objects.config_maps["app"]["metadata"]["resourceVersion"] = "14";
+  EXPECT_EQ(versions_of(objects, which), "ConfigMap/app@14 Secret/db@13 ");
+  objects.config_maps["unrelated"] = {{"metadata", {{"resourceVersion", "99"}}}};
+  EXPECT_EQ(versions_of(objects, which), "ConfigMap/app@14 Secret/db@13 ") << "only what the volumes name";
+}
+
 }  // namespace
 }  // namespace orkest::control
