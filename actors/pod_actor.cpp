@@ -374,7 +374,8 @@ void create_container(pod_pointer self) {
 void failed_mount(pod_pointer self, const std::string& volume, const std::string& error, bool retry_soon = false) {
   auto& st = self->state;
   const auto message = control::failed_mount_message(volume, error);
-  spdlog::warn("pod {}: {}", describe(self), message);
+  // A claim about to be bound (WaitForFirstConsumer provisions when the pod appears) is no alarm.
+  spdlog::log(retry_soon ? spdlog::level::info : spdlog::level::warn, "pod {}: {}", describe(self), message);
   record(self, "Warning", "FailedMount", message, true);
   st.observed.phase = control::container_phase::waiting;
   st.observed.reason = "ContainerCreating";

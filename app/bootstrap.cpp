@@ -75,7 +75,7 @@ void apply_object(const std::string& origin, json object, api::http::store_clien
   const auto hash = api::value_at(object, "/metadata/annotations/kubernetes.io~1config.hash"_json_pointer, std::string{});
   auto result = store.call(actors::create_atom::value, kind->kind, ns, object);
   if (result.ok()) {
-    spdlog::info("bootstrap: {}: created {} {}/{}", origin, kind->kind, ns,
+    spdlog::info("bootstrap: {}: created {} {}{}", origin, kind->kind, ns.empty() ? "" : ns + "/",
                  result.object["metadata"]["name"].get<std::string>());
     ++report.created;
     return;
@@ -92,7 +92,8 @@ void apply_object(const std::string& origin, json object, api::http::store_clien
     }
     result = store.call(actors::update_atom::value, store::object_key{kind->kind, ns, name}, std::move(object));
     if (result.ok()) {
-      spdlog::info("bootstrap: {}: updated {} {}/{} (the manifest changed)", origin, kind->kind, ns, name);
+      spdlog::info("bootstrap: {}: updated {} {}{} (the manifest changed)", origin, kind->kind, ns.empty() ? "" : ns + "/",
+                   name);
       ++report.updated;
       return;
     }
