@@ -1,5 +1,7 @@
 #include "control/pod_volumes.hpp"
 
+#include <set>
+
 #include "api/base64.hpp"
 #include "api/container_resources.hpp"
 #include "api/json_access.hpp"
@@ -63,13 +65,6 @@ std::string payload_of(const json& source, const json* object, bool secret, std:
   return {};
 }
 
-std::size_t volume_index_of(const json& spec, const std::string& name) {
-  const json& volumes = api::array_member(spec, "volumes");
-  for (std::size_t i = 0; i < volumes.size(); ++i)
-    if (api::string_member(volumes[i], "name") == name) return i;
-  return 0;
-}
-
 std::int64_t memory_limit_of(const json& pod) {
   std::int64_t total = 0;
   for (const auto& container : api::array_member(api::member_or_null(pod, "spec"), "containers"))
@@ -89,6 +84,7 @@ pod_volumes pod_volumes_for(const json& pod, const config_objects& objects, cons
   const json& fs_group = api::member_or_null(api::member_or_null(spec, "securityContext"), "fsGroup");
 
   std::map<std::string, std::size_t> by_name;  // index in plan.volumes
+  std::set<std::string> read_only_claims;       // persistentVolumeClaim volumes with readOnly
   for (const auto& volume : api::array_member(spec, "volumes")) {
     volumes::volume_setup setup;
     setup.name = api::string_member(volume, "name");
@@ -136,6 +132,7 @@ pod_volumes pod_volumes_for(const json& pod, const config_objects& objects, cons
       setup.path = api::string_member(source, "path");
       setup.host_path_type = api::string_member(source, "type");
       setup.fs_group.reset();
+      if (api::member_or_null(claim_source, "readOnly") == true) read_only_claims.insert(setup.name);
     } else {
       const bool secret = api::member_or_null(volume, "secret").is_object();
       const json& source = api::member_or_null(volume, secret ? "secret" : "configMap");
@@ -170,9 +167,7 @@ pod_volumes pod_volumes_for(const json& pod, const config_objects& objects, cons
       }
       // As Kubernetes: configMap and secret volumes are always mounted read-only, a claim's when
       // the pod's volume says readOnly.
-      const json& volume_spec = api::array_member(spec, "volumes")[volume_index_of(spec, setup.name)];
-      const bool claim_read_only =
-          api::member_or_null(api::member_or_null(volume_spec, "persistentVolumeClaim"), "readOnly") == true;
+      const bool claim_read_only = read_only_claims.count(setup.name) > 0;
       result.mounts.push_back({source, api::string_member(mount, "mountPath"),
                                projected || claim_read_only || api::member_or_null(mount, "readOnly") == true});
     }

@@ -25,6 +25,8 @@ void validate_storage_size(field_causes& found, const nlohmann::json* value, con
 void validate_volume_mode(field_causes& found, reader& spec);
 // ["ReadWriteOnce", "ReadOnlyMany"] -> "RWO,ROX", as kubectl prints access modes.
 std::string access_modes_text(const nlohmann::json& modes);
+// The status a new volume or claim starts with: phase Pending (the volume binder moves it on).
+inline nlohmann::json pending_status(const nlohmann::json&) { return {{"phase", "Pending"}}; }
 // "" -> "<unset>", as kubectl prints a volume attributes class that is not set.
 inline std::string unset_if_empty(std::string value) { return value.empty() ? "<unset>" : value; }
 // "1Gi" -> the number of bytes; 0 when absent or not a quantity.

@@ -71,8 +71,6 @@ std::vector<status_cause> validate_persistent_volume_update(const json& stored, 
   return causes;
 }
 
-json pending(const json&) { return {{"phase", "Pending"}}; }
-
 const json& persistent_volume_schema() {
   static const json schema = [] {
     json spec = {{"capacity", any()},     {"accessModes", any()},  {"persistentVolumeReclaimPolicy", any()},
@@ -122,7 +120,7 @@ kind_strategy persistent_volume() {
   strategy.apply_defaults = default_persistent_volume;
   strategy.validate = validate_persistent_volume;
   strategy.validate_update = validate_persistent_volume_update;
-  strategy.initial_status = pending;
+  strategy.initial_status = pending_status;
   strategy.host_path_source = true;
   strategy.schema = persistent_volume_schema;
   strategy.table_columns = persistent_volume_columns;

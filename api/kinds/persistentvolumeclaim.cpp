@@ -65,8 +65,6 @@ std::vector<status_cause> validate_claim_update(const json& stored, const json& 
   return causes;
 }
 
-json pending(const json&) { return {{"phase", "Pending"}}; }
-
 const json& claim_schema() {
   static const json schema = top_level({{"accessModes", any()},
                                         {"selector", any()},
@@ -112,7 +110,7 @@ kind_strategy persistent_volume_claim() {
   strategy.apply_defaults = default_claim;
   strategy.validate = validate_claim;
   strategy.validate_update = validate_claim_update;
-  strategy.initial_status = pending;
+  strategy.initial_status = pending_status;
   strategy.schema = claim_schema;
   strategy.table_columns = claim_columns;
   strategy.table_cells = claim_cells;

@@ -143,6 +143,26 @@ TEST(PodVolumes, FsGroupOwnsThePodsOwnVolumes) {
   EXPECT_EQ(result.mounts[0].source, volumes_dir + "kubernetes.io~empty-dir/cache/a/b");
 }
 
+TEST(PodVolumes, ABoundClaimIsItsVolumesFolderReadOnlyWhenThePodSaysSo) {
+  const auto pod = pod_with(json::parse(R"([{"name": "data", "persistentVolumeClaim": {"claimName": "db", "readOnly": true}}])"),
+                            json::parse(R"([{"name": "data", "mountPath": "/data"}])"));
+  config_objects objects;
+  EXPECT_EQ(pod_volumes_for(pod, objects, pods).error, "persistentvolumeclaim \"db\" not found");
+  objects.claims["db"] = {{"spec", {{"volumeName", "pv-1"}}}, {"status", {{"phase", "Pending"}}}};
+  const auto unbound = pod_volumes_for(pod, objects, pods);
+  EXPECT_EQ(unbound.error, "persistentvolumeclaim \"db\" is not bound");
+  EXPECT_TRUE(unbound.waiting_for_claim);
+  objects.claims["db"]["status"]["phase"] = "Bound";
+  objects.volumes["pv-1"] = {{"spec", {{"hostPath", {{"path", "/srv/pv-1"}, {"type", "Directory"}}}}}};
+  const auto bound = pod_volumes_for(pod, objects, pods);
+  ASSERT_EQ(bound.error, "");
+  EXPECT_EQ(bound.plan.volumes[0].path, "/srv/pv-1");
+  EXPECT_EQ(bound.plan.volumes[0].host_path_type, "Directory");
+  ASSERT_FALSE(bound.mounts.empty());
+  EXPECT_EQ(bound.mounts[0].source, "/srv/pv-1");
+  EXPECT_TRUE(bound.mounts[0].read_only) << "persistentVolumeClaim.readOnly";
+}
+
 // What a running pod's volumes were written from, to tell whether they need writing again.
 TEST(PodVolumes, VersionsChangeWhenAnObjectChangesAppearsOrGoes) {
   const auto pod = pod_with(json::parse(R"([{"name": "c", "configMap": {"name": "app"}},
