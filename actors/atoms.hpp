@@ -17,6 +17,7 @@ using watch_atom = caf::atom_constant<caf::atom("watch")>;
 using unwatch_atom = caf::atom_constant<caf::atom("unwatch")>;
 using ping_atom = caf::atom_constant<caf::atom("ping")>;
 using sync_atom = caf::atom_constant<caf::atom("sync")>;
+using bind_atom = caf::atom_constant<caf::atom("bind")>;
 
 // runtime
 using run_atom = caf::atom_constant<caf::atom("run")>;

@@ -74,6 +74,20 @@ control_plane start_control_plane(caf::actor_system& system, std::shared_ptr<pod
     auto engine = std::make_shared<netproxy::engine>();
     plane.services = spawn_service_controller(system, plane.store, engine, settings.services, settings.resync_period);
   }
+  settings.node.node.name = settings.store.node_name;
+  settings.node.lease_duration = settings.node_grace_period;
+  settings.node.clock = settings.clock;
+  plane.node = spawn_node_heartbeat(system, plane.store, settings.node);
+  scheduler_settings scheduling;
+  scheduling.resync_period = settings.resync_period;
+  scheduling.events = plane.events;
+  scheduling.clock = settings.clock;
+  plane.scheduler = spawn_scheduler(system, plane.store, std::move(scheduling));
+  node_lifecycle_settings lifecycle;
+  lifecycle.grace_period = settings.node_grace_period;
+  lifecycle.events = plane.events;
+  lifecycle.clock = settings.clock;
+  plane.node_lifecycle = spawn_node_lifecycle_controller(system, plane.store, std::move(lifecycle));
   plane.pods = spawn_pod_supervisor(system, plane.store, plane.runtime, settings.pods);
   if (settings.threaded_runtime) spawn_runtime_event_pump(system, runtime, plane.pods);
   plane.replicasets = spawn_replicaset_controller(system, plane.store, settings.resync_period, plane.events, settings.clock);
@@ -90,7 +104,8 @@ control_plane start_control_plane(caf::actor_system& system, std::shared_ptr<pod
 }
 
 void control_plane::shutdown() {
-  for (const caf::actor_addr& address : {volume_binder.address(), deployments.address(), replicasets.address(), services.address(), dns.address(), pods.address(),
+  for (const caf::actor_addr& address : {node_lifecycle.address(), scheduler.address(), node.address(),
+                                         volume_binder.address(), deployments.address(), replicasets.address(), services.address(), dns.address(), pods.address(),
                                          volumes.address(), runtime.address(), events.address(), store.address()})
     if (auto handle = caf::actor_cast<caf::actor>(address)) caf::anon_send_exit(handle, caf::exit_reason::user_shutdown);
   if (!dns_ip_on_loopback.empty()) netproxy::remove_loopback_address(dns_ip_on_loopback);

@@ -1,7 +1,7 @@
 #pragma once
-// Spawns and wires orkest's actors: the store, the runtime, the pod supervisor (with the
-// runtime's event pump), the ReplicaSet and Service controllers, the cluster DNS and the event
-// recorder.
+// Spawns and wires orkest's actors: the store, this node (its heartbeat, the runtime, the pod
+// supervisor with the runtime's event pump), the scheduler, the node lifecycle, ReplicaSet,
+// Deployment, Service and volume controllers, the cluster DNS and the event recorder.
 
 #include <chrono>
 #include <memory>
@@ -9,9 +9,12 @@
 #include "actors/cluster_dns.hpp"
 #include "actors/deployment_controller.hpp"
 #include "actors/event_recorder.hpp"
+#include "actors/node_heartbeat.hpp"
+#include "actors/node_lifecycle_controller.hpp"
 #include "actors/pod_supervisor.hpp"
 #include "actors/replicaset_controller.hpp"
 #include "actors/runtime_actor.hpp"
+#include "actors/scheduler.hpp"
 #include "actors/service_controller.hpp"
 #include "actors/store_actor.hpp"
 #include "actors/volume_binder.hpp"
@@ -25,6 +28,10 @@ struct control_plane_settings {
   pod_supervisor_settings pods;
   service_actor_settings services;
   event_recorder_settings events;
+  // This node (its name is store.node_name): what it registers, how often it renews its lease.
+  node_heartbeat_settings node;
+  // How long a node may stay silent before it is Unknown and its pods go elsewhere.
+  std::chrono::seconds node_grace_period{8};
   std::chrono::milliseconds resync_period{5000};
   // What controllers take as the time of day (deadlines, minReadySeconds, conditions).
   wall_clock clock = system_wall_clock();
@@ -56,6 +63,9 @@ struct control_plane {
   cluster_dns_actor dns;
   volume_actor volumes;
   volume_binder_actor volume_binder;
+  node_heartbeat_actor node;
+  scheduler_actor scheduler;
+  node_lifecycle_actor node_lifecycle;
   std::string dns_ip_on_loopback;
 
   // Ends every actor (closing Service ports); the system's destructor then waits for them.

@@ -702,14 +702,6 @@ pod_actor::behavior_type pod_behavior(pod_pointer self, store_actor store, runti
           caf::anon_send(handle, probed_atom::value, i, run, success, output);
         });
   st.observed.host_ip = st.settings.host_ip;
-  // The pod is new to this node (not one an earlier orkest ran): the scheduler's Event, as
-  // Kubernetes' default-scheduler records it when it binds a pod.
-  if (api::value_at(pod, "/status/startTime"_json_pointer, std::string{}).empty())
-    record_event(st.settings.events,
-                 {control::reference_to(pod), "Normal", "Scheduled",
-                  "Successfully assigned " + control::namespace_of(pod) + "/" + control::name_of(pod) + " to " +
-                      st.settings.node_name,
-                  "default-scheduler", ""});
   st.observed.start_time = api::value_at(pod, "/status/startTime"_json_pointer, api::rfc3339(st.settings.clock()));
   st.observed.restart_count = api::value_at(pod, "/status/containerStatuses/0/restartCount"_json_pointer, 0);
   // A pod that had a container before this actor (orkest restarted over its database) looks for

@@ -127,7 +127,7 @@ pod_supervisor_actor::behavior_type supervisor(supervisor_pointer self, store_ac
     self->quit(exit.reason);
   });
   self->request(store, std::chrono::seconds(10), watch_atom::value,
-                watch_request{"Pod", "", "", "", std::nullopt, true}, caf::actor_cast<change_listener>(self))
+                watch_request{"Pod", "", "", "spec.nodeName=" + self->state.settings.node_name, std::nullopt, true}, caf::actor_cast<change_listener>(self))
       .then([](const store_result&) {}, [self](const caf::error& error) { self->quit(error); });
   self->delayed_send(self, settings.resync_period, resync_atom::value);
   return {

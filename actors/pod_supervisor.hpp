@@ -1,5 +1,5 @@
 #pragma once
-// The kind actor for Pods: follows Pods from the store, keeps one pod actor per live pod,
+// The kind actor for Pods: follows the Pods bound to its node, keeps one pod actor per live pod,
 // routes container events to the pod they belong to, and every resync period compares the
 // runtime's containers with the pods (containers nothing claims are removed).
 
@@ -18,7 +18,7 @@ using pod_supervisor_actor = caf::typed_actor<caf::reacts_to<change_event>,
                                               caf::reacts_to<resync_atom>>;
 
 struct pod_supervisor_settings {
-  std::string node_name = "orkest";  // only containers labelled with it are this instance's
+  std::string node_name = "orkest";  // its pods are those bound to this node; its containers carry the name
   pod_actor_settings pod;
   std::chrono::milliseconds resync_period{5000};
 };

@@ -171,6 +171,9 @@ store_actor::behavior_type store_behavior(store_pointer self, store::object_stor
       [self](delete_atom, const object_key& key, const delete_options& options) {
         return finish_write(self, self->state.store.remove(key, options));
       },
+      [self](bind_atom, const object_key& key, const json& binding) {
+        return finish_write(self, self->state.store.bind(key, binding));
+      },
       [self](watch_atom, const watch_request& request, const change_listener& listener) {
         return subscribe(self, request, listener);
       },

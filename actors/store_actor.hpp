@@ -28,6 +28,8 @@ using store_actor = caf::typed_actor<
     caf::replies_to<status_atom, object_key, json>::with<store_result>,
     caf::replies_to<patch_atom, object_key, patch_request>::with<store_result>,
     caf::replies_to<delete_atom, object_key, delete_options>::with<store_result>,
+    // a pod to its node (POST pods/{name}/binding): the scheduler's write
+    caf::replies_to<bind_atom, object_key, json>::with<store_result>,
     // subscribe: replies {resourceVersion} once the listener has been sent every replayed
     // event; later changes follow as change_event messages until unwatch or the listener dies
     caf::replies_to<watch_atom, watch_request, change_listener>::with<store_result>,

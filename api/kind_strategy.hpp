@@ -22,6 +22,7 @@ struct kind_strategy {
   bool has_status = true;               // a /status subresource
   bool has_scale = false;               // /scale: an autoscaling/v1 Scale over spec.replicas
   bool has_log = false;                 // /log: the container's output
+  bool has_binding = false;             // /binding and /eviction: placed on a node, evicted from it
 
   // ---- writes: each null member does nothing ----
   // The user's shorthand shapes rewritten into Kubernetes' (docs/api.md).
@@ -40,7 +41,7 @@ struct kind_strategy {
 
   // ---- what the store does beyond storing ----
   bool graceful_deletion = false;  // DELETE marks deletionTimestamp; the node removes it (pods)
-  bool bound_to_node = false;      // spec.nodeName is this node's when the client leaves it empty
+  bool bound_to_node = false;      // runs on a node: an update leaving spec.nodeName empty keeps it
   bool holds_cluster_ip = false;   // spec.clusterIP comes from the Service range, released on delete
   bool host_path_source = false;   // spec.hostPath is a folder of the host (PersistentVolume)
 

@@ -15,6 +15,14 @@ std::string rfc3339(std::chrono::system_clock::time_point when) {
   return buffer;
 }
 
+std::string rfc3339_micros(std::chrono::system_clock::time_point when) {
+  auto text = rfc3339(when);
+  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(when.time_since_epoch()).count() % 1000000;
+  char fraction[16];
+  std::snprintf(fraction, sizeof fraction, ".%06lldZ", static_cast<long long>(micros < 0 ? micros + 1000000 : micros));
+  text.pop_back();  // the Z
+  return text + fraction;
+}
 
 std::string human_duration(std::chrono::system_clock::duration age) {
   using namespace std::chrono;

@@ -9,6 +9,8 @@
 namespace orkest::api {
 
 std::string rfc3339(std::chrono::system_clock::time_point when);
+// A MicroTime (Lease renewTime, Event eventTime): "2026-11-22T10:57:44.123456Z".
+std::string rfc3339_micros(std::chrono::system_clock::time_point when);
 inline std::string now_rfc3339() { return rfc3339(std::chrono::system_clock::now()); }
 
 // An RFC 3339 timestamp ("2026-11-22T12:00:52Z", fractions and offsets allowed) as a time

@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 
+#include "api/name_rules.hpp"
 #include "control/ip_allocator.hpp"
 
 namespace orkest::app {
@@ -129,6 +130,9 @@ std::variant<config, std::string> load_config(const std::string& path) {
     reader.read_seconds("runtime", "commandTimeoutSeconds", c.runtime_command_timeout);
     reader.read("runtime", "workers", c.runtime_workers);
     reader.read("cluster", "nodeName", c.node_name);
+    reader.read("cluster", "nodeIP", c.node_ip);
+    reader.read_seconds("nodes", "leaseRenewSeconds", c.node_lease_renew);
+    reader.read_seconds("nodes", "gracePeriodSeconds", c.node_grace_period);
     reader.read("cluster", "serviceCIDR", c.service_cidr);
     reader.read("cluster", "dnsIP", c.dns_ip);
     reader.read("cluster", "domain", c.cluster_domain);
@@ -178,6 +182,13 @@ std::variant<config, std::string> load_config(const std::string& path) {
     if (events_ttl < 1) throw std::invalid_argument("events.ttlSeconds: must be at least 1");
     c.events_ttl = std::chrono::seconds(events_ttl);
     if (c.events_limit < 1) throw std::invalid_argument("events.limit: must be at least 1");
+    if (auto problems = api::name_rules::dns1123_subdomain(c.node_name); !problems.empty())
+      throw std::invalid_argument("cluster.nodeName: \"" + c.node_name + "\" " + problems.front());
+    if (!c.node_ip.empty() && !control::parse_ipv4(c.node_ip))
+      throw std::invalid_argument("cluster.nodeIP: \"" + c.node_ip + "\" is not an IPv4 address (\"\" to take the host's)");
+    if (c.node_lease_renew < std::chrono::seconds(1)) throw std::invalid_argument("nodes.leaseRenewSeconds: must be at least 1");
+    if (c.node_grace_period <= c.node_lease_renew)
+      throw std::invalid_argument("nodes.gracePeriodSeconds: must be more than nodes.leaseRenewSeconds");
     check_cidr("cluster.serviceCIDR", c.service_cidr);
     if (!c.subnet.empty()) check_cidr("runtime.subnet", c.subnet);
     if (!c.dns_ip.empty() && !control::parse_ipv4(c.dns_ip))

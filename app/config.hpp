@@ -39,7 +39,8 @@ struct config {
   std::chrono::milliseconds runtime_command_timeout{60000};
   std::size_t runtime_workers = 8;
   // cluster
-  std::string node_name = "orkest";
+  std::string node_name = "orkest";  // this node's Node object
+  std::string node_ip;               // its InternalIP; empty: the host's first address (app/host_facts)
   std::string service_cidr = "10.96.0.0/16";
   std::string dns_ip = "10.96.0.10";  // empty: no cluster DNS
   std::string cluster_domain = "cluster.local";
@@ -52,6 +53,9 @@ struct config {
   bool cluster_ips_on_loopback = true;
   bool host_ports_below_1024 = false;
   int max_connections_per_port = 4096;
+  // nodes
+  std::chrono::milliseconds node_lease_renew{2000};  // how often a node renews its Lease
+  std::chrono::milliseconds node_grace_period{8000};  // silent this long: Unknown, its pods go elsewhere
   // storage
   std::string storage_backend = "sqlite";  // sqlite | memory
   std::string data_dir;                    // absolute after loading: the database's folder

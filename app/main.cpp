@@ -18,6 +18,7 @@
 #include "app/bootstrap.hpp"
 #include "app/config.hpp"
 #include "app/exposure.hpp"
+#include "app/host_facts.hpp"
 #include "app/kubeconfig.hpp"
 #include "podman/fake_runtime.hpp"
 #include "store/sqlite_backend.hpp"
@@ -162,6 +163,9 @@ int run(const app::config& c) {
   actors::control_plane_settings settings;
   settings.storage = std::get<std::shared_ptr<store::storage_backend>>(storage);
   settings.store.node_name = c.node_name;
+  settings.node.node = app::describe_this_node(c, runtime->version());
+  settings.node.renew_period = c.node_lease_renew;
+  settings.node_grace_period = std::chrono::duration_cast<std::chrono::seconds>(c.node_grace_period);
   settings.events.ttl = c.events_ttl;
   settings.events.limit = static_cast<std::size_t>(c.events_limit);
   settings.store.service_cidr = c.service_cidr;

@@ -36,9 +36,12 @@ json new_event(const event_note& note, const std::string& name, const std::strin
   if (!note.host.empty()) source["host"] = note.host;
   json involved = note.involved;
   involved.erase("resourceVersion");  // the object's version then; not part of what the event is about
+  // Events about cluster-scoped objects (Nodes, PersistentVolumes) live in "default", as
+  // client-go's recorder puts them.
+  auto ns = api::string_member(note.involved, "namespace");
   return {{"apiVersion", "v1"},
           {"kind", "Event"},
-          {"metadata", {{"name", name}, {"namespace", api::string_member(note.involved, "namespace")}}},
+          {"metadata", {{"name", name}, {"namespace", ns.empty() ? "default" : ns}}},
           {"involvedObject", involved},
           {"reason", note.reason},
           {"message", note.message},

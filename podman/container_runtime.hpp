@@ -190,6 +190,8 @@ class container_runtime {
 
   // Checks the runtime works at all; the error says what to fix.
   virtual runtime_status check() = 0;
+  // The runtime's version as the node reports it ("podman://4.3.1"); known after check().
+  virtual std::string version() const { return name() + "://"; }
 
   // Creates the pod network if absent, reuses it if present.
   virtual runtime_status ensure_network(const std::string& name, const std::string& subnet) = 0;

@@ -99,6 +99,7 @@ runtime_status podman_runtime::check() {
   std::string backend =
       parsed.is_object() ? parsed.value(nlohmann::json::json_pointer("/host/networkBackend"), std::string())
                          : "";
+  if (parsed.is_object()) version_ = parsed.value(nlohmann::json::json_pointer("/version/Version"), std::string());
   if (backend != "netavark")
     spdlog::warn(
         "podman uses the '{}' network backend: pods will not resolve each other by name; install "

@@ -32,6 +32,7 @@ class podman_runtime : public container_runtime {
 
   std::string name() const override { return "podman"; }
   runtime_status check() override;
+  std::string version() const override { return "podman://" + version_; }
   runtime_status ensure_network(const std::string& name, const std::string& subnet) override;
   runtime_result<std::string> network_subnet(const std::string& name) override;
   // Pull policies: Never uses only local images (ErrImageNeverPull when absent); IfNotPresent
@@ -92,6 +93,7 @@ class podman_runtime : public container_runtime {
   std::map<std::string, loaded_archive> archives_;  // by file path
 
   podman_settings settings_;
+  std::string version_;  // podman's, read by check()
 };
 
 }  // namespace orkest::podman

@@ -1,12 +1,15 @@
 #include "store/object_store.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <random>
 
 #include "api/content_hash.hpp"
 #include "api/defaults.hpp"
+#include "api/field_error.hpp"
 #include "api/forgiven_shapes.hpp"
 #include "api/kind_strategy.hpp"
+#include "api/name_rules.hpp"
 #include "api/json_access.hpp"
 #include "api/object_filter.hpp"
 #include "api/shorthand.hpp"
@@ -289,9 +292,6 @@ store_result object_store::create_canonical(const resource_kind& kind, const std
     }
     spec["clusterIPs"] = json::array({spec["clusterIP"]});
   }
-  if (strategy.bound_to_node && string_member(body["spec"], "nodeName").empty())
-    body["spec"]["nodeName"] = settings_.node_name;
-
   // An object from a manifest applied at startup (app/bootstrap.cpp) carries the manifest's
   // content hash, as kubelet's static pods do, and its uid derives from it: after a restart of
   // orkest an unchanged manifest gives its pod the same uid, so the pod adopts the container
@@ -392,8 +392,10 @@ store_result object_store::update_canonical(const resource_kind& kind, const obj
     new_spec["clusterIP"] = member_or_null(old_spec, "clusterIP");
     new_spec["clusterIPs"] = member_or_null(old_spec, "clusterIPs");
   }
-  if (strategy.bound_to_node && new_spec.is_object() && string_member(new_spec, "nodeName").empty())
-    new_spec["nodeName"] = member_or_null(old_spec, "nodeName");
+  if (strategy.bound_to_node && new_spec.is_object() && string_member(new_spec, "nodeName").empty()) {
+    if (auto bound = string_member(old_spec, "nodeName"); !bound.empty()) new_spec["nodeName"] = bound;
+    else new_spec.erase("nodeName");
+  }
   if (!new_spec.is_null()) body["spec"] = new_spec;
   if (auto error = validation_error(kind, body, settings_.limits)) return store_result::failure(*error);
   if (strategy.validate_update)
@@ -476,6 +478,50 @@ store_result object_store::commit_update(const resource_kind& kind, json& stored
   return store_result::success(stored);
 }
 
+store_result object_store::bind(const object_key& key, const json& binding) {
+  const auto& kind = kind_or_throw(key.kind);
+  json* stored = find(key);
+  if (!stored) return store_result::failure(api::not_found(kind.plural, kind.group, key.name));
+  const json& target = member_or_null(binding, "target");
+  const auto node = string_member(target, "name");
+  std::vector<api::status_cause> causes;
+  if (!binding.is_object()) causes.push_back(api::field_error::type_invalid("", binding, "object"));
+  else if (node.empty()) causes.push_back(api::field_error::required("target.name"));
+  else api::field_error::add_invalid(causes, "target.name", node, api::name_rules::dns1123_subdomain(node));
+  if (auto target_kind = string_member(target, "kind"); !target_kind.empty() && target_kind != "Node")
+    causes.push_back(api::field_error::not_supported("target.kind", target_kind, {"Node"}));
+  if (!causes.empty()) return store_result::failure(api::invalid("Binding", "", key.name, std::move(causes)));
+  const json& metadata = (*stored)["metadata"];
+  auto uid = string_member(member_or_null(binding, "metadata"), "uid");
+  if (!uid.empty() && uid != metadata["uid"])
+    return store_result::failure(api::conflict(kind.plural, kind.group, key.name,
+                                               "Precondition failed: UID in precondition: " + uid +
+                                                   ", UID in object meta: " + metadata["uid"].get<std::string>()));
+  if (metadata.contains("deletionTimestamp"))
+    return store_result::failure(api::conflict(kind.plural, kind.group, key.name,
+                                               "pod " + key.name + " is being deleted, cannot be assigned to a host"));
+  auto bound_to = string_member(member_or_null(*stored, "spec"), "nodeName");
+  if (!bound_to.empty())
+    return store_result::failure(api::conflict(kind.plural, kind.group, key.name,
+                                               "pod " + key.name + " is already assigned to node \"" + bound_to + "\""));
+  // As Kubernetes' binding: the node, and the PodScheduled condition.
+  json bound = *stored;
+  bound["spec"]["nodeName"] = node;
+  json& conditions = bound["status"]["conditions"];
+  json scheduled = {{"type", "PodScheduled"}, {"status", "True"}, {"lastProbeTime", nullptr},
+                    {"lastTransitionTime", api::rfc3339(hooks_.now())}};
+  if (!conditions.is_array()) conditions = json::array();
+  auto existing = std::find_if(conditions.begin(), conditions.end(),
+                               [](const json& c) { return string_member(c, "type") == "PodScheduled"; });
+  if (existing != conditions.end()) *existing = scheduled;
+  else conditions.push_back(scheduled);
+  auto result = commit_update(kind, *stored, std::move(bound));
+  if (!result.ok()) return result;
+  json status = api::success_status();
+  status["code"] = 201;
+  return store_result::success(status);
+}
+
 store_result object_store::remove(const object_key& key, const delete_options& options) {
   const auto& kind = kind_or_throw(key.kind);
   json* stored = find(key);
@@ -499,6 +545,8 @@ store_result object_store::remove(const object_key& key, const delete_options& o
     const auto& spec_grace = member_or_null(member_or_null(*stored, "spec"), "terminationGracePeriodSeconds");
     if (spec_grace.is_number_integer()) grace = spec_grace.get<int64_t>();
     if (options.grace_period_seconds) grace = *options.grace_period_seconds;
+    // As Kubernetes: a pod no node runs (never scheduled) goes at once, nobody would finish it.
+    if (string_member(member_or_null(*stored, "spec"), "nodeName").empty()) grace = 0;
     bool terminating = metadata.contains("deletionTimestamp");
     if (grace > 0 && !terminating) {
       json marked = *stored;

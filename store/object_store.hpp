@@ -23,7 +23,7 @@
 namespace orkest::store {
 
 struct object_store_settings {
-  std::string node_name = "orkest";          // the single node pods are bound to
+  std::string node_name = "orkest";          // this node: bootstrap objects' stable uids, the maxPods message
   std::string service_cidr = "10.96.0.0/16";  // where Services' clusterIPs come from
   std::size_t history_limit = 4096;           // changes kept for watchers to resume from
   std::size_t history_bytes_limit = 64 << 20;  // ... and their encoded size at most
@@ -58,6 +58,9 @@ class object_store {
   // Pods are deleted gracefully: the first delete marks them (deletionTimestamp) and the pod's
   // actor finishes with a delete of grace 0 once the container is gone.
   store_result remove(const object_key& key, const delete_options& options);
+  // POST pods/{name}/binding: sets spec.nodeName of a pod not yet bound (409 once it is) and
+  // its PodScheduled condition, as Kubernetes' binding subresource does; answers a Status.
+  store_result bind(const object_key& key, const json& binding);
 
   uint64_t resource_version() const { return backend_->revision(); }
   // Changes committed since the last call, oldest first.

@@ -32,6 +32,13 @@ json resource_list(const std::string& group, const std::string& version) {
     if (strategy.has_log)
       resources.push_back({{"name", kind.plural + "/log"}, {"singularName", ""}, {"namespaced", kind.namespaced},
                            {"kind", kind.kind},            {"verbs", {"get"}}});
+    if (strategy.has_binding) {
+      resources.push_back({{"name", kind.plural + "/binding"}, {"singularName", ""}, {"namespaced", kind.namespaced},
+                           {"kind", "Binding"},                {"verbs", {"create"}}});
+      resources.push_back({{"name", kind.plural + "/eviction"}, {"singularName", ""}, {"namespaced", kind.namespaced},
+                           {"group", "policy"},                 {"version", "v1"},    {"kind", "Eviction"},
+                           {"verbs", {"create"}}});
+    }
   }
   return {{"kind", "APIResourceList"},
           {"apiVersion", "v1"},

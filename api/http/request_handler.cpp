@@ -4,6 +4,7 @@
 
 #include "api/body_decoder.hpp"
 #include "api/forgiven_shapes.hpp"
+#include "api/json_access.hpp"
 #include "api/http/accept_header.hpp"
 #include "api/http/discovery.hpp"
 #include "api/http/endpoint_slices.hpp"
@@ -167,6 +168,14 @@ class resource_request {
       return not_allowed();
     }
     if (route_.subresource == "scale") return scale_request(store_, request_, route_);
+    if (route_.subresource == "binding" && strategy_for(*route_.kind).has_binding) {
+      if (method != "POST") return not_allowed();
+      return with_body([&](json body) { return respond(store_.call(actors::bind_atom::value, key(), std::move(body)), 201); });
+    }
+    if (route_.subresource == "eviction" && strategy_for(*route_.kind).has_binding) {
+      if (method != "POST") return not_allowed();
+      return with_body([&](json body) { return evict(std::move(body)); });
+    }
     if (route_.subresource == "log" && strategy_for(*route_.kind).has_log && logs_)
       return log_request(store_, *logs_, request_, route_, sink_);
     if (!route_.subresource.empty()) return error_response(path_not_found());
@@ -255,6 +264,31 @@ class resource_request {
     if (const auto* warnings = std::get_if<std::vector<std::string>>(&fields))
       if (result.ok()) result.warnings.insert(result.warnings.begin(), warnings->begin(), warnings->end());
     return result;
+  }
+
+  // policy/v1 Eviction: the pod deleted with the eviction's deleteOptions (no disruption budgets
+  // exist to refuse it), answered with a Status as Kubernetes answers.
+  http_response evict(const json& eviction) {
+    if (!eviction.is_object() || (eviction.contains("kind") && eviction["kind"] != "Eviction"))
+      return error_response(bad_request("the body of an eviction must be a policy/v1 Eviction"));
+    auto name = api::string_member(api::member_or_null(eviction, "metadata"), "name");
+    if (!name.empty() && name != route_.name)
+      return error_response(bad_request("name in URL does not match name in Eviction object"));
+    store::delete_options options;
+    const json& given = api::member_or_null(eviction, "deleteOptions");
+    if (given.is_object()) {
+      const json& grace = api::member_or_null(given, "gracePeriodSeconds");
+      if (grace.is_number_integer()) options.grace_period_seconds = grace.get<int64_t>();
+      const json& preconditions = api::member_or_null(given, "preconditions");
+      if (auto uid = api::string_member(preconditions, "uid"); !uid.empty()) options.precondition_uid = uid;
+      if (auto version = api::string_member(preconditions, "resourceVersion"); !version.empty())
+        options.precondition_resource_version = version;
+    }
+    auto result = store_.call(actors::delete_atom::value, key(), options);
+    if (!result.ok()) return respond(result);
+    json status = success_status();
+    status["code"] = 201;
+    return respond(store_result::success(status), 201);
   }
 
   http_response remove() {

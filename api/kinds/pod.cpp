@@ -167,6 +167,7 @@ kind_strategy pod() {
   strategy.initial_status = pending_status;
   strategy.graceful_deletion = true;
   strategy.bound_to_node = true;
+  strategy.has_binding = true;
   strategy.schema = pod_schema;
   strategy.table_columns = pod_columns;
   strategy.table_cells = pod_cells;

@@ -11,6 +11,7 @@
 #include "api/field_schema.hpp"
 #include "api/json_access.hpp"
 #include "api/image_reference_rule.hpp"
+#include "api/kinds/node_scheduling.hpp"
 #include "api/kinds/probe.hpp"
 #include "api/kinds/security_context.hpp"
 #include "api/kinds/volume.hpp"
@@ -350,6 +351,7 @@ void default_pod_spec(json& spec) {
   set_default(spec, "restartPolicy", "Always");
   set_default(spec, "terminationGracePeriodSeconds", 30);
   set_default(spec, "dnsPolicy", "ClusterFirst");
+  set_default(spec, "schedulerName", "default-scheduler");
   for_each_item(spec, "containers", [](json& container) {
     set_default(container, "imagePullPolicy", image_pull_policy(container.value("image", json())));
     set_default(container, "terminationMessagePath", "/dev/termination-log");
@@ -393,6 +395,7 @@ void validate_pod_spec(field_causes& found, const json* spec, const std::string&
   for (const char* host_namespace : {"hostNetwork", "hostPID", "hostIPC"})
     refuse_unhonoured(found, pod, *spec, host_namespace, "pods never share the host's namespaces");
   validate_pod_security_context(found, pod);
+  validate_pod_scheduling(found, pod, *spec);
 }
 
 void validate_pod_template(field_causes& found, const json& pod_template, const std::string& path,

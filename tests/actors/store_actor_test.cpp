@@ -222,6 +222,7 @@ TEST_F(store_actor_test, deleting_a_replicaset_answers_a_status_and_the_object_i
 
 TEST_F(store_actor_test, a_pod_is_marked_terminating_first_and_removed_by_a_delete_with_grace_zero) {
   created(pod_manifest("web"));
+  ASSERT_TRUE(ask(actors::bind_atom::value, object_key{"Pod", "default", "web"}, json{{"target", {{"name", "n1"}}}}).ok());
   auto marked = remove("Pod", "web");
   ASSERT_TRUE(marked.ok());
   EXPECT_TRUE(marked.object["metadata"].contains("deletionTimestamp"));

@@ -19,6 +19,7 @@ TEST(Defaults, PodGetsKubernetesDefaults) {
   EXPECT_EQ(pod, json::parse(R"({
     "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "ping"},
     "spec": {"restartPolicy": "Always", "terminationGracePeriodSeconds": 30, "dnsPolicy": "ClusterFirst",
+             "schedulerName": "default-scheduler",
              "containers": [{"name": "ping", "image": "ping:latest", "imagePullPolicy": "Always",
                              "terminationMessagePath": "/dev/termination-log",
                              "terminationMessagePolicy": "File",

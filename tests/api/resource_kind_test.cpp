@@ -5,8 +5,8 @@
 namespace orkest::api {
 namespace {
 
-TEST(ResourceKind, KnowsTheElevenKindsWithTheirUrlNames) {
-  ASSERT_EQ(all_kinds().size(), 11u);
+TEST(ResourceKind, KnowsTheThirteenKindsWithTheirUrlNames) {
+  ASSERT_EQ(all_kinds().size(), 13u);
   struct expected {
     const char *kind, *list_kind, *plural, *singular, *group, *api_version, *short_name;
     bool namespaced = true;
@@ -25,6 +25,8 @@ TEST(ResourceKind, KnowsTheElevenKindsWithTheirUrlNames) {
        "pvc"},
       {"StorageClass", "StorageClassList", "storageclasses", "storageclass", "storage.k8s.io", "storage.k8s.io/v1", "sc",
        false},
+      {"Node", "NodeList", "nodes", "node", "", "v1", "no", false},
+      {"Lease", "LeaseList", "leases", "lease", "coordination.k8s.io", "coordination.k8s.io/v1", ""},
   };
   for (const auto& e : all) {
     const resource_kind* kind = find_kind(e.kind);

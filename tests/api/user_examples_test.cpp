@@ -48,7 +48,7 @@ const json canonical_replica_set = json::parse(R"({
                                                    "terminationMessagePath": "/dev/termination-log",
                                                    "terminationMessagePolicy": "File"}],
                                    "restartPolicy": "Always", "terminationGracePeriodSeconds": 30,
-                                   "dnsPolicy": "ClusterFirst"}}}})");
+                                   "dnsPolicy": "ClusterFirst", "schedulerName": "default-scheduler"}}}})");
 
 TEST(ModelUserExamples, ReplicaSetShorthandBecomesCanonical) {
   EXPECT_EQ(admitted(bodies::replicaset), canonical_replica_set);
@@ -103,7 +103,8 @@ TEST(ModelUserExamples, PodEnvMapBecomesCanonical) {
                                "env": [{"name": "HEALTH_SERVICE", "value": "health-service:2000"}],
                                "terminationMessagePath": "/dev/termination-log",
                                "terminationMessagePolicy": "File"}],
-               "restartPolicy": "Always", "terminationGracePeriodSeconds": 30, "dnsPolicy": "ClusterFirst"}})");
+               "restartPolicy": "Always", "terminationGracePeriodSeconds": 30, "dnsPolicy": "ClusterFirst",
+               "schedulerName": "default-scheduler"}})");
   EXPECT_EQ(admitted(bodies::pod), canonical);
   json kubernetes_shape = json::parse(bodies::pod);
   kubernetes_shape["spec"]["containers"][0]["env"] =

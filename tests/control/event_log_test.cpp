@@ -32,6 +32,14 @@ TEST(EventLog, ANewEventIsKubernetesShaped) {
   EXPECT_EQ(event["type"], "Normal");
 }
 
+TEST(EventLog, AnEventAboutAClusterScopedObjectLivesInDefault) {
+  event_note about_node{reference_to(json::parse(R"({"apiVersion": "v1", "kind": "Node", "metadata": {"name": "n1"}})")),
+                        "Normal", "NodeNotReady", "Node n1 status is now: NodeNotReady", "node-controller", ""};
+  auto event = new_event(about_node, "n1.abc", "2026-11-30T10:00:00Z");
+  EXPECT_EQ(event["metadata"]["namespace"], "default");
+  EXPECT_EQ(event["involvedObject"]["namespace"], "");
+}
+
 TEST(EventLog, ARepeatCountsAndMovesLastSeenOnly) {
   auto event = repeated_event(new_event(note(), "web.abc", "2026-11-30T10:00:00Z"), "2026-11-30T10:05:00Z");
   EXPECT_EQ(event["count"], 2);

@@ -47,7 +47,7 @@ TEST_F(object_store_test, create_assigns_identity_and_versions) {
   EXPECT_EQ(meta["generation"], 1);
   EXPECT_EQ(meta["creationTimestamp"], "2027-01-15T08:00:00Z");
   EXPECT_EQ(created.object["status"]["phase"], "Pending");
-  EXPECT_EQ(created.object["spec"]["nodeName"], "orkest");
+  EXPECT_FALSE(created.object["spec"].contains("nodeName"));  // the scheduler binds it
 
   auto second = store.create("Pod", "default", pod("db"));
   EXPECT_EQ(second.object["metadata"]["resourceVersion"], "2");
@@ -181,8 +181,45 @@ TEST_F(object_store_test, merge_and_json_patches) {
   EXPECT_EQ(invalid.error->code, 422);
 }
 
+TEST_F(object_store_test, binding_places_a_pod_on_a_node_once) {
+  store.create("Pod", "default", pod("web"));
+  auto bound = store.bind({"Pod", "default", "web"}, {{"target", {{"kind", "Node"}, {"name", "n1"}}}});
+  ASSERT_TRUE(bound.ok()) << bound.error->message;
+  EXPECT_EQ(bound.object["kind"], "Status");
+  EXPECT_EQ(bound.object["code"], 201);
+  auto stored = store.get({"Pod", "default", "web"}).object;
+  EXPECT_EQ(stored["spec"]["nodeName"], "n1");
+  EXPECT_EQ(stored["status"]["conditions"][0]["type"], "PodScheduled");
+  EXPECT_EQ(stored["status"]["conditions"][0]["status"], "True");
+  // An update that leaves nodeName out keeps it.
+  auto relabelled = pod("web", {{"tier", "front"}});
+  ASSERT_TRUE(store.update({"Pod", "default", "web"}, relabelled).ok());
+  EXPECT_EQ(store.get({"Pod", "default", "web"}).object["spec"]["nodeName"], "n1");
+
+  auto again = store.bind({"Pod", "default", "web"}, {{"target", {{"name", "n2"}}}});
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error->code, 409);
+  EXPECT_EQ(again.error->message, "Operation cannot be fulfilled on pods \"web\": pod web is already assigned to node \"n1\"");
+  auto nameless = store.bind({"Pod", "default", "web"}, {{"target", json::object()}});
+  ASSERT_FALSE(nameless.ok());
+  EXPECT_EQ(nameless.error->code, 422);
+  EXPECT_NE(nameless.error->message.find("target.name: Required value"), std::string::npos) << nameless.error->message;
+  EXPECT_EQ(store.bind({"Pod", "default", "nope"}, {{"target", {{"name", "n1"}}}}).error->code, 404);
+  store.create("Pod", "default", pod("other"));
+  auto wrong_uid = store.bind({"Pod", "default", "other"}, {{"metadata", {{"uid", "x"}}}, {"target", {{"name", "n1"}}}});
+  EXPECT_EQ(wrong_uid.error->code, 409);
+}
+
+TEST_F(object_store_test, a_pod_no_node_runs_is_deleted_at_once) {
+  store.create("Pod", "default", pod("web"));
+  auto removed = store.remove({"Pod", "default", "web"}, {});
+  ASSERT_TRUE(removed.ok());
+  EXPECT_EQ(store.get({"Pod", "default", "web"}).error->code, 404);
+}
+
 TEST_F(object_store_test, pods_are_deleted_gracefully) {
   store.create("Pod", "default", pod("web"));
+  store.bind({"Pod", "default", "web"}, {{"target", {{"name", "n1"}}}});
   store.take_events();
   auto first = store.remove({"Pod", "default", "web"}, {});
   ASSERT_TRUE(first.ok());

@@ -305,8 +305,9 @@ TEST_F(api_server_test, cluster_scoped_kinds_live_outside_namespaces) {
   auto listed = client->get("/apis/storage.k8s.io/v1/storageclasses").json();
   ASSERT_EQ(listed["items"].size(), 1u);
   auto groups = client->get("/apis").json()["groups"];
-  ASSERT_EQ(groups.size(), 2u);
+  ASSERT_EQ(groups.size(), 3u);
   EXPECT_EQ(groups[1]["name"], "storage.k8s.io");
+  EXPECT_EQ(groups[2]["name"], "coordination.k8s.io");
   auto resources = client->get("/apis/storage.k8s.io/v1").json()["resources"];
   EXPECT_EQ(resources[0]["name"], "storageclasses");
   EXPECT_EQ(resources[0]["namespaced"], false);
