@@ -81,10 +81,12 @@ class OrkestIntegration : public ::testing::Test {
 
   // Tests that need bootstrap manifests override this (called before orkest starts).
   virtual void prepare(orkest_process&) {}
+  // Tests that need other settings override this.
+  virtual orkest_options options() const { return {}; }
 
   void SetUp() override {
     ASSERT_EQ(images_error_, "") << "demo images unavailable";
-    orkest_ = std::make_unique<orkest_process>();
+    orkest_ = std::make_unique<orkest_process>(options());
     prepare(*orkest_);
     auto error = orkest_->start();
     ASSERT_EQ(error, "") << "orkest did not start";

@@ -334,6 +334,9 @@ void orkest_process::write_config() {
          << "\n  subnet: \"" << (options_.configured_subnet ? subnet_ : std::string{}) << "\"\n  commandTimeoutSeconds: 60\n"
          << "cluster:\n  nodeName: " << node_name_ << "\n  serviceCIDR: " << service_cidr_ << "\n  dnsIP: " << dns_ip_
          << "\n"
+         << (options_.node_grace_seconds > 0
+                 ? "nodes:\n  leaseRenewSeconds: 1\n  gracePeriodSeconds: " + std::to_string(options_.node_grace_seconds) + "\n"
+                 : std::string{})
          << "services:\n  hostAddress: 127.0.0.1\n"
          << "storage:\n  dataDir: " << folder_ << "/data\n"
          << "security:\n  hostPathAllowed: [" << folder_ << "/host]\n"

@@ -70,6 +70,8 @@ struct orkest_options {
   std::string log_level = "debug";
   // false: runtime.subnet is "": podman gives the new network a subnet of its choosing.
   bool configured_subnet = true;
+  // nodes.gracePeriodSeconds (with nodes.leaseRenewSeconds 1); 0: orkest's default.
+  int node_grace_seconds = 0;
 };
 
 class orkest_process {
