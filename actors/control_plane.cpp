@@ -5,7 +5,6 @@
 #include <spdlog/spdlog.h>
 
 #include "control/ip_allocator.hpp"
-#include "actors/runtime_event_pump.hpp"
 #include "netproxy/host_address.hpp"
 
 namespace orkest::actors {
@@ -51,18 +50,6 @@ control_plane start_control_plane(caf::actor_system& system, std::shared_ptr<pod
   plane.store = spawn_store(system, settings.store, store::default_hooks(), settings.storage,
                             settings.threaded_runtime && settings.storage);
   plane.events = spawn_event_recorder(system, plane.store, settings.events);
-  settings.pods.pod.events = plane.events;
-  plane.runtime = spawn_runtime(system, runtime, settings.runtime_workers, settings.threaded_runtime,
-                                settings.pod_subnet);
-  if (!settings.pods_dir.empty()) {
-    plane.volumes = spawn_volume_actor(system, settings.pods_dir, settings.threaded_runtime);
-    settings.pods.pod.volumes = plane.volumes;
-    settings.pods.pod.pods_dir = settings.pods_dir;
-  }
-  settings.pods.resync_period = settings.resync_period;
-  settings.pods.node_name = settings.store.node_name;
-  settings.pods.pod.node_name = settings.store.node_name;
-  settings.pods.pod.clock = settings.clock;
   if (settings.threaded_runtime) {
     if (settings.services.cluster_ips_on_loopback) remove_left_over_addresses(settings);
     if (auto server = start_dns(settings, plane)) {
@@ -74,10 +61,25 @@ control_plane start_control_plane(caf::actor_system& system, std::shared_ptr<pod
     auto engine = std::make_shared<netproxy::engine>();
     plane.services = spawn_service_controller(system, plane.store, engine, settings.services, settings.resync_period);
   }
-  settings.node.node.name = settings.store.node_name;
-  settings.node.lease_duration = settings.node_grace_period;
-  settings.node.clock = settings.clock;
-  plane.node = spawn_node_heartbeat(system, plane.store, settings.node);
+
+  // This machine's node.
+  node_agent_settings node;
+  node.heartbeat = settings.node;
+  node.heartbeat.node.name = settings.store.node_name;
+  node.heartbeat.lease_duration = settings.node_grace_period;
+  node.heartbeat.clock = settings.clock;
+  node.pods = settings.pods;
+  node.pods.resync_period = settings.resync_period;
+  node.pods.pod.clock = settings.clock;
+  node.runtime_workers = settings.runtime_workers;
+  node.pod_subnet = settings.pod_subnet;
+  node.pods_dir = settings.pods_dir;
+  node.threaded_runtime = settings.threaded_runtime;
+  plane.node = start_node_agent(system, plane.store, plane.events, runtime, std::move(node));
+  plane.runtime = plane.node.runtime;
+  plane.pods = plane.node.pods;
+  plane.volumes = plane.node.volumes;
+
   scheduler_settings scheduling;
   scheduling.resync_period = settings.resync_period;
   scheduling.events = plane.events;
@@ -88,8 +90,6 @@ control_plane start_control_plane(caf::actor_system& system, std::shared_ptr<pod
   lifecycle.events = plane.events;
   lifecycle.clock = settings.clock;
   plane.node_lifecycle = spawn_node_lifecycle_controller(system, plane.store, std::move(lifecycle));
-  plane.pods = spawn_pod_supervisor(system, plane.store, plane.runtime, settings.pods);
-  if (settings.threaded_runtime) spawn_runtime_event_pump(system, runtime, plane.pods);
   plane.replicasets = spawn_replicaset_controller(system, plane.store, settings.resync_period, plane.events, settings.clock);
   plane.deployments = spawn_deployment_controller(system, plane.store, settings.resync_period, plane.events, settings.clock);
   if (plane.volumes) {
@@ -104,9 +104,12 @@ control_plane start_control_plane(caf::actor_system& system, std::shared_ptr<pod
 }
 
 void control_plane::shutdown() {
-  for (const caf::actor_addr& address : {node_lifecycle.address(), scheduler.address(), node.address(),
-                                         volume_binder.address(), deployments.address(), replicasets.address(), services.address(), dns.address(), pods.address(),
-                                         volumes.address(), runtime.address(), events.address(), store.address()})
+  std::vector<caf::actor_addr> all = {node_lifecycle.address(), scheduler.address(), volume_binder.address(),
+                                      deployments.address(), replicasets.address(), services.address(), dns.address()};
+  for (const auto& address : node.addresses()) all.push_back(address);
+  all.push_back(events.address());
+  all.push_back(store.address());
+  for (const caf::actor_addr& address : all)
     if (auto handle = caf::actor_cast<caf::actor>(address)) caf::anon_send_exit(handle, caf::exit_reason::user_shutdown);
   if (!dns_ip_on_loopback.empty()) netproxy::remove_loopback_address(dns_ip_on_loopback);
 }

@@ -9,7 +9,7 @@
 #include "actors/cluster_dns.hpp"
 #include "actors/deployment_controller.hpp"
 #include "actors/event_recorder.hpp"
-#include "actors/node_heartbeat.hpp"
+#include "actors/node_agent.hpp"
 #include "actors/node_lifecycle_controller.hpp"
 #include "actors/pod_supervisor.hpp"
 #include "actors/replicaset_controller.hpp"
@@ -63,7 +63,7 @@ struct control_plane {
   cluster_dns_actor dns;
   volume_actor volumes;
   volume_binder_actor volume_binder;
-  node_heartbeat_actor node;
+  node_agent node;  // this machine's node: heartbeat, runtime, volumes, pods (those above are its)
   scheduler_actor scheduler;
   node_lifecycle_actor node_lifecycle;
   std::string dns_ip_on_loopback;

@@ -120,7 +120,7 @@ void write(recorder_pointer self, const std::string& key) {
 
 void sweep(recorder_pointer self) {
   auto& st = self->state;
-  if (st.sweeping) return;
+  if (st.sweeping || !st.settings.sweeps) return;
   st.sweeping = true;
   self->request(st.store, store_timeout, list_atom::value, store::list_request{"Event", "", "", ""})
       .then(

@@ -24,6 +24,8 @@ struct event_recorder_settings {
   std::chrono::seconds ttl{3600};  // events.ttlSeconds
   std::size_t limit = 1000;        // events.limit: the most events kept
   std::chrono::seconds sweep_period{60};
+  // The server's recorder sweeps the store's Events; a node agent's only records its own.
+  bool sweeps = true;
 };
 
 event_recorder spawn_event_recorder(caf::actor_system& system, store_actor store, event_recorder_settings settings);

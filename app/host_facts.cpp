@@ -72,10 +72,11 @@ std::string first_host_address(const std::string& pod_network) {
   return found.empty() ? "127.0.0.1" : found;
 }
 
-control::node_description describe_this_node(const config& c, const std::string& runtime_version) {
+control::node_description describe_this_node(const config& c, const std::string& runtime_version, bool control_plane) {
   control::node_description node;
   node.name = c.node_name;
-  node.labels = {{"node-role.kubernetes.io/control-plane", "true"}, {"node-role.kubernetes.io/master", "true"}};
+  if (control_plane)
+    node.labels = {{"node-role.kubernetes.io/control-plane", "true"}, {"node-role.kubernetes.io/master", "true"}};
   node.cpu_cores = std::max<long>(1, sysconf(_SC_NPROCESSORS_ONLN));
   node.memory_bytes = memory_total_bytes();
   node.max_pods = c.max_pods;

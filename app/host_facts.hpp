@@ -9,9 +9,9 @@
 
 namespace orkest::app {
 
-// The node orkest registers: named by the configuration, measured from this host. Labelled as
-// k3s labels its server (control-plane, master).
-control::node_description describe_this_node(const config& c, const std::string& runtime_version);
+// The node orkest registers: named by the configuration, measured from this host. The server's
+// own node is labelled as k3s labels its server (control-plane, master); an agent's is not.
+control::node_description describe_this_node(const config& c, const std::string& runtime_version, bool control_plane);
 
 // The first IPv4 address of an interface that is up and neither loopback nor a container
 // bridge or veth (podman*, cni*, veth*, the pod network's); "127.0.0.1" when there is none.

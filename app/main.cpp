@@ -18,7 +18,10 @@
 #include "app/bootstrap.hpp"
 #include "app/config.hpp"
 #include "app/exposure.hpp"
+#include "app/agent.hpp"
 #include "app/host_facts.hpp"
+#include "app/join_token.hpp"
+#include "app/runtime_choice.hpp"
 #include "app/kubeconfig.hpp"
 #include "podman/fake_runtime.hpp"
 #include "store/sqlite_backend.hpp"
@@ -30,6 +33,8 @@ using namespace orkest;
 
 constexpr const char* usage = R"(usage: orkest [--config FILE] [--data-dir DIR] [--insecure] [--print-kubeconfig] [--help] [--version]
        orkest snapshot save FILE [--config FILE] [--data-dir DIR]
+       orkest token [--config FILE] [--data-dir DIR]
+       orkest agent --server URL --token TOKEN [--node-name NAME] [--node-ip IP] [--config FILE] [--data-dir DIR]
 
 A Kubernetes-compatible container orchestrator for podman: Pods, ReplicaSets and
 Services through a subset of the Kubernetes REST API (default http://127.0.0.1:3000).
@@ -45,6 +50,12 @@ options:
                   exit; use it with kubectl:
                     orkest --print-kubeconfig > ~/.kube/orkest.yaml
                     KUBECONFIG=~/.kube/orkest.yaml kubectl get pods
+  token           print the token node agents join this server with (api.token, else one
+                  made once and kept in DIR/join-token)
+  agent           run only a node, joined to the orkest server at --server with --token:
+                  it registers its Node and runs the pods the server binds to it (with its
+                  own runtime.network and runtime.subnet when it shares a host with another
+                  node); --node-name and --node-ip override cluster.nodeName and cluster.nodeIP
   snapshot save FILE
                   write a consistent copy of the database (of a running orkest too) to FILE
                   and exit; to restore, stop orkest and put FILE in place of DIR/orkest.db
@@ -64,6 +75,9 @@ struct command_line {
   bool insecure = false;
   std::string data_dir;  // empty: the configuration's
   std::string snapshot_file;  // `snapshot save FILE`
+  bool token = false;         // `token`
+  bool agent = false;         // `agent`
+  app::agent_options agent_options;
 };
 
 std::variant<command_line, std::string> parse_command_line(int argc, char** argv) {
@@ -78,6 +92,12 @@ std::variant<command_line, std::string> parse_command_line(int argc, char** argv
     else if (arg.rfind("--config=", 0) == 0) parsed.config = arg.substr(9);
     else if (arg == "--data-dir" && i + 1 < argc) parsed.data_dir = argv[++i];
     else if (arg.rfind("--data-dir=", 0) == 0) parsed.data_dir = arg.substr(11);
+    else if (arg == "token" && i == 1) parsed.token = true;
+    else if (arg == "agent" && i == 1) parsed.agent = true;
+    else if (parsed.agent && arg == "--server" && i + 1 < argc) parsed.agent_options.server = argv[++i];
+    else if (parsed.agent && arg == "--token" && i + 1 < argc) parsed.agent_options.token = argv[++i];
+    else if (parsed.agent && arg == "--node-name" && i + 1 < argc) parsed.agent_options.node_name = argv[++i];
+    else if (parsed.agent && arg == "--node-ip" && i + 1 < argc) parsed.agent_options.node_ip = argv[++i];
     else if (arg == "snapshot" && i + 2 < argc && std::string(argv[i + 1]) == "save") {
       parsed.snapshot_file = argv[i + 2];
       i += 2;
@@ -98,15 +118,6 @@ std::variant<std::shared_ptr<store::storage_backend>, std::string> open_storage(
   auto opened = store::sqlite_backend::open(options);
   if (auto* error = std::get_if<std::string>(&opened)) return *error;
   return std::shared_ptr<store::storage_backend>(std::move(std::get<std::unique_ptr<store::sqlite_backend>>(opened)));
-}
-
-std::shared_ptr<podman::container_runtime> make_runtime(const app::config& c) {
-  if (c.runtime == "fake") return std::make_shared<podman::fake_runtime>();
-  podman::podman_settings settings;
-  settings.podman_binary = c.podman_binary;
-  settings.containers_conf = c.containers_conf;
-  settings.command_timeout = c.runtime_command_timeout;
-  return std::make_shared<podman::podman_runtime>(settings);
 }
 
 // Every proxied connection holds 2 descriptors, 6 once it splices: take all the kernel allows.
@@ -131,7 +142,7 @@ int run(const app::config& c) {
     std::fprintf(stderr, "orkest: %s\n", error->c_str());
     return 1;
   }
-  auto runtime = make_runtime(c);
+  auto runtime = app::make_runtime(c);
   if (auto error = runtime->check()) {
     std::fprintf(stderr, "orkest: the %s runtime does not work: %s\n", runtime->name().c_str(), error->message.c_str());
     return 1;
@@ -163,7 +174,7 @@ int run(const app::config& c) {
   actors::control_plane_settings settings;
   settings.storage = std::get<std::shared_ptr<store::storage_backend>>(storage);
   settings.store.node_name = c.node_name;
-  settings.node.node = app::describe_this_node(c, runtime->version());
+  settings.node.node = app::describe_this_node(c, runtime->version(), true);
   settings.node.renew_period = c.node_lease_renew;
   settings.node_grace_period = std::chrono::duration_cast<std::chrono::seconds>(c.node_grace_period);
   settings.events.ttl = c.events_ttl;
@@ -211,6 +222,9 @@ int run(const app::config& c) {
   server.max_streams = static_cast<std::size_t>(c.max_watches);
   server.handler.max_body_bytes = c.max_body_bytes;
   server.handler.bearer_token = c.api_token;
+  auto join = app::join_token(c);
+  if (!join.error.empty()) spdlog::warn("node agents cannot join: {}", join.error);
+  server.handler.join_token = join.token;
   server.tls_cert_file = c.tls_cert_file;
   server.tls_key_file = c.tls_key_file;
   api::http::log_source logs{plane.runtime, runtime, c.runtime_command_timeout};
@@ -280,6 +294,22 @@ int main(int argc, char** argv) {
     std::printf("orkest: saved a snapshot of %s to %s\n", app::database_path(c.data_dir).c_str(),
                 options.snapshot_file.c_str());
     return 0;
+  }
+  if (options.token) {
+    auto token = app::join_token(c);
+    if (!token.error.empty()) {
+      std::fprintf(stderr, "orkest: %s\n", token.error.c_str());
+      return 1;
+    }
+    std::printf("%s\n", token.token.c_str());
+    return 0;
+  }
+  if (options.agent) {
+    if (auto problem = app::agent_options_problem(options.agent_options); !problem.empty()) {
+      std::fprintf(stderr, "orkest agent: %s\n", problem.c_str());
+      return 2;
+    }
+    return app::run_agent(c, options.agent_options);
   }
   if (auto refusal = app::exposure_refusal(c, options.insecure)) {
     std::fprintf(stderr, "orkest: %s\n", refusal->c_str());

@@ -6,7 +6,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake pkg-config ccache
   libcaf-dev libpistache-dev libsqlite3-dev libssl-dev nlohmann-json3-dev libspdlog-dev libyaml-cpp-dev
-  libprotobuf-dev protobuf-compiler
+  libprotobuf-dev protobuf-compiler libcurl4-openssl-dev
   libgtest-dev libgmock-dev
   podman runc netavark aardvark-dns iptables busybox-static iproute2
   curl openssl python3-kubernetes python3-yaml

@@ -18,10 +18,14 @@ bool is_space(char c) { return c == ' ' || c == '\t'; }
 
 }  // namespace
 
-bearer_token::bearer_token(const std::string& token) : required_(!token.empty()), digest_(sha256(token)) {}
+bearer_token::bearer_token(const std::string& token) : required_(!token.empty()), checked_(required_), digest_(sha256(token)) {}
+
+bearer_token::bearer_token(const std::string& token, bool required)
+    : required_(required && !token.empty()), checked_(!token.empty()), digest_(sha256(token)) {}
 
 bool bearer_token::accepts(const std::string& authorization) const {
-  if (!required_) return true;
+  if (!checked_) return true;
+  if (!required_ && authorization.empty()) return true;
   // As Kubernetes reads it: the header trimmed, "bearer" in any case, one space, the token.
   std::size_t begin = 0;
   std::size_t end = authorization.size();

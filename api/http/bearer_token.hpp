@@ -11,6 +11,10 @@ class bearer_token {
  public:
   bearer_token() = default;  // no token: every request passes
   explicit bearer_token(const std::string& token);
+  // `required` false: a request without an Authorization header passes (a loopback API without
+  // api.token, as the user's curl examples use it); one that presents a token must present
+  // this one (a node agent's join token).
+  bearer_token(const std::string& token, bool required);
 
   bool required() const { return required_; }
   // Whether an Authorization header value carries the token. Both sides are compared as
@@ -20,6 +24,8 @@ class bearer_token {
 
  private:
   bool required_ = false;
+  bool checked_ = false;  // a presented token is compared
+
   std::array<unsigned char, 32> digest_{};
 };
 

@@ -21,6 +21,8 @@ struct handler_settings {
   std::size_t max_body_bytes = 3 * 1024 * 1024;  // Kubernetes' own limit is 3 MiB
   // When set, every request but the health checks needs `Authorization: Bearer <token>`.
   std::string bearer_token;
+  // Without bearer_token: the node agents' join token, checked when a request presents a token.
+  std::string join_token;
   // /readyz is 503 while the store does not answer a ping within this.
   std::chrono::milliseconds readiness_deadline{1000};
   watch_settings watch;
@@ -30,7 +32,8 @@ class request_handler {
  public:
   // `logs`: where pod logs come from (the /log subresource is 404 without one).
   request_handler(store_client& store, handler_settings settings, std::optional<log_source> logs = std::nullopt)
-      : store_(store), settings_(std::move(settings)), token_(settings_.bearer_token), logs_(std::move(logs)) {}
+      : store_(store), settings_(std::move(settings)), token_(settings_.bearer_token.empty() ? http::bearer_token(settings_.join_token, false)
+                                                                           : http::bearer_token(settings_.bearer_token)), logs_(std::move(logs)) {}
 
   // Answers a request whose answer is one whole response. Streams (watch, following logs)
   // need the overload with a sink; here they get 406.

@@ -344,6 +344,13 @@ void orkest_process::write_config() {
   if (!config) throw std::runtime_error("cannot write " + config_path_);
 }
 
+std::string orkest_process::join_token() const {
+  std::ifstream file(folder_ + "/data/join-token");
+  std::string token;
+  std::getline(file, token);
+  return token;
+}
+
 void orkest_process::add_manifest(const std::string& file_name, const std::string& content) {
   std::ofstream file(folder_ + "/manifests/" + file_name);
   file << content;
@@ -353,6 +360,10 @@ void orkest_process::add_manifest(const std::string& file_name, const std::strin
 std::string orkest_process::start(std::chrono::milliseconds limit) {
   if (pid_ > 0) return "orkest is already running";
   std::vector<std::string> words{orkest_binary(), "--config", config_path_};
+  if (options_.agent)
+    words = {orkest_binary(), "agent", "--config", config_path_, "--server",
+             "http://127.0.0.1:" + std::to_string(options_.agent->server_port), "--token", options_.agent->token,
+             "--node-name", node_name_};
   // Line-buffered output, so the log keeps what orkest wrote even when a test SIGKILLs it.
   if (::access("/usr/bin/stdbuf", X_OK) == 0) words.insert(words.begin(), {"/usr/bin/stdbuf", "-oL", "-eL"});
   auto argv = c_argv(words);
@@ -377,8 +388,10 @@ std::string orkest_process::start(std::chrono::milliseconds limit) {
   if (pid < 0) return std::string("fork: ") + std::strerror(errno);
   pid_ = pid;
 
-  std::string why = "/readyz did not answer 200 within " + std::to_string(limit.count()) + " ms";
-  auto client = http_client(port_, std::chrono::seconds(2));
+  std::string why = options_.agent ? "the agent's Node was not registered within " + std::to_string(limit.count()) + " ms"
+                                   : "/readyz did not answer 200 within " + std::to_string(limit.count()) + " ms";
+  auto client = http_client(options_.agent ? options_.agent->server_port : port_, std::chrono::seconds(2));
+  const std::string ready_path = options_.agent ? "/api/v1/nodes/" + node_name_ : "/readyz";
   bool ready = eventually(
       [&] {
         int status = 0;
@@ -390,7 +403,7 @@ std::string orkest_process::start(std::chrono::milliseconds limit) {
           pid_ = -1;
           return true;
         }
-        return client.get("/readyz").status == 200;
+        return client.get(ready_path).status == 200;
       },
       limit);
   if (pid_ < 0) return why;

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -72,6 +73,13 @@ struct orkest_options {
   bool configured_subnet = true;
   // nodes.gracePeriodSeconds (with nodes.leaseRenewSeconds 1); 0: orkest's default.
   int node_grace_seconds = 0;
+  // Set: run `orkest agent` joined to the server on this port with this token, instead of a
+  // server; started is then "its Node is registered".
+  struct agent_target {
+    uint16_t server_port = 0;
+    std::string token;
+  };
+  std::optional<agent_target> agent;
 };
 
 class orkest_process {
@@ -103,6 +111,8 @@ class orkest_process {
   // Where pods' volumes are made: <data dir>/pods.
   std::string pods_folder() const { return folder_ + "/data/pods"; }
   std::string log() const;
+  // The join token a server made in its data folder (for its agents).
+  std::string join_token() const;
 
   // Ids of the containers labelled with this orkest's node name (and `labels` too).
   std::vector<std::string> container_ids(const std::map<std::string, std::string>& labels = {}) const;

@@ -1,0 +1,108 @@
+#include "app/agent.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/send.hpp>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <cstring>
+#include <pthread.h>
+
+#include "actors/node_agent.hpp"
+#include "actors/remote_store.hpp"
+#include "api/name_rules.hpp"
+#include "app/host_facts.hpp"
+#include "app/runtime_choice.hpp"
+#include "client/api_client.hpp"
+#include "control/ip_allocator.hpp"
+#include "probe/network_prober.hpp"
+
+namespace orkest::app {
+
+std::string agent_options_problem(const agent_options& options) {
+  if (options.server.rfind("http://", 0) != 0 && options.server.rfind("https://", 0) != 0)
+    return "--server must be the server's API URL (http://HOST:PORT or https://HOST:PORT)";
+  if (options.token.empty()) return "--token is required (print it on the server with `orkest token`)";
+  if (!options.node_name.empty())
+    if (auto problems = api::name_rules::dns1123_subdomain(options.node_name); !problems.empty())
+      return "--node-name \"" + options.node_name + "\" " + problems.front();
+  if (!options.node_ip.empty() && !control::parse_ipv4(options.node_ip))
+    return "--node-ip \"" + options.node_ip + "\" is not an IPv4 address";
+  return {};
+}
+
+int run_agent(config c, const agent_options& options) {
+  spdlog::set_level(spdlog::level::from_str(c.log_level));
+  if (!options.node_name.empty()) c.node_name = options.node_name;
+  if (!options.node_ip.empty()) c.node_ip = options.node_ip;
+  std::string server = options.server;
+  while (!server.empty() && server.back() == '/') server.pop_back();
+  client::api_endpoint endpoint{server, options.token, c.request_timeout};
+
+  // The server and the token first: an agent that cannot join says why and stops.
+  {
+    client::api_client probe(endpoint);
+    auto answer = probe.get({"Node", "", c.node_name});
+    if (!answer.ok() && answer.error->code != 404) {
+      std::fprintf(stderr, "orkest agent: cannot join %s: %s (%d %s)\n", server.c_str(), answer.error->message.c_str(),
+                   answer.error->code, answer.error->reason.c_str());
+      return 1;
+    }
+  }
+  auto runtime = make_runtime(c);
+  if (auto error = runtime->check()) {
+    std::fprintf(stderr, "orkest agent: the %s runtime does not work: %s\n", runtime->name().c_str(), error->message.c_str());
+    return 1;
+  }
+  if (auto error = runtime->ensure_network(c.network, c.subnet)) {
+    std::fprintf(stderr, "orkest agent: cannot prepare the pod network %s (%s): %s\n", c.network.c_str(), c.subnet.c_str(),
+                 error->message.c_str());
+    return 1;
+  }
+
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  caf::actor_system_config caf_config;
+  caf_config.set("logger.console-verbosity", caf::atom("quiet"));
+  caf_config.set("scheduler.policy", caf::atom("sharing"));
+  caf::actor_system system{caf_config};
+
+  auto store = actors::spawn_remote_store(system, endpoint);
+  actors::event_recorder_settings recording;
+  recording.sweeps = false;  // the server's recorder keeps the Events in bounds
+  auto events = actors::spawn_event_recorder(system, store, recording);
+
+  actors::node_agent_settings node;
+  node.heartbeat.node = describe_this_node(c, runtime->version(), false);
+  node.heartbeat.renew_period = c.node_lease_renew;
+  node.heartbeat.lease_duration = std::chrono::duration_cast<std::chrono::seconds>(c.node_grace_period);
+  node.pods.resync_period = c.resync_period;
+  node.pods.pod.network = c.network;
+  node.pods.pod.host_ip = node.heartbeat.node.internal_ip;
+  node.pods.pod.runtime_timeout = std::chrono::duration_cast<std::chrono::seconds>(c.runtime_command_timeout) * 2;
+  node.pods.pod.prober = probe::make_socket_prober();
+  node.runtime_workers = c.runtime_workers;
+  node.pod_subnet = c.subnet;
+  node.pods_dir = c.data_dir + "/pods";
+  auto agent = actors::start_node_agent(system, store, events, runtime, std::move(node));
+  spdlog::info("orkest agent: node {} joined {} (runtime {}, pod network {} {})", c.node_name, server, runtime->name(),
+               c.network, c.subnet);
+
+  int received = 0;
+  sigwait(&signals, &received);
+  spdlog::info("orkest agent: {} received, shutting down", strsignal(received));
+  auto all = agent.addresses();
+  all.push_back(events.address());
+  all.push_back(store.address());
+  for (const auto& address : all)
+    if (auto handle = caf::actor_cast<caf::actor>(address)) caf::anon_send_exit(handle, caf::exit_reason::user_shutdown);
+  return 0;
+}
+
+}  // namespace orkest::app
