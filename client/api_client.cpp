@@ -256,6 +256,9 @@ std::optional<api::api_error> api_client::watch(const store::watch_request& requ
   curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
   curl_easy_setopt(curl, CURLOPT_TCP_KEEPIDLE, 5L);
   curl_easy_setopt(curl, CURLOPT_TCP_KEEPINTVL, 2L);
+  // The server writes a bookmark every minute: a watch silent for 90 s is stalled.
+  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, 90L);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, take_watch_bytes);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &stream);
   curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);

@@ -98,5 +98,37 @@ TEST_F(Agents, AnAgentRunsThePodsBoundToItAndItsLossMovesThemToTheServer) {
   EXPECT_EQ(ready_of(node(there)), "Unknown");
 }
 
+TEST_F(Agents, AnAgentKeepsItsPodsWhileTheServerIsAwayAndRejoinsWhenItIsBack) {
+  auto agent = start_agent(orkest().join_token());
+  ASSERT_EQ(agent_error_, "") << agent->log();
+  const auto there = agent->node_name();
+  auto name = unique("steady");
+  auto pod = pod_manifest(name);
+  pod["spec"]["nodeSelector"] = {{"kubernetes.io/hostname", there}};
+  ASSERT_EQ(api().post(pods_url, pod).status, 201);
+  auto running = pod_reaching_phase(name, "Running", 40s);
+  ASSERT_FALSE(running.is_null());
+  const auto container = container_id_of(running);
+
+  // The server is killed: the agent's container runs on, unattended.
+  orkest().kill();
+  EXPECT_TRUE(consistently([&] { return container_running(container); }, 3s));
+  // Back (its database kept everything): the agent's watches and lease find it again.
+  ASSERT_EQ(orkest().start(), "") << orkest().log();
+  const auto lease_url = "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/" + there;
+  auto renewed_before = api().get(lease_url).json().value("/spec/renewTime"_json_pointer, std::string{});
+  EXPECT_TRUE(eventually([&] {
+    return api().get(lease_url).json().value("/spec/renewTime"_json_pointer, std::string{}) != renewed_before;
+  }, 10s)) << "the agent renews its lease again";
+  EXPECT_EQ(container_id_of(get_pod(name)), container) << "the same container, not a new one";
+  EXPECT_EQ(ready_of(node(there)), "True");
+  // And it takes new work from the server again.
+  auto second = unique("after");
+  auto next = pod_manifest(second);
+  next["spec"]["nodeSelector"] = {{"kubernetes.io/hostname", there}};
+  ASSERT_EQ(api().post(pods_url, next).status, 201);
+  EXPECT_FALSE(pod_reaching_phase(second, "Running", 40s).is_null()) << agent->log();
+}
+
 }  // namespace
 }  // namespace orkest::itest
