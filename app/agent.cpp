@@ -8,6 +8,7 @@
 #include <csignal>
 #include <cstring>
 #include <pthread.h>
+#include <unistd.h>
 
 #include "actors/node_agent.hpp"
 #include "actors/remote_store.hpp"
@@ -24,6 +25,8 @@ std::string agent_options_problem(const agent_options& options) {
   if (options.server.rfind("http://", 0) != 0 && options.server.rfind("https://", 0) != 0)
     return "--server must be the server's API URL (http://HOST:PORT or https://HOST:PORT)";
   if (options.token.empty()) return "--token is required (print it on the server with `orkest token`)";
+  if (!options.ca_cert.empty() && ::access(options.ca_cert.c_str(), R_OK) != 0)
+    return "--ca-cert " + options.ca_cert + ": cannot read it";
   if (!options.node_name.empty())
     if (auto problems = api::name_rules::dns1123_subdomain(options.node_name); !problems.empty())
       return "--node-name \"" + options.node_name + "\" " + problems.front();
@@ -38,7 +41,7 @@ int run_agent(config c, const agent_options& options) {
   if (!options.node_ip.empty()) c.node_ip = options.node_ip;
   std::string server = options.server;
   while (!server.empty() && server.back() == '/') server.pop_back();
-  client::api_endpoint endpoint{server, options.token, c.request_timeout};
+  client::api_endpoint endpoint{server, options.token, c.request_timeout, options.ca_cert};
 
   // The server and the token first: an agent that cannot join says why and stops.
   {

@@ -14,6 +14,7 @@ struct agent_options {
   std::string token;      // the server's join token (`orkest token` there)
   std::string node_name;  // empty: cluster.nodeName of the configuration
   std::string node_ip;    // empty: cluster.nodeIP, else the host's first address
+  std::string ca_cert;    // https: the server's certificate (its api.tlsCertFile) to trust
 };
 
 // What is wrong with the options, if anything.

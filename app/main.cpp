@@ -34,7 +34,7 @@ using namespace orkest;
 constexpr const char* usage = R"(usage: orkest [--config FILE] [--data-dir DIR] [--insecure] [--print-kubeconfig] [--help] [--version]
        orkest snapshot save FILE [--config FILE] [--data-dir DIR]
        orkest token [--config FILE] [--data-dir DIR]
-       orkest agent --server URL --token TOKEN [--node-name NAME] [--node-ip IP] [--config FILE] [--data-dir DIR]
+       orkest agent --server URL --token TOKEN [--ca-cert FILE] [--node-name NAME] [--node-ip IP] [--config FILE] [--data-dir DIR]
 
 A Kubernetes-compatible container orchestrator for podman: Pods, ReplicaSets and
 Services through a subset of the Kubernetes REST API (default http://127.0.0.1:3000).
@@ -55,7 +55,8 @@ options:
   agent           run only a node, joined to the orkest server at --server with --token:
                   it registers its Node and runs the pods the server binds to it (with its
                   own runtime.network and runtime.subnet when it shares a host with another
-                  node); --node-name and --node-ip override cluster.nodeName and cluster.nodeIP
+                  node); --node-name and --node-ip override cluster.nodeName and cluster.nodeIP;
+                  --ca-cert names the server's certificate (api.tlsCertFile) for https
   snapshot save FILE
                   write a consistent copy of the database (of a running orkest too) to FILE
                   and exit; to restore, stop orkest and put FILE in place of DIR/orkest.db
@@ -98,6 +99,7 @@ std::variant<command_line, std::string> parse_command_line(int argc, char** argv
     else if (parsed.agent && arg == "--token" && i + 1 < argc) parsed.agent_options.token = argv[++i];
     else if (parsed.agent && arg == "--node-name" && i + 1 < argc) parsed.agent_options.node_name = argv[++i];
     else if (parsed.agent && arg == "--node-ip" && i + 1 < argc) parsed.agent_options.node_ip = argv[++i];
+    else if (parsed.agent && arg == "--ca-cert" && i + 1 < argc) parsed.agent_options.ca_cert = argv[++i];
     else if (arg == "snapshot" && i + 2 < argc && std::string(argv[i + 1]) == "save") {
       parsed.snapshot_file = argv[i + 2];
       i += 2;
@@ -175,6 +177,7 @@ int run(const app::config& c) {
   settings.storage = std::get<std::shared_ptr<store::storage_backend>>(storage);
   settings.store.node_name = c.node_name;
   settings.node.node = app::describe_this_node(c, runtime->version(), true);
+  settings.pods.pod.host_ip = settings.node.node.internal_ip;  // status.hostIP: the Node's InternalIP
   settings.node.renew_period = c.node_lease_renew;
   settings.node_grace_period = std::chrono::duration_cast<std::chrono::seconds>(c.node_grace_period);
   settings.events.ttl = c.events_ttl;

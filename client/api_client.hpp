@@ -19,6 +19,7 @@ struct api_endpoint {
   std::string server;  // "http://10.0.0.1:3000" (no trailing slash)
   std::string token;   // sent as "Authorization: Bearer <token>" when set
   std::chrono::milliseconds timeout{10000};
+  std::string ca_file;  // https: the certificate (PEM) the server's must chain to; empty: the system's
 };
 
 // The URL path of a kind's collection, object or subresource ("/apis/apps/v1/namespaces/default/
