@@ -10,6 +10,7 @@
 #include "actors/deployment_controller.hpp"
 #include "actors/event_recorder.hpp"
 #include "actors/node_agent.hpp"
+#include "actors/node_ipam_controller.hpp"
 #include "actors/node_lifecycle_controller.hpp"
 #include "actors/pod_supervisor.hpp"
 #include "actors/replicaset_controller.hpp"
@@ -32,6 +33,8 @@ struct control_plane_settings {
   node_heartbeat_settings node;
   // How long a node may stay silent before it is Unknown and its pods go elsewhere.
   std::chrono::seconds node_grace_period{8};
+  // Where nodes' podCIDRs come from (cluster.podCIDR, cluster.nodeCIDRMaskSize).
+  node_ipam_settings ipam;
   std::chrono::milliseconds resync_period{5000};
   // What controllers take as the time of day (deadlines, minReadySeconds, conditions).
   wall_clock clock = system_wall_clock();
@@ -66,6 +69,7 @@ struct control_plane {
   node_agent node;  // this machine's node: heartbeat, runtime, volumes, pods (those above are its)
   scheduler_actor scheduler;
   node_lifecycle_actor node_lifecycle;
+  node_ipam_actor node_ipam;
   std::string dns_ip_on_loopback;
 
   // Ends every actor (closing Service ports); the system's destructor then waits for them.

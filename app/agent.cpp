@@ -8,12 +8,15 @@
 #include <csignal>
 #include <cstring>
 #include <pthread.h>
+#include <thread>
 #include <unistd.h>
 
 #include "actors/node_agent.hpp"
 #include "actors/remote_store.hpp"
+#include "api/json_access.hpp"
 #include "api/name_rules.hpp"
 #include "app/host_facts.hpp"
+#include "app/process_setup.hpp"
 #include "app/runtime_choice.hpp"
 #include "client/api_client.hpp"
 #include "control/ip_allocator.hpp"
@@ -35,6 +38,27 @@ std::string agent_options_problem(const agent_options& options) {
   return {};
 }
 
+namespace {
+
+// Registers the Node (or finds the one an earlier run left) and waits, bounded, for the podCIDR
+// the server's node IPAM writes into it; "" when none came.
+std::string register_and_wait_for_pod_cidr(const client::api_endpoint& endpoint, const control::node_description& node) {
+  client::api_client api(endpoint);
+  api.create("Node", "", control::node_object(node, std::chrono::system_clock::now()));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto found = api.get({"Node", "", node.name});
+    if (found.ok()) {
+      auto cidr = api::string_member(api::member_or_null(found.object, "spec"), "podCIDR");
+      if (!cidr.empty()) return cidr;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  return {};
+}
+
+}  // namespace
+
 int run_agent(config c, const agent_options& options) {
   spdlog::set_level(spdlog::level::from_str(c.log_level));
   if (!options.node_name.empty()) c.node_name = options.node_name;
@@ -54,26 +78,22 @@ int run_agent(config c, const agent_options& options) {
     }
   }
   auto runtime = make_runtime(c);
-  if (auto error = runtime->check()) {
-    std::fprintf(stderr, "orkest agent: the %s runtime does not work: %s\n", runtime->name().c_str(), error->message.c_str());
+  auto description = describe_this_node(c, runtime->version(), false);
+  // The pod network is the block of the cluster's pod CIDR the server gives this node.
+  auto pod_cidr = register_and_wait_for_pod_cidr(endpoint, description);
+  if (pod_cidr.empty()) {
+    std::fprintf(stderr, "orkest agent: the server gave node %s no podCIDR within 30 s (is its cluster.podCIDR full?)\n",
+                 c.node_name.c_str());
     return 1;
   }
-  if (auto error = runtime->ensure_network(c.network, c.subnet)) {
-    std::fprintf(stderr, "orkest agent: cannot prepare the pod network %s (%s): %s\n", c.network.c_str(), c.subnet.c_str(),
-                 error->message.c_str());
+  c.subnet = description.pod_cidr = pod_cidr;
+  if (auto problem = ready_runtime(*runtime, c); !problem.empty()) {
+    std::fprintf(stderr, "orkest agent: %s\n", problem.c_str());
     return 1;
   }
-
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  std::signal(SIGPIPE, SIG_IGN);
-
+  sigset_t signals = block_stop_signals();
   caf::actor_system_config caf_config;
-  caf_config.set("logger.console-verbosity", caf::atom("quiet"));
-  caf_config.set("scheduler.policy", caf::atom("sharing"));
+  configure_actor_system(caf_config);
   caf::actor_system system{caf_config};
 
   auto store = actors::spawn_remote_store(system, endpoint);
@@ -82,7 +102,7 @@ int run_agent(config c, const agent_options& options) {
   auto events = actors::spawn_event_recorder(system, store, recording);
 
   actors::node_agent_settings node;
-  node.heartbeat.node = describe_this_node(c, runtime->version(), false);
+  node.heartbeat.node = description;
   node.heartbeat.renew_period = c.node_lease_renew;
   node.heartbeat.lease_duration = std::chrono::duration_cast<std::chrono::seconds>(c.node_grace_period);
   node.pods.resync_period = c.resync_period;
@@ -94,8 +114,8 @@ int run_agent(config c, const agent_options& options) {
   node.pod_subnet = c.subnet;
   node.pods_dir = c.data_dir + "/pods";
   auto agent = actors::start_node_agent(system, store, events, runtime, std::move(node));
-  spdlog::info("orkest agent: node {} joined {} (runtime {}, pod network {} {})", c.node_name, server, runtime->name(),
-               c.network, c.subnet);
+  spdlog::info("orkest agent: node {} joined {} (runtime {}, pod network {} {}, its podCIDR)", c.node_name, server,
+               runtime->name(), c.network, c.subnet);
 
   int received = 0;
   sigwait(&signals, &received);

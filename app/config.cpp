@@ -131,6 +131,8 @@ std::variant<config, std::string> load_config(const std::string& path) {
     reader.read("runtime", "workers", c.runtime_workers);
     reader.read("cluster", "nodeName", c.node_name);
     reader.read("cluster", "nodeIP", c.node_ip);
+    reader.read("cluster", "podCIDR", c.pod_cidr);
+    reader.read("cluster", "nodeCIDRMaskSize", c.node_cidr_mask_size);
     reader.read_seconds("nodes", "leaseRenewSeconds", c.node_lease_renew);
     reader.read_seconds("nodes", "gracePeriodSeconds", c.node_grace_period);
     reader.read("cluster", "serviceCIDR", c.service_cidr);
@@ -190,6 +192,11 @@ std::variant<config, std::string> load_config(const std::string& path) {
     if (c.node_grace_period <= c.node_lease_renew)
       throw std::invalid_argument("nodes.gracePeriodSeconds: must be more than nodes.leaseRenewSeconds");
     check_cidr("cluster.serviceCIDR", c.service_cidr);
+    check_cidr("cluster.podCIDR", c.pod_cidr);
+    const int pod_prefix = std::stoi(c.pod_cidr.substr(c.pod_cidr.find('/') + 1));
+    if (c.node_cidr_mask_size < pod_prefix || c.node_cidr_mask_size > 29)
+      throw std::invalid_argument("cluster.nodeCIDRMaskSize: must be between cluster.podCIDR's prefix (" +
+                                  std::to_string(pod_prefix) + ") and 29");
     if (!c.subnet.empty()) check_cidr("runtime.subnet", c.subnet);
     if (!c.dns_ip.empty() && !control::parse_ipv4(c.dns_ip))
       throw std::invalid_argument("cluster.dnsIP: \"" + c.dns_ip + "\" is not an IPv4 address (\"\" for no cluster DNS)");

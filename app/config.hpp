@@ -41,6 +41,8 @@ struct config {
   // cluster
   std::string node_name = "orkest";  // this node's Node object
   std::string node_ip;               // its InternalIP; empty: the host's first address (app/host_facts)
+  std::string pod_cidr = "10.42.0.0/16";  // agents' podCIDRs come from here
+  int node_cidr_mask_size = 24;            // one block of this many bits per node
   std::string service_cidr = "10.96.0.0/16";
   std::string dns_ip = "10.96.0.10";  // empty: no cluster DNS
   std::string cluster_domain = "cluster.local";

@@ -21,6 +21,7 @@
 #include "app/agent.hpp"
 #include "app/host_facts.hpp"
 #include "app/join_token.hpp"
+#include "app/process_setup.hpp"
 #include "app/runtime_choice.hpp"
 #include "app/kubeconfig.hpp"
 #include "podman/fake_runtime.hpp"
@@ -145,32 +146,14 @@ int run(const app::config& c) {
     return 1;
   }
   auto runtime = app::make_runtime(c);
-  if (auto error = runtime->check()) {
-    std::fprintf(stderr, "orkest: the %s runtime does not work: %s\n", runtime->name().c_str(), error->message.c_str());
+  if (auto problem = app::ready_runtime(*runtime, c); !problem.empty()) {
+    std::fprintf(stderr, "orkest: %s\n", problem.c_str());
     return 1;
   }
-  if (auto error = runtime->ensure_network(c.network, c.subnet)) {
-    std::fprintf(stderr, "orkest: cannot prepare the pod network %s (%s): %s\n", c.network.c_str(), c.subnet.c_str(),
-                 error->message.c_str());
-    return 1;
-  }
-
-  // A client that closes its connection while a reply is written (kubectl does, over TLS, where
-  // OpenSSL writes with plain write()) must not kill the server: EPIPE is handled where it occurs.
-  std::signal(SIGPIPE, SIG_IGN);
   // Signals are taken by sigwait below, so no thread may receive them first.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-
+  sigset_t signals = app::block_stop_signals();
   caf::actor_system_config caf_config;
-  caf_config.set("logger.console-verbosity", caf::atom("quiet"));
-  // Work sharing: idle workers block on a condition variable. CAF's default work stealing
-  // polls with 50 µs sleeps and wakes every 10 ms when idle, which costs ~1 % CPU doing
-  // nothing and, on two cores, a third of the API's throughput (docs/performance.md).
-  caf_config.set("scheduler.policy", caf::atom("sharing"));
+  app::configure_actor_system(caf_config);
   caf::actor_system system{caf_config};
 
   actors::control_plane_settings settings;
@@ -206,6 +189,9 @@ int run(const app::config& c) {
     if (!settings.pod_subnet.empty())
       spdlog::info("pods get addresses from {}, the subnet of network {}", settings.pod_subnet, c.network);
   }
+  settings.node.node.pod_cidr = settings.pod_subnet;  // this node's podCIDR: its own pod network's
+  settings.ipam.cluster_cidr = c.pod_cidr;
+  settings.ipam.node_mask_size = c.node_cidr_mask_size;
   settings.pods_dir = c.data_dir + "/pods";
   settings.storage_dir = c.data_dir + "/storage";
   settings.store.limits.provisioned_volumes_dir = settings.storage_dir;

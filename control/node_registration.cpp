@@ -84,10 +84,12 @@ json node_object(const node_description& node, std::chrono::system_clock::time_p
                  {"beta.kubernetes.io/os", "linux"},
                  {"beta.kubernetes.io/arch", node.architecture}};
   for (const auto& [key, value] : node.labels) labels[key] = value;
+  json spec = json::object();
+  if (!node.pod_cidr.empty()) spec = {{"podCIDR", node.pod_cidr}, {"podCIDRs", json::array({node.pod_cidr})}};
   return {{"apiVersion", "v1"},
           {"kind", "Node"},
           {"metadata", {{"name", node.name}, {"labels", labels}}},
-          {"spec", json::object()},
+          {"spec", spec},
           {"status", node_status(node, nullptr, now)}};
 }
 

@@ -22,6 +22,7 @@ struct node_description {
   std::string kernel_version, os_image, container_runtime_version, kubelet_version;
   std::string architecture = "amd64";
   std::string machine_id, boot_id;
+  std::string pod_cidr;  // the subnet its pods' addresses come from, when it has one already
 };
 
 inline constexpr const char* node_lease_namespace = "kube-node-lease";

@@ -3,6 +3,8 @@
 // nodes change), a cordon keeps new pods off, and a node that falls silent becomes Unknown,
 // tainted, and loses its pods to the others.
 
+#include <set>
+
 #include "tests/actors/actor_test_support.hpp"
 #include "tests/api/manifests.hpp"
 
@@ -67,6 +69,19 @@ TEST_F(scheduling_test, the_node_registers_itself_and_renews_its_lease) {
   ASSERT_TRUE(remove("Node", "orkest", "").ok());
   pass(10s);
   EXPECT_TRUE(get("Node", "orkest", "").ok());
+}
+
+TEST_F(scheduling_test, each_node_gets_its_own_pod_cidr) {
+  ASSERT_TRUE(create(silent_node("second"), "").ok());
+  run();
+  // This node registered without one (the fixture gives it no pod subnet): both get a block.
+  std::set<std::string> cidrs;
+  for (const char* name : {"orkest", "second"}) {
+    auto node = get("Node", name, "").object;
+    cidrs.insert(node["spec"].value("podCIDR", ""));
+    EXPECT_EQ(node["spec"]["podCIDRs"][0], node["spec"]["podCIDR"]);
+  }
+  EXPECT_EQ(cidrs, (std::set<std::string>{"10.42.0.0/24", "10.42.1.0/24"}));
 }
 
 TEST_F(scheduling_test, a_pod_is_bound_to_the_node_and_runs_there) {

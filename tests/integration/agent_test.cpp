@@ -26,15 +26,6 @@ class Agents : public OrkestIntegration {
     return agent;
   }
 
-  json node(const std::string& name) const {
-    auto reply = api().get("/api/v1/nodes/" + name);
-    return reply.status == 200 ? reply.json() : json();
-  }
-  static std::string ready_of(const json& node) {
-    for (const auto& condition : node.value("/status/conditions"_json_pointer, json::array()))
-      if (condition.value("type", "") == "Ready") return condition.value("status", "");
-    return "";
-  }
   void cordon(const std::string& name, bool unschedulable) {
     auto reply = api().request("PATCH", "/api/v1/nodes/" + name, json{{"spec", {{"unschedulable", unschedulable}}}}.dump(),
                                "application/merge-patch+json");
@@ -65,6 +56,11 @@ TEST_F(Agents, AnAgentRunsThePodsBoundToItAndItsLossMovesThemToTheServer) {
   auto running = pod_reaching_phase(name, "Running", 40s);
   ASSERT_FALSE(running.is_null()) << agent->log();
   EXPECT_EQ(running.value("/spec/nodeName"_json_pointer, std::string{}), there);
+  // Its address is from the podCIDR the server gave the agent's node (a /28 of 10.43.x.0/24 here).
+  const auto pod_cidr = node(there).value("/spec/podCIDR"_json_pointer, std::string{});
+  ASSERT_EQ(pod_cidr.rfind("10.43.", 0), 0u) << pod_cidr;
+  const auto ip = pod_ip_of(running);
+  EXPECT_EQ(ip.substr(0, ip.rfind('.')), pod_cidr.substr(0, pod_cidr.rfind('.'))) << ip << " in " << pod_cidr;
   EXPECT_EQ(agent->container_ids().size(), 1u);
   EXPECT_TRUE(container_running(container_id_of(running)));
   EXPECT_TRUE(orkest().container_ids().empty()) << "the server's node runs nothing";

@@ -106,6 +106,17 @@ class OrkestIntegration : public ::testing::Test {
   orkest_process& orkest() { return *orkest_; }
   http_client api() const { return orkest_->api(); }
 
+  // The Node's object, or null when GET does not find it.
+  json node(const std::string& name) const {
+    auto reply = api().get("/api/v1/nodes/" + name);
+    return reply.status == 200 ? reply.json() : json();
+  }
+  // Its Ready condition's status: True, False, Unknown, or "" without one.
+  static std::string ready_of(const json& node) {
+    for (const auto& condition : node.value("/status/conditions"_json_pointer, json::array()))
+      if (condition.value("type", "") == "Ready") return condition.value("status", "");
+    return "";
+  }
   // The pod's object, or null when GET does not find it.
   json get_pod(const std::string& name) const {
     auto reply = api().get(pods_url + "/" + name);

@@ -15,17 +15,6 @@ class NodeFailover : public OrkestIntegration {
     settings.node_grace_seconds = 3;
     return settings;
   }
-
-  json node(const std::string& name) const {
-    auto reply = api().get("/api/v1/nodes/" + name);
-    return reply.status == 200 ? reply.json() : json();
-  }
-
-  static std::string ready_of(const json& node) {
-    for (const auto& condition : node.value("/status/conditions"_json_pointer, json::array()))
-      if (condition.value("type", "") == "Ready") return condition.value("status", "");
-    return "";
-  }
 };
 
 TEST_F(NodeFailover, ALostNodesPodsRunAgainOnTheNodeLeft) {

@@ -333,7 +333,8 @@ void orkest_process::write_config() {
          << "runtime:\n  kind: podman\n  containersConf: " << containers_conf() << "\n  network: " << network_
          << "\n  subnet: \"" << (options_.configured_subnet ? subnet_ : std::string{}) << "\"\n  commandTimeoutSeconds: 60\n"
          << "cluster:\n  nodeName: " << node_name_ << "\n  serviceCIDR: " << service_cidr_ << "\n  dnsIP: " << dns_ip_
-         << "\n"
+         // Its agents' pod networks: /28 blocks of a /24 of this slot's own.
+         << "\n  podCIDR: 10.43." << (200 + slot_) << ".0/24\n  nodeCIDRMaskSize: 28\n"
          << (options_.node_grace_seconds > 0
                  ? "nodes:\n  leaseRenewSeconds: 1\n  gracePeriodSeconds: " + std::to_string(options_.node_grace_seconds) + "\n"
                  : std::string{})

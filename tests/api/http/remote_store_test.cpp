@@ -159,7 +159,8 @@ TEST_F(remote_store_test, a_watch_lists_follows_and_watches_again_from_where_it_
   auto listener = listen(events);
   auto watching = ask(actors::watch_atom::value, store::watch_request{"Pod", "default", "", "", std::nullopt, true}, listener);
   ASSERT_TRUE(watching.ok()) << watching.error->message;
-  EXPECT_EQ(events->names_of(store::change_type::added), std::vector<std::string>{"before"}) << "listed before the answer";
+  // Sent before the answer (the listener, on another thread, may take a moment to read it).
+  EXPECT_TRUE(eventually([&] { return events->names_of(store::change_type::added) == std::vector<std::string>{"before"}; }, 5s));
 
   // The server ends each watch after 2 s; the changes made across several of them arrive once
   // each, in order.

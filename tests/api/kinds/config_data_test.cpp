@@ -5,18 +5,14 @@
 #include "api/defaults.hpp"
 #include "api/kind_strategy.hpp"
 #include "api/validation.hpp"
+#include "tests/api/kinds/kind_checks.hpp"
 
 namespace orkest::api {
 namespace {
 
 using nlohmann::json;
 
-std::string causes_of(const char* kind_name, json object) {
-  apply_defaults(*find_kind(kind_name), object);
-  std::string text;
-  for (const auto& cause : validate(*find_kind(kind_name), object)) text += cause.field + ": " + cause.message + "\n";
-  return text;
-}
+using testing::causes_of;
 
 json config_map(json data) {
   return {{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", {{"name", "app"}}}, {"data", std::move(data)}};

@@ -7,23 +7,15 @@
 #include "api/kind_strategy.hpp"
 #include "api/timestamp.hpp"
 #include "api/validation.hpp"
+#include "tests/api/kinds/kind_checks.hpp"
 
 namespace orkest::api {
 namespace {
 
 using nlohmann::json;
 
-json defaulted(const char* kind_name, json object) {
-  apply_defaults(*find_kind(kind_name), object);
-  return object;
-}
-
-std::string causes_of(const char* kind_name, json object) {
-  object = defaulted(kind_name, std::move(object));
-  std::string text;
-  for (const auto& cause : validate(*find_kind(kind_name), object)) text += cause.field + ": " + cause.message + "\n";
-  return text;
-}
+using testing::causes_of;
+using testing::defaulted;
 
 json node(json spec, json status = json::object()) {
   return {{"apiVersion", "v1"}, {"kind", "Node"}, {"metadata", {{"name", "n1"}}}, {"spec", std::move(spec)},
