@@ -18,6 +18,9 @@ namespace orkest::actors {
 namespace {
 
 constexpr auto store_timeout = std::chrono::seconds(10);
+// How long a pod may name a node that does not exist before it is deleted (Kubernetes' pod
+// garbage collector's quarantine): a node about to register has that long to do it.
+constexpr auto orphan_quarantine = std::chrono::seconds(40);
 
 struct lifecycle_state {
   store_actor store;
@@ -29,6 +32,8 @@ struct lifecycle_state {
   std::map<std::string, std::pair<std::string, std::chrono::system_clock::time_point>> heard;
   std::set<std::string> writing;       // "<node>/status", "<node>/taints": writes in flight
   std::set<std::string> evicting;      // pods with a deletion in flight
+  // Names of nodes pods are bound to that do not exist, and since when this controller knows.
+  std::map<std::string, std::chrono::system_clock::time_point> missing_since;
   static inline const char* name = "node-lifecycle-controller";
 };
 
@@ -95,6 +100,31 @@ void monitor(lifecycle_pointer self) {
   }
 }
 
+// Pods bound to a node that does not exist (deleted, or never registered) are deleted at once
+// once the quarantine has passed, as Kubernetes' pod garbage collector does: nobody would ever
+// run or finish them.
+void collect_orphans(lifecycle_pointer self) {
+  auto& st = self->state;
+  const auto now = st.settings.clock();
+  std::set<std::string> still_missing;
+  for (const auto& [uid, pod] : st.pods) {
+    const auto node = api::string_member(pod["spec"], "nodeName");
+    if (node.empty() || st.nodes.count(node)) continue;
+    still_missing.insert(node);
+    auto since = st.missing_since.emplace(node, now).first->second;
+    if (now - since < orphan_quarantine || !st.evicting.insert(uid).second) continue;
+    const auto ns = control::namespace_of(pod), name = control::name_of(pod);
+    spdlog::info("node lifecycle: deleting pod {}/{}: its node {} does not exist", ns, name, node);
+    delete_options now_options;
+    now_options.grace_period_seconds = 0;
+    self->request(st.store, store_timeout, delete_atom::value, object_key{"Pod", ns, name}, now_options)
+        .then([self, uid](const store_result&) { self->state.evicting.erase(uid); },
+              [self, uid](const caf::error&) { self->state.evicting.erase(uid); });
+  }
+  for (auto it = st.missing_since.begin(); it != st.missing_since.end();)
+    it = still_missing.count(it->first) ? std::next(it) : st.missing_since.erase(it);
+}
+
 // A node first seen, or whose marker changed, was heard from now.
 void hear(lifecycle_pointer self, const std::string& name) {
   auto& st = self->state;
@@ -142,6 +172,7 @@ node_lifecycle_actor::behavior_type controller(lifecycle_pointer self, store_act
       [self](const change_event& event) { on_change(self, event); },
       [self](resync_atom) {
         monitor(self);
+        collect_orphans(self);
         self->delayed_send(self, self->state.settings.monitor_period, resync_atom::value);
       },
   };

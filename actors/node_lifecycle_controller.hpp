@@ -3,7 +3,9 @@
 // period a node whose lease was last renewed longer than the grace period ago becomes Unknown,
 // nodes that are not Ready get the unreachable / not-ready taints (and lose them when Ready
 // again), and the pods of a node with a NoExecute taint they do not tolerate are deleted, so
-// their controllers make them again on another node. Decisions: control/node_lifecycle.
+// their controllers make them again on another node. Pods bound to a node that does not exist
+// (deleted) are deleted for good after 40 s, as Kubernetes' pod garbage collector does.
+// Decisions: control/node_lifecycle.
 
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>

@@ -168,5 +168,17 @@ TEST_F(scheduling_test, a_silent_node_becomes_unknown_is_tainted_and_its_pods_go
                    .empty());
 }
 
+TEST_F(scheduling_test, pods_of_a_node_that_no_longer_exists_go_after_the_quarantine) {
+  ASSERT_TRUE(create(silent_node("gone"), "").ok());
+  json bound = pod_manifest("stranded");
+  bound["spec"]["nodeName"] = "gone";  // placed by hand: no scheduler involved
+  ASSERT_TRUE(create(bound).ok());
+  ASSERT_TRUE(remove("Node", "gone", "").ok());
+  pass(30s);
+  EXPECT_TRUE(get("Pod", "stranded").ok()) << "a node may be about to register: 40 s of quarantine";
+  pass(15s);
+  EXPECT_EQ(get("Pod", "stranded").error->code, 404) << "nobody would ever run or finish it";
+}
+
 }  // namespace
 }  // namespace orkest::testing
