@@ -86,6 +86,13 @@ int run_agent(config c, const agent_options& options) {
                  c.node_name.c_str());
     return 1;
   }
+  try {
+    control::ip_allocator{pod_cidr};  // what the runtime actor will pick addresses from
+  } catch (const std::invalid_argument&) {
+    std::fprintf(stderr, "orkest agent: node %s's podCIDR \"%s\" is not an IPv4 CIDR from /8 to /29\n",
+                 c.node_name.c_str(), pod_cidr.c_str());
+    return 1;
+  }
   c.subnet = description.pod_cidr = pod_cidr;
   if (auto problem = ready_runtime(*runtime, c); !problem.empty()) {
     std::fprintf(stderr, "orkest agent: %s\n", problem.c_str());

@@ -113,7 +113,8 @@ runtime_status podman_runtime::ensure_network(const std::string& name, const std
   if (auto* error = std::get_if<runtime_error>(&present)) return *error;
   if (std::get<bool>(present)) return std::nullopt;
   std::vector<std::string> args{"network", "create"};
-  if (!subnet.empty()) args.insert(args.end(), {"--subnet", subnet});
+  // One word: a subnet can never be read as an option of its own.
+  if (!subnet.empty()) args.push_back("--subnet=" + subnet);
   args.push_back(name);
   process_result created = podman(args);
   if (created.ok()) return std::nullopt;

@@ -87,6 +87,10 @@ expect_eq "$(k expose deploy web --port "$PORT" --target-port 5000 2>&1)" "servi
 expect_eq "$(k get svc web -o jsonpath='{.spec.selector.app}')" "web" "the Service selects the Deployment's pods"
 
 say "kubectl logs deploy/web; kubectl get all"
+# The restart's old pods first finish terminating: kubectl picks the longest-ready pod, and a
+# terminating pod's container is already removed while its object is still listed.
+eventually 30 sh -c "[ \"\$(kubectl get pods -l app=web -o name | wc -l)\" = 5 ]" ||
+  fail "the restart's old pods did not go: $(k get pods -l app=web 2>&1)"
 expect_match "$(k logs deploy/web 2>&1)" '^fake runtime: container orkest_default_web-[a-z0-9]{10}-[a-z0-9]{5} has no output$' "logs deploy/web"
 expect_match "$(k get all 2>&1)" '^deployment.apps/web +5/5 ' "get all lists the Deployment"
 
