@@ -11,15 +11,10 @@ namespace {
 
 class Agents : public OrkestIntegration {
  protected:
-  orkest_options options() const override {
-    orkest_options settings;
-    settings.node_grace_seconds = 3;
-    return settings;
-  }
+  orkest_options options() const override { return quick_node_loss(); }
 
   std::unique_ptr<orkest_process> start_agent(const std::string& token) {
-    orkest_options settings;
-    settings.node_grace_seconds = 3;
+    orkest_options settings = quick_node_loss();
     settings.agent = orkest_options::agent_target{orkest().port(), token};
     auto agent = std::make_unique<orkest_process>(settings);
     agent_error_ = agent->start();

@@ -83,6 +83,12 @@ class OrkestIntegration : public ::testing::Test {
   virtual void prepare(orkest_process&) {}
   // Tests that need other settings override this.
   virtual orkest_options options() const { return {}; }
+  // Settings where a node silent for 3 s is lost (leases renewed every second).
+  static orkest_options quick_node_loss() {
+    orkest_options settings;
+    settings.node_grace_seconds = 3;
+    return settings;
+  }
 
   void SetUp() override {
     ASSERT_EQ(images_error_, "") << "demo images unavailable";

@@ -10,11 +10,7 @@ namespace {
 
 class NodeFailover : public OrkestIntegration {
  protected:
-  orkest_options options() const override {
-    orkest_options settings;
-    settings.node_grace_seconds = 3;
-    return settings;
-  }
+  orkest_options options() const override { return quick_node_loss(); }
 };
 
 TEST_F(NodeFailover, ALostNodesPodsRunAgainOnTheNodeLeft) {

@@ -20,6 +20,7 @@
 #include "api/http/api_server.hpp"
 #include "podman/fake_runtime.hpp"
 #include "tests/api/http/http_client.hpp"
+#include "tests/api/http/quiet_config.hpp"
 #include "tests/api/user_examples.hpp"
 #include "tests/api/manifests.hpp"
 
@@ -32,13 +33,6 @@ const std::string pods_path = "/api/v1/namespaces/default/pods";
 const std::string services_path = "/api/v1/namespaces/default/services";
 const std::string replicasets_path = "/apis/apps/v1/namespaces/default/replicasets";
 constexpr std::size_t body_limit = 64 * 1024;
-
-struct quiet_config : caf::actor_system_config {
-  quiet_config() {
-    set("logger.file-verbosity", caf::atom("quiet"));
-    set("logger.console-verbosity", caf::atom("quiet"));
-  }
-};
 
 json service_manifest(const std::string& name, json labels = json::object()) {
   return {{"apiVersion", "v1"},

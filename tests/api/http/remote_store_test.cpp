@@ -18,19 +18,13 @@
 #include "client/api_client.hpp"
 #include "podman/fake_runtime.hpp"
 #include "tests/api/http/http_client.hpp"
+#include "tests/api/http/quiet_config.hpp"
 
 namespace orkest::testing {
 namespace {
 
 using nlohmann::json;
 using namespace std::chrono_literals;
-
-struct quiet_config : caf::actor_system_config {
-  quiet_config() {
-    set("logger.file-verbosity", caf::atom("quiet"));
-    set("logger.console-verbosity", caf::atom("quiet"));
-  }
-};
 
 // Another scheduler's pod: this control plane's scheduler leaves it for the test to bind.
 json pod_manifest(const std::string& name) {
