@@ -74,6 +74,7 @@ control_plane start_control_plane(caf::actor_system& system, std::shared_ptr<pod
   node.runtime_workers = settings.runtime_workers;
   node.pod_subnet = settings.pod_subnet;
   node.pods_dir = settings.pods_dir;
+  node.routes = settings.pod_routes;
   node.threaded_runtime = settings.threaded_runtime;
   plane.node = start_node_agent(system, plane.store, plane.events, runtime, std::move(node));
   plane.runtime = plane.node.runtime;

@@ -48,6 +48,8 @@ struct control_plane_settings {
   std::string cluster_domain = "cluster.local";
   // Where pods' volumes are made (<data dir>/pods); empty: pods with volumes are not started.
   std::string pods_dir;
+  // This machine's routing table, for routes to other nodes' pods; null: none are made.
+  std::shared_ptr<route_table> pod_routes;
   // Where the local-path provisioner makes claims' folders (<data dir>/storage); empty: none.
   std::string storage_dir;
   // False only for the deterministic test scheduler: runtime calls and events stay on it, and

@@ -7,7 +7,7 @@
 namespace orkest::actors {
 
 std::vector<caf::actor_addr> node_agent::addresses() const {
-  return {heartbeat.address(), pods.address(), volumes.address(), runtime.address()};
+  return {heartbeat.address(), pods.address(), volumes.address(), runtime.address(), routes.address()};
 }
 
 node_agent start_node_agent(caf::actor_system& system, store_actor store, event_recorder events,
@@ -26,6 +26,8 @@ node_agent start_node_agent(caf::actor_system& system, store_actor store, event_
   settings.pods.node_name = name;
   node.heartbeat = spawn_node_heartbeat(system, store, settings.heartbeat);
   node.pods = spawn_pod_supervisor(system, store, node.runtime, settings.pods);
+  if (settings.routes)
+    node.routes = spawn_pod_routes_controller(system, store, {name, settings.routes, settings.pods.resync_period});
   if (settings.threaded_runtime) spawn_runtime_event_pump(system, runtime, node.pods);
   return node;
 }

@@ -98,6 +98,7 @@ int run_agent(config c, const agent_options& options) {
     std::fprintf(stderr, "orkest agent: %s\n", problem.c_str());
     return 1;
   }
+  description.container_runtime_version = runtime->version();  // known once the runtime was checked
   sigset_t signals = block_stop_signals();
   caf::actor_system_config caf_config;
   configure_actor_system(caf_config);
@@ -120,6 +121,7 @@ int run_agent(config c, const agent_options& options) {
   node.runtime_workers = c.runtime_workers;
   node.pod_subnet = c.subnet;
   node.pods_dir = c.data_dir + "/pods";
+  if (c.runtime == "podman") node.routes = actors::host_route_table();  // host-gw to other nodes' pods
   auto agent = actors::start_node_agent(system, store, events, runtime, std::move(node));
   spdlog::info("orkest agent: node {} joined {} (runtime {}, pod network {} {}, its podCIDR)", c.node_name, server,
                runtime->name(), c.network, c.subnet);
