@@ -20,6 +20,7 @@ import platform
 import re
 import signal
 import socket
+import ssl
 import sqlite3
 import statistics
 import subprocess
@@ -108,6 +109,7 @@ class Cleanup:
         self.processes = []
         self.labels = []
         self.networks = []
+        self.clusters = []
 
     def _append(self, name, line):
         with open(os.path.join(self.state_dir, name), "a") as f:
@@ -125,6 +127,12 @@ class Cleanup:
     def network(self, name):
         self.networks.append(name)
         self._append("networks", name)
+
+    def cluster(self, env):
+        """A simulated cluster (scripts/cluster.sh), by its environment; `down` removes it."""
+        self.clusters.append(env)
+        self._append("clusters", " ".join(env[k] for k in ("ORKEST_CLUSTER_NAME", "ORKEST_CLUSTER_NET",
+                                                            "ORKEST_CLUSTER_DIR")))
 
     def stop_process(self, popen, grace=10):
         if popen.poll() is None:
@@ -153,6 +161,12 @@ class Cleanup:
             except BenchError as error:
                 log(f"cleanup: {error}")
         self.networks.clear()
+        for env in self.clusters:
+            try:
+                run(["bash", CLUSTER_SCRIPT, "down"], timeout=300, env=env)
+            except BenchError as error:
+                log(f"cleanup: {error}")
+        self.clusters.clear()
 
 
 # --------------------------------------------------------------------------------------------
@@ -178,22 +192,40 @@ def restart_count(pod):
     return statuses[0].get("restartCount", 0) if statuses else 0
 
 
+class Endpoint:
+    """Where an API answers: a local orkest over HTTP on loopback, or a simulated cluster's
+    server over HTTPS with its token."""
+
+    def __init__(self, port, host="127.0.0.1", cafile=None, token=None):
+        self.port, self.host, self.token = port, host, token
+        self.context = ssl.create_default_context(cafile=cafile) if cafile else None
+
+    def connection(self, timeout):
+        if self.context:
+            return http.client.HTTPSConnection(self.host, self.port, timeout=timeout, context=self.context)
+        return http.client.HTTPConnection(self.host, self.port, timeout=timeout)
+
+    def headers(self):
+        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
+
+
 class Api:
     """A keep-alive HTTP/1.1 client for one thread."""
 
-    def __init__(self, port, timeout=30):
-        self.port = port
+    def __init__(self, endpoint, timeout=30):
+        self.endpoint = endpoint if isinstance(endpoint, Endpoint) else Endpoint(endpoint)
+        self.port = self.endpoint.port
         self.timeout = timeout
         self.conn = None
 
     def request(self, method, path, body=None, expect=(200, 201, 202)):
         data = json.dumps(body).encode() if body is not None else None
-        headers = {"Connection": "keep-alive"}
+        headers = {"Connection": "keep-alive", **self.endpoint.headers()}
         if data is not None:
             headers["Content-Type"] = "application/json"
         for attempt in range(2):  # the server may have closed an idle connection
             if self.conn is None:
-                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
+                self.conn = self.endpoint.connection(self.timeout)
             try:
                 self.conn.request(method, path, body=data, headers=headers)
                 response = self.conn.getresponse()
@@ -242,7 +274,8 @@ class Orkest:
         self.data_dir = os.path.join(self.dir, "data")
         self.log_path = os.path.join(self.dir, "orkest.log")
         self.process = None
-        self.api = Api(self.port)
+        self.endpoint = Endpoint(self.port)
+        self.api = Api(self.endpoint)
 
     def start(self, timeout=60, ready_path="/api/v1/namespaces/default/pods"):
         with open(self.config, "w") as f:
@@ -317,6 +350,48 @@ storage:
         return float("nan")
 
 
+CLUSTER_SCRIPT = os.path.join(ROOT, "scripts", "cluster.sh")
+
+
+class Cluster:
+    """A simulated cluster of `nodes` machines (scripts/cluster.sh): node1 runs the server,
+    the others `orkest agent`; reached over HTTPS with the join token, like any client."""
+
+    def __init__(self, ctx, name, nodes, net):
+        self.dir = os.path.join(ctx.state_dir, f"cluster-{name}")
+        self.env = {**os.environ, "ORKEST_CLUSTER_NAME": name, "ORKEST_CLUSTER_NET": net,
+                    "ORKEST_CLUSTER_DIR": self.dir, "ORKEST_BINARY": ctx.orkest_binary}
+        self.ctx = ctx
+        self.nodes = nodes
+        ctx.cleanup.cluster(self.env)
+        self.script("up", str(nodes), timeout=300)
+        values = dict(line.split("=", 1) for line in self.script("env").splitlines() if "=" in line)
+        host, port = values["ORKEST_SERVER"].split("://", 1)[1].rsplit(":", 1)
+        self.endpoint = Endpoint(int(port), host, cafile=values["ORKEST_CA"], token=values["ORKEST_TOKEN"])
+        self.api = Api(self.endpoint)
+
+    def script(self, *args, timeout=120):
+        return run(["bash", CLUSTER_SCRIPT, *args], timeout=timeout, env=self.env)
+
+    def rss_mib(self, node):
+        with open(os.path.join(self.dir, node, "pid")) as f:
+            pid = int(f.read())
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+        return float("nan")
+
+    def ready_status(self, node):
+        _, found = self.api.request("GET", f"/api/v1/nodes/{node}")
+        return next((c.get("status") for c in found.get("status", {}).get("conditions", [])
+                     if c.get("type") == "Ready"), None)
+
+    def down(self):
+        self.api.close()
+        self.script("down", timeout=300)
+
+
 class PodWatch:
     """The pods of one namespace and label selector as the API reports them, kept current by a
     watch (?watch=true) or, where the API has none, by polling. Each change is stamped with the
@@ -329,6 +404,7 @@ class PodWatch:
         self.poll_interval = poll_interval
         self.timeout = timeout
         self.pods = {}
+        self.milestones = {}
         self.changed = threading.Condition()
         self.stamp = time.monotonic()
         self.error = None
@@ -359,9 +435,10 @@ class PodWatch:
         relists when that version has expired. Returns False if the API has no watch."""
         reopened = 0
         while not self.stopping:
-            self.conn = http.client.HTTPConnection("127.0.0.1", self.orkest.port, timeout=self.timeout)
+            self.conn = self.orkest.endpoint.connection(self.timeout)
             self.conn.request("GET", f"{self.path}?watch=true&labelSelector={self.selector}"
-                              f"&resourceVersion={self.version}&timeoutSeconds={self.timeout}")
+                              f"&resourceVersion={self.version}&timeoutSeconds={self.timeout}",
+                              headers=self.orkest.endpoint.headers())
             response = self.conn.getresponse()
             if response.status != 200 or response.getheader("Transfer-Encoding", "").lower() != "chunked":
                 response.read()
@@ -387,6 +464,7 @@ class PodWatch:
                 with self.changed:
                     name = pod["metadata"]["name"]
                     self.version = pod["metadata"].get("resourceVersion", self.version)
+                    self._milestones(name, pod, now)
                     if kind == "DELETED":
                         self.pods.pop(name, None)
                     else:
@@ -400,8 +478,17 @@ class PodWatch:
                 raise BenchError("the watch ended more than 1,000 times")
         return True
 
+    def _milestones(self, name, pod, now):
+        """When each pod was first seen, bound to a node and Ready, as this watch saw it."""
+        seen = self.milestones.setdefault(name, {"seen": now})
+        if "bound" not in seen and pod.get("spec", {}).get("nodeName"):
+            seen["bound"] = now
+            seen["node"] = pod["spec"]["nodeName"]
+        if "ready" not in seen and is_ready(pod):
+            seen["ready"] = now
+
     def _relist(self):
-        api = Api(self.orkest.port)
+        api = Api(self.orkest.endpoint)
         _, listing = api.request("GET", f"{self.path}?labelSelector={self.selector}")
         api.close()
         with self.changed:
@@ -411,7 +498,7 @@ class PodWatch:
             self.changed.notify_all()
 
     def _poll(self):
-        api = Api(self.orkest.port)
+        api = Api(self.orkest.endpoint)
         while not self.stopping:
             _, listing = api.request("GET", f"{self.path}?labelSelector={self.selector}")
             now = time.monotonic()
@@ -1256,6 +1343,86 @@ def conmon_rss_mib(node):
     return total / 1024
 
 
+def percentile(values, q):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))]
+
+
+def bench_cluster(ctx):
+    """A ReplicaSet over a simulated cluster (scripts/cluster.sh) against the same on a single-node
+    orkest (the server alone in a machine of its own): creation → bound and → Running per pod,
+    the spread; then one node lost: → Ready=Unknown, → every pod Running again; RSS."""
+    nodes, n = (3, 12) if ctx.quick else (10, 100)
+    labels = {"bench": "cluster"}
+    path = "/apis/apps/v1/namespaces/default/replicasets"
+
+    def run_replicaset(cluster):
+        watch = PodWatch(cluster, "bench%3Dcluster", poll_interval=0.1)
+        cluster.api.request("POST", path, replicaset_manifest("cluster", n, labels))
+        watch.wait_for(lambda pods: sum(is_ready(p) for p in pods.values()) >= n, 120 + 2 * n, f"{n} pods Ready")
+        return watch
+
+    single = Cluster(ctx, "orkb1", 1, "10.250.2")
+    try:
+        watch = run_replicaset(single)
+        watch.stop()
+        single_ready = [m["ready"] - m["seen"] for m in watch.milestones.values() if "ready" in m]
+    finally:
+        single.down()
+
+    cluster = Cluster(ctx, "orkb", nodes, "10.250.3")
+    watch = None
+    try:
+        watch = run_replicaset(cluster)
+        first = dict(watch.milestones)
+        bound = [m["bound"] - m["seen"] for m in first.values() if "bound" in m]
+        remote_ready = [m["ready"] - m["seen"] for m in first.values() if "ready" in m and m.get("node") != "node1"]
+        spread = {f"node{i}": 0 for i in range(1, nodes + 1)}
+        for m in first.values():
+            spread[m.get("node")] = spread.get(m.get("node"), 0) + 1
+        server_rss = cluster.rss_mib("node1")
+        agent_rss = median([cluster.rss_mib(f"node{i}") for i in range(2, nodes + 1)])
+
+        victim = max((f"node{i}" for i in range(2, nodes + 1)), key=lambda node: spread[node])
+        lost = spread[victim]
+        killed = time.monotonic()
+        cluster.script("kill", victim)
+        unknown = None
+        while time.monotonic() - killed < 60:
+            if cluster.ready_status(victim) == "Unknown":
+                unknown = time.monotonic() - killed
+                break
+            time.sleep(0.1)
+        if unknown is None:
+            raise BenchError(f"{victim} not Unknown within 60 s of its loss")
+        back = watch.wait_for(
+            lambda pods: sum(is_ready(p) and p["spec"].get("nodeName") != victim for p in pods.values()) >= n,
+            120, f"{n} pods Ready off {victim}") - killed
+        ctx.detail("cluster", {"nodes": nodes, "pods": n, "single_ready_s": single_ready, "bound_s": bound,
+                               "remote_ready_s": remote_ready, "spread": spread, "victim": victim, "lost_pods": lost,
+                               "unknown_after_s": unknown, "all_running_after_s": back,
+                               "server_rss_mib": server_rss, "agent_rss_mib": agent_rss}, watch.mode)
+    finally:
+        if watch:
+            watch.stop()
+        cluster.down()
+    per_node = sorted(spread.values())
+    return [
+        Row(f"{n} pods over {nodes} nodes: creation → bound (p50 / p99)", "—",
+            f"{fmt_s(percentile(bound, 50))} / {fmt_s(percentile(bound, 99))}", "—", "every pod < 2 s",
+            max(bound) < 2),
+        ratio_row(f"creation → Running on a remote node (p50 of {len(remote_ready)})", "single-node orkest",
+                  percentile(single_ready, 50), percentile(remote_ready, 50), fmt_s, 1.3),
+        Row(f"spread of the {n} pods over the {nodes} nodes", "—", f"{per_node[0]}–{per_node[-1]} per node",
+            "—", "—", None),
+        Row(f"a node lost ({lost} of {n} pods) → Ready=Unknown", "Kubernetes' defaults: 40–50 s",
+            fmt_s(unknown), "—", "≤ 10 s", unknown <= 10),
+        Row(f"a node lost → all {n} pods Running again", "—", fmt_s(back), "—", "≤ 20 s", back <= 20),
+        Row(f"server RSS with {nodes} nodes and {n} pods", "—", f"{server_rss:.1f} MB", "—", "—", None),
+        Row(f"agent RSS with about {n // nodes} pods (median)", "—", f"{agent_rss:.1f} MB", "—", "—", None),
+    ]
+
+
 BENCHMARKS = {
     "podstart": bench_podstart,
     "replicaset": bench_replicaset,
@@ -1266,6 +1433,7 @@ BENCHMARKS = {
     "footprint": bench_footprint,
     "probes": bench_probes,
     "rollout": bench_rollout,
+    "cluster": bench_cluster,
 }
 
 

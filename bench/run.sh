@@ -3,7 +3,7 @@
 #
 #   bench/run.sh [--quick] [--json FILE] [name...]
 #
-# names: podstart replicaset recovery api storage proxy footprint probes rollout (default: all). --quick uses fewer
+# names: podstart replicaset recovery api storage proxy footprint probes rollout cluster (default: all). --quick uses fewer
 # repetitions and smaller sizes (the whole run in under two minutes once things are built).
 # Installs what it needs (wrk, haproxy, hyperfine from Debian; idempotent), builds orkest
 # (build-bench/, RelWithDebInfo) unless ORKEST_BINARY names one, builds the backend image
@@ -108,6 +108,12 @@ cleanup() {
     while read -r network; do
       podman network rm -f "$network" >/dev/null 2>&1 || true
     done <"$STATE/networks"
+  fi
+  if [ -f "$STATE/clusters" ]; then
+    while read -r name net dir; do
+      ORKEST_CLUSTER_NAME="$name" ORKEST_CLUSTER_NET="$net" ORKEST_CLUSTER_DIR="$dir" \
+        bash "$ROOT/scripts/cluster.sh" down >/dev/null 2>&1 || true
+    done <"$STATE/clusters"
   fi
   if [ "${BENCH_KEEP_STATE:-}" ]; then echo "bench: state kept in $STATE" >&2; else rm -rf "$STATE"; fi
   exit "$status"

@@ -6,7 +6,7 @@
 # pods), nodes 2..N run `orkest agent`. The nodes meet on a bridge; pods on different nodes
 # meet only through the routes the agents install.
 #
-#   scripts/cluster.sh up N         start N nodes (2..20) and wait until all are Ready
+#   scripts/cluster.sh up N         start N nodes (1..20) and wait until all are Ready
 #   scripts/cluster.sh kill NODE    lose machine NODE (e.g. node2): SIGKILL of its orkest and
 #                                   its containers, and its link cut
 #   scripts/cluster.sh start NODE   bring a killed machine back (link up, its orkest again)
@@ -130,7 +130,11 @@ start_orkest() {
   if ((i > 1)); then
     args=(agent --server "https://$server_ip:$port" --token "$(token)" --ca-cert "$dir/tls.crt" --node-name "node$i" --node-ip "$(node_ip "$i")" "${args[@]}")
   fi
-  in_node "$i" setsid "$binary" "${args[@]}" >>"$home/orkest.log" 2>&1 </dev/null &
+  # exec all the way down, so that $! is orkest's own pid (what kill and down signal).
+  (
+    export CONTAINERS_CONF="$home/containers.conf" CONTAINERS_STORAGE_CONF="$home/storage.conf"
+    exec nsenter --net="/run/netns/$(netns "$i")" --mount="$(mountns "$i")" setsid "$binary" "${args[@]}"
+  ) >>"$home/orkest.log" 2>&1 </dev/null &
   echo $! >"$home/pid"
 }
 
@@ -156,9 +160,11 @@ wait_ready() {  # wait_ready I SECONDS
 
 up() {
   local n="$1"
-  [[ "$n" =~ ^[0-9]+$ ]] && ((n >= 2 && n <= 20)) || die "up takes a node count from 2 to 20"
+  [[ "$n" =~ ^[0-9]+$ ]] && ((n >= 1 && n <= 20)) || die "up takes a node count from 1 to 20"
   [[ -x "$binary" ]] || die "no orkest binary at $binary (build first: bash scripts/build.sh)"
   [[ ! -e "$dir/nodes" ]] || die "a cluster is already up in $dir (scripts/cluster.sh down first)"
+  ! ip link show "$bridge" >/dev/null 2>&1 ||
+    die "the bridge $bridge exists: another cluster named $name is up (another ORKEST_CLUSTER_NAME, or down it)"
   mkdir -p "$dir/ns"
   echo "$n" >"$dir/nodes"
   head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$dir/token"
@@ -199,6 +205,8 @@ start_node() {
 }
 
 down() {
+  # Only what this directory's cluster made: another one of the same name is left alone.
+  [[ -e "$dir/nodes" ]] || return 0
   local n; n="$(node_count)"
   for ((i = n; i >= 1; i--)); do
     local pid ns; ns="$(netns "$i")"
