@@ -357,10 +357,11 @@ class Cluster:
     """A simulated cluster of `nodes` machines (scripts/cluster.sh): node1 runs the server,
     the others `orkest agent`; reached over HTTPS with the join token, like any client."""
 
-    def __init__(self, ctx, name, nodes, net):
+    def __init__(self, ctx, name, nodes, net, workers):
         self.dir = os.path.join(ctx.state_dir, f"cluster-{name}")
         self.env = {**os.environ, "ORKEST_CLUSTER_NAME": name, "ORKEST_CLUSTER_NET": net,
-                    "ORKEST_CLUSTER_DIR": self.dir, "ORKEST_BINARY": ctx.orkest_binary}
+                    "ORKEST_CLUSTER_DIR": self.dir, "ORKEST_BINARY": ctx.orkest_binary,
+                    "ORKEST_CLUSTER_WORKERS": str(workers)}
         self.ctx = ctx
         self.nodes = nodes
         ctx.cleanup.cluster(self.env)
@@ -1362,7 +1363,9 @@ def bench_cluster(ctx):
         watch.wait_for(lambda pods: sum(is_ready(p) for p in pods.values()) >= n, 120 + 2 * n, f"{n} pods Ready")
         return watch
 
-    single = Cluster(ctx, "orkb1", 1, "10.250.2")
+    # The machines share this host's CPUs: the cluster runs as many podman commands at once in
+    # all as the single node does (ctx.workers), not that many per node.
+    single = Cluster(ctx, "orkb1", 1, "10.250.2", ctx.workers)
     try:
         watch = run_replicaset(single)
         watch.stop()
@@ -1370,7 +1373,7 @@ def bench_cluster(ctx):
     finally:
         single.down()
 
-    cluster = Cluster(ctx, "orkb", nodes, "10.250.3")
+    cluster = Cluster(ctx, "orkb", nodes, "10.250.3", max(1, ctx.workers // nodes))
     watch = None
     try:
         watch = run_replicaset(cluster)

@@ -17,13 +17,15 @@
 #
 # Environment: ORKEST_CLUSTER_NAME (orkc; prefixes every namespace, link and bridge),
 # ORKEST_CLUSTER_NET (10.250.0: the nodes' /24), ORKEST_CLUSTER_DIR (/tmp/<name>),
-# ORKEST_BINARY (build/orkest). Needs root (network namespaces), as rootful podman does.
+# ORKEST_BINARY (build/orkest), ORKEST_CLUSTER_WORKERS (8: podman commands each node runs at
+# once; the machines share this host's CPUs). Needs root (network namespaces), as rootful podman does.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 name="${ORKEST_CLUSTER_NAME:-orkc}"
 net="${ORKEST_CLUSTER_NET:-10.250.0}"
 dir="${ORKEST_CLUSTER_DIR:-/tmp/$name}"
 binary="${ORKEST_BINARY:-$repo/build/orkest}"
+workers="${ORKEST_CLUSTER_WORKERS:-8}"
 bridge="${name}0"
 port=3000
 server_ip="$net.11"
@@ -31,6 +33,7 @@ server_ip="$net.11"
 die() { echo "cluster.sh: $*" >&2; exit 1; }
 [[ "$name" =~ ^[a-z][a-z0-9]{0,7}$ ]] || die "ORKEST_CLUSTER_NAME must be 1-8 lowercase letters and digits"
 [[ "$net" =~ ^[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}$ ]] || die "ORKEST_CLUSTER_NET must be three octets, e.g. 10.250.0"
+[[ "$workers" =~ ^[1-9][0-9]?$ ]] || die "ORKEST_CLUSTER_WORKERS must be a number from 1 to 99"
 
 node_index() {  # node3 -> 3
   [[ "$1" =~ ^node([0-9]+)$ ]] || die "no node \"$1\" (nodes are node1, node2, ...)"
@@ -78,6 +81,7 @@ runtime:
   containersConf: $home/containers.conf
   network: orkest
   subnet: 10.42.0.0/24
+  workers: $workers
 cluster:
   nodeName: node$i
   nodeIP: $(node_ip "$i")
