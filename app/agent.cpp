@@ -13,6 +13,7 @@
 
 #include "actors/node_agent.hpp"
 #include "actors/remote_store.hpp"
+#include "api/http/api_server.hpp"
 #include "api/json_access.hpp"
 #include "api/name_rules.hpp"
 #include "app/host_facts.hpp"
@@ -79,6 +80,7 @@ int run_agent(config c, const agent_options& options) {
   }
   auto runtime = make_runtime(c);
   auto description = describe_this_node(c, runtime->version(), false);
+  description.kubelet_port = c.kubelet_port;
   // The pod network is the block of the cluster's pod CIDR the server gives this node.
   auto pod_cidr = register_and_wait_for_pod_cidr(endpoint, description);
   if (pod_cidr.empty()) {
@@ -123,12 +125,35 @@ int run_agent(config c, const agent_options& options) {
   node.pods_dir = c.data_dir + "/pods";
   if (c.runtime == "podman") node.routes = actors::host_route_table();  // host-gw to other nodes' pods
   auto agent = actors::start_node_agent(system, store, events, runtime, std::move(node));
-  spdlog::info("orkest agent: node {} joined {} (runtime {}, pod network {} {}, its podCIDR)", c.node_name, server,
-               runtime->name(), c.network, c.subnet);
+
+  // The server reads this node's pods' logs here, as the apiserver asks a kubelet: only the
+  // /log subresource, only with the join token.
+  api::http::server_settings kubelet;
+  kubelet.address = description.internal_ip;
+  kubelet.port = static_cast<uint16_t>(c.kubelet_port);
+  kubelet.threads = 1;
+  kubelet.request_timeout = c.request_timeout;
+  kubelet.watch_timeout = c.watch_timeout;
+  kubelet.handler.bearer_token = options.token;
+  kubelet.handler.pod_logs_only = true;
+  api::http::log_source logs;
+  logs.runtime = agent.runtime;
+  logs.streaming = runtime;
+  logs.timeout = c.runtime_command_timeout;
+  logs.max_follows = static_cast<std::size_t>(c.max_log_follows);
+  api::http::api_server log_server{system, store, kubelet, logs};
+  try {
+    log_server.start();
+  } catch (const std::exception& error) {
+    spdlog::error("orkest agent: the server cannot read this node's pod logs: {}", error.what());
+  }
+  spdlog::info("orkest agent: node {} joined {} (runtime {}, pod network {} {}, its podCIDR; logs on {}:{})", c.node_name,
+               server, runtime->name(), c.network, c.subnet, kubelet.address, kubelet.port);
 
   int received = 0;
   sigwait(&signals, &received);
   spdlog::info("orkest agent: {} received, shutting down", strsignal(received));
+  log_server.stop();
   auto all = agent.addresses();
   all.push_back(events.address());
   all.push_back(store.address());

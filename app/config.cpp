@@ -135,6 +135,7 @@ std::variant<config, std::string> load_config(const std::string& path) {
     reader.read("cluster", "nodeCIDRMaskSize", c.node_cidr_mask_size);
     reader.read_seconds("nodes", "leaseRenewSeconds", c.node_lease_renew);
     reader.read_seconds("nodes", "gracePeriodSeconds", c.node_grace_period);
+    reader.read("nodes", "kubeletPort", c.kubelet_port);
     reader.read("cluster", "serviceCIDR", c.service_cidr);
     reader.read("cluster", "dnsIP", c.dns_ip);
     reader.read("cluster", "domain", c.cluster_domain);
@@ -159,6 +160,7 @@ std::variant<config, std::string> load_config(const std::string& path) {
 
     if (port < 0 || port > 65535) throw std::invalid_argument("api.port: must be between 0 and 65535");
     c.api_port = static_cast<uint16_t>(port);
+    if (c.kubelet_port < 1 || c.kubelet_port > 65535) throw std::invalid_argument("nodes.kubeletPort: must be between 1 and 65535");
     if (c.api_threads < 1) throw std::invalid_argument("api.threads: must be at least 1");
     if (c.max_pods < 1) throw std::invalid_argument("cluster.maxPods: must be at least 1");
     if (c.max_connections < 1) throw std::invalid_argument("api.maxConnections: must be at least 1");

@@ -58,6 +58,7 @@ struct config {
   // nodes
   std::chrono::milliseconds node_lease_renew{2000};  // how often a node renews its Lease
   std::chrono::milliseconds node_grace_period{8000};  // silent this long: Unknown, its pods go elsewhere
+  int kubelet_port = 10250;  // where an agent answers the server's log requests for its pods
   // storage
   std::string storage_backend = "sqlite";  // sqlite | memory
   std::string data_dir;                    // absolute after loading: the database's folder

@@ -217,8 +217,13 @@ int run(const app::config& c) {
   server.handler.join_token = join.token;
   server.tls_cert_file = c.tls_cert_file;
   server.tls_key_file = c.tls_key_file;
-  api::http::log_source logs{plane.runtime, runtime, c.runtime_command_timeout};
+  api::http::log_source logs;
+  logs.runtime = plane.runtime;
+  logs.streaming = runtime;
+  logs.timeout = c.runtime_command_timeout;
   logs.max_follows = static_cast<std::size_t>(c.max_log_follows);
+  logs.node_name = c.node_name;  // other nodes' pods are read from their agents
+  logs.node_token = c.api_token.empty() ? join.token : c.api_token;
   api::http::api_server api{system, plane.store, server, logs};
   try {
     api.start();

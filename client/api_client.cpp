@@ -120,6 +120,30 @@ int check_stop(void* target, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   return static_cast<watch_stream*>(target)->stop->load() ? 1 : 0;
 }
 
+// What a text stream's write callback works with.
+struct text_stream {
+  CURL* curl = nullptr;
+  const std::function<bool(std::string_view)>* on_data = nullptr;
+  const std::atomic<bool>* stop = nullptr;
+  std::string error_body;  // the body of an answer that is no success: its Status
+};
+
+std::size_t take_text_bytes(char* data, std::size_t size, std::size_t count, void* target) {
+  auto& stream = *static_cast<text_stream*>(target);
+  if (stream.stop->load()) return 0;  // ends the transfer
+  long code = 0;
+  curl_easy_getinfo(stream.curl, CURLINFO_RESPONSE_CODE, &code);
+  if (code < 200 || code >= 300) {
+    stream.error_body.append(data, size * count);
+    return size * count;
+  }
+  return (*stream.on_data)(std::string_view(data, size * count)) ? size * count : 0;
+}
+
+int check_text_stop(void* target, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return static_cast<text_stream*>(target)->stop->load() ? 1 : 0;
+}
+
 }  // namespace
 
 std::string resource_path(const std::string& kind_name, const std::string& ns, const std::string& name,
@@ -275,6 +299,68 @@ std::optional<api::api_error> api_client::watch(const store::watch_request& requ
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
   if (code < 200 || code >= 300) return error_of(code, stream.pending);
   return std::nullopt;
+}
+
+std::variant<std::string, api::api_error> api_client::get_text(const std::string& path) {
+  CURL* curl = handle_of(curl_);
+  curl_easy_reset(curl);
+  const std::string url = endpoint_.server + path;
+  std::string response;
+  curl_slist* headers = curl_slist_append(nullptr, "Accept: text/plain, application/json");
+  if (!endpoint_.token.empty()) headers = curl_slist_append(headers, ("Authorization: Bearer " + endpoint_.token).c_str());
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(endpoint_.timeout.count()));
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
+  if (!endpoint_.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, endpoint_.ca_file.c_str());
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response);
+  const CURLcode done = curl_easy_perform(curl);
+  curl_slist_free_all(headers);
+  if (done != CURLE_OK) return unreachable(endpoint_.server, done);
+  long code = 0;
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
+  if (code < 200 || code >= 300) return error_of(code, response);
+  return response;
+}
+
+std::optional<api::api_error> api_client::stream_text(const std::string& path,
+                                                      const std::function<bool(std::string_view)>& on_data,
+                                                      const std::atomic<bool>& stop, std::chrono::milliseconds longest) {
+  CURL* curl = handle_of(curl_);
+  curl_easy_reset(curl);
+  const std::string url = endpoint_.server + path;
+  curl_slist* headers = curl_slist_append(nullptr, "Accept: text/plain, application/json");
+  if (!endpoint_.token.empty()) headers = curl_slist_append(headers, ("Authorization: Bearer " + endpoint_.token).c_str());
+  text_stream stream;
+  stream.curl = curl;
+  stream.on_data = &on_data;
+  stream.stop = &stop;
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(longest.count()));
+  if (!endpoint_.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, endpoint_.ca_file.c_str());
+  curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_easy_setopt(curl, CURLOPT_TCP_KEEPIDLE, 5L);
+  curl_easy_setopt(curl, CURLOPT_TCP_KEEPINTVL, 2L);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, take_text_bytes);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &stream);
+  curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, check_text_stop);
+  curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &stream);
+  const CURLcode done = curl_easy_perform(curl);
+  curl_slist_free_all(headers);
+  long code = 0;
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
+  if (code != 0 && (code < 200 || code >= 300)) return error_of(code, stream.error_body);
+  // Ended by the reader, by `stop` or by `longest`: what was asked for.
+  if (done == CURLE_OK || done == CURLE_WRITE_ERROR || done == CURLE_ABORTED_BY_CALLBACK ||
+      (done == CURLE_OPERATION_TIMEDOUT && code != 0))
+    return std::nullopt;
+  return unreachable(endpoint_.server, done);
 }
 
 }  // namespace orkest::client

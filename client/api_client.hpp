@@ -10,6 +10,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <variant>
 
 #include "store/store_types.hpp"
 
@@ -50,10 +52,20 @@ class api_client {
                                       const std::function<void(store::change_event)>& on_event,
                                       const std::atomic<bool>& stop);
 
+  // GET of a text resource (a pod's log; `path` with its query, escaped): the body, or the
+  // server's Status as the error.
+  std::variant<std::string, api::api_error> get_text(const std::string& path);
+  // GET of a text stream (a followed log): hands each piece of the body to `on_data` as it
+  // arrives until the server ends it, `on_data` returns false, `stop` is set or `longest` has
+  // passed (nullopt for each), or it fails (the error).
+  std::optional<api::api_error> stream_text(const std::string& path, const std::function<bool(std::string_view)>& on_data,
+                                            const std::atomic<bool>& stop, std::chrono::milliseconds longest);
+  // Escapes one query value or path segment.
+  std::string escape(const std::string& text);
+
  private:
   store::store_result call(const std::string& method, const std::string& path, const nlohmann::json* body,
                            const std::string& content_type = "application/json");
-  std::string escape(const std::string& text);
 
   api_endpoint endpoint_;
   void* curl_;  // CURL*

@@ -62,7 +62,7 @@ json node_status(const node_description& node, const json& previous, std::chrono
           {"allocatable", resources(node)},
           {"conditions", conditions},
           {"addresses", addresses},
-          {"daemonEndpoints", {{"kubeletEndpoint", {{"Port", 0}}}}},
+          {"daemonEndpoints", {{"kubeletEndpoint", {{"Port", node.kubelet_port}}}}},
           {"nodeInfo",
            {{"machineID", node.machine_id},
             {"systemUUID", node.machine_id},

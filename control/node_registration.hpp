@@ -23,6 +23,7 @@ struct node_description {
   std::string architecture = "amd64";
   std::string machine_id, boot_id;
   std::string pod_cidr;  // the subnet its pods' addresses come from, when it has one already
+  int kubelet_port = 0;  // where its agent answers log requests for its pods (0: none, the server's own)
 };
 
 inline constexpr const char* node_lease_namespace = "kube-node-lease";

@@ -6,6 +6,8 @@
 #include <spdlog/spdlog.h>
 
 #include "api/http/request_handler.hpp"
+#include "client/api_client.hpp"
+#include "control/ip_allocator.hpp"
 #include "api/timestamp.hpp"
 #include "api/json_access.hpp"
 
@@ -52,10 +54,15 @@ std::string truncate_to(std::string output, const std::optional<int64_t>& limit)
 
 using follow_expired_atom = caf::atom_constant<caf::atom("fexpired")>;
 
-// Follows one container's output into the sink on its own thread (podman logs blocks).
-void follow(caf::blocking_actor* self, std::shared_ptr<podman::container_runtime> runtime,
-            std::shared_ptr<response_sink> sink, log_target target, std::optional<int64_t> limit_bytes,
-            std::chrono::milliseconds longest, std::shared_ptr<std::atomic<std::size_t>> following) {
+// Produces a followed log: hands each piece of output to `emit` until the log ends or `stop`
+// is set; returns why it ended when that was a failure.
+using log_producer = std::function<std::optional<std::string>(const std::function<void(std::string_view)>& emit,
+                                                              const std::atomic<bool>& stop)>;
+
+// Follows one log into the sink on its own thread (podman logs, or a node's answer, blocks).
+void follow(caf::blocking_actor* self, log_producer produce, std::shared_ptr<response_sink> sink,
+            std::optional<int64_t> limit_bytes, std::chrono::milliseconds longest,
+            std::shared_ptr<std::atomic<std::size_t>> following) {
   auto stop = std::make_shared<std::atomic<bool>>(false);
   sink->on_close([stop] { *stop = true; });
   // follow_logs blocks this thread; a timer of its own ends it after `longest`. The timer ends
@@ -69,8 +76,7 @@ void follow(caf::blocking_actor* self, std::shared_ptr<podman::container_runtime
     }};
   });
   int64_t written = 0;
-  auto status = runtime->follow_logs(
-      target.container_id, target.options,
+  auto failure = produce(
       [&](std::string_view output) {
         if (*stop) return;
         std::string chunk(output);
@@ -85,9 +91,84 @@ void follow(caf::blocking_actor* self, std::shared_ptr<podman::container_runtime
       },
       *stop);
   caf::anon_send_exit(timer, caf::exit_reason::user_shutdown);
-  if (status) spdlog::debug("following the logs of {} ended: {}", target.container_id, status->message);
+  if (failure) spdlog::debug("following a log ended: {}", *failure);
   sink->end();
   following->fetch_sub(1);
+}
+
+// The log request for the pod's node: the parameters as validated here, nothing else.
+std::string node_log_path(client::api_client& node, const route& r, const log_parameters& wanted,
+                          const std::string& container) {
+  std::string path = "/api/v1/namespaces/" + r.ns + "/pods/" + r.name + "/log?container=" + node.escape(container);
+  if (wanted.follow) path += "&follow=true";
+  if (wanted.previous) path += "&previous=true";
+  if (wanted.timestamps) path += "&timestamps=true";
+  if (wanted.tail_lines) path += "&tailLines=" + std::to_string(*wanted.tail_lines);
+  if (wanted.since_seconds) path += "&sinceSeconds=" + std::to_string(*wanted.since_seconds);
+  if (!wanted.since_time.empty()) path += "&sinceTime=" + node.escape(wanted.since_time);
+  if (wanted.limit_bytes) path += "&limitBytes=" + std::to_string(*wanted.limit_bytes);
+  return path;
+}
+
+// Where node `name`'s agent answers log requests: "http://IP:PORT", or the error to answer.
+std::variant<std::string, api_error> node_log_server(store_client& store, const std::string& name) {
+  auto node = store.call(actors::get_atom::value, store::object_key{"Node", "", name});
+  if (!node.ok()) return node.error->code == 404 ? bad_request("pod's node " + name + " does not exist") : *node.error;
+  std::string address;
+  for (const auto& entry : array_member(member_or_null(node.object, "status"), "addresses"))
+    if (string_member(entry, "type") == "InternalIP") address = string_member(entry, "address");
+  const auto& port = member_or_null(
+      member_or_null(member_or_null(member_or_null(node.object, "status"), "daemonEndpoints"), "kubeletEndpoint"), "Port");
+  if (!control::parse_ipv4(address) || !port.is_number_integer() || port.get<int64_t>() < 1 || port.get<int64_t>() > 65535)
+    return bad_request("node " + name + " serves no logs (it has no InternalIP and kubelet port to read them from)");
+  return "http://" + address + ":" + std::to_string(port.get<int64_t>());
+}
+
+// The log of a pod on another node, read from that node's agent.
+std::optional<http_response> node_log_request(store_client& store, const log_source& logs, const route& r,
+                                              const log_parameters& wanted, const std::string& container,
+                                              const std::string& node_name, const std::shared_ptr<response_sink>* sink) {
+  auto server = node_log_server(store, node_name);
+  if (auto* error = std::get_if<api_error>(&server)) return error_response(*error);
+  client::api_endpoint endpoint{std::get<std::string>(server), logs.node_token, logs.timeout, ""};
+  if (wanted.follow && sink) {
+    if (logs.following->fetch_add(1) >= logs.max_follows) {
+      logs.following->fetch_sub(1);
+      return error_response(too_many_requests("Too many requests, please try again later: " +
+                                              std::to_string(logs.max_follows) + " log follows are open"));
+    }
+    if (!(*sink)->begin_stream(200, "text/plain")) {
+      logs.following->fetch_sub(1);
+      return std::nullopt;
+    }
+    const auto longest = logs.longest_follow;
+    log_producer from_node = [endpoint, r, wanted, container, longest](const auto& emit, const std::atomic<bool>& stop)
+        -> std::optional<std::string> {
+      client::api_client node(endpoint);
+      auto failure = node.stream_text(node_log_path(node, r, wanted, container),
+                                      [&](std::string_view piece) {
+                                        emit(piece);
+                                        return !stop.load();
+                                      },
+                                      stop, longest);
+      if (failure) return failure->message;
+      return std::nullopt;
+    };
+    store.system().spawn<caf::detached>(follow, std::move(from_node), *sink, wanted.limit_bytes, logs.longest_follow,
+                                        logs.following);
+    return std::nullopt;
+  }
+  auto read = [endpoint, r, wanted, container] {
+    client::api_client node(endpoint);
+    auto answer = node.get_text(node_log_path(node, r, wanted, container));
+    if (auto* error = std::get_if<api_error>(&answer)) return error_response(*error);
+    return http_response{200, "text/plain", truncate_to(std::move(std::get<std::string>(answer)), wanted.limit_bytes), {}};
+  };
+  if (!sink) return read();
+  // Off the HTTP worker: the agent may need this server (the pod, from its API) to answer, and
+  // a worker waiting for the agent would keep that request from being served.
+  store.system().spawn<caf::detached>([read, answer_to = *sink](caf::blocking_actor*) { answer_to->send(read()); });
+  return std::nullopt;
 }
 
 }  // namespace
@@ -159,6 +240,7 @@ std::variant<log_target, api_error> log_target_of(const json& pod, const log_par
       if (string_member(candidate, "name") == name) status = candidate;
 
   log_target target;
+  target.container_name = name;
   target.options.timestamps = parameters.timestamps;
   target.options.tail_lines = parameters.tail_lines;
   target.options.since_seconds = parameters.since_seconds;
@@ -201,6 +283,9 @@ std::optional<http_response> log_request(store_client& store, const log_source& 
   if (auto* error = std::get_if<api_error>(&target)) return error_response(*error);
   auto& chosen = std::get<log_target>(target);
   chosen.options.limit_bytes = wanted.limit_bytes;  // applied where the log is read
+  const auto node_name = string_member(member_or_null(pod.object, "spec"), "nodeName");
+  if (!logs.node_name.empty() && !node_name.empty() && node_name != logs.node_name)
+    return node_log_request(store, logs, r, wanted, chosen.container_name, node_name, sink);
 
   if (wanted.follow && sink && logs.streaming) {
     if (logs.following->fetch_add(1) >= logs.max_follows) {
@@ -212,8 +297,14 @@ std::optional<http_response> log_request(store_client& store, const log_source& 
       logs.following->fetch_sub(1);
       return std::nullopt;
     }
-    store.system().spawn<caf::detached>(follow, logs.streaming, *sink, chosen, wanted.limit_bytes, logs.longest_follow,
-                                        logs.following);
+    log_producer from_runtime = [runtime = logs.streaming, chosen](const auto& emit, const std::atomic<bool>& stop)
+        -> std::optional<std::string> {
+      auto status = runtime->follow_logs(chosen.container_id, chosen.options, emit, stop);
+      if (status) return chosen.container_id + ": " + status->message;
+      return std::nullopt;
+    };
+    store.system().spawn<caf::detached>(follow, std::move(from_runtime), *sink, wanted.limit_bytes,
+                                        logs.longest_follow, logs.following);
     return std::nullopt;
   }
 

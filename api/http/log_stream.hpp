@@ -3,7 +3,8 @@
 // output a request means (pure, with Kubernetes' 400s for a container that is waiting to start
 // or has no previous run), a one-shot read through the runtime actor, and following: a detached
 // actor streams `podman logs --follow` into a chunked response until the container stops, the
-// client disconnects or the server stops.
+// client disconnects or the server stops. A pod on another node is read from that node's agent,
+// which answers the same request from its own runtime.
 
 #include <caf/actor_system.hpp>
 #include <atomic>
@@ -33,6 +34,11 @@ struct log_source {
   // Follows at once: each holds a thread and a `podman logs` child; more get 429.
   std::size_t max_follows = 64;
   std::shared_ptr<std::atomic<std::size_t>> following = std::make_shared<std::atomic<std::size_t>>(0);
+  // This machine's node. A pod bound to another node is read from that node's agent (its
+  // InternalIP, port status.daemonEndpoints.kubeletEndpoint.Port) with node_token, as the
+  // apiserver asks a kubelet; empty: every pod is read here.
+  std::string node_name;
+  std::string node_token;
 };
 
 // The query of a log request: container, follow, previous, timestamps, tailLines,
@@ -52,6 +58,7 @@ std::variant<log_parameters, api_error> log_parameters_of(const http_request& re
 
 // The container to read and how: the current container, or with `previous` the run before it.
 struct log_target {
+  std::string container_name;  // the pod's container, by its name in the spec
   std::string container_id;
   podman::log_options options;
 };

@@ -344,6 +344,10 @@ std::optional<http_response> request_handler::dispatch(const http_request& reque
   if (!health_check && !token_.accepts(request.authorization))
     return error_response(unauthorized());
   if (!parsed) return error_response(path_not_found());
+  if (settings_.pod_logs_only && !health_check &&
+      !(parsed->what == route::target::resource && parsed->kind && parsed->kind->kind == "Pod" &&
+        parsed->subresource == "log"))
+    return error_response(path_not_found());
   if (!health_check && accepts_only_protobuf(request.accept))
     return error_response(not_acceptable("orkest answers in application/json, which the Accept header (" + request.accept +
                                          ") does not list; it reads protobuf request bodies but does not write them"));

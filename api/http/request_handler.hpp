@@ -23,6 +23,9 @@ struct handler_settings {
   std::string bearer_token;
   // Without bearer_token: the node agents' join token, checked when a request presents a token.
   std::string join_token;
+  // A node agent's endpoint (its kubelet port): only pods' /log and the health checks are
+  // served, anything else is 404.
+  bool pod_logs_only = false;
   // /readyz is 503 while the store does not answer a ping within this.
   std::chrono::milliseconds readiness_deadline{1000};
   watch_settings watch;

@@ -5,6 +5,7 @@
 # - a wrong token is refused (401), an agent presenting one does not join;
 # - a Deployment's pods spread over the nodes; a pod on node1 reaches a pod on node3 by its IP,
 #   and is seen there with its own address (routes between the nodes' podCIDRs, no NAT);
+# - kubectl logs (and -f) of a pod on an agent's node, which the server reads from that agent;
 # - a pod asking more cpu than any node has stays Pending, saying so per node;
 # - cordon + drain moves a node's pods to the others;
 # - a machine lost (its agent and containers SIGKILLed, its link cut): its Node turns Unknown
@@ -93,6 +94,11 @@ cluster exec node1 podman exec -d "$(container_of "$from_pod")" sh -c "sleep 5 |
 eventually 10 bash -c "bash '$KX_ROOT/scripts/cluster.sh' exec node3 podman exec '$(container_of "$to_pod")' netstat -tn |
   grep -q ':6000 .*$from_ip:'" || fail "node3's pod did not see node1's pod's own address $from_ip: $(
   cluster exec node3 podman exec "$(container_of "$to_pod")" netstat -tn)"
+
+say "kubectl logs of a pod on an agent's node, read from its agent"
+expect_match "$(k logs "$to_pod" 2>&1)" "listening on port 5000 as pod $to_pod" "the log of node3's pod"
+expect_match "$(timeout 5 kubectl logs -f "$to_pod" 2>&1 || true)" "listening on port 5000 as pod $to_pod" \
+  "the followed log of node3's pod"
 
 say "a pod no node fits stays Pending, saying why"
 k run big --image=localhost/health:latest --restart=Never --overrides='{"spec":{"containers":[{"name":"big","image":"localhost/health:latest","resources":{"requests":{"cpu":"1000"}}}]}}' >/dev/null

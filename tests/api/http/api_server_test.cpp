@@ -389,6 +389,83 @@ TEST_F(api_server_test, a_store_that_never_answers_is_504_not_a_hang) {
   unresponsive->stop();
 }
 
+// The server reads the log of a pod on another node from that node's agent, as the apiserver
+// asks a kubelet: the agent's endpoint (pod_logs_only, the join token) answers from its own
+// runtime, and serves nothing else.
+TEST_F(api_server_test, another_nodes_pod_log_is_read_from_that_nodes_agent) {
+  auto far_runtime = std::make_shared<podman::fake_runtime>();
+  podman::container_spec spec;
+  spec.name = "orkest_default_far-pod";
+  spec.image = "busybox";
+  auto created_container = far_runtime->create(spec);
+  ASSERT_TRUE(std::holds_alternative<std::string>(created_container));
+  const auto id = std::get<std::string>(created_container);
+
+  api::http::server_settings agent_settings;
+  agent_settings.port = 0;
+  agent_settings.handler.bearer_token = "join-token";
+  agent_settings.handler.pod_logs_only = true;
+  api::http::log_source agent_logs;
+  agent_logs.runtime = actors::spawn_runtime(system, far_runtime, 1, false);
+  agent_logs.streaming = far_runtime;
+  api::http::api_server agent{system, plane.store, agent_settings, agent_logs};
+  agent.start();
+
+  api::http::server_settings server_settings;
+  server_settings.port = 0;
+  api::http::log_source server_logs;
+  server_logs.runtime = plane.runtime;
+  server_logs.streaming = runtime;
+  server_logs.node_name = "orkest";
+  server_logs.node_token = "join-token";
+  api::http::api_server server_with_nodes{system, plane.store, server_settings, server_logs};
+  server_with_nodes.start();
+  http_client api(server_with_nodes.port());
+
+  json node = {{"apiVersion", "v1"},
+               {"kind", "Node"},
+               {"metadata", {{"name", "far"}}},
+               {"status",
+                {{"addresses", {{{"type", "InternalIP"}, {"address", "127.0.0.1"}}}},
+                 {"daemonEndpoints", {{"kubeletEndpoint", {{"Port", agent.port()}}}}}}}};
+  ASSERT_EQ(api.post("/api/v1/nodes", node.dump()).status, 201);
+  json pod = {{"apiVersion", "v1"},
+              {"kind", "Pod"},
+              {"metadata", {{"name", "far-pod"}}},
+              {"spec", {{"nodeName", "far"}, {"containers", {{{"name", "app"}, {"image", "busybox"}}}}}}};
+  auto stored = api.post(pods_path, pod.dump());
+  ASSERT_EQ(stored.status, 201) << stored.body;
+  auto with_status = stored.json();
+  with_status["status"]["containerStatuses"] = {
+      {{"name", "app"}, {"containerID", "podman://" + id}, {"state", {{"running", json::object()}}}}};
+  ASSERT_EQ(api.put(pods_path + "/far-pod/status", with_status.dump()).status, 200);
+
+  auto log = api.get(pods_path + "/far-pod/log");
+  EXPECT_EQ(log.status, 200) << log.body;
+  EXPECT_EQ(log.body, "fake runtime: container orkest_default_far-pod has no output\n");
+  EXPECT_EQ(api.get(pods_path + "/far-pod/log?limitBytes=4").body, "fake");
+
+  // The agent's endpoint: its token, and pods' logs only.
+  http_client direct(agent.port());
+  EXPECT_EQ(direct.get(pods_path + "/far-pod/log").status, 401);
+  const std::vector<std::pair<std::string, std::string>> token{{"Authorization", "Bearer join-token"}};
+  EXPECT_EQ(direct.send({"GET", pods_path + "/far-pod/log", {}, {}, token}).status, 200);
+  EXPECT_EQ(direct.send({"GET", "/api/v1/nodes", {}, {}, token}).status, 404);
+  EXPECT_EQ(direct.send({"GET", pods_path + "/far-pod", {}, {}, token}).status, 404);
+
+  // A node that serves no logs (no kubelet port) is a clear 400, not a hang.
+  node = api.get("/api/v1/nodes/far").json();
+  node["status"]["daemonEndpoints"]["kubeletEndpoint"]["Port"] = 0;
+  ASSERT_EQ(api.put("/api/v1/nodes/far/status", node.dump()).status, 200);
+  auto refused = api.get(pods_path + "/far-pod/log");
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_NE(refused.body.find("node far serves no logs"), std::string::npos) << refused.body;
+
+  server_with_nodes.stop();
+  agent.stop();
+  caf::anon_send_exit(agent_logs.runtime, caf::exit_reason::user_shutdown);
+}
+
 TEST_F(api_server_test, a_yaml_body_is_accepted) {
   const char* yaml = R"(apiVersion: v1
 kind: Service
