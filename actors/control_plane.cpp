@@ -4,44 +4,8 @@
 #include <caf/send.hpp>
 #include <spdlog/spdlog.h>
 
-#include "control/ip_allocator.hpp"
-#include "netproxy/host_address.hpp"
 
 namespace orkest::actors {
-
-namespace {
-
-// Cluster IPs (and the DNS address) an earlier orkest with this configuration left on lo, killed
-// before it could remove them. Only addresses with orkest's label are considered.
-void remove_left_over_addresses(const control_plane_settings& settings) {
-  control::ip_allocator service_range(settings.store.service_cidr);
-  std::size_t removed = 0;
-  for (const auto& address : netproxy::labelled_loopback_addresses())
-    if ((service_range.contains(address) || address == settings.dns_ip) && !netproxy::remove_loopback_address(address))
-      ++removed;
-  if (removed > 0) spdlog::info("removed {} address(es) an earlier orkest left on lo", removed);
-}
-
-// Starts the DNS responder on the cluster DNS address, or says why pods will use their
-// network's DNS instead.
-std::shared_ptr<dns::dns_server> start_dns(const control_plane_settings& settings, control_plane& plane) {
-  if (settings.dns_ip.empty()) return nullptr;
-  if (settings.services.cluster_ips_on_loopback) {
-    if (auto error = netproxy::add_loopback_address(settings.dns_ip)) {
-      spdlog::warn("cluster DNS disabled (pods resolve pod names only): {}", *error);
-      return nullptr;
-    }
-    plane.dns_ip_on_loopback = settings.dns_ip;
-  }
-  auto started = dns::dns_server::start(settings.dns_ip, settings.dns_port);
-  if (auto* error = std::get_if<std::string>(&started)) {
-    spdlog::warn("cluster DNS disabled (pods resolve pod names only): {}", *error);
-    return nullptr;
-  }
-  return std::shared_ptr<dns::dns_server>(std::move(std::get<std::unique_ptr<dns::dns_server>>(started)));
-}
-
-}  // namespace
 
 control_plane start_control_plane(caf::actor_system& system, std::shared_ptr<podman::container_runtime> runtime,
                                   control_plane_settings settings) {
@@ -51,15 +15,21 @@ control_plane start_control_plane(caf::actor_system& system, std::shared_ptr<pod
                             settings.threaded_runtime && settings.storage);
   plane.events = spawn_event_recorder(system, plane.store, settings.events);
   if (settings.threaded_runtime) {
-    if (settings.services.cluster_ips_on_loopback) remove_left_over_addresses(settings);
-    if (auto server = start_dns(settings, plane)) {
-      plane.dns = spawn_cluster_dns(system, plane.store, server, settings.cluster_domain);
+    node_services_settings services;
+    services.services = settings.services;
+    services.service_cidr = settings.store.service_cidr;
+    services.dns_ip = settings.dns_ip;
+    services.dns_port = settings.dns_port;
+    services.cluster_domain = settings.cluster_domain;
+    services.resync_period = settings.resync_period;
+    plane.service_proxy = start_node_services(system, plane.store, services);
+    if (plane.service_proxy.dns) {
       settings.pods.pod.dns_server = settings.dns_ip;
       settings.pods.pod.cluster_domain = settings.cluster_domain;
     }
+    plane.services = plane.service_proxy.services;
+    plane.dns = plane.service_proxy.dns;
     if (!settings.pods.pod.prober) settings.pods.pod.prober = probe::make_socket_prober();
-    auto engine = std::make_shared<netproxy::engine>();
-    plane.services = spawn_service_controller(system, plane.store, engine, settings.services, settings.resync_period);
   }
 
   // This machine's node.
@@ -114,7 +84,7 @@ void control_plane::shutdown() {
   all.push_back(store.address());
   for (const caf::actor_addr& address : all)
     if (auto handle = caf::actor_cast<caf::actor>(address)) caf::anon_send_exit(handle, caf::exit_reason::user_shutdown);
-  if (!dns_ip_on_loopback.empty()) netproxy::remove_loopback_address(dns_ip_on_loopback);
+  service_proxy.release_addresses();
 }
 
 }  // namespace orkest::actors

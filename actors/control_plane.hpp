@@ -12,6 +12,7 @@
 #include "actors/node_agent.hpp"
 #include "actors/node_ipam_controller.hpp"
 #include "actors/node_lifecycle_controller.hpp"
+#include "actors/node_services.hpp"
 #include "actors/pod_supervisor.hpp"
 #include "actors/replicaset_controller.hpp"
 #include "actors/runtime_actor.hpp"
@@ -72,7 +73,7 @@ struct control_plane {
   scheduler_actor scheduler;
   node_lifecycle_actor node_lifecycle;
   node_ipam_actor node_ipam;
-  std::string dns_ip_on_loopback;
+  node_services service_proxy;  // this machine's Service proxy and DNS (services and dns above are its)
 
   // Ends every actor (closing Service ports); the system's destructor then waits for them.
   void shutdown();

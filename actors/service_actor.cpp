@@ -59,6 +59,7 @@ void apply_backends(service_pointer self) {
 
 void write_conditions(service_pointer self) {
   auto& st = self->state;
+  if (!st.settings.publishes_state) return;
   bool ok = st.failures.empty();
   std::string message;
   for (const auto& failure : st.failures) message += (message.empty() ? "" : "; ") + failure;

@@ -32,6 +32,9 @@ struct service_actor_settings {
   control::pod_address_policy pod_addresses;
   // Connections one listener carries at once; more are closed as they arrive.
   std::size_t max_connections_per_port = netproxy::default_max_connections_per_listener;
+  // Writes what the cluster shares: Endpoints and the Service's PortsBound condition (the
+  // server's node). False on agents: they proxy, reading only.
+  bool publishes_state = true;
 };
 
 service_actor spawn_service_actor(caf::actor_system& system, store_actor store,

@@ -81,7 +81,7 @@ void sync(controller_pointer self, const std::string& uid) {
   auto pods = pods_in(self->state, control::namespace_of(it->second.service));
   self->send(it->second.actor, backends_atom::value, control::service_backends(it->second.service, pods, self->state.settings.pod_addresses));
   // A Service without a selector has Endpoints its user manages.
-  if (!api::value_at(it->second.service, "/spec/selector"_json_pointer, json()).empty())
+  if (self->state.settings.publishes_state && !api::value_at(it->second.service, "/spec/selector"_json_pointer, json()).empty())
     publish_endpoints(self, uid, control::endpoints_for(it->second.service, pods, self->state.settings.pod_addresses));
 }
 
@@ -94,6 +94,7 @@ void on_service(controller_pointer self, const change_event& event) {
     self->send_exit(it->second.actor, caf::exit_reason::user_shutdown);
     st.services.erase(it);
     st.retries.succeeded(uid);
+    if (!st.settings.publishes_state) return;
     self->request(st.store, store_timeout, delete_atom::value,
                   object_key{"Endpoints", control::namespace_of(event.object), control::name_of(event.object)}, delete_options{})
         .then([](const store_result&) {}, [](const caf::error&) {});

@@ -1,6 +1,6 @@
 #pragma once
 // Follows Services and Pods: keeps one service actor per Service, tells it which pods back
-// each port, and publishes the Service's Endpoints object.
+// each port, and publishes the Service's Endpoints object (settings.publishes_state).
 
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>

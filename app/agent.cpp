@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "actors/node_agent.hpp"
+#include "actors/node_services.hpp"
 #include "actors/remote_store.hpp"
 #include "api/http/api_server.hpp"
 #include "api/json_access.hpp"
@@ -21,6 +22,7 @@
 #include "app/runtime_choice.hpp"
 #include "client/api_client.hpp"
 #include "control/ip_allocator.hpp"
+#include "control/pod_address_policy.hpp"
 #include "probe/network_prober.hpp"
 
 namespace orkest::app {
@@ -111,12 +113,31 @@ int run_agent(config c, const agent_options& options) {
   recording.sweeps = false;  // the server's recorder keeps the Events in bounds
   auto events = actors::spawn_event_recorder(system, store, recording);
 
+  // Every Service on this machine too, as kube-proxy: listeners here, backends on any node;
+  // and the cluster DNS for this machine's pods. The server publishes Endpoints and status.
+  actors::node_services_settings services;
+  services.services.host_address = c.service_host_address;
+  services.services.cluster_ips_on_loopback = c.cluster_ips_on_loopback;
+  services.services.max_connections_per_port = static_cast<std::size_t>(c.max_connections_per_port);
+  services.services.pod_addresses =
+      control::pod_address_policy(c.subnet, c.service_cidr, c.pod_cidr, c.node_cidr_mask_size);
+  services.services.publishes_state = false;
+  services.service_cidr = c.service_cidr;
+  services.dns_ip = c.dns_ip;
+  services.cluster_domain = c.cluster_domain;
+  services.resync_period = c.resync_period;
+  auto proxy = actors::start_node_services(system, store, services);
+
   actors::node_agent_settings node;
   node.heartbeat.node = description;
   node.heartbeat.renew_period = c.node_lease_renew;
   node.heartbeat.lease_duration = std::chrono::duration_cast<std::chrono::seconds>(c.node_grace_period);
   node.pods.resync_period = c.resync_period;
   node.pods.pod.network = c.network;
+  if (proxy.dns) {
+    node.pods.pod.dns_server = c.dns_ip;
+    node.pods.pod.cluster_domain = c.cluster_domain;
+  }
   node.pods.pod.host_ip = node.heartbeat.node.internal_ip;
   node.pods.pod.runtime_timeout = std::chrono::duration_cast<std::chrono::seconds>(c.runtime_command_timeout) * 2;
   node.pods.pod.prober = probe::make_socket_prober();
@@ -155,10 +176,12 @@ int run_agent(config c, const agent_options& options) {
   spdlog::info("orkest agent: {} received, shutting down", strsignal(received));
   log_server.stop();
   auto all = agent.addresses();
+  for (const auto& address : proxy.addresses()) all.push_back(address);
   all.push_back(events.address());
   all.push_back(store.address());
   for (const auto& address : all)
     if (auto handle = caf::actor_cast<caf::actor>(address)) caf::anon_send_exit(handle, caf::exit_reason::user_shutdown);
+  proxy.release_addresses();
   return 0;
 }
 

@@ -197,7 +197,8 @@ int run(const app::config& c) {
   settings.storage_dir = c.data_dir + "/storage";
   settings.store.limits.provisioned_volumes_dir = settings.storage_dir;
   // Endpoints and Service backends only ever take pod network addresses (not the host's own).
-  settings.services.pod_addresses = control::pod_address_policy(c.subnet, c.service_cidr);
+  settings.services.pod_addresses =
+      control::pod_address_policy(c.subnet, c.service_cidr, c.pod_cidr, c.node_cidr_mask_size);
   auto plane = actors::start_control_plane(system, runtime, settings);
 
   api::http::server_settings server;

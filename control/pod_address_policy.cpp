@@ -42,6 +42,18 @@ pod_address_policy::pod_address_policy(const std::string& pod_network, const std
   }
 }
 
+pod_address_policy::pod_address_policy(const std::string& pod_network, const std::string& service_cidr,
+                                       const std::string& cluster_pod_cidr, int node_mask_size)
+    : pod_address_policy(pod_network, service_cidr) {
+  if (cluster_pod_cidr.empty()) return;
+  const auto bounds = parse_cidr(cluster_pod_cidr);
+  const uint64_t cluster_size = uint64_t{bounds.broadcast} - bounds.network + 1;
+  if (node_mask_size < 1 || node_mask_size > 30 || (uint64_t{1} << (32 - node_mask_size)) > cluster_size)
+    throw std::invalid_argument("invalid node block size /" + std::to_string(node_mask_size) + " for " + cluster_pod_cidr);
+  cluster_ = range{bounds.network, bounds.broadcast};
+  node_block_size_ = uint32_t{1} << (32 - node_mask_size);
+}
+
 bool pod_address_policy::allows(const std::string& ip) const {
   const auto address = parse_ipv4(ip);
   if (!address) return false;
@@ -52,6 +64,10 @@ bool pod_address_policy::allows(const std::string& ip) const {
       *address == 0xffffffff)
     return false;
   if (services_ && services_->contains(*address)) return false;
+  if (cluster_ && cluster_->contains(*address)) {
+    const uint32_t offset = (*address - cluster_->first) % node_block_size_;
+    if (offset >= 2 && offset < node_block_size_ - 1) return true;
+  }
   return !pod_hosts_ || pod_hosts_->contains(*address);
 }
 

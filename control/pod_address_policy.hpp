@@ -18,6 +18,11 @@ class pod_address_policy {
   // gateway is the host itself), never inside `service_cidr`. Either may be empty. Throws
   // std::invalid_argument for a value that is not an IPv4 CIDR.
   pod_address_policy(const std::string& pod_network, const std::string& service_cidr);
+  // Also the hosts of the cluster's pod CIDR, cut in nodes' blocks of `node_mask_size` bits
+  // (each block's network, gateway and broadcast addresses excluded: the gateway is that node):
+  // pods on other nodes back Services here too. Throws std::invalid_argument as above.
+  pod_address_policy(const std::string& pod_network, const std::string& service_cidr,
+                     const std::string& cluster_pod_cidr, int node_mask_size);
 
   bool allows(const std::string& ip) const;
 
@@ -29,6 +34,8 @@ class pod_address_policy {
   };
   std::optional<range> pod_hosts_;
   std::optional<range> services_;
+  std::optional<range> cluster_;  // the cluster's pod CIDR, whole
+  uint32_t node_block_size_ = 0;  // its nodes' blocks, in addresses
 };
 
 }  // namespace orkest::control

@@ -37,6 +37,18 @@ TEST(PodAddressPolicy, OnlyHostsOfThePodNetworkOutsideTheServiceCidr) {
   EXPECT_THROW(pod_address_policy("10.89.100.0", ""), std::invalid_argument);
 }
 
+// Pods on other nodes: hosts of their nodes' blocks of the cluster's pod CIDR, never a block's
+// gateway (that node itself), network or broadcast address.
+TEST(PodAddressPolicy, OtherNodesPodsAreHostsOfTheirBlocksOfTheClusterPodCidr) {
+  const pod_address_policy policy("10.89.100.0/24", "10.96.0.0/16", "10.42.0.0/16", 24);
+  for (const char* allowed : {"10.89.100.2", "10.42.0.2", "10.42.1.2", "10.42.1.254", "10.42.255.254"})
+    EXPECT_TRUE(policy.allows(allowed)) << allowed;
+  for (const char* refused : {"10.89.100.1", "10.42.1.0", "10.42.1.1", "10.42.1.255", "10.42.0.1", "10.43.0.2", "10.96.0.1"})
+    EXPECT_FALSE(policy.allows(refused)) << refused;
+  EXPECT_THROW(pod_address_policy("", "", "10.42.0.0/16", 8), std::invalid_argument);  // blocks wider than the range
+  EXPECT_THROW(pod_address_policy("", "", "10.42.0.0", 24), std::invalid_argument);
+}
+
 TEST(PodAddressPolicy, WithoutAPodNetworkOnlyTheSpecialRangesAreRefused) {
   const pod_address_policy policy("", "10.96.0.0/12");
   EXPECT_TRUE(policy.allows("192.168.5.9"));

@@ -65,7 +65,7 @@ class remote_store_test : public ::testing::Test {
     settings.store.node_name = "server";
     plane = actors::start_control_plane(system, runtime, settings);
     start_server(0);
-    remote = actors::spawn_remote_store(system, {"http://127.0.0.1:" + std::to_string(port), "", 5s});
+    remote = actors::spawn_remote_store(system, {"http://127.0.0.1:" + std::to_string(port), "", 5s, ""});
   }
 
   void TearDown() override {
@@ -183,7 +183,7 @@ TEST(api_client, paths_are_the_servers) {
 }
 
 TEST(api_client, an_unreachable_server_is_a_503_naming_it) {
-  client::api_client client({"http://127.0.0.1:1", "", 2s});
+  client::api_client client({"http://127.0.0.1:1", "", 2s, ""});
   auto result = client.get({"Pod", "default", "web"});
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error->code, 503);

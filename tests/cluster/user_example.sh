@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# The user's example, its bodies verbatim with curl, on a simulated cluster of three machines
+# (scripts/cluster.sh) with the health pods on other nodes than ping's (cordons place them):
+# - ping's log shows answers through health-service:2000 from the health pods on the others;
+# - every node answers at the Service's port (curl <node>:2000/health), from pods on all nodes;
+# - a Service created later resolves inside running pods on every node at once;
+# - ping on an agent's node reaches the Service by name too.
+# Everything the cluster made is removed on exit, whatever happened.
+#
+# usage: tests/cluster/user_example.sh [path/to/orkest]
+source "$(dirname "${BASH_SOURCE[0]}")/../kubectl/lib.sh"
+export ORKEST_CLUSTER_NAME=orku ORKEST_CLUSTER_NET=10.250.4 ORKEST_CLUSTER_DIR="/tmp/orku-$$"
+export ORKEST_BINARY="${1:-$KX_ROOT/build/orkest}"
+export KUBECONFIG="$ORKEST_CLUSTER_DIR/kubeconfig"
+cluster() { bash "$KX_ROOT/scripts/cluster.sh" "$@"; }
+
+cluster_cleanup() {
+  local status=$?
+  set +e
+  trap - ERR
+  if [ "$status" -ne 0 ]; then
+    k get pods -o wide >&2
+    for node in node1 node2 node3; do
+      echo "---- $node's orkest log (last 20 lines) ----" >&2
+      tail -n 20 "$ORKEST_CLUSTER_DIR/$node/orkest.log" >&2
+    done
+  fi
+  cluster down
+  return "$status"
+}
+trap cluster_cleanup EXIT
+
+# request METHOD PATH < BODY: the user's request, with the cluster's CA and token; prints the code.
+request() {
+  curl -s -o "$ORKEST_CLUSTER_DIR/last.body" -w '%{http_code}' --max-time 10 --cacert "$ORKEST_CA" \
+    -H "Authorization: Bearer $ORKEST_TOKEN" -H 'Content-Type: application/json' -X "$1" "$ORKEST_SERVER$2" --data-binary @-
+}
+node_of() { k get pod "$1" -o jsonpath='{.spec.nodeName}'; }
+
+say "three machines"
+cluster up 3
+source <(cluster env)
+
+say "the health pods and the Service, with node1 cordoned"
+k cordon node1 >/dev/null
+code=$(request POST /api/apps/v1/namespaces/default/replicasets <<'EOF'
+{
+    "apiVersion": "apps/v1",
+    "kind": "ReplicaSet",
+    "metadata": {"name": "health-replicaset"},
+    "spec": {
+        "replicas": 3,
+        "selector": {"name": "health"},
+        "template": {
+            "metadata": {"app": "health"},
+            "spec": {"containers": [{"name": "health", "image": "health:latest"}]},
+        }
+    }
+}
+EOF
+)
+expect_eq "$code" 201 "the user's ReplicaSet"
+code=$(request POST /api/v1/namespaces/default/pods <<'EOF'
+{
+    "apiVersion": "v1",
+    "kind": "Service",
+    "metadata": {"name": "health-service"},
+    "spec": {
+        "selector": {"app": "health"},
+        "ports": [{"protocol": "TCP", "port": 2000, "targetPort": 5000}],
+        "type": "ClusterIP"
+    }
+}
+EOF
+)
+expect_eq "$code" 201 "the user's Service, POSTed to the pods URL"
+eventually 60 bash -c "[ \"\$(kubectl get pods -l app=health --field-selector status.phase=Running -o name | wc -l)\" = 3 ]" ||
+  fail "3 health pods not Running: $(k get pods -o wide 2>&1)"
+health_nodes="$(k get pods -l app=health -o jsonpath='{range .items[*]}{.spec.nodeName}{"\n"}{end}' | sort -u | tr '\n' ' ')"
+expect_no_match "$health_nodes" 'node1' "health pods on the cordoned node1"
+
+say "ping on node1, the others cordoned"
+k uncordon node1 >/dev/null
+k cordon node2 >/dev/null
+k cordon node3 >/dev/null
+code=$(request POST /api/v1/namespaces/default/pods <<'EOF'
+{
+    "apiVersion": "v1",
+    "kind": "Pod",
+    "metadata": {"name": "ping"},
+    "spec": {"containers": [{"name": "ping", "image": "ping:latest",
+                             "env": {"HEALTH_SERVICE": "health-service:2000"}}]}
+}
+EOF
+)
+expect_eq "$code" 201 "the user's ping pod"
+eventually 30 bash -c '[ "$(kubectl get pod ping -o jsonpath={.status.phase})" = Running ]' || fail "ping not Running"
+expect_eq "$(node_of ping)" node1 "ping's node"
+eventually 30 bash -c "kubectl logs ping | grep -q '\"status\":\"ok\"'" ||
+  fail "ping's log shows no answer through health-service:2000: $(k logs ping 2>&1 | tail -5)"
+say "ping reaches the Service: $(k logs ping | grep '"status":"ok"' | tail -1)"
+
+say "every node answers at the Service's port, from pods on all nodes"
+source <(cluster env)
+for i in 1 2 3; do
+  : >"$ORKEST_CLUSTER_DIR/replies"
+  for _ in $(seq 12); do
+    curl -sf --max-time 3 "http://${ORKEST_CLUSTER_NET}.1$i:2000/health" >>"$ORKEST_CLUSTER_DIR/replies" ||
+      fail "a call to node$i:2000/health failed"
+    echo >>"$ORKEST_CLUSTER_DIR/replies"
+  done
+  seen="$(sed -n 's/.*"pod":"\([^"]*\)".*/\1/p' "$ORKEST_CLUSTER_DIR/replies" | sort -u)"
+  [ "$(echo "$seen" | grep -c .)" = 3 ] || fail "node$i's replies came from $(echo $seen), not all 3 health pods"
+done
+
+say "a Service created later resolves inside pods on every node"
+k create service clusterip later --tcp=8080:5000 >/dev/null
+ip="$(k get service later -o jsonpath='{.spec.clusterIP}')"
+for pod in ping $(k get pods -l app=health -o name | sed 's|pod/||'); do
+  node="$(node_of "$pod")"
+  eventually 5 bash -c "bash '$KX_ROOT/scripts/cluster.sh' exec $node podman exec orkest_default_$pod \
+    nslookup later.default.svc.cluster.local | grep -q 'Address: $ip'" ||
+    fail "later.default.svc.cluster.local does not resolve to $ip in $pod on $node"
+done
+
+say "ping on an agent's node reaches the Service by name too"
+k delete pod ping >/dev/null
+k cordon node1 >/dev/null
+k uncordon node2 >/dev/null
+k run ping --image=ping:latest --restart=Never --env HEALTH_SERVICE=health-service:2000 >/dev/null
+eventually 30 bash -c '[ "$(kubectl get pod ping -o jsonpath={.status.phase})" = Running ]' || fail "ping not Running again"
+expect_eq "$(node_of ping)" node2 "the second ping's node"
+eventually 30 bash -c "kubectl logs ping | grep -q '\"status\":\"ok\"'" ||
+  fail "ping on node2 shows no answer through health-service:2000: $(k logs ping 2>&1 | tail -5)"
+say "passed"
