@@ -63,6 +63,7 @@ control_plane start_control_plane(caf::actor_system& system, std::shared_ptr<pod
   plane.node_lifecycle = spawn_node_lifecycle_controller(system, plane.store, std::move(lifecycle));
   settings.ipam.events = plane.events;
   plane.node_ipam = spawn_node_ipam_controller(system, plane.store, settings.ipam);
+  plane.load_balancers = spawn_load_balancer_controller(system, plane.store);
   plane.replicasets = spawn_replicaset_controller(system, plane.store, settings.resync_period, plane.events, settings.clock);
   plane.deployments = spawn_deployment_controller(system, plane.store, settings.resync_period, plane.events, settings.clock);
   if (plane.volumes) {
@@ -77,7 +78,7 @@ control_plane start_control_plane(caf::actor_system& system, std::shared_ptr<pod
 }
 
 void control_plane::shutdown() {
-  std::vector<caf::actor_addr> all = {node_ipam.address(), node_lifecycle.address(), scheduler.address(), volume_binder.address(),
+  std::vector<caf::actor_addr> all = {load_balancers.address(), node_ipam.address(), node_lifecycle.address(), scheduler.address(), volume_binder.address(),
                                       deployments.address(), replicasets.address(), services.address(), dns.address()};
   for (const auto& address : node.addresses()) all.push_back(address);
   all.push_back(events.address());

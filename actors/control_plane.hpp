@@ -10,6 +10,7 @@
 #include "actors/deployment_controller.hpp"
 #include "actors/event_recorder.hpp"
 #include "actors/node_agent.hpp"
+#include "actors/load_balancer_controller.hpp"
 #include "actors/node_ipam_controller.hpp"
 #include "actors/node_lifecycle_controller.hpp"
 #include "actors/node_services.hpp"
@@ -73,6 +74,7 @@ struct control_plane {
   scheduler_actor scheduler;
   node_lifecycle_actor node_lifecycle;
   node_ipam_actor node_ipam;
+  load_balancer_actor load_balancers;
   node_services service_proxy;  // this machine's Service proxy and DNS (services and dns above are its)
 
   // Ends every actor (closing Service ports); the system's destructor then waits for them.

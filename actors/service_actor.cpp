@@ -70,12 +70,15 @@ void write_conditions(service_pointer self) {
                                   {"observedGeneration", api::value_at(st.service, "/metadata/generation"_json_pointer, 1)}}});
   if (conditions == st.written_conditions) return;
   st.written_conditions = conditions;
-  json status = st.service.value("status", json::object());
-  status["conditions"] = conditions;
-  status["conditions"][0]["lastTransitionTime"] = api::value_at(st.service, "/metadata/creationTimestamp"_json_pointer, std::string{});
-  json body = {{"metadata", {{"uid", control::uid_of(st.service)}}}, {"status", status}};
-  self->request(st.store, std::chrono::seconds(10), status_atom::value,
-                object_key{"Service", control::namespace_of(st.service), control::name_of(st.service)}, std::move(body))
+  json written = conditions;
+  written[0]["lastTransitionTime"] = api::value_at(st.service, "/metadata/creationTimestamp"_json_pointer, std::string{});
+  // Only the conditions: the rest of the status (the load balancer's ingress) is others'. The
+  // uid makes it a precondition: a Service of the same name made since is not this one.
+  patch_request patch{patch_type::merge,
+                      {{"metadata", {{"uid", control::uid_of(st.service)}}}, {"status", {{"conditions", std::move(written)}}}},
+                      true};
+  self->request(st.store, std::chrono::seconds(10), patch_atom::value,
+                object_key{"Service", control::namespace_of(st.service), control::name_of(st.service)}, std::move(patch))
       .then([](const store_result&) {}, [](const caf::error&) {});
 }
 
@@ -93,16 +96,22 @@ void open_listeners(service_pointer self) {
   }
   for (const auto& port : api::value_at(st.service, "/spec/ports"_json_pointer, json::array())) {
     int number = port.value("port", 0);
-    for (const auto& address : listen_addresses(st.settings.host_address, cluster_ip)) {
-      auto opened = st.engine->listen(address, static_cast<uint16_t>(number), st.settings.max_connections_per_port);
+    auto listen = [&](const std::string& address, int at) {
+      auto opened = st.engine->listen(address, static_cast<uint16_t>(at), st.settings.max_connections_per_port);
       if (auto* error = std::get_if<std::string>(&opened)) {
         spdlog::error("service {}: cannot listen on {}", describe(st.service), *error);
         st.failures.push_back(*error);
-        continue;
+        return;
       }
       st.listeners[number].push_back(std::move(std::get<std::unique_ptr<netproxy::listener>>(opened)));
-      spdlog::info("service {}: listening on {}:{}", describe(st.service), address, number);
-    }
+      spdlog::info("service {}: listening on {}:{}", describe(st.service), address, at);
+    };
+    for (const auto& address : listen_addresses(st.settings.host_address, cluster_ip)) listen(address, number);
+    // NodePort and LoadBalancer: also the node port, on this node's addresses (as kube-proxy).
+    const json& node_port = api::member_or_null(port, "nodePort");
+    if (node_port.is_number_integer() && node_port.get<int64_t>() > 0 && node_port.get<int64_t>() <= 65535 &&
+        node_port.get<int64_t>() != number)
+      listen(st.settings.host_address, static_cast<int>(node_port.get<int64_t>()));
   }
   apply_backends(self);
   write_conditions(self);

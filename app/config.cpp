@@ -146,6 +146,18 @@ std::variant<config, std::string> load_config(const std::string& path) {
     reader.read("services", "clusterIPsOnLoopback", c.cluster_ips_on_loopback);
     reader.read("services", "hostPortsBelow1024", c.host_ports_below_1024);
     reader.read("services", "maxConnectionsPerPort", c.max_connections_per_port);
+    std::string node_ports = std::to_string(c.node_port_first) + "-" + std::to_string(c.node_port_last);
+    reader.read("services", "nodePortRange", node_ports);
+    const auto dash = node_ports.find('-');
+    const bool digits = dash != std::string::npos && dash > 0 && dash < 6 && node_ports.size() - dash - 1 <= 5 &&
+                        node_ports.size() > dash + 1 &&
+                        node_ports.find_first_not_of("0123456789-") == std::string::npos &&
+                        node_ports.find('-', dash + 1) == std::string::npos;
+    if (!digits) throw std::invalid_argument("services.nodePortRange: \"" + node_ports + "\" is not FIRST-LAST, e.g. 30000-32767");
+    c.node_port_first = std::stoi(node_ports.substr(0, dash));
+    c.node_port_last = std::stoi(node_ports.substr(dash + 1));
+    if (c.node_port_first < 1 || c.node_port_last > 65535 || c.node_port_first > c.node_port_last)
+      throw std::invalid_argument("services.nodePortRange: \"" + node_ports + "\" must be ports from 1 to 65535, the first not above the last");
     reader.read("bootstrap", "manifests", c.manifests);
     reader.read("storage", "backend", c.storage_backend);
     reader.read("storage", "dataDir", c.data_dir);

@@ -55,6 +55,8 @@ struct config {
   bool cluster_ips_on_loopback = true;
   bool host_ports_below_1024 = false;
   int max_connections_per_port = 4096;
+  int node_port_first = 30000;  // services.nodePortRange: NodePort and LoadBalancer Services' ports
+  int node_port_last = 32767;
   // nodes
   std::chrono::milliseconds node_lease_renew{2000};  // how often a node renews its Lease
   std::chrono::milliseconds node_grace_period{8000};  // silent this long: Unknown, its pods go elsewhere

@@ -166,6 +166,8 @@ int run(const app::config& c) {
   settings.events.ttl = c.events_ttl;
   settings.events.limit = static_cast<std::size_t>(c.events_limit);
   settings.store.service_cidr = c.service_cidr;
+  settings.store.node_port_first = c.node_port_first;
+  settings.store.node_port_last = c.node_port_last;
   settings.store.limits.service_ports_below_1024 = c.host_ports_below_1024;
   settings.store.limits.reserved_ports = {c.api_port};
   settings.store.limits.max_pods = static_cast<std::size_t>(c.max_pods);

@@ -51,6 +51,18 @@ std::string random_uid() {
 
 // A uid that is the same whenever `identity` is: its content hash formatted as a UUID (version
 // nibble 8: custom).
+// The node ports a Service's spec holds (set only for types NodePort and LoadBalancer).
+std::vector<int> node_ports_of(const json& spec) {
+  std::vector<int> ports;
+  for (const auto& port : api::array_member(spec, "ports")) {
+    const json& value = api::member_or_null(port, "nodePort");
+    if (!value.is_number_integer()) continue;
+    const auto number = value.get<int64_t>();
+    if (number > 0 && number <= 65535) ports.push_back(static_cast<int>(number));
+  }
+  return ports;
+}
+
 std::string stable_uid(const std::string& identity) {
   std::string text = api::content_hash(identity);
   text[12] = '8';
@@ -141,15 +153,18 @@ object_store::object_store(object_store_settings settings, object_store_hooks ho
       hooks_(std::move(hooks)),
       backend_(backend ? std::move(backend)
                        : std::make_unique<memory_backend>(settings_.history_limit, settings_.history_bytes_limit)),
-      service_ips_(settings_.service_cidr) {
+      service_ips_(settings_.service_cidr),
+      node_ports_(settings_.node_port_first, settings_.node_port_last) {
   for (const auto& ip : settings_.reserved_ips) service_ips_.claim(ip);
   // What the backend kept from the last run: the objects as they were, their cluster IPs taken.
   for (auto& stored : backend_->stored_objects()) {
     const auto* kind = api::find_kind(stored.kind);
     const auto& metadata = member_or_null(stored.object, "metadata");
     if (!kind || !metadata.is_object()) continue;
-    if (api::strategy_for(*kind).holds_cluster_ip)
+    if (api::strategy_for(*kind).holds_cluster_ip) {
       service_ips_.claim(string_member(member_or_null(stored.object, "spec"), "clusterIP"));
+      for (int port : node_ports_of(member_or_null(stored.object, "spec"))) node_ports_.claim(port);
+    }
     buckets_[kind->kind][bucket_key(string_member(metadata, "namespace"), string_member(metadata, "name"))] =
         std::move(stored.object);
   }
@@ -275,6 +290,7 @@ store_result object_store::create_canonical(const resource_kind& kind, const std
         "node " + settings_.node_name + " already has " + std::to_string(settings_.limits.max_pods) +
             " pods, the most it runs (maxPods in orkest's configuration)"));
 
+  std::vector<int> claimed_ports;
   if (strategy.holds_cluster_ip) {
     json& spec = body["spec"];
     auto requested = string_member(spec, "clusterIP");
@@ -291,6 +307,12 @@ store_result object_store::create_canonical(const resource_kind& kind, const std
                 service_ips_.cidr()}}));
     }
     spec["clusterIPs"] = json::array({spec["clusterIP"]});
+    auto ports = assign_node_ports(kind, name, spec, json());
+    if (auto* error = std::get_if<api::api_error>(&ports)) {
+      service_ips_.release(string_member(spec, "clusterIP"));
+      return store_result::failure(*error);
+    }
+    claimed_ports = std::get<std::vector<int>>(ports);
   }
   // An object from a manifest applied at startup (app/bootstrap.cpp) carries the manifest's
   // content hash, as kubelet's static pods do, and its uid derives from it: after a restart of
@@ -310,6 +332,7 @@ store_result object_store::create_canonical(const resource_kind& kind, const std
 
   if (!commit(change_type::added, {kind.kind, ns, name}, body, bytes, 0)) {
     if (strategy.holds_cluster_ip) service_ips_.release(string_member(body["spec"], "clusterIP"));
+    release_node_ports(claimed_ports);
     return store_result::failure(not_stored(kind, name));
   }
   auto& stored = buckets_[kind.kind][bucket_key(ns, name)];
@@ -391,6 +414,13 @@ store_result object_store::update_canonical(const resource_kind& kind, const obj
       return store_result::failure(field_immutable(kind, key.name, "spec.clusterIP", requested));
     new_spec["clusterIP"] = member_or_null(old_spec, "clusterIP");
     new_spec["clusterIPs"] = member_or_null(old_spec, "clusterIPs");
+    // Back to ClusterIP: the node ports it had go, as the apiserver drops type-dependent fields.
+    const auto old_ports = node_ports_of(old_spec);
+    if (string_member(new_spec, "type") == "ClusterIP" && new_spec.contains("ports") && new_spec["ports"].is_array())
+      for (auto& port : new_spec["ports"])
+        if (port.is_object() && port.contains("nodePort") && port["nodePort"].is_number_integer() &&
+            std::find(old_ports.begin(), old_ports.end(), port["nodePort"].get<int64_t>()) != old_ports.end())
+          port.erase("nodePort");
   }
   if (strategy.bound_to_node && new_spec.is_object() && string_member(new_spec, "nodeName").empty()) {
     if (auto bound = string_member(old_spec, "nodeName"); !bound.empty()) new_spec["nodeName"] = bound;
@@ -402,7 +432,68 @@ store_result object_store::update_canonical(const resource_kind& kind, const obj
     if (auto causes = strategy.validate_update(*stored, body); !causes.empty())
       return store_result::failure(api::invalid(kind.kind, kind.group, key.name, std::move(causes)));
   if (new_spec != old_spec) metadata["generation"] = metadata.value("generation", int64_t{0}) + 1;
-  return commit_update(kind, *stored, std::move(body));
+  if (!strategy.holds_cluster_ip) return commit_update(kind, *stored, std::move(body));
+  auto claimed = assign_node_ports(kind, key.name, body["spec"], old_spec);
+  if (auto* error = std::get_if<api::api_error>(&claimed)) return store_result::failure(*error);
+  const auto kept = node_ports_of(body["spec"]);
+  auto result = commit_update(kind, *stored, std::move(body));
+  if (!result.ok()) {
+    release_node_ports(std::get<std::vector<int>>(claimed));
+    return result;
+  }
+  for (int port : node_ports_of(old_spec))
+    if (std::find(kept.begin(), kept.end(), port) == kept.end()) node_ports_.release(port);
+  return result;
+}
+
+std::variant<std::vector<int>, api::api_error> object_store::assign_node_ports(const resource_kind& kind,
+                                                                               const std::string& name, json& spec,
+                                                                               const json& previous) {
+  std::vector<int> claimed;
+  const auto type = string_member(spec, "type");
+  json* ports = spec.is_object() && spec.contains("ports") ? &spec["ports"] : nullptr;
+  if ((type != "NodePort" && type != "LoadBalancer") || !ports || !ports->is_array()) return claimed;
+  const auto old_ports = node_ports_of(previous);
+  auto refuse = [&](std::size_t i, const std::string& message) {
+    release_node_ports(claimed);
+    return api::invalid(kind.kind, kind.group, name,
+                        {{"FieldValueInvalid", "spec.ports[" + std::to_string(i) + "].nodePort", message}});
+  };
+  for (std::size_t i = 0; i < ports->size(); ++i) {
+    json& port = (*ports)[i];
+    int wanted = port.value("nodePort", json(0)).is_number_integer() ? port.value("nodePort", 0) : 0;
+    if (wanted == 0) {
+      // The same port of this Service keeps the node port it had, as the apiserver keeps it.
+      for (const auto& before : api::array_member(previous, "ports"))
+        if (before.value("port", json()) == port.value("port", json()) &&
+            before.value("protocol", json("TCP")) == port.value("protocol", json("TCP")))
+          wanted = before.value("nodePort", json(0)).is_number_integer() ? before.value("nodePort", 0) : 0;
+    }
+    if (wanted != 0 && std::find(old_ports.begin(), old_ports.end(), wanted) != old_ports.end()) {
+      port["nodePort"] = wanted;  // this Service's already
+      continue;
+    }
+    if (wanted == 0) {
+      auto allocated = node_ports_.allocate();
+      if (!allocated) {
+        release_node_ports(claimed);
+        return api::internal_error("failed to allocate a nodePort: the range " + node_ports_.range() + " is full");
+      }
+      claimed.push_back(*allocated);
+      port["nodePort"] = *allocated;
+      continue;
+    }
+    const std::string value = "Invalid value: " + std::to_string(wanted) + ": provided port ";
+    if (!node_ports_.in_range(wanted))
+      return refuse(i, value + "is not in the valid range. The range of valid ports is " + node_ports_.range());
+    if (!node_ports_.claim(wanted)) return refuse(i, value + "is already allocated");
+    claimed.push_back(wanted);
+  }
+  return claimed;
+}
+
+void object_store::release_node_ports(const std::vector<int>& ports) {
+  for (int port : ports) node_ports_.release(port);
 }
 
 store_result object_store::update_status(const object_key& key, json body) {
@@ -563,7 +654,10 @@ store_result object_store::remove(const object_key& key, const delete_options& o
   if (!commit(change_type::deleted, key, removed, encoded_size(removed), expected))
     return store_result::failure(not_stored(kind, key.name));
   buckets_[kind.kind].erase(bucket_key(key.ns, key.name));
-  if (strategy.holds_cluster_ip) service_ips_.release(string_member(removed["spec"], "clusterIP"));
+  if (strategy.holds_cluster_ip) {
+    service_ips_.release(string_member(removed["spec"], "clusterIP"));
+    release_node_ports(node_ports_of(removed["spec"]));
+  }
   if (strategy.graceful_deletion) return store_result::success(removed);  // as Kubernetes answers for pods
   json details = {{"name", key.name}, {"kind", kind.plural}, {"uid", removed["metadata"]["uid"]}};
   if (!kind.group.empty()) details["group"] = kind.group;

@@ -17,6 +17,7 @@
 #include "control/ip_allocator.hpp"
 #include "store/memory_backend.hpp"
 #include "store/storage_backend.hpp"
+#include "store/node_port_allocator.hpp"
 #include "store/store_types.hpp"
 #include "api/resource_kind.hpp"
 
@@ -29,6 +30,8 @@ struct object_store_settings {
   std::size_t history_bytes_limit = 64 << 20;  // ... and their encoded size at most
   std::size_t max_object_bytes = 1536 << 10;  // one object's encoded size at most (etcd's 1.5 MiB)
   std::vector<std::string> reserved_ips;      // cluster IPs never handed to Services (the DNS)
+  int node_port_first = 30000;                 // services.nodePortRange: NodePort Services' ports
+  int node_port_last = 32767;
   admission_limits limits;                    // host ports, replicas and pods this machine takes
 };
 
@@ -89,12 +92,20 @@ class object_store {
   api::api_error too_large(const api::resource_kind& kind, const json& object, std::size_t bytes) const;
   // The resourceVersion the next committed change gets.
   std::string next_resource_version() const;
+  // Gives each port of a NodePort or LoadBalancer Service (in `spec`) its nodePort: the one it
+  // asks for (422 when out of the range or another Service's), the one its port had in
+  // `previous` (the stored spec, on update), or a free one. The ports it claimed, to release
+  // if the change is not committed.
+  std::variant<std::vector<int>, api::api_error> assign_node_ports(const api::resource_kind& kind, const std::string& name,
+                                                                  json& spec, const json& previous);
+  void release_node_ports(const std::vector<int>& ports);
 
   object_store_settings settings_;
   object_store_hooks hooks_;
   std::map<std::string, bucket> buckets_;  // by kind
   std::shared_ptr<storage_backend> backend_;
   control::ip_allocator service_ips_;
+  node_port_allocator node_ports_;
   std::vector<change_event> pending_events_;  // committed, not yet taken for watchers
 };
 

@@ -13,6 +13,8 @@ void default_service(json& object) {
   if (!spec) return;
   set_default(*spec, "type", "ClusterIP");
   set_default(*spec, "sessionAffinity", "None");
+  const json& type = (*spec)["type"];
+  if (type == "NodePort" || type == "LoadBalancer") set_default(*spec, "externalTrafficPolicy", "Cluster");
   for_each_item(*spec, "ports", [](json& port) {
     set_default(port, "protocol", "TCP");
     // targetPort 0 is no port at all: Kubernetes reads it as unset too.
@@ -21,7 +23,7 @@ void default_service(json& object) {
   });
 }
 
-void validate_service_ports(field_causes& found, reader& spec) {
+void validate_service_ports(field_causes& found, reader& spec, bool node_ports) {
   const json* ports = spec.array("ports");
   if (!spec.present("ports") || (ports && ports->empty())) {
     found.push_back(fe::required(spec.path("ports")));
@@ -54,8 +56,13 @@ void validate_service_ports(field_causes& found, reader& spec) {
       else
         found.push_back(fe::type_invalid(port.path("targetPort"), *target, "integer or string"));
     }
-    if (auto node_port = port.integer("nodePort"); node_port && *node_port != 0)
-      found.push_back(fe::forbidden(port.path("nodePort"), "may not be used when `type` is 'ClusterIP'"));
+    // Its range (services.nodePortRange) and whether another Service has it: the store's.
+    if (auto node_port = port.integer("nodePort"); node_port && *node_port != 0) {
+      if (!node_ports)
+        found.push_back(fe::forbidden(port.path("nodePort"), "may not be used when `type` is 'ClusterIP'"));
+      else
+        add_port_number_errors(found, port.path("nodePort"), *node_port);
+    }
     if (number) {
       json key = {{"port", *number}, {"protocol", (*ports)[i].value("protocol", json())}};
       if (!seen.insert(key).second) found.push_back(fe::duplicate(fe::index(spec.path("ports"), i), key));
@@ -69,8 +76,13 @@ void validate_service(field_causes& found, const json& object) {
   const auto spec_value = spec_of(found, object);
   if (!spec_value) return;
   reader spec(found, *spec_value, "spec");
-  spec.required_one_of("type", {"ClusterIP"});
-  validate_service_ports(found, spec);
+  spec.required_one_of("type", {"ClusterIP", "NodePort", "LoadBalancer"});
+  const auto type = spec.string("type");
+  const bool node_ports = type && (*type == "NodePort" || *type == "LoadBalancer");
+  validate_service_ports(found, spec, node_ports);
+  // Every node forwards to pods on any node; keeping traffic on the node it came to (Local,
+  // with the client's address) is not implemented.
+  if (node_ports) spec.optional_one_of("externalTrafficPolicy", {"Cluster"});
   if (const json* selector = member(*spec_value, "selector"))
     fe::append(found, label_errors(*selector, spec.path("selector")));
   // Connections are spread round-robin; client affinity is not implemented.

@@ -665,15 +665,24 @@ TEST(Validation, ServiceProtocolIsTcpOnly) {
   }
 }
 
-TEST(Validation, ServiceTypeIsClusterIpOnly) {
-  for (const char* type : {"NodePort", "LoadBalancer", "ExternalName"}) {
-    expect_cause(only_cause("Service", with(valid_service(), "/spec/type"_json_pointer, type)),
-                 "FieldValueNotSupported", "spec.type",
-                 std::string("Unsupported value: \"") + type + "\": supported values: \"ClusterIP\"");
-  }
+TEST(Validation, ServiceTypesAreClusterIpNodePortAndLoadBalancer) {
+  expect_cause(only_cause("Service", with(valid_service(), "/spec/type"_json_pointer, "ExternalName")),
+               "FieldValueNotSupported", "spec.type",
+               "Unsupported value: \"ExternalName\": supported values: \"ClusterIP\", \"NodePort\", \"LoadBalancer\"");
   expect_cause(only_cause("Service", with(valid_service(), "/spec/ports/0/nodePort"_json_pointer, 30000)),
                "FieldValueForbidden", "spec.ports[0].nodePort",
                "Forbidden: may not be used when `type` is 'ClusterIP'");
+  for (const char* type : {"NodePort", "LoadBalancer"}) {
+    json service = with(valid_service(), "/spec/type"_json_pointer, type);
+    EXPECT_TRUE(check("Service", service).empty()) << describe(check("Service", service));
+    EXPECT_TRUE(check("Service", with(service, "/spec/ports/0/nodePort"_json_pointer, 30000)).empty());
+    EXPECT_EQ(only_cause("Service", with(service, "/spec/ports/0/nodePort"_json_pointer, 70000)).field,
+              "spec.ports[0].nodePort");
+    // Every node forwards to every pod: Local is refused rather than ignored.
+    expect_cause(only_cause("Service", with(service, "/spec/externalTrafficPolicy"_json_pointer, "Local")),
+                 "FieldValueNotSupported", "spec.externalTrafficPolicy",
+                 "Unsupported value: \"Local\": supported values: \"Cluster\"");
+  }
   EXPECT_EQ(only_cause("Service", with(valid_service(), "/spec/sessionAffinity"_json_pointer, "ClientIP")).field,
             "spec.sessionAffinity");
 }

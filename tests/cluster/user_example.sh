@@ -3,6 +3,8 @@
 # (scripts/cluster.sh) with the health pods on other nodes than ping's (cordons place them):
 # - ping's log shows answers through health-service:2000 from the health pods on the others;
 # - every node answers at the Service's port (curl <node>:2000/health), from pods on all nodes;
+# - NodePort and LoadBalancer Services answer at their node port on every node's address, the
+#   LoadBalancer's ingress lists the nodes, a node port another Service has is refused (422);
 # - a Service created later resolves inside running pods on every node at once;
 # - ping on an agent's node reaches the Service by name too.
 # Everything the cluster made is removed on exit, whatever happened.
@@ -112,6 +114,27 @@ for i in 1 2 3; do
   seen="$(sed -n 's/.*"pod":"\([^"]*\)".*/\1/p' "$ORKEST_CLUSTER_DIR/replies" | sort -u)"
   [ "$(echo "$seen" | grep -c .)" = 3 ] || fail "node$i's replies came from $(echo $seen), not all 3 health pods"
 done
+
+say "NodePort and LoadBalancer Services answer on every node's address"
+k create service nodeport health-np --tcp=8081:5000 >/dev/null
+k create service loadbalancer health-lb --tcp=8082:5000 >/dev/null
+k patch service health-np -p '{"spec":{"selector":{"app":"health"}}}' >/dev/null
+k patch service health-lb -p '{"spec":{"selector":{"app":"health"}}}' >/dev/null
+node_port="$(k get service health-np -o jsonpath='{.spec.ports[0].nodePort}')"
+[[ "$node_port" =~ ^3[0-9]{4}$ ]] && ((node_port <= 32767)) || fail "health-np's nodePort $node_port is not from 30000-32767"
+lb_port="$(k get service health-lb -o jsonpath='{.spec.ports[0].nodePort}')"
+for i in 1 2 3; do
+  for port in "$node_port" "$lb_port"; do
+    eventually 5 bash -c "curl -sf --max-time 2 http://${ORKEST_CLUSTER_NET}.1$i:$port/health | grep -q '\"status\":\"ok\"'" ||
+      fail "node$i:$port (a node port) does not answer"
+  done
+done
+eventually 15 bash -c "[ \"\$(kubectl get service health-lb -o jsonpath='{.status.loadBalancer.ingress[*].ip}')\" = \
+  '${ORKEST_CLUSTER_NET}.11 ${ORKEST_CLUSTER_NET}.12 ${ORKEST_CLUSTER_NET}.13' ]" ||
+  fail "health-lb's ingress is not the three nodes: $(k get service health-lb -o jsonpath='{.status.loadBalancer}')"
+taken="$(k create service nodeport taken --tcp=8083:5000 --node-port="$node_port" 2>&1 || true)"
+expect_match "$taken" "spec.ports\[0\].nodePort: Invalid value: $node_port: provided port is already allocated" \
+  "a node port another Service has"
 
 say "a Service created later resolves inside pods on every node"
 k create service clusterip later --tcp=8080:5000 >/dev/null

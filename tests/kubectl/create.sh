@@ -2,7 +2,7 @@
 # kubectl's imperative commands, which send protobuf bodies (application/vnd.kubernetes.protobuf),
 # with the real kubectl against a real orkest (runtime fake): create deployment, create service
 # clusterip, create configmap, create secret generic|tls, expose deploy (JSON), and what orkest
-# refuses: a NodePort Service (422 naming the field), a Job (not served: NotFound), a client that
+# refuses: a node port outside the range and an ExternalName Service (422 naming the field), a Job (not served: NotFound), a client that
 # accepts protobuf answers only (406).
 #
 # usage: tests/kubectl/create.sh [path/to/orkest]
@@ -56,9 +56,16 @@ k patch cm app-config -p '{"immutable": true}' >/dev/null || fail "making the Co
 out="$(k patch cm app-config -p '{"data": {"mode": "slow"}}' 2>&1)" && fail "an immutable ConfigMap changed: $out"
 expect_match "$out" 'data: Forbidden: field is immutable when `immutable` is set' "immutable ConfigMap"
 
+say "kubectl create service nodeport (protobuf body): a node port from the range"
+k create service nodeport np --tcp=8000:8080 >/dev/null || fail "creating a NodePort Service"
+expect_match "$(k get service np 2>&1)" '^np +NodePort +10\.[0-9.]+ +<none> +8000:3[0-9]{4}/TCP ' "the NodePort Service's row"
+
 say "what orkest refuses"
-out="$(k create service nodeport np --tcp=80:8080 2>&1)" && fail "a NodePort Service was accepted: $out"
-expect_match "$out" 'spec.type: Unsupported value: "NodePort"' "NodePort refused naming the field"
+out="$(k create service nodeport np2 --tcp=8001:8080 --node-port=8080 2>&1)" && fail "node port 8080 was accepted: $out"
+expect_match "$out" 'spec.ports\[0\].nodePort: Invalid value: 8080: provided port is not in the valid range. The range of valid ports is 30000-32767' \
+  "a node port outside services.nodePortRange refused naming the field"
+out="$(k create service externalname ext --external-name=db.example 2>&1)" && fail "an ExternalName Service was accepted: $out"
+expect_match "$out" 'spec.type: Unsupported value: "ExternalName"' "ExternalName refused naming the field"
 out="$(k create job once --image=busybox:latest 2>&1)" && fail "a Job was accepted: $out"
 expect_match "$out" 'the server could not find the requested resource' "Jobs are not served"
 code="$(curl -s -o "$WORK/406.json" -w '%{http_code}' -H 'Accept: application/vnd.kubernetes.protobuf' "$API/apis/apps/v1/namespaces/default/deployments")"

@@ -288,6 +288,64 @@ TEST_F(object_store_test, services_get_cluster_ips_that_are_freed_on_delete) {
   EXPECT_EQ(store.update({"Service", "default", "s"}, changed).error->code, 422);
 }
 
+json node_port_service(const std::string& name, const std::string& type, json ports) {
+  return {{"kind", "Service"},
+          {"apiVersion", "v1"},
+          {"metadata", {{"name", name}}},
+          {"spec", {{"type", type}, {"selector", {{"app", "x"}}}, {"ports", std::move(ports)}}}};
+}
+
+// Kubernetes' node port allocator: from the range, each port to one Service, kept across
+// updates, freed when the Service goes or becomes ClusterIP, taken again after a restart.
+TEST_F(object_store_test, node_ports_come_from_the_range_once_each) {
+  object_store_settings settings;
+  settings.node_port_first = 30000;
+  settings.node_port_last = 30002;
+  object_store ports{settings, fixed_hooks()};
+  auto a = ports.create("Service", "default",
+                        node_port_service("a", "NodePort", {{{"name", "web"}, {"port", 8080}}, {{"name", "api"}, {"port", 8081}}}));
+  ASSERT_TRUE(a.ok()) << a.error->message;
+  EXPECT_EQ(a.object["spec"]["ports"][0]["nodePort"], 30000);
+  EXPECT_EQ(a.object["spec"]["ports"][1]["nodePort"], 30001);
+  EXPECT_EQ(a.object["spec"]["externalTrafficPolicy"], "Cluster");
+
+  // Asked for: out of the range, another Service's, or free.
+  auto outside = ports.create("Service", "default", node_port_service("b", "NodePort", {{{"port", 8000}, {"nodePort", 31000}}}));
+  ASSERT_FALSE(outside.ok());
+  EXPECT_EQ(outside.error->code, 422);
+  EXPECT_EQ(outside.error->causes.at(0).field, "spec.ports[0].nodePort");
+  EXPECT_NE(outside.error->causes.at(0).message.find("not in the valid range. The range of valid ports is 30000-30002"),
+            std::string::npos);
+  auto taken = ports.create("Service", "default", node_port_service("b", "NodePort", {{{"port", 8000}, {"nodePort", 30001}}}));
+  ASSERT_FALSE(taken.ok());
+  EXPECT_NE(taken.error->causes.at(0).message.find("provided port is already allocated"), std::string::npos);
+  auto lb = ports.create("Service", "default", node_port_service("lb", "LoadBalancer", {{{"port", 8000}}}));
+  ASSERT_TRUE(lb.ok()) << lb.error->message;
+  EXPECT_EQ(lb.object["spec"]["ports"][0]["nodePort"], 30002);
+  auto full = ports.create("Service", "default", node_port_service("c", "NodePort", {{{"port", 8000}}}));
+  ASSERT_FALSE(full.ok());
+  EXPECT_EQ(full.error->code, 500);
+
+  // An update that omits the node ports keeps them; back to ClusterIP frees them.
+  json resent = node_port_service("a", "NodePort", {{{"name", "web"}, {"port", 8080}}, {{"name", "api"}, {"port", 8081}}});
+  auto updated = ports.update({"Service", "default", "a"}, resent);
+  ASSERT_TRUE(updated.ok()) << updated.error->message;
+  EXPECT_EQ(updated.object["spec"]["ports"][1]["nodePort"], 30001);
+  json cluster_ip = updated.object;
+  cluster_ip["spec"]["type"] = "ClusterIP";
+  cluster_ip["spec"].erase("externalTrafficPolicy");
+  auto plain = ports.update({"Service", "default", "a"}, cluster_ip);
+  ASSERT_TRUE(plain.ok()) << plain.error->message;
+  EXPECT_FALSE(plain.object["spec"]["ports"][0].contains("nodePort"));
+  auto freed = ports.create("Service", "default", node_port_service("c", "NodePort", {{{"port", 8000}, {"nodePort", 30001}}}));
+  ASSERT_TRUE(freed.ok()) << freed.error->message;
+
+  // Deleting frees (a restart taking kept Services' ports again: sqlite_backend_test).
+  ASSERT_TRUE(ports.remove({"Service", "default", "lb"}, {}).ok());
+  auto after = ports.create("Service", "default", node_port_service("d", "NodePort", {{{"port", 8000}, {"nodePort", 30002}}}));
+  EXPECT_TRUE(after.ok()) << after.error->message;
+}
+
 TEST_F(object_store_test, history_lets_watchers_resume_until_compacted) {
   object_store_settings settings;
   settings.history_limit = 2;

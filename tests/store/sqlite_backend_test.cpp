@@ -213,6 +213,23 @@ TEST_F(sqlite_backend_test, an_object_store_over_it_finds_its_objects_again_afte
   EXPECT_EQ(other.object["metadata"]["resourceVersion"], "3");
 }
 
+TEST_F(sqlite_backend_test, a_reopened_store_takes_its_services_node_ports_again) {
+  const json service = {{"metadata", {{"name", "web"}}},
+                        {"spec", {{"type", "NodePort"}, {"ports", {{{"port", 8080}, {"nodePort", 30080}}}}}}};
+  {
+    store::object_store first({}, store::default_hooks(), open());
+    auto created = first.create("Service", "default", service);
+    ASSERT_TRUE(created.ok()) << created.error->message;
+  }
+  store::object_store second({}, store::default_hooks(), open());
+  json other = service;
+  other["metadata"]["name"] = "db";
+  other["spec"]["ports"][0]["port"] = 8081;
+  auto taken = second.create("Service", "default", other);
+  ASSERT_FALSE(taken.ok()) << "the kept Service's node port was handed out again";
+  EXPECT_EQ(taken.error->code, 422);
+}
+
 // A backend whose disk fills up: commits fail with SQLite's words until space returns.
 class full_disk_backend : public store::memory_backend {
  public:

@@ -1,0 +1,15 @@
+#pragma once
+// A LoadBalancer Service's address, as k3s' ServiceLB gives it: every node proxies every
+// Service at its node port and its port, so the Service's ingress is the Ready nodes'
+// InternalIPs (status.loadBalancer.ingress[].ip).
+
+#include <nlohmann/json.hpp>
+#include <vector>
+
+namespace orkest::control {
+
+// The status.loadBalancer the Service should have: {"ingress": [{"ip": ..., "ipMode": "VIP"}, ...]}
+// by address for type LoadBalancer (without "ingress" while no node is Ready); {} for other types.
+nlohmann::json load_balancer_status(const nlohmann::json& service, const std::vector<nlohmann::json>& nodes);
+
+}  // namespace orkest::control
