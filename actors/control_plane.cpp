@@ -17,6 +17,8 @@ control_plane start_control_plane(caf::actor_system& system, std::shared_ptr<pod
   if (settings.threaded_runtime) {
     node_services_settings services;
     services.services = settings.services;
+    services.services.events = plane.events;
+    services.services.node_name = settings.store.node_name;
     services.service_cidr = settings.store.service_cidr;
     services.dns_ip = settings.dns_ip;
     services.dns_port = settings.dns_port;

@@ -26,11 +26,12 @@ void remove_left_over_addresses(const node_services_settings& settings) {
 std::shared_ptr<dns::dns_server> start_dns(const node_services_settings& settings, node_services& node) {
   if (settings.dns_ip.empty()) return nullptr;
   if (settings.services.cluster_ips_on_loopback) {
-    if (auto error = netproxy::add_loopback_address(settings.dns_ip)) {
+    bool added = false;
+    if (auto error = netproxy::add_loopback_address(settings.dns_ip, &added)) {
       spdlog::warn("cluster DNS disabled (pods resolve pod names only): {}", *error);
       return nullptr;
     }
-    node.dns_ip_on_loopback = settings.dns_ip;
+    if (added) node.dns_ip_on_loopback = settings.dns_ip;
   }
   auto started = dns::dns_server::start(settings.dns_ip, settings.dns_port);
   if (auto* error = std::get_if<std::string>(&started)) {

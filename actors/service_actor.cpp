@@ -57,6 +57,19 @@ void apply_backends(service_pointer self) {
   }
 }
 
+// ClientIP session affinity: how long a client keeps its pod; zero for None.
+std::chrono::seconds affinity_of(const json& service) {
+  if (api::value_at(service, "/spec/sessionAffinity"_json_pointer, std::string{}) != "ClientIP") return std::chrono::seconds(0);
+  const auto timeout = api::value_at(service, "/spec/sessionAffinityConfig/clientIP/timeoutSeconds"_json_pointer, json(10800));
+  return std::chrono::seconds(timeout.is_number_integer() ? timeout.get<int64_t>() : 10800);
+}
+
+void apply_affinity(service_pointer self) {
+  const auto timeout = affinity_of(self->state.service);
+  for (auto& [port, listeners] : self->state.listeners)
+    for (auto& listener : listeners) listener->set_session_affinity(timeout);
+}
+
 void write_conditions(service_pointer self) {
   auto& st = self->state;
   if (!st.settings.publishes_state) return;
@@ -88,10 +101,11 @@ void open_listeners(service_pointer self) {
   st.failures.clear();
   auto cluster_ip = api::value_at(st.service, "/spec/clusterIP"_json_pointer, std::string{});
   if (st.settings.cluster_ips_on_loopback && cluster_ip != st.cluster_ip_on_lo && !cluster_ip.empty()) {
-    if (auto error = netproxy::add_loopback_address(cluster_ip)) {
+    bool added = false;
+    if (auto error = netproxy::add_loopback_address(cluster_ip, &added)) {
       spdlog::error("service {}: cannot add cluster IP {}: {}", describe(st.service), cluster_ip, *error);
-    } else {
-      st.cluster_ip_on_lo = cluster_ip;
+    } else if (added) {
+      st.cluster_ip_on_lo = cluster_ip;  // one already there (another node's process on this host) stays its
     }
   }
   for (const auto& port : api::value_at(st.service, "/spec/ports"_json_pointer, json::array())) {
@@ -114,7 +128,13 @@ void open_listeners(service_pointer self) {
       listen(st.settings.host_address, static_cast<int>(node_port.get<int64_t>()));
   }
   apply_backends(self);
+  apply_affinity(self);
   write_conditions(self);
+  // Every node says so for itself: the others still serve the Service.
+  for (const auto& failure : st.failures)
+    record_event(st.settings.events, {control::reference_to(st.service), "Warning", "FailedToBindPort",
+                                      "node " + st.settings.node_name + ": cannot listen on " + failure,
+                                      "service-proxy", st.settings.node_name});
 }
 
 service_actor::behavior_type service_behavior(service_pointer self, store_actor store,
@@ -131,6 +151,7 @@ service_actor::behavior_type service_behavior(service_pointer self, store_actor 
         bool reopen = listening_shape(service) != listening_shape(self->state.service);
         self->state.service = std::move(service);
         if (reopen) open_listeners(self);
+        else apply_affinity(self);
       },
       [self](backends_atom, std::vector<control::service_port_backends>& backends) {
         if (backends == self->state.backends) return;

@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "control/service_endpoints.hpp"
+#include "actors/event_recorder.hpp"
 #include "actors/store_actor.hpp"
 
 namespace caf { class actor_system; }
@@ -35,6 +36,9 @@ struct service_actor_settings {
   // Writes what the cluster shares: Endpoints and the Service's PortsBound condition (the
   // server's node). False on agents: they proxy, reading only.
   bool publishes_state = true;
+  // Where a port this node cannot bind is reported (an Event, from every node); none: only logged.
+  event_recorder events;
+  std::string node_name;
 };
 
 service_actor spawn_service_actor(caf::actor_system& system, store_actor store,

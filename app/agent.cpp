@@ -122,6 +122,8 @@ int run_agent(config c, const agent_options& options) {
   services.services.pod_addresses =
       control::pod_address_policy(c.subnet, c.service_cidr, c.pod_cidr, c.node_cidr_mask_size);
   services.services.publishes_state = false;
+  services.services.events = events;
+  services.services.node_name = c.node_name;
   services.service_cidr = c.service_cidr;
   services.dns_ip = c.dns_ip;
   services.cluster_domain = c.cluster_domain;

@@ -392,6 +392,14 @@ class Cluster:
         self.api.close()
         self.script("down", timeout=300)
 
+    def netns(self, node):
+        """A command prefix that runs inside the machine `node` (its network namespace)."""
+        name = self.env["ORKEST_CLUSTER_NAME"]
+        return ["nsenter", f"--net=/run/netns/{name}-n{node[len('node'):]}"]
+
+    def address(self, node):
+        return f"{self.env['ORKEST_CLUSTER_NET']}.{10 + int(node[len('node'):])}"
+
 
 class PodWatch:
     """The pods of one namespace and label selector as the API reports them, kept current by a
@@ -581,8 +589,9 @@ def reference_run(ctx, network, name, labels=()):
 # wrk
 
 
-def wrk(ctx, url, seconds, connections, threads=1, script="report.lua", headers=()):
-    args = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s",
+def wrk(ctx, url, seconds, connections, threads=1, script="report.lua", headers=(), prefix=()):
+    """wrk's summary; `prefix` runs it elsewhere (e.g. nsenter into a simulated node)."""
+    args = [*prefix, "wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s",
             "-s", os.path.join(BENCH, "lua", script)]
     for header in headers:
         args += ["-H", header]
@@ -996,6 +1005,42 @@ def wait_port(port, host="127.0.0.1", timeout=10):
     raise BenchError(f"nothing listens on {host}:{port} after {timeout} s")
 
 
+def write_haproxy_config(path, port, ips):
+    """HAProxy in TCP mode, round-robin over the pods, as a Service spreads connections."""
+    with open(path, "w") as f:
+        f.write(f"""global
+    maxconn 4096
+defaults
+    mode tcp
+    timeout connect 2s
+    timeout client 30s
+    timeout server 30s
+frontend bench
+    bind 127.0.0.1:{port}
+    default_backend pods
+backend pods
+    balance roundrobin
+""" + "".join(f"    server pod{i} {ip}:{BACKEND_PORT}\n" for i, ip in enumerate(ips)))
+
+
+def proxy_rows(label, m):
+    """Throughput, connection rate and added latency through orkest against HAProxy and direct."""
+    return [
+        Row(f"{label} throughput, 1 stream", f"HAProxy {m['haproxy']['mibps']:.0f} MiB/s",
+            f"{m['orkest']['mibps']:.0f} MiB/s (direct {m['direct']['mibps']:.0f})",
+            f"{m['orkest']['mibps'] / m['haproxy']['mibps']:.2f}", "≥ 0.90× HAProxy",
+            m["orkest"]["mibps"] >= 0.9 * m["haproxy"]["mibps"]),
+        Row(f"{label} connection rate (wrk -c16, Connection: close)", f"HAProxy {m['haproxy']['conns']:.0f}/s",
+            f"{m['orkest']['conns']:.0f}/s (direct {m['direct']['conns']:.0f})",
+            f"{m['orkest']['conns'] / m['haproxy']['conns']:.2f}", "≥ 0.90× HAProxy",
+            m["orkest"]["conns"] >= 0.9 * m["haproxy"]["conns"]),
+        Row(f"{label} added p50 latency (wrk -c1, keep-alive)",
+            f"direct {m['direct']['p50']:.0f} µs, HAProxy +{m['haproxy']['p50'] - m['direct']['p50']:.0f} µs",
+            f"+{m['orkest']['p50'] - m['direct']['p50']:.0f} µs", "—", "≤ +50 µs",
+            m["orkest"]["p50"] - m["direct"]["p50"] <= 50),
+    ]
+
+
 def bench_proxy(ctx):
     """Bulk throughput, connection rate and latency through an orkest Service, through HAProxy
     (mode tcp, roundrobin) in front of the same two backend pods, and to one backend directly."""
@@ -1028,20 +1073,7 @@ def bench_proxy(ctx):
         wait_port(service_port)
         haproxy_port = free_port()
         config = os.path.join(ctx.state_dir, "haproxy.cfg")
-        with open(config, "w") as f:
-            f.write(f"""global
-    maxconn 4096
-defaults
-    mode tcp
-    timeout connect 2s
-    timeout client 30s
-    timeout server 30s
-frontend bench
-    bind 127.0.0.1:{haproxy_port}
-    default_backend pods
-backend pods
-    balance roundrobin
-""" + "".join(f"    server pod{i} {ip}:{BACKEND_PORT}\n" for i, ip in enumerate(ips)))
+        write_haproxy_config(config, haproxy_port, ips)
         haproxy_log = os.path.join(ctx.state_dir, "haproxy.log")
         with open(haproxy_log, "w") as out:
             haproxy = ctx.cleanup.process(subprocess.Popen(["haproxy", "-db", "-f", config], stdout=out,
@@ -1068,20 +1100,7 @@ backend pods
                 results[name]["p99"].append(keepalive["p99"])
         ctx.detail("proxy", results, f"{mib} MiB x {reps} per round, {rounds} rounds")
         m = {name: {k: median(v) for k, v in values.items()} for name, values in results.items()}
-        rows = [
-            Row("proxy throughput, 1 stream", f"HAProxy {m['haproxy']['mibps']:.0f} MiB/s",
-                f"{m['orkest']['mibps']:.0f} MiB/s (direct {m['direct']['mibps']:.0f})",
-                f"{m['orkest']['mibps'] / m['haproxy']['mibps']:.2f}", "≥ 0.90× HAProxy",
-                m["orkest"]["mibps"] >= 0.9 * m["haproxy"]["mibps"]),
-            Row("proxy connection rate (wrk -c16, Connection: close)", f"HAProxy {m['haproxy']['conns']:.0f}/s",
-                f"{m['orkest']['conns']:.0f}/s (direct {m['direct']['conns']:.0f})",
-                f"{m['orkest']['conns'] / m['haproxy']['conns']:.2f}", "≥ 0.90× HAProxy",
-                m["orkest"]["conns"] >= 0.9 * m["haproxy"]["conns"]),
-            Row("proxy added p50 latency (wrk -c1, keep-alive)",
-                f"direct {m['direct']['p50']:.0f} µs, HAProxy +{m['haproxy']['p50'] - m['direct']['p50']:.0f} µs",
-                f"+{m['orkest']['p50'] - m['direct']['p50']:.0f} µs", "—", "≤ +50 µs",
-                m["orkest"]["p50"] - m["direct"]["p50"] <= 50),
-        ]
+        rows = proxy_rows("proxy", m)
     finally:
         watch.stop()
         if haproxy:
@@ -1426,6 +1445,122 @@ def bench_cluster(ctx):
     ]
 
 
+def bench_cluster_services(ctx):
+    """A Service on node1 of a 3-node simulated cluster with its two backends on node2 and node3,
+    against HAProxy (mode tcp) on node1 in front of the same pods, clients on node1: throughput,
+    connection rate, added latency. Then a client making 100 new connections a second to the
+    Service on node1 while node3 (2 of its 6 backends) is lost: failed requests, and how long
+    after the loss the last one failed."""
+    rounds = 1 if ctx.quick else 3
+    mib, reps = (64, 3) if ctx.quick else (256, 5)
+    seconds = 1 if ctx.quick else 5
+    cluster = Cluster(ctx, "orks", 3, "10.250.5", ctx.workers)
+    watch = None
+    haproxy = None
+    rows = []
+    try:
+        on_node1 = cluster.netns("node1")
+        watch = PodWatch(cluster, "bench%3Dcluster-services", poll_interval=0.1)
+        cluster.script("kubectl", "cordon", "node1")
+        cluster.api.request("POST", "/apis/apps/v1/namespaces/default/replicasets",
+                            replicaset_manifest("backends", 2, {"bench": "cluster-services"}))
+        service_port = 18080
+        cluster.api.request("POST", "/api/v1/namespaces/default/services", {
+            "apiVersion": "v1", "kind": "Service", "metadata": {"name": "backends"},
+            "spec": {"selector": {"bench": "cluster-services"},
+                     "ports": [{"port": service_port, "targetPort": BACKEND_PORT}]}})
+        watch.wait_for(lambda pods: sum(is_ready(p) for p in pods.values()) >= 2, 120, "the backends Ready")
+        pods = [p for p in watch.pods.values() if is_ready(p)]
+        nodes = sorted(p["spec"]["nodeName"] for p in pods)
+        if nodes != ["node2", "node3"]:
+            raise BenchError(f"the backends run on {nodes}, not on node2 and node3")
+        ips = sorted(p["status"]["podIP"] for p in pods)
+        config = os.path.join(ctx.state_dir, "haproxy-cluster.cfg")
+        haproxy_port = 18081
+        write_haproxy_config(config, haproxy_port, ips)
+        haproxy_log = os.path.join(ctx.state_dir, "haproxy-cluster.log")
+        with open(haproxy_log, "w") as out:
+            haproxy = ctx.cleanup.process(subprocess.Popen([*on_node1, "haproxy", "-db", "-f", config], stdout=out,
+                                                           stderr=subprocess.STDOUT, start_new_session=True))
+        targets = {"direct": (ips[0], BACKEND_PORT), "haproxy": ("127.0.0.1", haproxy_port),
+                   "orkest": ("127.0.0.1", service_port)}
+        deadline = time.monotonic() + 30
+        for name, (host, port) in targets.items():  # each answers before it is measured
+            while True:
+                done = subprocess.run([*on_node1, "curl", "-sf", "-o", "/dev/null", "--max-time", "2",
+                                       f"http://{host}:{port}/"], capture_output=True, timeout=10)
+                if done.returncode == 0:
+                    break
+                if time.monotonic() > deadline:
+                    raise BenchError(f"{name} at {host}:{port} does not answer from node1")
+                time.sleep(0.1)
+        results = {name: {"mibps": [], "conns": [], "p50": []} for name in targets}
+        for _ in range(rounds):
+            for name, (host, port) in targets.items():
+                out = run([*on_node1, ctx.tool("benchbulk"), host, str(port), str(mib), str(reps)], timeout=300,
+                          env=dict(os.environ))
+                results[name]["mibps"].append(float(re.search(r"median_mibps (\S+)", out).group(1)))
+                closing = wrk(ctx, f"http://{host}:{port}/", seconds, 16, headers=["Connection: close"], prefix=on_node1)
+                results[name]["conns"].append(closing["rps"])
+                keepalive = wrk(ctx, f"http://{host}:{port}/", seconds, 1, prefix=on_node1)
+                results[name]["p50"].append(keepalive["p50"])
+        m = {name: {k: median(v) for k, v in values.items()} for name, values in results.items()}
+
+        # Node loss under load: six backends over the three nodes, node3 lost.
+        cluster.script("kubectl", "uncordon", "node1")
+        scale_path = "/apis/apps/v1/namespaces/default/replicasets/backends/scale"
+        _, scale = cluster.api.request("GET", scale_path)
+        scale["spec"]["replicas"] = 6
+        cluster.api.request("PUT", scale_path, scale)
+        watch.wait_for(lambda pods: sum(is_ready(p) for p in pods.values()) >= 6, 120, "6 backends Ready")
+        spread = sorted(p["spec"]["nodeName"] for p in watch.pods.values() if is_ready(p))
+        time.sleep(1)  # every node's Service has the six
+        url_host = cluster.address("node1")
+        outcomes = []  # (monotonic time, ok)
+        stop = threading.Event()
+
+        def client():
+            while not stop.is_set():
+                started = time.monotonic()
+                ok = False
+                try:
+                    conn = http.client.HTTPConnection(url_host, service_port, timeout=2)
+                    conn.request("GET", "/", headers={"Connection": "close"})
+                    ok = conn.getresponse().status == 200
+                    conn.close()
+                except (OSError, http.client.HTTPException):
+                    ok = False
+                outcomes.append((started, ok))
+                time.sleep(max(0.0, 0.01 - (time.monotonic() - started)))
+
+        loader = threading.Thread(target=client, daemon=True)
+        loader.start()
+        time.sleep(3)
+        killed = time.monotonic()
+        cluster.script("kill", "node3")
+        time.sleep(10 if ctx.quick else 20)
+        stop.set()
+        loader.join(10)
+        failed = [t for t, ok in outcomes if not ok and t >= killed]
+        before = [t for t, ok in outcomes if not ok and t < killed]
+        last_failure = (max(failed) - killed) if failed else 0.0
+        ctx.detail("cluster-services", {"results": results, "spread": spread, "requests": len(outcomes),
+                                        "failed_after_loss": len(failed), "failed_before_loss": len(before),
+                                        "last_failure_after_s": last_failure}, f"{rounds} rounds")
+        rows = proxy_rows("Service across nodes:", m) + [
+            Row(f"node lost under 100 req/s (6 backends: {', '.join(spread)})", "—",
+                f"{len(failed)} of {len([t for t, _ in outcomes if t >= killed])} failed, the last "
+                f"{last_failure:.1f} s after the loss", "—", "none after 10 s", last_failure <= 10),
+        ]
+    finally:
+        if watch:
+            watch.stop()
+        if haproxy:
+            ctx.cleanup.stop_process(haproxy)
+        cluster.down()
+    return rows
+
+
 BENCHMARKS = {
     "podstart": bench_podstart,
     "replicaset": bench_replicaset,
@@ -1437,6 +1572,7 @@ BENCHMARKS = {
     "probes": bench_probes,
     "rollout": bench_rollout,
     "cluster": bench_cluster,
+    "cluster-services": bench_cluster_services,
 }
 
 

@@ -3,7 +3,7 @@
 #
 #   bench/run.sh [--quick] [--json FILE] [name...]
 #
-# names: podstart replicaset recovery api storage proxy footprint probes rollout cluster (default: all). --quick uses fewer
+# names: podstart replicaset recovery api storage proxy footprint probes rollout cluster cluster-services (default: all). --quick uses fewer
 # repetitions and smaller sizes (the whole run in under two minutes once things are built).
 # Installs what it needs (wrk, haproxy, hyperfine from Debian; idempotent), builds orkest
 # (build-bench/, RelWithDebInfo) unless ORKEST_BINARY names one, builds the backend image

@@ -55,6 +55,28 @@ api::api_error unreachable(const std::string& server, CURLcode code) {
   return error;
 }
 
+// What every request sets: the URL, the headers (Accept, the token, `extra` when given), no
+// signals, 5 s to connect, the server's CA. Returns the header list, to free after the transfer.
+curl_slist* prepare(CURL* curl, const api_endpoint& endpoint, const std::string& url, const char* accept,
+                    const std::string& extra = {}) {
+  curl_slist* headers = curl_slist_append(nullptr, (std::string("Accept: ") + accept).c_str());
+  if (!extra.empty()) headers = curl_slist_append(headers, extra.c_str());
+  if (!endpoint.token.empty()) headers = curl_slist_append(headers, ("Authorization: Bearer " + endpoint.token).c_str());
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
+  if (!endpoint.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, endpoint.ca_file.c_str());
+  return headers;
+}
+
+// For streams: a server that vanished without closing the connection is noticed by TCP keep-alive.
+void keep_alive(CURL* curl) {
+  curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_easy_setopt(curl, CURLOPT_TCP_KEEPIDLE, 5L);
+  curl_easy_setopt(curl, CURLOPT_TCP_KEEPINTVL, 2L);
+}
+
 const char* content_type_of(store::patch_type type) {
   switch (type) {
     case store::patch_type::merge: return "application/merge-patch+json";
@@ -180,17 +202,10 @@ store_result api_client::call(const std::string& method, const std::string& path
   curl_easy_reset(curl);
   const std::string url = endpoint_.server + path;
   std::string response, payload = body ? body->dump() : std::string{};
-  curl_slist* headers = nullptr;
-  headers = curl_slist_append(headers, "Accept: application/json");
-  if (body) headers = curl_slist_append(headers, ("Content-Type: " + content_type).c_str());
-  if (!endpoint_.token.empty()) headers = curl_slist_append(headers, ("Authorization: Bearer " + endpoint_.token).c_str());
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_slist* headers =
+      prepare(curl, endpoint_, url, "application/json", body ? "Content-Type: " + content_type : std::string{});
   curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(endpoint_.timeout.count()));
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
-  if (!endpoint_.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, endpoint_.ca_file.c_str());
   if (body) {
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, payload.c_str());
     curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(payload.size()));
@@ -266,22 +281,13 @@ std::optional<api::api_error> api_client::watch(const store::watch_request& requ
   CURL* curl = handle_of(curl_);
   curl_easy_reset(curl);
   const std::string url = endpoint_.server + path;
-  curl_slist* headers = curl_slist_append(nullptr, "Accept: application/json");
-  if (!endpoint_.token.empty()) headers = curl_slist_append(headers, ("Authorization: Bearer " + endpoint_.token).c_str());
+  curl_slist* headers = prepare(curl, endpoint_, url, "application/json");
+  keep_alive(curl);
   watch_stream stream;
   stream.on_event = &on_event;
   stream.stop = &stop;
   stream.kind = request.kind;
   stream.version = &from_version;
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
-  if (!endpoint_.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, endpoint_.ca_file.c_str());
-  // A server that vanished without closing the connection is noticed by TCP keep-alive.
-  curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
-  curl_easy_setopt(curl, CURLOPT_TCP_KEEPIDLE, 5L);
-  curl_easy_setopt(curl, CURLOPT_TCP_KEEPINTVL, 2L);
   // The server writes a bookmark every minute: a watch silent for 90 s is stalled.
   curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
   curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, 90L);
@@ -306,14 +312,8 @@ std::variant<std::string, api::api_error> api_client::get_text(const std::string
   curl_easy_reset(curl);
   const std::string url = endpoint_.server + path;
   std::string response;
-  curl_slist* headers = curl_slist_append(nullptr, "Accept: text/plain, application/json");
-  if (!endpoint_.token.empty()) headers = curl_slist_append(headers, ("Authorization: Bearer " + endpoint_.token).c_str());
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_slist* headers = prepare(curl, endpoint_, url, "text/plain, application/json");
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(endpoint_.timeout.count()));
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
-  if (!endpoint_.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, endpoint_.ca_file.c_str());
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response);
   const CURLcode done = curl_easy_perform(curl);
@@ -331,21 +331,13 @@ std::optional<api::api_error> api_client::stream_text(const std::string& path,
   CURL* curl = handle_of(curl_);
   curl_easy_reset(curl);
   const std::string url = endpoint_.server + path;
-  curl_slist* headers = curl_slist_append(nullptr, "Accept: text/plain, application/json");
-  if (!endpoint_.token.empty()) headers = curl_slist_append(headers, ("Authorization: Bearer " + endpoint_.token).c_str());
+  curl_slist* headers = prepare(curl, endpoint_, url, "text/plain, application/json");
+  keep_alive(curl);
   text_stream stream;
   stream.curl = curl;
   stream.on_data = &on_data;
   stream.stop = &stop;
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(longest.count()));
-  if (!endpoint_.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, endpoint_.ca_file.c_str());
-  curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
-  curl_easy_setopt(curl, CURLOPT_TCP_KEEPIDLE, 5L);
-  curl_easy_setopt(curl, CURLOPT_TCP_KEEPINTVL, 2L);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, take_text_bytes);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &stream);
   curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);

@@ -171,7 +171,8 @@ void event_loop::accept_clients(uint64_t listener_id) {
     std::lock_guard<std::mutex> lock(state->mutex);
     if (!state->fd) return;
     for (int i = 0; i < accepts_per_event; ++i) {
-      unique_fd client = accept_client(state->fd.get());
+      uint32_t peer = 0;
+      unique_fd client = accept_client(state->fd.get(), &peer);
       if (!client) {
         if (errno == EINTR || errno == ECONNABORTED) continue;
         if (out_of_descriptors(errno)) {
@@ -185,7 +186,7 @@ void event_loop::accept_clients(uint64_t listener_id) {
         ++state->counters->over_limit;  // `client` closes as it goes out of scope
         continue;
       }
-      accepted.emplace_back(std::move(client), state->chooser.next_plan());
+      accepted.emplace_back(std::move(client), state->chooser.next_plan(peer, std::chrono::steady_clock::now()));
     }
   }
 

@@ -13,7 +13,7 @@ namespace orkest::netproxy {
 namespace {
 
 // One RTM_NEWADDR / RTM_DELADDR request over rtnetlink, waiting for the kernel's ack.
-std::optional<std::string> change_address(const std::string& address, bool add) {
+std::optional<std::string> change_address(const std::string& address, bool add, bool* added = nullptr) {
   in_addr ip{};
   if (inet_pton(AF_INET, address.c_str(), &ip) != 1) return address + ": not an IPv4 address";
   unsigned index = if_nametoindex("lo");
@@ -29,6 +29,7 @@ std::optional<std::string> change_address(const std::string& address, bool add) 
   if (add) request.append(IFA_LABEL, loopback_label, std::strlen(loopback_label) + 1);
 
   int error = rtnetlink_change(request.header);
+  if (added) *added = add && error == 0;
   // Already there (add) or already gone (remove) is what was asked for.
   bool done = error == 0 || (add && error == EEXIST) || (!add && error == EADDRNOTAVAIL);
   if (done) return std::nullopt;
@@ -37,7 +38,9 @@ std::optional<std::string> change_address(const std::string& address, bool add) 
 
 }  // namespace
 
-std::optional<std::string> add_loopback_address(const std::string& address) { return change_address(address, true); }
+std::optional<std::string> add_loopback_address(const std::string& address, bool* added) {
+  return change_address(address, true, added);
+}
 
 std::optional<std::string> remove_loopback_address(const std::string& address) { return change_address(address, false); }
 

@@ -13,9 +13,10 @@ namespace orkest::netproxy {
 // it could remove them) can be told from anyone else's: `ip addr show lo label lo:orkest`.
 inline constexpr const char* loopback_label = "lo:orkest";
 
-// Adds address/32 to "lo", labelled; an address already there is success. Returns an error
-// message (naming the address and the OS error) on failure.
-std::optional<std::string> add_loopback_address(const std::string& address);
+// Adds address/32 to "lo", labelled; an address already there is success (`added`, when given,
+// says whether this call put it there: one already there is someone else's to remove). Returns
+// an error message (naming the address and the OS error) on failure.
+std::optional<std::string> add_loopback_address(const std::string& address, bool* added = nullptr);
 // Removes it; an address already gone is success.
 std::optional<std::string> remove_loopback_address(const std::string& address);
 

@@ -17,6 +17,11 @@ listener::~listener() {
   }
 }
 
+void listener::set_session_affinity(std::chrono::seconds timeout) {
+  std::lock_guard<std::mutex> lock(state_->mutex);
+  state_->chooser.set_affinity(timeout);
+}
+
 void listener::set_backends(std::vector<backend> backends) {
   bool changed;
   {

@@ -3,6 +3,7 @@
 // shuffling on one epoll thread. No CAF, no JSON: the Service actor drives it and owns its
 // listeners through the RAII `listener` handle below.
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -43,6 +44,8 @@ class listener {
 
   // Replaces the backend set; established connections are not touched. Thread-safe.
   void set_backends(std::vector<backend> backends);
+  // ClientIP session affinity for new connections (zero: none, round-robin). Thread-safe.
+  void set_session_affinity(std::chrono::seconds timeout);
   listener_stats stats() const;
   uint16_t port() const;  // the bound port (useful when asked for port 0)
 

@@ -1,6 +1,7 @@
 #include "netproxy/round_robin.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <utility>
 
 namespace orkest::netproxy {
@@ -42,6 +43,31 @@ backend_plan round_robin::next_plan() {
   backend_plan plan(set_, cursor_);
   cursor_ = (cursor_ + 1) % set_->size();
   return plan;
+}
+
+void round_robin::set_affinity(std::chrono::seconds timeout) {
+  if (timeout == affinity_) return;
+  affinity_ = timeout;
+  if (affinity_.count() <= 0) clients_.clear();
+}
+
+backend_plan round_robin::next_plan(uint32_t client, std::chrono::steady_clock::time_point now) {
+  if (affinity_.count() <= 0 || set_->empty()) return next_plan();
+  if (auto known = clients_.find(client); known != clients_.end() && now - known->second.last <= affinity_) {
+    auto at = std::find(set_->begin(), set_->end(), known->second.chosen);
+    if (at != set_->end()) {
+      known->second.last = now;
+      return backend_plan(set_, static_cast<std::size_t>(at - set_->begin()));
+    }
+  }
+  if (clients_.size() >= max_remembered_clients) {
+    for (auto it = clients_.begin(); it != clients_.end();)
+      it = now - it->second.last > affinity_ ? clients_.erase(it) : std::next(it);
+    if (clients_.size() >= max_remembered_clients) clients_.clear();
+  }
+  const std::size_t start = cursor_;
+  clients_[client] = {(*set_)[start], now};
+  return next_plan();
 }
 
 }  // namespace orkest::netproxy

@@ -7,8 +7,11 @@
 // removed meanwhile (its pod died) is not tried any more, not even by a client accepted
 // before the removal, and one added meanwhile can still be.
 
+#include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
+#include <unordered_map>
 #include <vector>
 
 #include "netproxy/proxy_engine.hpp"
@@ -49,14 +52,31 @@ class round_robin {
   // A plan starting at the cursor; advances the cursor by one.
   backend_plan next_plan();
 
+  // ClientIP session affinity (Kubernetes' sessionAffinity): a client address keeps the backend
+  // it was given while it comes back within `timeout` of its last connection and that backend
+  // is still in the set. Zero turns it off and forgets every client.
+  void set_affinity(std::chrono::seconds timeout);
+  // The plan for a client from `client` (its IPv4 address, network order) at `now`: with
+  // affinity, starting at that client's backend; otherwise (or for a new client) next_plan().
+  backend_plan next_plan(uint32_t client, std::chrono::steady_clock::time_point now);
+  // Clients remembered at most; past it the idle ones are forgotten (all, if none is idle).
+  static constexpr std::size_t max_remembered_clients = 65536;
+
   // The set as it is now, for a plan to follow.
   backend_set current() const { return set_; }
 
   std::size_t size() const { return set_->size(); }
 
  private:
+  struct sticky_client {
+    backend chosen;
+    std::chrono::steady_clock::time_point last;
+  };
+
   backend_set set_ = std::make_shared<const std::vector<backend>>();
   std::size_t cursor_ = 0;
+  std::chrono::seconds affinity_{0};
+  std::unordered_map<uint32_t, sticky_client> clients_;
 };
 
 }  // namespace orkest::netproxy

@@ -49,8 +49,12 @@ uint16_t local_port(int fd) {
   return ntohs(addr.sin_port);
 }
 
-unique_fd accept_client(int listening_fd) {
-  return unique_fd(::accept4(listening_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
+unique_fd accept_client(int listening_fd, uint32_t* peer) {
+  sockaddr_in from{};
+  socklen_t size = sizeof from;
+  unique_fd client(::accept4(listening_fd, reinterpret_cast<sockaddr*>(&from), &size, SOCK_NONBLOCK | SOCK_CLOEXEC));
+  if (peer) *peer = client && from.sin_family == AF_INET ? from.sin_addr.s_addr : 0;
+  return client;
 }
 
 int start_connect(const backend& target, unique_fd& out) {

@@ -20,7 +20,8 @@ uint16_t local_port(int fd);
 
 // Accepts one pending connection, non-blocking and close-on-exec. Returns an invalid fd and
 // sets errno when nothing could be accepted.
-unique_fd accept_client(int listening_fd);
+// `peer`, when given, gets the client's IPv4 address (network order; 0 for another family).
+unique_fd accept_client(int listening_fd, uint32_t* peer = nullptr);
 
 // Starts a non-blocking connect to `target`. Returns 0 when the connect completed or is in
 // progress (`out` then holds the socket), otherwise the errno of the failure.

@@ -96,6 +96,25 @@ void follow(caf::blocking_actor* self, log_producer produce, std::shared_ptr<res
   following->fetch_sub(1);
 }
 
+// Starts following a log into the sink on a thread of its own: 429 past the open follows'
+// limit; nullopt once the stream took the sink (or the client left before it began).
+std::optional<http_response> start_follow(store_client& store, const log_source& logs,
+                                          const std::shared_ptr<response_sink>& sink, log_producer produce,
+                                          std::optional<int64_t> limit_bytes) {
+  if (logs.following->fetch_add(1) >= logs.max_follows) {
+    logs.following->fetch_sub(1);
+    return error_response(too_many_requests("Too many requests, please try again later: " +
+                                            std::to_string(logs.max_follows) + " log follows are open"));
+  }
+  if (!sink->begin_stream(200, "text/plain")) {
+    logs.following->fetch_sub(1);
+    return std::nullopt;
+  }
+  store.system().spawn<caf::detached>(follow, std::move(produce), sink, limit_bytes, logs.longest_follow,
+                                      logs.following);
+  return std::nullopt;
+}
+
 // The log request for the pod's node: the parameters as validated here, nothing else.
 std::string node_log_path(client::api_client& node, const route& r, const log_parameters& wanted,
                           const std::string& container) {
@@ -132,15 +151,6 @@ std::optional<http_response> node_log_request(store_client& store, const log_sou
   if (auto* error = std::get_if<api_error>(&server)) return error_response(*error);
   client::api_endpoint endpoint{std::get<std::string>(server), logs.node_token, logs.timeout, ""};
   if (wanted.follow && sink) {
-    if (logs.following->fetch_add(1) >= logs.max_follows) {
-      logs.following->fetch_sub(1);
-      return error_response(too_many_requests("Too many requests, please try again later: " +
-                                              std::to_string(logs.max_follows) + " log follows are open"));
-    }
-    if (!(*sink)->begin_stream(200, "text/plain")) {
-      logs.following->fetch_sub(1);
-      return std::nullopt;
-    }
     const auto longest = logs.longest_follow;
     log_producer from_node = [endpoint, r, wanted, container, longest](const auto& emit, const std::atomic<bool>& stop)
         -> std::optional<std::string> {
@@ -154,9 +164,7 @@ std::optional<http_response> node_log_request(store_client& store, const log_sou
       if (failure) return failure->message;
       return std::nullopt;
     };
-    store.system().spawn<caf::detached>(follow, std::move(from_node), *sink, wanted.limit_bytes, logs.longest_follow,
-                                        logs.following);
-    return std::nullopt;
+    return start_follow(store, logs, *sink, std::move(from_node), wanted.limit_bytes);
   }
   auto read = [endpoint, r, wanted, container] {
     client::api_client node(endpoint);
@@ -288,24 +296,13 @@ std::optional<http_response> log_request(store_client& store, const log_source& 
     return node_log_request(store, logs, r, wanted, chosen.container_name, node_name, sink);
 
   if (wanted.follow && sink && logs.streaming) {
-    if (logs.following->fetch_add(1) >= logs.max_follows) {
-      logs.following->fetch_sub(1);
-      return error_response(too_many_requests("Too many requests, please try again later: " +
-                                              std::to_string(logs.max_follows) + " log follows are open"));
-    }
-    if (!(*sink)->begin_stream(200, "text/plain")) {
-      logs.following->fetch_sub(1);
-      return std::nullopt;
-    }
     log_producer from_runtime = [runtime = logs.streaming, chosen](const auto& emit, const std::atomic<bool>& stop)
         -> std::optional<std::string> {
       auto status = runtime->follow_logs(chosen.container_id, chosen.options, emit, stop);
       if (status) return chosen.container_id + ": " + status->message;
       return std::nullopt;
     };
-    store.system().spawn<caf::detached>(follow, std::move(from_runtime), *sink, wanted.limit_bytes,
-                                        logs.longest_follow, logs.following);
-    return std::nullopt;
+    return start_follow(store, logs, *sink, std::move(from_runtime), wanted.limit_bytes);
   }
 
   caf::scoped_actor self{store.system()};

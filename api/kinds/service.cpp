@@ -15,6 +15,9 @@ void default_service(json& object) {
   set_default(*spec, "sessionAffinity", "None");
   const json& type = (*spec)["type"];
   if (type == "NodePort" || type == "LoadBalancer") set_default(*spec, "externalTrafficPolicy", "Cluster");
+  // Kubernetes' default stickiness: three hours.
+  if ((*spec)["sessionAffinity"] == "ClientIP" && !spec->contains("sessionAffinityConfig"))
+    (*spec)["sessionAffinityConfig"] = {{"clientIP", {{"timeoutSeconds", 10800}}}};
   for_each_item(*spec, "ports", [](json& port) {
     set_default(port, "protocol", "TCP");
     // targetPort 0 is no port at all: Kubernetes reads it as unset too.
@@ -85,8 +88,23 @@ void validate_service(field_causes& found, const json& object) {
   if (node_ports) spec.optional_one_of("externalTrafficPolicy", {"Cluster"});
   if (const json* selector = member(*spec_value, "selector"))
     fe::append(found, label_errors(*selector, spec.path("selector")));
-  // Connections are spread round-robin; client affinity is not implemented.
-  spec.optional_one_of("sessionAffinity", {"None"});
+  // Connections are spread round-robin, or kept on one pod per client address (ClientIP).
+  spec.optional_one_of("sessionAffinity", {"None", "ClientIP"});
+  const auto affinity = spec.string("sessionAffinity");
+  if (const json* config = spec.object("sessionAffinityConfig")) {
+    if (!affinity || *affinity != "ClientIP") {
+      found.push_back(fe::forbidden(spec.path("sessionAffinityConfig"), "must not be set when `sessionAffinity` is None"));
+    } else {
+      reader config_reader(found, *config, spec.path("sessionAffinityConfig"));
+      if (const json* client = config_reader.object("clientIP")) {
+        reader client_reader(found, *client, config_reader.path("clientIP"));
+        auto timeout = client_reader.integer("timeoutSeconds");
+        if (timeout && (*timeout <= 0 || *timeout > 86400))
+          found.push_back(fe::invalid(client_reader.path("timeoutSeconds"), *timeout,
+                                      "must be greater than 0 and less than 86400"));
+      }
+    }
+  }
 }
 
 json no_load_balancer(const json&) { return {{"loadBalancer", json::object()}}; }

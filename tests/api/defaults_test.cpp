@@ -88,6 +88,14 @@ TEST(Defaults, ServiceGetsTypeAffinityProtocolAndTargetPort) {
                "ports": [{"port": 2000, "protocol": "TCP", "targetPort": 2000}]}})"));
 }
 
+TEST(Defaults, NodePortsGetClusterTrafficPolicyAndClientIpAThreeHourTimeout) {
+  json node_port = defaulted("Service", json::parse(R"({"spec": {"type": "NodePort", "ports": [{"port": 2000}]}})"));
+  EXPECT_EQ(node_port["spec"]["externalTrafficPolicy"], "Cluster");
+  json sticky = defaulted("Service", json::parse(R"({"spec": {"sessionAffinity": "ClientIP", "ports": [{"port": 2000}]}})"));
+  EXPECT_EQ(sticky["spec"]["sessionAffinityConfig"], json::parse(R"({"clientIP": {"timeoutSeconds": 10800}})"));
+  EXPECT_FALSE(sticky["spec"].contains("externalTrafficPolicy"));
+}
+
 TEST(Defaults, ServiceTargetPortGivenIsKeptAndZeroMeansThePort) {
   json service = defaulted("Service", json::parse(R"({"spec": {"ports": [
       {"port": 2000, "targetPort": 5000}, {"port": 80, "targetPort": "http"}, {"port": 81, "targetPort": 0}]}})"));

@@ -683,8 +683,21 @@ TEST(Validation, ServiceTypesAreClusterIpNodePortAndLoadBalancer) {
                  "FieldValueNotSupported", "spec.externalTrafficPolicy",
                  "Unsupported value: \"Local\": supported values: \"Cluster\"");
   }
-  EXPECT_EQ(only_cause("Service", with(valid_service(), "/spec/sessionAffinity"_json_pointer, "ClientIP")).field,
+  EXPECT_EQ(only_cause("Service", with(valid_service(), "/spec/sessionAffinity"_json_pointer, "Sticky")).field,
             "spec.sessionAffinity");
+}
+
+TEST(Validation, ClientIpSessionAffinityTakesATimeoutUpToADay) {
+  json sticky = with(valid_service(), "/spec/sessionAffinity"_json_pointer, "ClientIP");
+  EXPECT_TRUE(check("Service", sticky).empty()) << describe(check("Service", sticky));
+  const auto timeout = "/spec/sessionAffinityConfig/clientIP/timeoutSeconds"_json_pointer;
+  EXPECT_TRUE(check("Service", with(sticky, timeout, 60)).empty());
+  for (int bad : {0, 86401})
+    expect_cause(only_cause("Service", with(sticky, timeout, bad)), "FieldValueInvalid",
+                 "spec.sessionAffinityConfig.clientIP.timeoutSeconds",
+                 "Invalid value: " + std::to_string(bad) + ": must be greater than 0 and less than 86400");
+  expect_cause(only_cause("Service", with(valid_service(), timeout, 60)), "FieldValueForbidden", "spec.sessionAffinityConfig",
+               "Forbidden: must not be set when `sessionAffinity` is None");
 }
 
 TEST(Validation, SeveralServicePortsNeedUniqueNames) {

@@ -14,27 +14,8 @@
 # Everything the cluster made is removed on exit, whatever happened.
 #
 # usage: tests/cluster/three_nodes.sh [path/to/orkest]
-source "$(dirname "${BASH_SOURCE[0]}")/../kubectl/lib.sh"
-export ORKEST_CLUSTER_NAME=orkt ORKEST_CLUSTER_NET=10.250.1 ORKEST_CLUSTER_DIR="/tmp/orkt-$$"
-export ORKEST_BINARY="${1:-$KX_ROOT/build/orkest}"
-export KUBECONFIG="$ORKEST_CLUSTER_DIR/kubeconfig"
-cluster() { bash "$KX_ROOT/scripts/cluster.sh" "$@"; }
-
-cluster_cleanup() {
-  local status=$?
-  set +e
-  trap - ERR
-  if [ "$status" -ne 0 ]; then
-    for node in node1 node2 node3; do
-      echo "---- $node's orkest log (last 30 lines) ----" >&2
-      tail -n 30 "$ORKEST_CLUSTER_DIR/$node/orkest.log" >&2
-    done
-  fi
-  cluster down
-  if ip netns list | grep -q "^orkt-"; then echo "[$KX_NAME] namespaces left behind" >&2; status=1; fi
-  return "$status"
-}
-trap cluster_cleanup EXIT
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cluster_test orkt 10.250.1 "${1:-$KX_ROOT/build/orkest}"
 
 # The pods of app=web as "name ip node" lines, Running ones only.
 running_pods() {

@@ -5,32 +5,14 @@
 # - every node answers at the Service's port (curl <node>:2000/health), from pods on all nodes;
 # - NodePort and LoadBalancer Services answer at their node port on every node's address, the
 #   LoadBalancer's ingress lists the nodes, a node port another Service has is refused (422);
+# - sessionAffinity ClientIP keeps one client on one pod;
 # - a Service created later resolves inside running pods on every node at once;
 # - ping on an agent's node reaches the Service by name too.
 # Everything the cluster made is removed on exit, whatever happened.
 #
 # usage: tests/cluster/user_example.sh [path/to/orkest]
-source "$(dirname "${BASH_SOURCE[0]}")/../kubectl/lib.sh"
-export ORKEST_CLUSTER_NAME=orku ORKEST_CLUSTER_NET=10.250.4 ORKEST_CLUSTER_DIR="/tmp/orku-$$"
-export ORKEST_BINARY="${1:-$KX_ROOT/build/orkest}"
-export KUBECONFIG="$ORKEST_CLUSTER_DIR/kubeconfig"
-cluster() { bash "$KX_ROOT/scripts/cluster.sh" "$@"; }
-
-cluster_cleanup() {
-  local status=$?
-  set +e
-  trap - ERR
-  if [ "$status" -ne 0 ]; then
-    k get pods -o wide >&2
-    for node in node1 node2 node3; do
-      echo "---- $node's orkest log (last 20 lines) ----" >&2
-      tail -n 20 "$ORKEST_CLUSTER_DIR/$node/orkest.log" >&2
-    done
-  fi
-  cluster down
-  return "$status"
-}
-trap cluster_cleanup EXIT
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cluster_test orku 10.250.4 "${1:-$KX_ROOT/build/orkest}"
 
 # request METHOD PATH < BODY: the user's request, with the cluster's CA and token; prints the code.
 request() {
@@ -135,6 +117,17 @@ eventually 15 bash -c "[ \"\$(kubectl get service health-lb -o jsonpath='{.statu
 taken="$(k create service nodeport taken --tcp=8083:5000 --node-port="$node_port" 2>&1 || true)"
 expect_match "$taken" "spec.ports\[0\].nodePort: Invalid value: $node_port: provided port is already allocated" \
   "a node port another Service has"
+
+say "sessionAffinity ClientIP keeps this client on one pod"
+k patch service health-np -p '{"spec":{"sessionAffinity":"ClientIP"}}' >/dev/null
+expect_eq "$(k get service health-np -o jsonpath='{.spec.sessionAffinityConfig.clientIP.timeoutSeconds}')" 10800 \
+  "the default affinity timeout"
+sticky_pods() {
+  for _ in 1 2 3 4 5 6; do curl -sf --max-time 2 "http://${ORKEST_CLUSTER_NET}.12:$node_port/health"; echo; done |
+    sed -n 's/.*"pod":"\([^"]*\)".*/\1/p' | sort -u | wc -l
+}
+eventually 5 bash -c "[ \"\$($(declare -f sticky_pods); node_port=$node_port ORKEST_CLUSTER_NET=$ORKEST_CLUSTER_NET sticky_pods)\" = 1 ]" ||
+  fail "six calls through node2:$node_port with ClientIP affinity reached several pods"
 
 say "a Service created later resolves inside pods on every node"
 k create service clusterip later --tcp=8080:5000 >/dev/null

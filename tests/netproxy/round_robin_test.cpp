@@ -90,5 +90,31 @@ TEST(RoundRobin, AFollowingPlanNeverOffersABackendTwice) {
   EXPECT_EQ(walk(plan), (std::vector<std::string>{"10.0.0.1"}));
 }
 
+// ClientIP session affinity: a client address keeps its backend while it comes back within
+// the timeout and the backend stays; others go on round-robin.
+TEST(RoundRobin, ClientIpAffinityKeepsAClientOnItsBackendUntilIdleOrGone) {
+  using namespace std::chrono_literals;
+  const auto start = std::chrono::steady_clock::time_point(std::chrono::hours(1));
+  const uint32_t alice = 0x0100000a, bob = 0x0200000a;
+  round_robin chooser;
+  chooser.replace(three());
+  chooser.set_affinity(10s);
+  EXPECT_EQ(walk(chooser.next_plan(alice, start)).front(), "10.0.0.1");
+  EXPECT_EQ(walk(chooser.next_plan(bob, start)).front(), "10.0.0.2");
+  for (int i = 1; i <= 5; ++i) EXPECT_EQ(walk(chooser.next_plan(alice, start + i * 9s)).front(), "10.0.0.1");
+  // The plan still offers the others, should the kept backend not answer.
+  EXPECT_EQ(walk(chooser.next_plan(alice, start + 46s)), (std::vector<std::string>{"10.0.0.1", "10.0.0.2", "10.0.0.3"}));
+  // Idle past the timeout: round-robin again (10.0.0.3 is next).
+  EXPECT_EQ(walk(chooser.next_plan(alice, start + 57s)).front(), "10.0.0.3");
+  // Its backend gone: another one, kept from then on.
+  chooser.replace({{"10.0.0.1", 80}, {"10.0.0.2", 80}});
+  const auto moved = walk(chooser.next_plan(alice, start + 58s)).front();
+  EXPECT_EQ(walk(chooser.next_plan(alice, start + 59s)).front(), moved);
+  // Off: plain round-robin, clients forgotten.
+  chooser.set_affinity(0s);
+  const auto first = walk(chooser.next_plan(alice, start + 60s)).front();
+  EXPECT_NE(walk(chooser.next_plan(alice, start + 60s)).front(), first);
+}
+
 }  // namespace
 }  // namespace orkest::netproxy
