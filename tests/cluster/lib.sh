@@ -13,6 +13,10 @@ cluster_cleanup() {
   local status=$?
   set +e
   trap - ERR
+  for pid in "${KX_BACKGROUND[@]}"; do
+    kill "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+  done
   if [ "$status" -ne 0 ]; then
     k get pods -o wide >&2
     for log in "$ORKEST_CLUSTER_DIR"/node*/orkest.log; do

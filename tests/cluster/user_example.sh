@@ -5,6 +5,7 @@
 # - every node answers at the Service's port (curl <node>:2000/health), from pods on all nodes;
 # - NodePort and LoadBalancer Services answer at their node port on every node's address, the
 #   LoadBalancer's ingress lists the nodes, a node port another Service has is refused (422);
+# - a Service port taken on one node is a FailedToBindPort Event from that node, the others serve it;
 # - sessionAffinity ClientIP keeps one client on one pod;
 # - a Service created later resolves inside running pods on every node at once;
 # - ping on an agent's node reaches the Service by name too.
@@ -117,6 +118,22 @@ eventually 15 bash -c "[ \"\$(kubectl get service health-lb -o jsonpath='{.statu
 taken="$(k create service nodeport taken --tcp=8083:5000 --node-port="$node_port" 2>&1 || true)"
 expect_match "$taken" "spec.ports\[0\].nodePort: Invalid value: $node_port: provided port is already allocated" \
   "a node port another Service has"
+
+say "a port taken on one node is reported by that node; the others serve it"
+# Something else holds port 8084 on node2 (a listener of this test's own, in node2's namespace).
+(trap - ERR; cluster exec node2 python3 -c 'import socket,time; s=socket.socket(); s.bind(("0.0.0.0",8084)); s.listen(); time.sleep(60)') 2>/dev/null &
+KX_BACKGROUND+=($!)
+eventually 5 bash -c "bash '$KX_ROOT/scripts/cluster.sh' exec node2 ss -Htln 'sport = :8084' | grep -q ." ||
+  fail "the test's own listener on node2:8084 did not start"
+k create service clusterip busy --tcp=8084:5000 >/dev/null
+k patch service busy -p '{"spec":{"selector":{"app":"health"}}}' >/dev/null
+eventually 10 bash -c "kubectl get events --field-selector involvedObject.name=busy,reason=FailedToBindPort \
+  -o jsonpath='{.items[*].message}' | grep -q 'node node2: cannot listen on'" ||
+  fail "no FailedToBindPort event from node2: $(k get events --field-selector involvedObject.name=busy 2>&1)"
+for i in 1 3; do
+  eventually 5 bash -c "curl -sf --max-time 2 http://${ORKEST_CLUSTER_NET}.1$i:8084/health | grep -q '\"status\":\"ok\"'" ||
+    fail "node$i does not serve busy while node2 cannot"
+done
 
 say "sessionAffinity ClientIP keeps this client on one pod"
 k patch service health-np -p '{"spec":{"sessionAffinity":"ClientIP"}}' >/dev/null
