@@ -13,10 +13,7 @@ cluster_cleanup() {
   local status=$?
   set +e
   trap - ERR
-  for pid in "${KX_BACKGROUND[@]}"; do
-    kill "$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null
-  done
+  kx_stop_background
   if [ "$status" -ne 0 ]; then
     k get pods -o wide >&2
     for log in "$ORKEST_CLUSTER_DIR"/node*/orkest.log; do

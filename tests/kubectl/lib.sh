@@ -30,14 +30,20 @@ fail() {
   exit 1
 }
 
-kx_cleanup() {
-  local status=$?
-  set +e
-  trap - ERR
+# Stops the helpers the test started in the background (KX_BACKGROUND).
+kx_stop_background() {
   for pid in "${KX_BACKGROUND[@]}"; do
     kill "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null
   done
+  KX_BACKGROUND=()
+}
+
+kx_cleanup() {
+  local status=$?
+  set +e
+  trap - ERR
+  kx_stop_background
   if [ -n "$ORKEST_PID" ]; then
     kill -TERM "$ORKEST_PID" 2>/dev/null
     for _ in $(seq 100); do kill -0 "$ORKEST_PID" 2>/dev/null || break; sleep 0.1; done
