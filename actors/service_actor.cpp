@@ -120,7 +120,9 @@ void open_listeners(service_pointer self) {
       st.listeners[number].push_back(std::move(std::get<std::unique_ptr<netproxy::listener>>(opened)));
       spdlog::info("service {}: listening on {}:{}", describe(st.service), address, at);
     };
-    for (const auto& address : listen_addresses(st.settings.host_address, cluster_ip)) listen(address, number);
+    // Without its cluster IP on lo this node does not serve that address (binding it would fail).
+    const auto served_ip = st.settings.cluster_ips_on_loopback ? cluster_ip : std::string{};
+    for (const auto& address : listen_addresses(st.settings.host_address, served_ip)) listen(address, number);
     // NodePort and LoadBalancer: also the node port, on this node's addresses (as kube-proxy).
     const json& node_port = api::member_or_null(port, "nodePort");
     if (node_port.is_number_integer() && node_port.get<int64_t>() > 0 && node_port.get<int64_t>() <= 65535 &&

@@ -27,7 +27,8 @@ struct service_actor_settings {
   // their cluster IPs (local addresses on lo); any other address gets a second listener on
   // the cluster IP.
   std::string host_address = "0.0.0.0";
-  // Put each cluster IP on the loopback interface so it is a local address (CAP_NET_ADMIN).
+  // Put each cluster IP on the loopback interface so it is a local address (CAP_NET_ADMIN), and
+  // listen on it. False: the Services listen on host_address only.
   bool cluster_ips_on_loopback = true;
   // The addresses a pod may have to become a backend (the pod network's hosts).
   control::pod_address_policy pod_addresses;
