@@ -215,14 +215,17 @@ down() {
   for ((i = n; i >= 1; i--)); do
     local pid ns; ns="$(netns "$i")"
     pid="$(cat "$dir/node$i/pid" 2>/dev/null || true)"
+    # orkest first, gone for sure: alive, it would start the containers removed below again.
     if [[ -n "$pid" ]] && kill -TERM "$pid" 2>/dev/null; then
       for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
       kill -KILL "$pid" 2>/dev/null || true
+      for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     fi
     if [[ -e /run/netns/$ns ]]; then
       in_node "$i" podman rm --all --force --time 0 >/dev/null 2>&1 || true
-      # What is left in the machine: aardvark-dns, conmon.
+      # What is left in the machine: aardvark-dns, conmon; then any container they left.
       for p in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$p" 2>/dev/null || true; done
+      in_node "$i" podman rm --all --force --time 0 >/dev/null 2>&1 || true
     fi
     umount "$(mountns "$i")" 2>/dev/null || true
     ip netns del "$ns" 2>/dev/null || true
