@@ -6,7 +6,9 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 kx_start "${1:-$KX_ROOT/build/orkest}"
 
-PORT=$((33000 + $$ % 2000))
+# The Service's host port: below node ports (30000-32767) and the kernel's ephemeral ports
+# (32768-60999), which a client connection elsewhere may hold at any moment.
+PORT=$((22000 + $$ % 2000))
 write_manifests() {  # REPLICAS SERVICE_PORT POD_TIER IMAGE_TAG_ENV
   cat >"$WORK/app.yaml" <<YAML
 apiVersion: v1

@@ -28,7 +28,9 @@ expect_eq "$(k get deploy cmd -o jsonpath='{.spec.template.spec.containers[0].po
   '5000 ["sleep","3600"]' "port and command decoded"
 
 say "kubectl expose deploy (JSON body)"
-PORT=$((38000 + $$ % 2000))
+# The Service's host port: below node ports (30000-32767) and the kernel's ephemeral ports
+# (32768-60999), which a client connection elsewhere may hold at any moment.
+PORT=$((28000 + $$ % 2000))
 expect_eq "$(k expose deploy web --port "$PORT" --target-port 5000 2>&1)" "service/web exposed" "expose"
 expect_eq "$(k get svc web -o jsonpath='{.spec.selector.app} {.spec.ports[0].targetPort}')" "web 5000" "the exposed Service"
 

@@ -82,7 +82,9 @@ expect_match "$(k get deploy web -o jsonpath='{.spec.template.metadata.annotatio
   "restart annotates the template"
 
 say "kubectl expose deploy"
-PORT=$((36000 + $$ % 2000))
+# The Service's host port: below node ports (30000-32767) and the kernel's ephemeral ports
+# (32768-60999), which a client connection elsewhere may hold at any moment.
+PORT=$((26000 + $$ % 2000))
 expect_eq "$(k expose deploy web --port "$PORT" --target-port 5000 2>&1)" "service/web exposed" "expose"
 expect_eq "$(k get svc web -o jsonpath='{.spec.selector.app}')" "web" "the Service selects the Deployment's pods"
 

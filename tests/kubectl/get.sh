@@ -26,7 +26,9 @@ say "nothing there yet"
 out="$(k get pods 2>&1)"
 expect_eq "$out" "No resources found in default namespace." "empty get pods"
 
-PORT=$((31000 + $$ % 2000))
+# The Service's host port: below node ports (30000-32767) and the kernel's ephemeral ports
+# (32768-60999), which a client connection elsewhere may hold at any moment.
+PORT=$((20000 + $$ % 2000))
 cat >"$WORK/objects.yaml" <<YAML
 apiVersion: apps/v1
 kind: ReplicaSet
