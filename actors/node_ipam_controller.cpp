@@ -8,6 +8,7 @@
 #include <set>
 #include <spdlog/spdlog.h>
 
+#include "actors/watch_kinds.hpp"
 #include "api/json_access.hpp"
 #include "control/node_ipam.hpp"
 #include "control/pod_facts.hpp"
@@ -79,16 +80,12 @@ node_ipam_actor::behavior_type controller(ipam_pointer self, store_actor store, 
   self->state.store = store;
   self->state.settings = std::move(settings);
   // Blocks are handed out once every existing Node's is known.
-  self->request(store, store_timeout, watch_atom::value, watch_request{"Node", "", "", "", std::nullopt, true},
-                caf::actor_cast<change_listener>(self))
-      .then(
-          [self](const store_result&) {
-            self->state.replayed = true;
-            auto waiting = std::move(self->state.waiting);
-            for (const auto& [name, node] : waiting)
-              if (self->state.cidrs[name].empty()) assign(self, node);
-          },
-          [self](const caf::error& error) { self->quit(error); });
+  watch_kind_then(self, store, "Node", [self] {
+    self->state.replayed = true;
+    auto waiting = std::move(self->state.waiting);
+    for (const auto& [name, node] : waiting)
+      if (self->state.cidrs[name].empty()) assign(self, node);
+  });
   return {[self](const change_event& event) { on_change(self, event); }};
 }
 

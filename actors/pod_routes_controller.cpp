@@ -8,6 +8,7 @@
 #include <set>
 #include <spdlog/spdlog.h>
 
+#include "actors/watch_kinds.hpp"
 #include "api/json_access.hpp"
 #include "control/ipv4_cidr.hpp"
 #include "control/pod_facts.hpp"
@@ -17,8 +18,6 @@
 namespace orkest::actors {
 
 namespace {
-
-constexpr auto store_timeout = std::chrono::seconds(10);
 
 class kernel_route_table : public route_table {
  public:
@@ -109,14 +108,10 @@ void sync(routes_pointer self) {
 pod_routes_actor::behavior_type controller(routes_pointer self, store_actor store, pod_routes_settings settings) {
   self->state.store = store;
   self->state.settings = std::move(settings);
-  self->request(store, store_timeout, watch_atom::value, watch_request{"Node", "", "", "", std::nullopt, true},
-                caf::actor_cast<change_listener>(self))
-      .then(
-          [self](const store_result&) {
-            self->state.replayed = true;
-            sync(self);
-          },
-          [self](const caf::error& error) { self->quit(error); });
+  watch_kind_then(self, store, "Node", [self] {
+    self->state.replayed = true;
+    sync(self);
+  });
   self->delayed_send(self, self->state.settings.resync_period, resync_atom::value);
   return {
       [self](const change_event& event) {

@@ -23,4 +23,14 @@ void watch_kinds(Self self, const store_actor& store, std::initializer_list<cons
         .then([](const store_result&) {}, [self](const caf::error& error) { self->quit(error); });
 }
 
+// Watches every object of one kind and calls `replayed` once the store has sent them all (what
+// a controller that must know every existing object before it acts waits for). The actor quits
+// when the store cannot be reached.
+template <class Self, class Replayed>
+void watch_kind_then(Self self, const store_actor& store, const char* kind, Replayed replayed) {
+  self->request(store, std::chrono::seconds(10), watch_atom::value, watch_request{kind, "", "", "", std::nullopt, true},
+                caf::actor_cast<change_listener>(self))
+      .then([replayed](const store_result&) { replayed(); }, [self](const caf::error& error) { self->quit(error); });
+}
+
 }  // namespace orkest::actors
