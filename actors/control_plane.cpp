@@ -24,6 +24,8 @@ control_plane start_control_plane(caf::actor_system& system, std::shared_ptr<pod
     services.dns_port = settings.dns_port;
     services.cluster_domain = settings.cluster_domain;
     services.resync_period = settings.resync_period;
+    services.pod_networks = {settings.pod_subnet, settings.ipam.cluster_cidr};
+    services.keep_client_addresses = settings.keep_client_addresses;
     plane.service_proxy = start_node_services(system, plane.store, services);
     if (plane.service_proxy.dns) {
       settings.pods.pod.dns_server = settings.dns_ip;
@@ -81,7 +83,8 @@ control_plane start_control_plane(caf::actor_system& system, std::shared_ptr<pod
 
 void control_plane::shutdown() {
   std::vector<caf::actor_addr> all = {load_balancers.address(), node_ipam.address(), node_lifecycle.address(), scheduler.address(), volume_binder.address(),
-                                      deployments.address(), replicasets.address(), services.address(), dns.address()};
+                                      deployments.address(), replicasets.address()};
+  for (const auto& address : service_proxy.addresses()) all.push_back(address);
   for (const auto& address : node.addresses()) all.push_back(address);
   all.push_back(events.address());
   all.push_back(store.address());

@@ -48,6 +48,9 @@ struct control_plane_settings {
   std::string dns_ip = "10.96.0.10";
   uint16_t dns_port = 53;
   std::string cluster_domain = "cluster.local";
+  // externalTrafficPolicy Local Services keep clients' addresses (this host's firewall and
+  // policy routing get the way back when one asks); false with a fake runtime.
+  bool keep_client_addresses = false;
   // Where pods' volumes are made (<data dir>/pods); empty: pods with volumes are not started.
   std::string pods_dir;
   // This machine's routing table, for routes to other nodes' pods; null: none are made.

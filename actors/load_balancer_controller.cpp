@@ -21,6 +21,7 @@ struct load_balancer_state {
   store_actor store;
   std::map<std::string, json> services;  // by uid
   std::map<std::string, json> nodes;     // by name
+  std::map<std::string, json> endpoints;  // by namespace/name, for externalTrafficPolicy Local
   static inline const char* name = "load-balancer-controller";
 };
 
@@ -32,7 +33,9 @@ using load_balancer_pointer = load_balancer_actor::stateful_pointer<load_balance
 void sync(load_balancer_pointer self, const json& service) {
   std::vector<json> nodes;
   for (const auto& [name, node] : self->state.nodes) nodes.push_back(node);
-  auto wanted = control::load_balancer_status(service, nodes);
+  auto endpoints = self->state.endpoints.find(control::namespace_of(service) + "/" + control::name_of(service));
+  auto wanted = control::load_balancer_status(service, nodes,
+                                              endpoints == self->state.endpoints.end() ? json() : endpoints->second);
   const auto& current = api::member_or_null(api::member_or_null(service, "status"), "loadBalancer");
   if (current == wanted || (current.is_null() && wanted.empty())) return;
   // A merge patch: an empty object would leave the old ingress in place, null takes it out.
@@ -55,9 +58,17 @@ void sync(load_balancer_pointer self, const json& service) {
 load_balancer_actor spawn_load_balancer_controller(caf::actor_system& system, store_actor store) {
   return system.spawn([store](load_balancer_pointer self) -> load_balancer_actor::behavior_type {
     self->state.store = store;
-    watch_kinds(self, store, {"Node", "Service"});
+    watch_kinds(self, store, {"Node", "Service", "Endpoints"});
     return {[self](const change_event& event) {
       auto& st = self->state;
+      if (event.kind == "Endpoints") {
+        const auto key = control::namespace_of(event.object) + "/" + control::name_of(event.object);
+        if (event.type == change_type::deleted) st.endpoints.erase(key);
+        else st.endpoints[key] = event.object;
+        for (const auto& [uid, service] : st.services)
+          if (control::namespace_of(service) + "/" + control::name_of(service) == key) sync(self, service);
+        return;
+      }
       if (event.kind == "Node") {
         if (event.type == change_type::deleted) st.nodes.erase(control::name_of(event.object));
         else st.nodes[control::name_of(event.object)] = event.object;

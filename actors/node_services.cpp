@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "control/ip_allocator.hpp"
+#include "control/ipv4_cidr.hpp"
 #include "netproxy/host_address.hpp"
 
 namespace orkest::actors {
@@ -52,8 +53,16 @@ node_services start_node_services(caf::actor_system& system, store_actor store, 
   node_services node;
   if (settings.services.cluster_ips_on_loopback && !settings.service_cidr.empty()) remove_left_over_addresses(settings);
   if (auto server = start_dns(settings, node)) node.dns = spawn_cluster_dns(system, store, server, settings.cluster_domain);
+  auto services = settings.services;
+  for (const auto& network : settings.pod_networks)
+    if (auto cidr = control::parse_ipv4_cidr(network))
+      services.pod_networks.push_back({static_cast<uint32_t>(cidr->first), static_cast<uint32_t>(cidr->last)});
+  if (settings.keep_client_addresses) {
+    node.client_address_return = spawn_client_address_return(system);
+    services.client_address_return = node.client_address_return;
+  }
   auto engine = std::make_shared<netproxy::engine>();
-  node.services = spawn_service_controller(system, store, engine, settings.services, settings.resync_period);
+  node.services = spawn_service_controller(system, store, engine, services, settings.resync_period);
   return node;
 }
 

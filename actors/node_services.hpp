@@ -26,14 +26,23 @@ struct node_services_settings {
   uint16_t dns_port = 53;
   std::string cluster_domain = "cluster.local";
   std::chrono::milliseconds resync_period{5000};
+  // Pods' networks (this node's and the cluster's pod CIDR, IPv4 CIDRs; unparsable ones are
+  // ignored): clients from there are never proxied from their own address.
+  std::vector<std::string> pod_networks;
+  // externalTrafficPolicy Local Services keep their clients' addresses (this node's firewall
+  // and policy routing then get the way back; see actors/client_address_return.hpp).
+  bool keep_client_addresses = false;
 };
 
 struct node_services {
   service_controller_actor services;
   cluster_dns_actor dns;          // none when the DNS could not start (pods then use their network's)
+  client_address_return_actor client_address_return;  // none unless keep_client_addresses
   std::string dns_ip_on_loopback;  // the DNS address this put on lo
 
-  std::vector<caf::actor_addr> addresses() const { return {services.address(), dns.address()}; }
+  std::vector<caf::actor_addr> addresses() const {
+    return {services.address(), dns.address(), client_address_return.address()};
+  }
   // Takes the DNS address off lo again (the Service actors take their cluster IPs as they end).
   void release_addresses();
 };

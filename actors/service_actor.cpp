@@ -5,6 +5,9 @@
 #include <caf/typed_event_based_actor.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <optional>
+
 #include "control/pod_facts.hpp"
 #include "api/json_access.hpp"
 #include "netproxy/host_address.hpp"
@@ -19,15 +22,28 @@ std::vector<std::string> listen_addresses(const std::string& host_address, const
 
 namespace {
 
+// What a listener is for: the Service's port on this node's address (with the wildcard, also its
+// cluster IP), its port on the cluster IP only, or its node port.
+enum class listener_role { service_port, cluster_ip, node_port };
+
+struct open_listener {
+  int service_port = 0;
+  listener_role role = listener_role::service_port;
+  std::unique_ptr<netproxy::listener> handle;
+};
+
 struct service_state {
   store_actor store;
   std::shared_ptr<netproxy::engine> engine;
   service_actor_settings settings;
   json service;
   std::string cluster_ip_on_lo;  // the address this actor put on lo, removed when it ends
-  // Per Service port, its listeners (one per address). Declared after `engine` so they are
-  // closed before the engine reference goes away.
-  std::map<int, std::vector<std::unique_ptr<netproxy::listener>>> listeners;
+  // Declared after `engine` so they are closed before the engine reference goes away.
+  std::vector<open_listener> listeners;
+  // externalTrafficPolicy Local: whether this node's way back for kept client addresses is in
+  // place (asked once, when the Service first wants it).
+  bool asked_for_client_addresses = false;
+  bool keeps_client_addresses = false;
   std::vector<std::string> failures;
   std::vector<control::service_port_backends> backends;
   json written_conditions;
@@ -49,12 +65,48 @@ json listening_shape(const json& service) {
   return {api::value_at(service, "/spec/clusterIP"_json_pointer, json()), api::value_at(service, "/spec/ports"_json_pointer, json())};
 }
 
+bool traffic_local(const json& service) {
+  return api::value_at(service, "/spec/externalTrafficPolicy"_json_pointer, std::string{}) == "Local";
+}
+
+// externalTrafficPolicy Local for one listener: what came from outside goes to this node's pods
+// only. The cluster IP (the wildcard listener's internal address) stays Cluster-wide.
+std::optional<netproxy::external_traffic_local> local_policy(service_pointer self, listener_role role,
+                                                             const control::service_port_backends& port) {
+  auto& st = self->state;
+  if (!traffic_local(st.service) || role == listener_role::cluster_ip) return std::nullopt;
+  netproxy::external_traffic_local policy;
+  policy.local_backends = port.local_backends;
+  if (role == listener_role::service_port && st.settings.host_address == "0.0.0.0")
+    policy.internal_address = api::value_at(st.service, "/spec/clusterIP"_json_pointer, std::string{});
+  policy.keep_client_address = st.keeps_client_addresses;
+  policy.own_address_for = st.settings.pod_networks;
+  return policy;
+}
+
 void apply_backends(service_pointer self) {
-  for (const auto& port : self->state.backends) {
-    auto it = self->state.listeners.find(port.port);
-    if (it == self->state.listeners.end()) continue;
-    for (auto& listener : it->second) listener->set_backends(port.backends);
+  auto& st = self->state;
+  for (auto& listener : st.listeners) {
+    auto port = std::find_if(st.backends.begin(), st.backends.end(),
+                             [&](const auto& entry) { return entry.port == listener.service_port; });
+    if (port == st.backends.end()) continue;
+    listener.handle->set_backends(port->backends);
+    listener.handle->set_external_traffic_local(local_policy(self, listener.role, *port));
   }
+}
+
+// Asks once for the way back that lets a Local Service's pods see their clients' addresses.
+void ask_for_client_addresses(service_pointer self) {
+  auto& st = self->state;
+  if (!traffic_local(st.service) || st.asked_for_client_addresses || !st.settings.client_address_return) return;
+  st.asked_for_client_addresses = true;
+  self->request(st.settings.client_address_return, std::chrono::seconds(30), setup_atom::value)
+      .then(
+          [self](bool ready) {
+            self->state.keeps_client_addresses = ready;
+            apply_backends(self);
+          },
+          [](const caf::error&) {});
 }
 
 // ClientIP session affinity: how long a client keeps its pod; zero for None.
@@ -66,8 +118,7 @@ std::chrono::seconds affinity_of(const json& service) {
 
 void apply_affinity(service_pointer self) {
   const auto timeout = affinity_of(self->state.service);
-  for (auto& [port, listeners] : self->state.listeners)
-    for (auto& listener : listeners) listener->set_session_affinity(timeout);
+  for (auto& listener : self->state.listeners) listener.handle->set_session_affinity(timeout);
 }
 
 void write_conditions(service_pointer self) {
@@ -110,25 +161,27 @@ void open_listeners(service_pointer self) {
   }
   for (const auto& port : api::value_at(st.service, "/spec/ports"_json_pointer, json::array())) {
     int number = port.value("port", 0);
-    auto listen = [&](const std::string& address, int at) {
+    auto listen = [&](const std::string& address, int at, listener_role role) {
       auto opened = st.engine->listen(address, static_cast<uint16_t>(at), st.settings.max_connections_per_port);
       if (auto* error = std::get_if<std::string>(&opened)) {
         spdlog::error("service {}: cannot listen on {}", describe(st.service), *error);
         st.failures.push_back(*error);
         return;
       }
-      st.listeners[number].push_back(std::move(std::get<std::unique_ptr<netproxy::listener>>(opened)));
+      st.listeners.push_back({number, role, std::move(std::get<std::unique_ptr<netproxy::listener>>(opened))});
       spdlog::info("service {}: listening on {}:{}", describe(st.service), address, at);
     };
     // Without its cluster IP on lo this node does not serve that address (binding it would fail).
     const auto served_ip = st.settings.cluster_ips_on_loopback ? cluster_ip : std::string{};
-    for (const auto& address : listen_addresses(st.settings.host_address, served_ip)) listen(address, number);
+    for (const auto& address : listen_addresses(st.settings.host_address, served_ip))
+      listen(address, number, address == st.settings.host_address ? listener_role::service_port : listener_role::cluster_ip);
     // NodePort and LoadBalancer: also the node port, on this node's addresses (as kube-proxy).
     const json& node_port = api::member_or_null(port, "nodePort");
     if (node_port.is_number_integer() && node_port.get<int64_t>() > 0 && node_port.get<int64_t>() <= 65535 &&
         node_port.get<int64_t>() != number)
-      listen(st.settings.host_address, static_cast<int>(node_port.get<int64_t>()));
+      listen(st.settings.host_address, static_cast<int>(node_port.get<int64_t>()), listener_role::node_port);
   }
+  ask_for_client_addresses(self);
   apply_backends(self);
   apply_affinity(self);
   write_conditions(self);
@@ -152,8 +205,10 @@ service_actor::behavior_type service_behavior(service_pointer self, store_actor 
       [self](update_atom, json& service) {
         bool reopen = listening_shape(service) != listening_shape(self->state.service);
         self->state.service = std::move(service);
-        if (reopen) open_listeners(self);
-        else apply_affinity(self);
+        if (reopen) return open_listeners(self);
+        apply_affinity(self);
+        ask_for_client_addresses(self);
+        apply_backends(self);  // the traffic policy may have changed
       },
       [self](backends_atom, std::vector<control::service_port_backends>& backends) {
         if (backends == self->state.backends) return;

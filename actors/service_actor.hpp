@@ -1,6 +1,7 @@
 #pragma once
 // One actor per Service: owns the Service's listening sockets (its cluster IP and the host, at
-// each port) and their backend lists, and reports ports it cannot bind as a condition in the
+// each port, and its node ports) and their backend lists (this node's pods alone for outside
+// traffic under externalTrafficPolicy Local), and reports ports it cannot bind as a condition in the
 // Service's status. Ending the actor closes its sockets at once.
 
 #include <caf/allowed_unsafe_message_type.hpp>
@@ -9,6 +10,7 @@
 #include <memory>
 
 #include "control/service_endpoints.hpp"
+#include "actors/client_address_return.hpp"
 #include "actors/event_recorder.hpp"
 #include "actors/store_actor.hpp"
 
@@ -39,7 +41,14 @@ struct service_actor_settings {
   bool publishes_state = true;
   // Where a port this node cannot bind is reported (an Event, from every node); none: only logged.
   event_recorder events;
+  // This node's name: its pods are a Local Service's only backends for outside traffic.
   std::string node_name;
+  // externalTrafficPolicy Local keeps the client's address through this node's way back
+  // (none: the pods see this node's address).
+  client_address_return_actor client_address_return;
+  // Clients from these networks (pods) are proxied from this node's address even then: a pod's
+  // answer to a pod would not come back through this node.
+  std::vector<netproxy::address_range> pod_networks;
 };
 
 service_actor spawn_service_actor(caf::actor_system& system, store_actor store,

@@ -79,7 +79,8 @@ void sync(controller_pointer self, const std::string& uid) {
   auto it = self->state.services.find(uid);
   if (it == self->state.services.end()) return;
   auto pods = pods_in(self->state, control::namespace_of(it->second.service));
-  self->send(it->second.actor, backends_atom::value, control::service_backends(it->second.service, pods, self->state.settings.pod_addresses));
+  self->send(it->second.actor, backends_atom::value, control::service_backends(it->second.service, pods, self->state.settings.pod_addresses,
+                                                                            self->state.settings.node_name));
   // A Service without a selector has Endpoints its user manages.
   if (self->state.settings.publishes_state && !api::value_at(it->second.service, "/spec/selector"_json_pointer, json()).empty())
     publish_endpoints(self, uid, control::endpoints_for(it->second.service, pods, self->state.settings.pod_addresses));

@@ -128,6 +128,8 @@ int run_agent(config c, const agent_options& options) {
   services.dns_ip = c.dns_ip;
   services.cluster_domain = c.cluster_domain;
   services.resync_period = c.resync_period;
+  services.pod_networks = {c.subnet, c.pod_cidr};
+  services.keep_client_addresses = c.runtime == "podman";
   auto proxy = actors::start_node_services(system, store, services);
 
   actors::node_agent_settings node;

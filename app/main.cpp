@@ -196,6 +196,7 @@ int run(const app::config& c) {
   settings.ipam.node_mask_size = c.node_cidr_mask_size;
   settings.pods_dir = c.data_dir + "/pods";
   if (c.runtime == "podman") settings.pod_routes = actors::host_route_table();  // host-gw to agents' pods
+  settings.keep_client_addresses = c.runtime == "podman";
   settings.storage_dir = c.data_dir + "/storage";
   settings.store.limits.provisioned_volumes_dir = settings.storage_dir;
   // Endpoints and Service backends only ever take pod network addresses (not the host's own).

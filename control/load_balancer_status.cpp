@@ -16,14 +16,27 @@ bool ready(const nlohmann::json& node) {
   return false;
 }
 
+// The nodes with at least one ready address of the Endpoints.
+std::set<std::string> nodes_with_ready_pods(const nlohmann::json& endpoints) {
+  std::set<std::string> names;
+  for (const auto& subset : api::array_member(endpoints, "subsets"))
+    for (const auto& address : api::array_member(subset, "addresses")) names.insert(api::string_member(address, "nodeName"));
+  return names;
+}
+
 }  // namespace
 
-nlohmann::json load_balancer_status(const nlohmann::json& service, const std::vector<nlohmann::json>& nodes) {
+nlohmann::json load_balancer_status(const nlohmann::json& service, const std::vector<nlohmann::json>& nodes,
+                                    const nlohmann::json& endpoints) {
   nlohmann::json status = nlohmann::json::object();
-  if (api::string_member(api::member_or_null(service, "spec"), "type") != "LoadBalancer") return status;
+  const auto& spec = api::member_or_null(service, "spec");
+  if (api::string_member(spec, "type") != "LoadBalancer") return status;
+  const bool local = api::string_member(spec, "externalTrafficPolicy") == "Local";
+  const auto with_pods = nodes_with_ready_pods(endpoints);
   std::set<uint32_t> addresses;  // in address order
   for (const auto& node : nodes) {
     if (!ready(node)) continue;
+    if (local && !with_pods.count(api::string_member(api::member_or_null(node, "metadata"), "name"))) continue;
     for (const auto& address : api::array_member(api::member_or_null(node, "status"), "addresses"))
       if (api::string_member(address, "type") == "InternalIP")
         if (auto ip = parse_ipv4(api::string_member(address, "address"))) addresses.insert(*ip);

@@ -37,18 +37,22 @@ std::string pod_ip(const json& pod) { return api::value_at(pod, "/status/podIP"_
 }  // namespace
 
 std::vector<service_port_backends> service_backends(const json& service, const std::vector<json>& pods,
-                                                    const pod_address_policy& addresses) {
+                                                    const pod_address_policy& addresses, const std::string& node_name) {
   auto selected = selected_pods(service, pods);
+  auto by_address = [](const auto& a, const auto& b) { return std::tie(a.host, a.port) < std::tie(b.host, b.port); };
   std::vector<service_port_backends> result;
   for (const auto& port : api::value_at(service, "/spec/ports"_json_pointer, json::array())) {
-    service_port_backends entry{port.value("name", ""), port.value("port", 0), {}};
+    service_port_backends entry{port.value("name", ""), port.value("port", 0), {}, {}};
     for (const auto& pod : selected) {
       int target = resolve_target_port(port, pod);
       if (!is_ready(pod) || !addresses.allows(pod_ip(pod)) || target <= 0) continue;
-      entry.backends.push_back({pod_ip(pod), static_cast<uint16_t>(target)});
+      const netproxy::backend backend{pod_ip(pod), static_cast<uint16_t>(target)};
+      entry.backends.push_back(backend);
+      if (!node_name.empty() && api::value_at(pod, "/spec/nodeName"_json_pointer, std::string{}) == node_name)
+        entry.local_backends.push_back(backend);
     }
-    std::sort(entry.backends.begin(), entry.backends.end(),
-              [](const auto& a, const auto& b) { return std::tie(a.host, a.port) < std::tie(b.host, b.port); });
+    std::sort(entry.backends.begin(), entry.backends.end(), by_address);
+    std::sort(entry.local_backends.begin(), entry.local_backends.end(), by_address);
     result.push_back(std::move(entry));
   }
   return result;

@@ -15,8 +15,10 @@ struct service_port_backends {
   std::string name;  // the Service port's name (may be empty)
   int port = 0;      // the Service port
   std::vector<netproxy::backend> backends;  // podIP:targetPort of each ready pod
+  std::vector<netproxy::backend> local_backends;  // those of pods on this node
   bool operator==(const service_port_backends& other) const {
-    return name == other.name && port == other.port && backends == other.backends;
+    return name == other.name && port == other.port && backends == other.backends &&
+           local_backends == other.local_backends;
   }
 };
 
@@ -29,10 +31,11 @@ std::vector<nlohmann::json> selected_pods(const nlohmann::json& service, const s
 int resolve_target_port(const nlohmann::json& service_port, const nlohmann::json& pod);
 
 // Backends per Service port from ready pods with an address `addresses` allows, sorted for
-// stable comparison.
+// stable comparison; local_backends are those whose pod's spec.nodeName is `node_name`.
 std::vector<service_port_backends> service_backends(const nlohmann::json& service,
                                                     const std::vector<nlohmann::json>& pods,
-                                                    const pod_address_policy& addresses);
+                                                    const pod_address_policy& addresses,
+                                                    const std::string& node_name = {});
 
 // The Endpoints object (same name as the Service): ready pods under addresses, running but
 // not ready ones under notReadyAddresses, one subset per distinct set of resolved ports. A pod

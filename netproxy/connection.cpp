@@ -7,12 +7,13 @@
 namespace orkest::netproxy {
 
 connection::connection(uint64_t id, std::shared_ptr<listener_state> listener, unique_fd client, backend_plan plan,
-                       poller& poller)
+                       client_route route, poller& poller)
     : id_(id),
       listener_(std::move(listener)),
       counters_(*listener_->counters),
       poller_(poller),
       plan_(std::move(plan)),
+      route_(route),
       client_(std::move(client)) {
   ++counters_.active;
   set_no_delay(client_.get());
@@ -39,15 +40,17 @@ void connection::drop_backend() {
 
 connection::status connection::connect_next() {
   // A retry: backends removed since the client arrived are dead pods; do not try them.
-  if (attempt_ > 0) plan_.follow(listener_->current_backends());
+  if (attempt_ > 0) plan_.follow(listener_->current_backends(route_.external));
   drop_backend();
   while (const backend* target = plan_.next()) {
     ++attempt_;
     unique_fd fd;
-    if (start_connect(*target, fd) != 0) {  // e.g. ENETUNREACH, or not an IPv4 address
+    bool source_kept = false;
+    if (start_connect(*target, fd, route_.source, &source_kept) != 0) {  // e.g. ENETUNREACH, or not an IPv4 address
       ++counters_.connect_failures;
       continue;
     }
+    if (source_kept) ++counters_.client_address_kept;
     backend_ = std::move(fd);
     target_ = *target;
     // Writable means the connect finished, one way or the other; SO_ERROR says which.
@@ -67,7 +70,7 @@ connection::status connection::on_connect_timeout(uint64_t attempt) {
 
 connection::status connection::on_backends_changed() {
   if (!connecting_) return status::open;
-  if (backend_plan::holds(listener_->current_backends(), target_)) return status::connecting;
+  if (backend_plan::holds(listener_->current_backends(route_.external), target_)) return status::connecting;
   return connect_next();
 }
 

@@ -26,7 +26,7 @@ class connection {
   enum class status { connecting, open, closed };
 
   connection(uint64_t id, std::shared_ptr<listener_state> listener, unique_fd client, backend_plan plan,
-             poller& poller);
+             client_route route, poller& poller);
   ~connection();
   connection(const connection&) = delete;
   connection& operator=(const connection&) = delete;
@@ -68,6 +68,7 @@ class connection {
   listener_counters& counters_;
   poller& poller_;
   backend_plan plan_;
+  client_route route_;
   uint64_t attempt_ = 0;
   bool connecting_ = true;
 

@@ -1,5 +1,6 @@
 #include "netproxy/event_loop.hpp"
 
+#include <arpa/inet.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/eventfd.h>
@@ -162,11 +163,32 @@ void event_loop::retarget_connects() {
   }
 }
 
+namespace {
+
+// externalTrafficPolicy Local: whether the client came from outside (to any address but the
+// cluster IP), and then whether its own address can be the backend connection's source.
+client_route route_for(const listener_state& state, int client, uint32_t peer) {
+  if (!state.local_policy) return {};
+  if (state.internal_address != 0 && local_address(client) == state.internal_address) return {};
+  const uint32_t host_order = ntohl(peer);
+  const bool own_address = !state.keep_client_address || peer == 0 || (host_order >> 24) == 127 ||
+                           std::any_of(state.own_address_for.begin(), state.own_address_for.end(),
+                                       [&](const address_range& range) { return range.contains(host_order); });
+  return {true, own_address ? 0 : peer};
+}
+
+}  // namespace
+
 void event_loop::accept_clients(uint64_t listener_id) {
   std::shared_ptr<listener_state> state = find_listener(listener_id);
   if (!state) return;  // closed since epoll_wait returned
 
-  std::vector<std::pair<unique_fd, backend_plan>> accepted;
+  struct accepted_client {
+    unique_fd fd;
+    backend_plan plan;
+    client_route route;
+  };
+  std::vector<accepted_client> accepted;
   {
     std::lock_guard<std::mutex> lock(state->mutex);
     if (!state->fd) return;
@@ -186,13 +208,16 @@ void event_loop::accept_clients(uint64_t listener_id) {
         ++state->counters->over_limit;  // `client` closes as it goes out of scope
         continue;
       }
-      accepted.emplace_back(std::move(client), state->chooser.next_plan(peer, std::chrono::steady_clock::now()));
+      const auto route = route_for(*state, client.get(), peer);
+      auto& chooser = route.external ? state->local_chooser : state->chooser;
+      auto plan = chooser.next_plan(peer, std::chrono::steady_clock::now());
+      accepted.push_back({std::move(client), std::move(plan), route});
     }
   }
 
-  for (auto& [client, plan] : accepted) {
+  for (auto& [client, plan, route] : accepted) {
     uint64_t id = next_connection_id_++;
-    auto conn = std::make_unique<connection>(id, state, std::move(client), std::move(plan), poller_);
+    auto conn = std::make_unique<connection>(id, state, std::move(client), std::move(plan), route, poller_);
     connection::status result = conn->start();
     connections_.emplace(id, std::move(conn));
     settle(id, result, 0);

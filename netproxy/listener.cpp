@@ -1,3 +1,5 @@
+#include <arpa/inet.h>
+
 #include <utility>
 
 #include "netproxy/event_loop.hpp"
@@ -20,6 +22,22 @@ listener::~listener() {
 void listener::set_session_affinity(std::chrono::seconds timeout) {
   std::lock_guard<std::mutex> lock(state_->mutex);
   state_->chooser.set_affinity(timeout);
+  state_->local_chooser.set_affinity(timeout);
+}
+
+void listener::set_external_traffic_local(std::optional<external_traffic_local> policy) {
+  bool changed;
+  {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    state_->local_policy = policy.has_value();
+    in_addr internal{};
+    state_->internal_address =
+        policy && inet_pton(AF_INET, policy->internal_address.c_str(), &internal) == 1 ? internal.s_addr : 0;
+    state_->keep_client_address = policy && policy->keep_client_address;
+    state_->own_address_for = policy ? policy->own_address_for : std::vector<address_range>{};
+    changed = state_->local_chooser.replace(policy ? std::move(policy->local_backends) : std::vector<backend>{});
+  }
+  if (auto loop = state_->loop.lock(); changed && loop) loop->backends_changed(state_->id);
 }
 
 void listener::set_backends(std::vector<backend> backends) {
@@ -40,6 +58,7 @@ listener_stats listener::stats() const {
   s.over_limit = c.over_limit.load();
   s.connect_failures = c.connect_failures.load();
   s.no_backend = c.no_backend.load();
+  s.client_address_kept = c.client_address_kept.load();
   return s;
 }
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <vector>
 
 #include "netproxy/proxy_engine.hpp"
 #include "netproxy/round_robin.hpp"
@@ -24,6 +25,14 @@ struct listener_counters {
   std::atomic<uint64_t> connect_failures{0};
   std::atomic<uint64_t> no_backend{0};
   std::atomic<uint64_t> over_limit{0};
+  std::atomic<uint64_t> client_address_kept{0};
+};
+
+// How one accepted client is proxied: which backend set it may use, and the source address of
+// its backend connections (network order; 0: this node's own).
+struct client_route {
+  bool external = false;  // externalTrafficPolicy Local: this node's backends only
+  uint32_t source = 0;
 };
 
 struct listener_state {
@@ -38,11 +47,17 @@ struct listener_state {
   // it too, so it never accepts on a descriptor number that has been closed and reused.
   unique_fd fd;
   round_robin chooser;
+  // externalTrafficPolicy Local: external clients choose among this node's backends only.
+  bool local_policy = false;
+  round_robin local_chooser;
+  uint32_t internal_address = 0;  // network order; 0: every destination is external
+  bool keep_client_address = false;
+  std::vector<address_range> own_address_for;
 
   // The backend set as it is now, for a connection about to try another backend.
-  backend_set current_backends() {
+  backend_set current_backends(bool external) {
     std::lock_guard<std::mutex> lock(mutex);
-    return chooser.current();
+    return external ? local_chooser.current() : chooser.current();
   }
 };
 

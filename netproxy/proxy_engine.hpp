@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -19,12 +20,34 @@ struct backend {
   bool operator==(const backend& other) const { return host == other.host && port == other.port; }
 };
 
+// IPv4 addresses from `first` to `last`, both included, in host byte order.
+struct address_range {
+  uint32_t first = 0;
+  uint32_t last = 0;
+  bool contains(uint32_t address) const { return first <= address && address <= last; }
+};
+
+// Kubernetes' externalTrafficPolicy: Local for one listener. A client that came to any address
+// but `internal_address` (empty: every address is external) is external traffic: it goes only to
+// `local_backends` (this node's pods; with none it is closed, as kube-proxy drops it), and the
+// backend sees the client's own address as its source. Clients on loopback, or in
+// `own_address_for` (pods: a pod's answer to another pod would not come back through this node),
+// are proxied from this node's address as usual. Clients that came to `internal_address` (the
+// cluster IP) still go to every backend.
+struct external_traffic_local {
+  std::vector<backend> local_backends;
+  std::string internal_address;
+  bool keep_client_address = true;  // false: the backend sees this node's address
+  std::vector<address_range> own_address_for;
+};
+
 struct listener_stats {
   uint64_t accepted = 0;          // client connections accepted
   uint64_t active = 0;            // connections open right now
   uint64_t connect_failures = 0;  // backend connects that failed (and were retried elsewhere)
   uint64_t no_backend = 0;        // clients closed because no backend could be reached
   uint64_t over_limit = 0;        // clients closed at once: the listener's connection cap was reached
+  uint64_t client_address_kept = 0;  // backend connections made from the client's own address
 };
 
 // Connections one listener carries at once: each holds two to six descriptors, and the process
@@ -46,6 +69,11 @@ class listener {
   void set_backends(std::vector<backend> backends);
   // ClientIP session affinity for new connections (zero: none, round-robin). Thread-safe.
   void set_session_affinity(std::chrono::seconds timeout);
+  // Sets (or, with nullopt, ends) externalTrafficPolicy Local; see external_traffic_local.
+  // Keeping a client's address needs CAP_NET_ADMIN (IP_TRANSPARENT) and the return path of
+  // netproxy/transparent_return.hpp; without them the backend sees this node's address.
+  // Thread-safe.
+  void set_external_traffic_local(std::optional<external_traffic_local> policy);
   listener_stats stats() const;
   uint16_t port() const;  // the bound port (useful when asked for port 0)
 

@@ -57,11 +57,38 @@ unique_fd accept_client(int listening_fd, uint32_t* peer) {
   return client;
 }
 
-int start_connect(const backend& target, unique_fd& out) {
+uint32_t local_address(int fd) {
+  sockaddr_in addr{};
+  socklen_t len = sizeof addr;
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0 || addr.sin_family != AF_INET) return 0;
+  return addr.sin_addr.s_addr;
+}
+
+namespace {
+
+// Binds the socket to a foreign address (port chosen by the kernel), so the backend sees it.
+bool bind_foreign_source(int fd, uint32_t source) {
+  int one = 1;
+  if (::setsockopt(fd, SOL_IP, IP_TRANSPARENT, &one, sizeof one) != 0) return false;
+  sockaddr_in from{};
+  from.sin_family = AF_INET;
+  from.sin_addr.s_addr = source;
+  return ::bind(fd, reinterpret_cast<const sockaddr*>(&from), sizeof from) == 0;
+}
+
+}  // namespace
+
+int start_connect(const backend& target, unique_fd& out, uint32_t source, bool* source_kept) {
   sockaddr_in addr{};
   if (!make_address(target.host, target.port, addr)) return EINVAL;
   unique_fd fd(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   if (!fd) return errno;
+  if (source != 0) {
+    bool kept = bind_foreign_source(fd.get(), source);
+    if (!kept) fd = unique_fd(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));  // unbound again
+    if (!fd) return errno;
+    if (source_kept) *source_kept = kept;
+  }
   set_no_delay(fd.get());
   detect_vanished_peer(fd.get());
   if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0 && errno != EINPROGRESS) {

@@ -23,9 +23,15 @@ uint16_t local_port(int fd);
 // `peer`, when given, gets the client's IPv4 address (network order; 0 for another family).
 unique_fd accept_client(int listening_fd, uint32_t* peer = nullptr);
 
+// The address a connected socket was reached at (network order; 0 when unknown).
+uint32_t local_address(int fd);
+
 // Starts a non-blocking connect to `target`. Returns 0 when the connect completed or is in
-// progress (`out` then holds the socket), otherwise the errno of the failure.
-int start_connect(const backend& target, unique_fd& out);
+// progress (`out` then holds the socket), otherwise the errno of the failure. A `source`
+// (network order) other than 0 is tried as the connection's source address although it is not
+// this host's (IP_TRANSPARENT, CAP_NET_ADMIN); `*source_kept` says whether that worked (if not,
+// the connect goes out from this host's address).
+int start_connect(const backend& target, unique_fd& out, uint32_t source = 0, bool* source_kept = nullptr);
 
 // The pending error of a socket (SO_ERROR), which is how a non-blocking connect reports its
 // outcome. 0 means connected.

@@ -2,7 +2,7 @@
 
 #include <arpa/inet.h>
 
-#include "podman/process.hpp"
+#include "podman/iptables.hpp"
 
 namespace orkest::podman {
 
@@ -16,16 +16,9 @@ bool ipv4_cidr(const std::string& text) {
   return inet_pton(AF_INET, text.substr(0, slash).c_str(), &address) == 1 && std::stoi(text.substr(slash + 1)) <= 32;
 }
 
-process_result iptables(std::vector<std::string> args) {
-  args.insert(args.begin(), {"iptables", "-w", "5", "-t", "nat"});
-  process_options options;
-  options.timeout = std::chrono::seconds(10);
-  return run_process(args, options);
-}
+process_result iptables(std::vector<std::string> args) { return podman::iptables("nat", std::move(args)); }
 
-std::string failure(const std::string& what, const process_result& result) {
-  return "iptables " + what + ": " + (result.spawn_error.empty() ? result.err : result.spawn_error);
-}
+std::string failure(const std::string& what, const process_result& result) { return iptables_failure(what, result); }
 
 }  // namespace
 

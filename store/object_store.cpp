@@ -421,6 +421,10 @@ store_result object_store::update_canonical(const resource_kind& kind, const obj
         if (port.is_object() && port.contains("nodePort") && port["nodePort"].is_number_integer() &&
             std::find(old_ports.begin(), old_ports.end(), port["nodePort"].get<int64_t>()) != old_ports.end())
           port.erase("nodePort");
+    // ... and so does the traffic policy it had, unless this update changes it.
+    if (string_member(new_spec, "type") == "ClusterIP" &&
+        member_or_null(new_spec, "externalTrafficPolicy") == member_or_null(old_spec, "externalTrafficPolicy"))
+      new_spec.erase("externalTrafficPolicy");
   }
   if (strategy.bound_to_node && new_spec.is_object() && string_member(new_spec, "nodeName").empty()) {
     if (auto bound = string_member(old_spec, "nodeName"); !bound.empty()) new_spec["nodeName"] = bound;

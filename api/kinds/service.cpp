@@ -83,9 +83,16 @@ void validate_service(field_causes& found, const json& object) {
   const auto type = spec.string("type");
   const bool node_ports = type && (*type == "NodePort" || *type == "LoadBalancer");
   validate_service_ports(found, spec, node_ports);
-  // Every node forwards to pods on any node; keeping traffic on the node it came to (Local,
-  // with the client's address) is not implemented.
-  if (node_ports) spec.optional_one_of("externalTrafficPolicy", {"Cluster"});
+  // Local: traffic from outside stays on the node it came to, with the client's address.
+  if (node_ports) spec.optional_one_of("externalTrafficPolicy", {"Cluster", "Local"});
+  else if (spec.present("externalTrafficPolicy"))
+    found.push_back(fe::invalid(spec.path("externalTrafficPolicy"), (*spec_value)["externalTrafficPolicy"],
+                                "may only be set for externally-accessible services"));
+  // orkest's load balancer lists only the nodes with the Service's pods itself: there is no
+  // health check port for an outside one to ask.
+  if (auto health = spec.integer("healthCheckNodePort"); health && *health != 0)
+    found.push_back(fe::forbidden(spec.path("healthCheckNodePort"),
+                                  "not allocated by orkest: its load balancer lists only the nodes with ready pods"));
   if (const json* selector = member(*spec_value, "selector"))
     fe::append(found, label_errors(*selector, spec.path("selector")));
   // Connections are spread round-robin, or kept on one pod per client address (ClientIP).

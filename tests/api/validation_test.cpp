@@ -678,11 +678,20 @@ TEST(Validation, ServiceTypesAreClusterIpNodePortAndLoadBalancer) {
     EXPECT_TRUE(check("Service", with(service, "/spec/ports/0/nodePort"_json_pointer, 30000)).empty());
     EXPECT_EQ(only_cause("Service", with(service, "/spec/ports/0/nodePort"_json_pointer, 70000)).field,
               "spec.ports[0].nodePort");
-    // Every node forwards to every pod: Local is refused rather than ignored.
-    expect_cause(only_cause("Service", with(service, "/spec/externalTrafficPolicy"_json_pointer, "Local")),
+    EXPECT_TRUE(check("Service", with(service, "/spec/externalTrafficPolicy"_json_pointer, "Local")).empty());
+    expect_cause(only_cause("Service", with(service, "/spec/externalTrafficPolicy"_json_pointer, "Nearby")),
                  "FieldValueNotSupported", "spec.externalTrafficPolicy",
-                 "Unsupported value: \"Local\": supported values: \"Cluster\"");
+                 "Unsupported value: \"Nearby\": supported values: \"Cluster\", \"Local\"");
+    // No health check port: the load balancer's status follows the pods itself.
+    json local = with(service, "/spec/externalTrafficPolicy"_json_pointer, "Local");
+    expect_cause(only_cause("Service", with(local, "/spec/healthCheckNodePort"_json_pointer, 30100)),
+                 "FieldValueForbidden", "spec.healthCheckNodePort",
+                 "Forbidden: not allocated by orkest: its load balancer lists only the nodes with ready pods");
   }
+  // Traffic from outside only reaches NodePort and LoadBalancer Services.
+  expect_cause(only_cause("Service", with(valid_service(), "/spec/externalTrafficPolicy"_json_pointer, "Local")),
+               "FieldValueInvalid", "spec.externalTrafficPolicy",
+               "Invalid value: \"Local\": may only be set for externally-accessible services");
   EXPECT_EQ(only_cause("Service", with(valid_service(), "/spec/sessionAffinity"_json_pointer, "Sticky")).field,
             "spec.sessionAffinity");
 }

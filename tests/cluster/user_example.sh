@@ -5,6 +5,9 @@
 # - every node answers at the Service's port (curl <node>:2000/health), from pods on all nodes;
 # - NodePort and LoadBalancer Services answer at their node port on every node's address, the
 #   LoadBalancer's ingress lists the nodes, a node port another Service has is refused (422);
+# - externalTrafficPolicy Local: a node port answers from that node's pods only, seen from the
+#   client's own address; a node without pods answers nothing there; the cluster IP still
+#   reaches every pod; the LoadBalancer's ingress lists only the nodes with pods;
 # - a Service port taken on one node is a FailedToBindPort Event from that node, the others serve it;
 # - sessionAffinity ClientIP keeps one client on one pod;
 # - a Service created later resolves inside running pods on every node at once;
@@ -118,6 +121,38 @@ eventually 15 bash -c "[ \"\$(kubectl get service health-lb -o jsonpath='{.statu
 taken="$(k create service nodeport taken --tcp=8083:5000 --node-port="$node_port" 2>&1 || true)"
 expect_match "$taken" "spec.ports\[0\].nodePort: Invalid value: $node_port: provided port is already allocated" \
   "a node port another Service has"
+
+say "externalTrafficPolicy Local: outside traffic stays on the node it came to, with the client's address"
+k patch service health-lb -p '{"spec":{"externalTrafficPolicy":"Local"}}' >/dev/null
+pods_on() { k get pods -l app=health --field-selector "spec.nodeName=$1" -o jsonpath='{.items[*].metadata.name}'; }
+for i in 2 3; do
+  on_node="$(pods_on node$i)"
+  [ -n "$on_node" ] || continue
+  for _ in $(seq 6); do
+    reply="$(cluster exec node1 curl -sf --max-time 2 "http://${ORKEST_CLUSTER_NET}.1$i:$lb_port/health" || true)"
+    pod="$(sed -n 's/.*"pod":"\([^"]*\)".*/\1/p' <<<"$reply")"
+    [ -n "$pod" ] && [[ " $on_node " == *" $pod "* ]] || fail "node$i:$lb_port answered from '$pod', not one of its pods ($on_node)"
+  done
+done
+lb_node="$(k get pod "$(k get pods -l app=health -o jsonpath='{.items[0].metadata.name}')" -o jsonpath='{.spec.nodeName}')"
+lb_ip="${ORKEST_CLUSTER_NET}.1${lb_node#node}"
+# A connection held open from node1: the pod on $lb_node sees node1's address, not its own node's.
+(trap - ERR; cluster exec node1 python3 -c "import socket,time; s=socket.create_connection(('$lb_ip',$lb_port)); time.sleep(8)") 2>/dev/null &
+KX_BACKGROUND+=($!)
+eventually 6 bash -c "for pod in $(pods_on "$lb_node"); do bash '$KX_ROOT/scripts/cluster.sh' exec $lb_node podman exec orkest_default_\$pod \
+  netstat -tn; done | grep -q ':5000 .*${ORKEST_CLUSTER_NET}\.11:[0-9]* .*ESTABLISHED'" ||
+  fail "no pod on $lb_node sees node1's address ${ORKEST_CLUSTER_NET}.11 as its client"
+if cluster exec node1 curl -sf --max-time 2 "http://${ORKEST_CLUSTER_NET}.11:$lb_port/health" >/dev/null; then
+  fail "node1 (no health pod) answered at its Local node port"
+fi
+cluster_ip="$(k get service health-lb -o jsonpath='{.spec.clusterIP}')"
+seen="$(for _ in $(seq 12); do cluster exec node1 curl -sf --max-time 2 "http://$cluster_ip:8082/health"; echo; done |
+  sed -n 's/.*"pod":"\([^"]*\)".*/\1/p' | sort -u | grep -c .)"
+expect_eq "$seen" 3 "pods reached through the Local Service's cluster IP from node1"
+wanted_ingress="$(for n in $(k get pods -l app=health -o jsonpath='{range .items[*]}{.spec.nodeName}{"\n"}{end}' | sort -u); do
+  echo "${ORKEST_CLUSTER_NET}.1${n#node}"; done | tr '\n' ' ' | sed 's/ $//')"
+eventually 15 bash -c "[ \"\$(kubectl get service health-lb -o jsonpath='{.status.loadBalancer.ingress[*].ip}')\" = '$wanted_ingress' ]" ||
+  fail "health-lb's ingress is not the nodes with pods ($wanted_ingress): $(k get service health-lb -o jsonpath='{.status.loadBalancer}')"
 
 say "a port taken on one node is reported by that node; the others serve it"
 # Something else holds port 8084 on node2 (a listener of this test's own, in node2's namespace).

@@ -1,4 +1,5 @@
-// load_balancer_status: a LoadBalancer Service's ingress is the Ready nodes' InternalIPs, as
+// load_balancer_status: a LoadBalancer Service's ingress is the Ready nodes' InternalIPs (with
+// externalTrafficPolicy Local, those with ready pods), as
 // k3s' ServiceLB reports it.
 
 #include <gtest/gtest.h>
@@ -29,6 +30,22 @@ TEST(LoadBalancerStatus, NoIngressWithoutReadyNodesOrForOtherTypes) {
   EXPECT_EQ(load_balancer_status(service("LoadBalancer"), {node("10.250.0.12", "False")}), json::object());
   EXPECT_EQ(load_balancer_status(service("NodePort"), {node("10.250.0.12", "True")}), json::object());
   EXPECT_EQ(load_balancer_status(service("ClusterIP"), {node("10.250.0.12", "True")}), json::object());
+}
+
+TEST(LoadBalancerStatus, LocalTrafficListsOnlyNodesWithReadyPods) {
+  json local = service("LoadBalancer");
+  local["spec"]["externalTrafficPolicy"] = "Local";
+  const std::vector<json> nodes{node("10.250.0.11", "True"), node("10.250.0.12", "True"), node("10.250.0.13", "False")};
+  json endpoints = {{"subsets",
+                     {{{"addresses", {{{"ip", "10.42.1.5"}, {"nodeName", "n-10.250.0.12"}},
+                                      {{"ip", "10.42.3.5"}, {"nodeName", "n-10.250.0.13"}}}},
+                       {"notReadyAddresses", {{{"ip", "10.42.0.5"}, {"nodeName", "n-10.250.0.11"}}}}}}}};
+  // node .11 has a pod that is not ready, .13 one but the node is not Ready.
+  EXPECT_EQ(load_balancer_status(local, nodes, endpoints),
+            json({{"ingress", {{{"ip", "10.250.0.12"}, {"ipMode", "VIP"}}}}}));
+  EXPECT_EQ(load_balancer_status(local, nodes, nullptr), json::object());
+  // Cluster: every Ready node, pods or not.
+  EXPECT_EQ(load_balancer_status(service("LoadBalancer"), nodes, endpoints)["ingress"].size(), 2u);
 }
 
 }  // namespace

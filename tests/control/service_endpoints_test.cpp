@@ -72,6 +72,20 @@ TEST(ServiceEndpoints, APodClaimingAnAddressOutsideThePodNetworkIsNeverABackend)
   EXPECT_EQ(endpoint_ips(endpoints_for(service(), pods, policy)), std::vector<std::string>{"10.89.100.7"});
 }
 
+// externalTrafficPolicy Local: outside traffic on a node goes to that node's pods only.
+TEST(ServiceEndpoints, LocalBackendsAreThePodsOnThisNode) {
+  const pod_address_policy policy("10.89.100.0/24", "10.96.0.0/16");
+  auto here = ready_pod("here", "10.89.100.7");
+  here["spec"]["nodeName"] = "node1";
+  auto there = ready_pod("there", "10.89.100.8");
+  there["spec"]["nodeName"] = "node2";
+  const auto backends = service_backends(service(), {here, there}, policy, "node1");
+  ASSERT_EQ(backends.size(), 1u);
+  EXPECT_EQ(backends[0].backends.size(), 2u);
+  EXPECT_EQ(backends[0].local_backends, (std::vector<netproxy::backend>{{"10.89.100.7", 5000}}));
+  EXPECT_TRUE(service_backends(service(), {here, there}, policy)[0].local_backends.empty());  // no node: none
+}
+
 TEST(ServiceEndpoints, AnUnreadyPodIsNoBackendAndListedAsNotReady) {
   const pod_address_policy policy("10.89.100.0/24", "10.96.0.0/16");
   auto unready = ready_pod("unready", "10.89.100.8");

@@ -36,6 +36,41 @@ TEST(ProxyEngine, SpreadsConnectionsRoundRobinAcrossThreeBackends) {
   EXPECT_EQ(front->stats().connect_failures, 0u);
 }
 
+// externalTrafficPolicy Local: a client that came to any address but the internal one (the
+// cluster IP) reaches only this node's backends; loopback clients keep the proxy's address.
+TEST(ProxyEngine, LocalTrafficPolicySendsOutsideClientsToLocalBackendsOnly) {
+  test_server a(test_server::mode::echo, "a\n"), b(test_server::mode::echo, "b\n"), c(test_server::mode::echo, "c\n");
+  engine proxy;
+  auto opened = proxy.listen("0.0.0.0", 0);
+  ASSERT_TRUE(std::holds_alternative<std::unique_ptr<listener>>(opened));
+  auto front = std::move(std::get<std::unique_ptr<listener>>(opened));
+  front->set_backends({local(a.port()), local(b.port()), local(c.port())});
+  front->set_external_traffic_local(external_traffic_local{{local(c.port())}, "127.0.0.1", true, {}});
+  const in_addr_t outside = INADDR_LOOPBACK + 1;  // 127.0.0.2: not the internal address
+
+  std::map<std::string, int> inside_hits, outside_hits;
+  for (int i = 0; i < 6; ++i) {
+    ++inside_hits[read_line(connect_to(front->port()).get())];
+    ++outside_hits[read_line(connect_to(front->port(), 0, outside).get())];
+  }
+  EXPECT_EQ(inside_hits, (std::map<std::string, int>{{"a", 2}, {"b", 2}, {"c", 2}}));
+  EXPECT_EQ(outside_hits, (std::map<std::string, int>{{"c", 6}}));
+  EXPECT_EQ(front->stats().client_address_kept, 0u);  // loopback clients: never
+
+  // No pod on this node: outside clients are closed, inside ones still served.
+  front->set_external_traffic_local(external_traffic_local{{}, "127.0.0.1", true, {}});
+  unique_fd dropped = connect_to(front->port(), 0, outside);
+  EXPECT_TRUE(sees_eof(dropped.get()));
+  EXPECT_TRUE(wait_until([&] { return front->stats().no_backend == 1; }));
+  EXPECT_FALSE(read_line(connect_to(front->port()).get()).empty());
+
+  // Back to Cluster: everyone reaches every backend.
+  front->set_external_traffic_local(std::nullopt);
+  outside_hits.clear();
+  for (int i = 0; i < 3; ++i) ++outside_hits[read_line(connect_to(front->port(), 0, outside).get())];
+  EXPECT_EQ(outside_hits.size(), 3u);
+}
+
 TEST(ProxyEngine, SkipsADeadBackend) {
   dead_port dead1, dead2;
   test_server a(test_server::mode::echo, "a\n"), b(test_server::mode::echo, "b\n");

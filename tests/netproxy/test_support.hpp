@@ -37,11 +37,12 @@ using clock = std::chrono::steady_clock;
 // The upper bound of every wait in these tests. Generous: it only matters when a test fails.
 constexpr auto patience = 10s;
 
-inline sockaddr_in loopback(uint16_t port) {
+// `address` in host order: any of 127.0.0.0/8 is this host.
+inline sockaddr_in loopback(uint16_t port, in_addr_t address = INADDR_LOOPBACK) {
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_addr.s_addr = htonl(address);
   return addr;
 }
 
@@ -139,14 +140,14 @@ class joining_thread {
 
 // --- client side: blocking sockets whose every call gives up after `patience` ---
 
-inline unique_fd connect_to(uint16_t port, int rcvbuf = 0) {
+inline unique_fd connect_to(uint16_t port, int rcvbuf = 0, in_addr_t address = INADDR_LOOPBACK) {
   unique_fd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (!fd) throw std::runtime_error("socket");
   timeval tv{std::chrono::duration_cast<std::chrono::seconds>(patience).count(), 0};
   ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   ::setsockopt(fd.get(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
   if (rcvbuf > 0) ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
-  sockaddr_in addr = loopback(port);
+  sockaddr_in addr = loopback(port, address);
   if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
     throw std::runtime_error(std::string("connect: ") + std::strerror(errno));
   return fd;

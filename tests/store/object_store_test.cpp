@@ -332,11 +332,11 @@ TEST_F(object_store_test, node_ports_come_from_the_range_once_each) {
   ASSERT_TRUE(updated.ok()) << updated.error->message;
   EXPECT_EQ(updated.object["spec"]["ports"][1]["nodePort"], 30001);
   json cluster_ip = updated.object;
-  cluster_ip["spec"]["type"] = "ClusterIP";
-  cluster_ip["spec"].erase("externalTrafficPolicy");
+  cluster_ip["spec"]["type"] = "ClusterIP";  // kubectl edit: the policy it had stays in the body
   auto plain = ports.update({"Service", "default", "a"}, cluster_ip);
   ASSERT_TRUE(plain.ok()) << plain.error->message;
   EXPECT_FALSE(plain.object["spec"]["ports"][0].contains("nodePort"));
+  EXPECT_FALSE(plain.object["spec"].contains("externalTrafficPolicy"));
   auto freed = ports.create("Service", "default", node_port_service("c", "NodePort", {{{"port", 8000}, {"nodePort", 30001}}}));
   ASSERT_TRUE(freed.ok()) << freed.error->message;
 
