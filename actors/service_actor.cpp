@@ -10,6 +10,7 @@
 
 #include "control/pod_facts.hpp"
 #include "api/json_access.hpp"
+#include "api/timestamp.hpp"
 #include "netproxy/host_address.hpp"
 
 namespace orkest::actors {
@@ -46,7 +47,7 @@ struct service_state {
   bool keeps_client_addresses = false;
   std::vector<std::string> failures;
   std::vector<control::service_port_backends> backends;
-  json written_conditions;
+  json written_condition;
   static inline const char* name = "service";
 
   // CAF destroys an actor's state as soon as it terminates: the ports are free from then on.
@@ -121,25 +122,31 @@ void apply_affinity(service_pointer self) {
   for (auto& listener : self->state.listeners) listener.handle->set_session_affinity(timeout);
 }
 
+// This node's condition in the Service's status, "<node>/PortsBound": every node says whether it
+// could bind every port, and a strategic merge (conditions merge by type) leaves the other
+// nodes' conditions and the rest of the status (the load balancer's ingress) alone.
+std::string ports_bound_type(const std::string& node_name) {
+  return (node_name.empty() ? std::string{} : node_name + "/") + "PortsBound";
+}
+
 void write_conditions(service_pointer self) {
   auto& st = self->state;
-  if (!st.settings.publishes_state) return;
+  if (!st.settings.writes_port_status) return;
   bool ok = st.failures.empty();
   std::string message;
   for (const auto& failure : st.failures) message += (message.empty() ? "" : "; ") + failure;
-  json conditions = json::array({{{"type", "PortsBound"},
-                                  {"status", ok ? "True" : "False"},
-                                  {"reason", ok ? "Listening" : "PortInUse"},
-                                  {"message", ok ? "listening on every port" : message},
-                                  {"observedGeneration", api::value_at(st.service, "/metadata/generation"_json_pointer, 1)}}});
-  if (conditions == st.written_conditions) return;
-  st.written_conditions = conditions;
-  json written = conditions;
-  written[0]["lastTransitionTime"] = api::value_at(st.service, "/metadata/creationTimestamp"_json_pointer, std::string{});
-  // Only the conditions: the rest of the status (the load balancer's ingress) is others'. The
-  // uid makes it a precondition: a Service of the same name made since is not this one.
-  patch_request patch{patch_type::merge,
-                      {{"metadata", {{"uid", control::uid_of(st.service)}}}, {"status", {{"conditions", std::move(written)}}}},
+  json condition = {{"type", ports_bound_type(st.settings.node_name)},
+                    {"status", ok ? "True" : "False"},
+                    {"reason", ok ? "Listening" : "PortInUse"},
+                    {"message", ok ? "listening on every port" : "cannot listen on " + message},
+                    {"observedGeneration", api::value_at(st.service, "/metadata/generation"_json_pointer, 1)}};
+  if (condition == st.written_condition) return;
+  st.written_condition = condition;
+  condition["lastTransitionTime"] = api::now_rfc3339();
+  // The uid makes it a precondition: a Service of the same name made since is not this one.
+  patch_request patch{patch_type::strategic_merge,
+                      {{"metadata", {{"uid", control::uid_of(st.service)}}},
+                       {"status", {{"conditions", json::array({std::move(condition)})}}}},
                       true};
   self->request(st.store, std::chrono::seconds(10), patch_atom::value,
                 object_key{"Service", control::namespace_of(st.service), control::name_of(st.service)}, std::move(patch))

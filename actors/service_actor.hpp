@@ -1,8 +1,8 @@
 #pragma once
 // One actor per Service: owns the Service's listening sockets (its cluster IP and the host, at
 // each port, and its node ports) and their backend lists (this node's pods alone for outside
-// traffic under externalTrafficPolicy Local), and reports ports it cannot bind as a condition in the
-// Service's status. Ending the actor closes its sockets at once.
+// traffic under externalTrafficPolicy Local), and reports whether this node could bind them as
+// the condition "<node>/PortsBound" in the Service's status. Ending the actor closes its sockets at once.
 
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/replies_to.hpp>
@@ -36,9 +36,10 @@ struct service_actor_settings {
   control::pod_address_policy pod_addresses;
   // Connections one listener carries at once; more are closed as they arrive.
   std::size_t max_connections_per_port = netproxy::default_max_connections_per_listener;
-  // Writes what the cluster shares: Endpoints and the Service's PortsBound condition (the
-  // server's node). False on agents: they proxy, reading only.
+  // Writes the Endpoints the cluster shares (the server's node). False on agents.
   bool publishes_state = true;
+  // Writes this node's "<node_name>/PortsBound" condition in the Service's status (every node).
+  bool writes_port_status = true;
   // Where a port this node cannot bind is reported (an Event, from every node); none: only logged.
   event_recorder events;
   // This node's name: its pods are a Local Service's only backends for outside traffic.

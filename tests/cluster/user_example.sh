@@ -8,7 +8,8 @@
 # - externalTrafficPolicy Local: a node port answers from that node's pods only, seen from the
 #   client's own address; a node without pods answers nothing there; the cluster IP still
 #   reaches every pod; the LoadBalancer's ingress lists only the nodes with pods;
-# - a Service port taken on one node is a FailedToBindPort Event from that node, the others serve it;
+# - a Service port taken on one node is a FailedToBindPort Event from that node and its
+#   node2/PortsBound=False condition in the Service's status, the others serve it;
 # - sessionAffinity ClientIP keeps one client on one pod;
 # - a Service created later resolves inside running pods on every node at once;
 # - ping on an agent's node reaches the Service by name too.
@@ -169,6 +170,15 @@ for i in 1 3; do
   eventually 5 bash -c "curl -sf --max-time 2 http://${ORKEST_CLUSTER_NET}.1$i:8084/health | grep -q '\"status\":\"ok\"'" ||
     fail "node$i does not serve busy while node2 cannot"
 done
+# Each node's own condition in the Service's status.
+port_status() {
+  kubectl get service busy -o jsonpath='{range .status.conditions[*]}{.type}={.status}:{.reason}{"\n"}{end}' | sort | tr '\n' ' '
+}
+eventually 10 bash -c "[ \"\$($(declare -f port_status); port_status)\" = \
+  'node1/PortsBound=True:Listening node2/PortsBound=False:PortInUse node3/PortsBound=True:Listening ' ]" ||
+  fail "busy's status does not say node2 alone cannot listen: $(port_status)"
+expect_match "$(k get service busy -o jsonpath='{.status.conditions[?(@.type=="node2/PortsBound")].message}')" \
+  "cannot listen on 0\.0\.0\.0:8084: Address (already )?in use" "node2's condition's message"
 
 say "sessionAffinity ClientIP keeps this client on one pod"
 k patch service health-np -p '{"spec":{"sessionAffinity":"ClientIP"}}' >/dev/null
