@@ -12,7 +12,10 @@
 #   node2/PortsBound=False condition in the Service's status, the others serve it;
 # - sessionAffinity ClientIP keeps one client on one pod;
 # - a Service created later resolves inside running pods on every node at once;
-# - ping on an agent's node reaches the Service by name too.
+# - ping on an agent's node reaches the Service by name too;
+# - a node lost under 20 requests/s through another node's Service port: none fails later than
+#   10 s after the loss;
+# - with the server killed too, the last node still resolves names and serves the Service.
 # Everything the cluster made is removed on exit, whatever happened.
 #
 # usage: tests/cluster/user_example.sh [path/to/orkest]
@@ -210,4 +213,39 @@ eventually 30 bash -c '[ "$(kubectl get pod ping -o jsonpath={.status.phase})" =
 expect_eq "$(node_of ping)" node2 "the second ping's node"
 eventually 30 bash -c "kubectl logs ping | grep -q '\"status\":\"ok\"'" ||
   fail "ping on node2 shows no answer through health-service:2000: $(k logs ping 2>&1 | tail -5)"
+say "node3 lost under traffic: requests through node2's Service port stop failing within 10 s"
+[ -n "$(pods_on node3)" ] || fail "no health pod on node3 to lose: $(k get pods -o wide 2>&1)"
+python3 - "$KX_ROOT/scripts/cluster.sh" "http://${ORKEST_CLUSTER_NET}.12:2000/health" >"$ORKEST_CLUSTER_DIR/loss" <<'PY'
+import subprocess, sys, time, urllib.request
+cluster, url = sys.argv[1], sys.argv[2]
+start = time.monotonic(); killed = None; failures = []; total = 0
+while time.monotonic() - start < 18:  # 20 requests/s, for 3 s before the loss and 15 s after
+    if killed is None and time.monotonic() - start > 3:
+        subprocess.run(["bash", cluster, "kill", "node3"], check=True, stdout=subprocess.DEVNULL)
+        killed = time.monotonic()
+    sent = time.monotonic(); total += 1
+    try:
+        ok = b'"status":"ok"' in urllib.request.urlopen(url, timeout=3).read()
+    except Exception:
+        ok = False
+    # A request that waited out a connect to the lost node's pod counts too: once that pod is
+    # no backend any more, no new connection tries it.
+    if not ok or time.monotonic() - sent > 1: failures.append(sent - (killed or sent))
+    time.sleep(max(0.0, 0.05 - (time.monotonic() - sent)))
+print(total, len(failures), max(failures) if failures else -1)
+PY
+read -r total failed last <"$ORKEST_CLUSTER_DIR/loss"
+say "node3 lost: $failed of $total requests failed or took over 1 s, the last $last s after the loss"
+python3 -c "import sys; sys.exit(0 if float('$last') <= 10 else 1)" || fail "a request failed $last s after node3 was lost"
+
+say "names and Services still answer on node2 while the server is away"
+cluster kill node1
+for pod in $(cluster exec node2 podman ps --format '{{.Names}}' | grep '^orkest_default_health-replicaset-'); do
+  answer="$(cluster exec node2 podman exec "$pod" nslookup later.default.svc.cluster.local 2>&1 || true)"
+  expect_match "$answer" "Address: $ip" "later's name in $pod with the server away"
+done
+for _ in 1 2 3; do
+  curl -sf --max-time 3 "http://${ORKEST_CLUSTER_NET}.12:2000/health" | grep -q '"status":"ok"' ||
+    fail "node2:2000 does not answer with the server away"
+done
 say "passed"
