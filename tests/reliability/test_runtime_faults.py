@@ -121,7 +121,9 @@ class RuntimeFaultsTest(unittest.TestCase):
             finally:
                 api.delete(PODS + "/" + name + "?gracePeriodSeconds=0")
                 eventually(lambda: not orkest.containers(), 20)
-                harness.podman("untag", image)
+                # Only this name: `podman untag IMAGE` alone takes every name off the image,
+                # the health image's own with it (tests running beside this one lost it).
+                harness.podman("untag", image, image)
 
     def test_crash_loop_back_off(self):
         with self.orkest(name="crash") as orkest:
