@@ -31,7 +31,8 @@ struct controller_state {
   service_actor_settings settings;
   std::chrono::milliseconds resync_period{5000};
   std::map<std::string, managed_service> services;  // by uid
-  std::map<std::string, json> pods;                 // by uid
+  std::map<std::string, json> endpoints;            // by namespace/name
+  std::map<std::string, json> pods;                 // by uid; only when publishing Endpoints
   control::retry_backoff retries;                   // by Service uid
   std::set<std::string> retry_scheduled;            // Services with a retry on its way
   static inline const char* name = "service-controller";
@@ -75,15 +76,36 @@ void publish_endpoints(controller_pointer self, const std::string& uid, json end
           [forget](const caf::error&) { forget(); });
 }
 
+std::string key_of(const json& object) { return control::namespace_of(object) + "/" + control::name_of(object); }
+
+// Tells the Service's actor its backends, from the Endpoints as they are now.
+void route(controller_pointer self, const managed_service& managed) {
+  auto& st = self->state;
+  auto endpoints = st.endpoints.find(key_of(managed.service));
+  self->send(managed.actor, backends_atom::value,
+             control::backends_from_endpoints(managed.service, endpoints == st.endpoints.end() ? json() : endpoints->second,
+                                              st.settings.pod_addresses, st.settings.node_name));
+}
+
 void sync(controller_pointer self, const std::string& uid) {
   auto it = self->state.services.find(uid);
   if (it == self->state.services.end()) return;
-  auto pods = pods_in(self->state, control::namespace_of(it->second.service));
-  self->send(it->second.actor, backends_atom::value, control::service_backends(it->second.service, pods, self->state.settings.pod_addresses,
-                                                                            self->state.settings.node_name));
+  route(self, it->second);
   // A Service without a selector has Endpoints its user manages.
   if (self->state.settings.publishes_state && !api::value_at(it->second.service, "/spec/selector"_json_pointer, json()).empty())
-    publish_endpoints(self, uid, control::endpoints_for(it->second.service, pods, self->state.settings.pod_addresses));
+    publish_endpoints(self, uid,
+                      control::endpoints_for(it->second.service, pods_in(self->state, control::namespace_of(it->second.service)),
+                                             self->state.settings.pod_addresses));
+}
+
+// The Endpoints changed: the Service of that name routes to what they say now.
+void on_endpoints(controller_pointer self, const change_event& event) {
+  auto& st = self->state;
+  const auto key = key_of(event.object);
+  if (event.type == change_type::deleted) st.endpoints.erase(key);
+  else st.endpoints[key] = event.object;
+  for (const auto& [uid, managed] : st.services)
+    if (key_of(managed.service) == key) route(self, managed);
 }
 
 void on_service(controller_pointer self, const change_event& event) {
@@ -150,11 +172,15 @@ service_controller_actor::behavior_type controller(controller_pointer self, stor
   st.engine = std::move(engine);
   st.settings = std::move(settings);
   st.resync_period = resync_period;
-  watch_kinds(self, store, {"Pod", "Service"});
+  // Agents read the Endpoints the server publishes; only the publisher needs every Pod. The
+  // Endpoints come before the Services, so each Service routes as soon as it is known.
+  if (st.settings.publishes_state) watch_kinds(self, store, {"Pod", "Endpoints", "Service"});
+  else watch_kinds(self, store, {"Endpoints", "Service"});
   self->delayed_send(self, resync_period, resync_atom::value);
   return {
       [self](const change_event& event) {
         if (event.kind == "Service") on_service(self, event);
+        else if (event.kind == "Endpoints") on_endpoints(self, event);
         else if (event.kind == "Pod") on_pod(self, event);
       },
       [self](resync_atom, const std::string& uid) {

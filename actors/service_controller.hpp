@@ -1,6 +1,9 @@
 #pragma once
-// Follows Services and Pods: keeps one service actor per Service, tells it which pods back
-// each port, and publishes the Service's Endpoints object (settings.publishes_state).
+// Follows Services and their Endpoints: keeps one service actor per Service and tells it which
+// addresses back each port, read from the Endpoints as kube-proxy does, on every node. With
+// settings.publishes_state (the server's node) it also follows Pods and publishes the Endpoints
+// of each Service with a selector; a Service without one is backed by the Endpoints its user
+// writes.
 
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>

@@ -36,20 +36,31 @@ namespace {
 std::string pod_ip(const json& pod) { return api::value_at(pod, "/status/podIP"_json_pointer, std::string{}); }
 }  // namespace
 
-std::vector<service_port_backends> service_backends(const json& service, const std::vector<json>& pods,
-                                                    const pod_address_policy& addresses, const std::string& node_name) {
-  auto selected = selected_pods(service, pods);
+std::vector<service_port_backends> backends_from_endpoints(const json& service, const json& endpoints,
+                                                           const pod_address_policy& addresses,
+                                                           const std::string& node_name) {
   auto by_address = [](const auto& a, const auto& b) { return std::tie(a.host, a.port) < std::tie(b.host, b.port); };
   std::vector<service_port_backends> result;
   for (const auto& port : api::value_at(service, "/spec/ports"_json_pointer, json::array())) {
     service_port_backends entry{port.value("name", ""), port.value("port", 0), {}, {}};
-    for (const auto& pod : selected) {
-      int target = resolve_target_port(port, pod);
-      if (!is_ready(pod) || !addresses.allows(pod_ip(pod)) || target <= 0) continue;
-      const netproxy::backend backend{pod_ip(pod), static_cast<uint16_t>(target)};
-      entry.backends.push_back(backend);
-      if (!node_name.empty() && api::value_at(pod, "/spec/nodeName"_json_pointer, std::string{}) == node_name)
-        entry.local_backends.push_back(backend);
+    for (const auto& subset : api::array_member(endpoints, "subsets")) {
+      int target = 0;
+      for (const auto& endpoint_port : api::array_member(subset, "ports"))
+        if (api::string_member(endpoint_port, "name") == entry.name &&
+            api::string_member(endpoint_port, "protocol") != "UDP" && api::string_member(endpoint_port, "protocol") != "SCTP") {
+          const json& number = api::member_or_null(endpoint_port, "port");
+          target = number.is_number_integer() && number.get<int64_t>() > 0 && number.get<int64_t>() <= 65535
+                       ? static_cast<int>(number.get<int64_t>())
+                       : 0;
+        }
+      if (target == 0) continue;
+      for (const auto& address : api::array_member(subset, "addresses")) {
+        const auto ip = api::string_member(address, "ip");
+        if (!addresses.allows(ip)) continue;
+        const netproxy::backend backend{ip, static_cast<uint16_t>(target)};
+        entry.backends.push_back(backend);
+        if (!node_name.empty() && api::string_member(address, "nodeName") == node_name) entry.local_backends.push_back(backend);
+      }
     }
     std::sort(entry.backends.begin(), entry.backends.end(), by_address);
     std::sort(entry.local_backends.begin(), entry.local_backends.end(), by_address);

@@ -1,6 +1,6 @@
 #pragma once
-// Which pods serve a Service, as pure functions: the backends each Service port forwards to,
-// and the Endpoints object Kubernetes publishes for it.
+// Which pods serve a Service, as pure functions: the Endpoints object Kubernetes publishes for
+// it, and the backends each Service port forwards to, read from that object.
 
 #include <nlohmann/json.hpp>
 #include <string>
@@ -30,12 +30,14 @@ std::vector<nlohmann::json> selected_pods(const nlohmann::json& service, const s
 // looked up in the pod's container ports; 0 when the name is unknown.
 int resolve_target_port(const nlohmann::json& service_port, const nlohmann::json& pod);
 
-// Backends per Service port from ready pods with an address `addresses` allows, sorted for
-// stable comparison; local_backends are those whose pod's spec.nodeName is `node_name`.
-std::vector<service_port_backends> service_backends(const nlohmann::json& service,
-                                                    const std::vector<nlohmann::json>& pods,
-                                                    const pod_address_policy& addresses,
-                                                    const std::string& node_name = {});
+// Backends per Service port from the Service's Endpoints object (the server's, or its user's for
+// a Service without a selector), as kube-proxy reads them: the ready addresses of each subset,
+// at that subset's port whose name is the Service port's (both empty for an unnamed port), with
+// an address `addresses` allows; local_backends those whose nodeName is `node_name`. Sorted as
+// stable comparison. Null `endpoints`: every port without backends.
+std::vector<service_port_backends> backends_from_endpoints(const nlohmann::json& service, const nlohmann::json& endpoints,
+                                                           const pod_address_policy& addresses,
+                                                           const std::string& node_name = {});
 
 // The Endpoints object (same name as the Service): ready pods under addresses, running but
 // not ready ones under notReadyAddresses, one subset per distinct set of resolved ports. A pod

@@ -64,12 +64,37 @@ TEST(ServiceEndpoints, APodClaimingAnAddressOutsideThePodNetworkIsNeverABackend)
   const std::vector<json> pods = {ready_pod("good", "10.89.100.7"), ready_pod("loopback", "127.0.0.1"),
                                   ready_pod("metadata", "169.254.169.254"), ready_pod("cluster-ip", "10.96.0.1"),
                                   ready_pod("gateway", "10.89.100.1")};
-  const auto backends = service_backends(service(), pods, policy);
-  ASSERT_EQ(backends.size(), 1u);
-  ASSERT_EQ(backends[0].backends.size(), 1u);
-  EXPECT_EQ(backends[0].backends[0].host, "10.89.100.7");
-  EXPECT_EQ(backends[0].backends[0].port, 5000);
   EXPECT_EQ(endpoint_ips(endpoints_for(service(), pods, policy)), std::vector<std::string>{"10.89.100.7"});
+  // Endpoints a user wrote by hand (a Service without a selector) are held to the same rule.
+  json written = {{"subsets",
+                   {{{"ports", {{{"port", 5000}, {"protocol", "TCP"}}}},
+                     {"addresses", {{{"ip", "10.89.100.7"}}, {{"ip", "127.0.0.1"}}, {{"ip", "169.254.169.254"}}}}}}}};
+  const auto backends = backends_from_endpoints(service(), written, policy);
+  ASSERT_EQ(backends.size(), 1u);
+  EXPECT_EQ(backends[0].backends, (std::vector<netproxy::backend>{{"10.89.100.7", 5000}}));
+}
+
+// kube-proxy's reading of Endpoints: each Service port takes the subset port of its name.
+TEST(ServiceEndpoints, BackendsComeFromTheEndpointsPortOfTheSameName) {
+  const pod_address_policy policy("10.89.100.0/24", "10.96.0.0/16");
+  json two_ports = service();
+  two_ports["spec"]["ports"] = {{{"name", "web"}, {"port", 80}, {"targetPort", "http"}},
+                                {{"name", "admin"}, {"port", 81}, {"targetPort", 9000}}};
+  json endpoints = {{"subsets",
+                     {{{"ports", {{{"name", "web"}, {"port", 8080}}, {{"name", "admin"}, {"port", 9000}}}},
+                       {"addresses", {{{"ip", "10.89.100.9"}}}},
+                       {"notReadyAddresses", {{{"ip", "10.89.100.10"}}}}},
+                      {{"ports", {{{"name", "web"}, {"port", 8081}}}}, {"addresses", {{{"ip", "10.89.100.8"}}}}}}}};
+  const auto backends = backends_from_endpoints(two_ports, endpoints, policy);
+  ASSERT_EQ(backends.size(), 2u);
+  EXPECT_EQ(backends[0].port, 80);
+  EXPECT_EQ(backends[0].backends, (std::vector<netproxy::backend>{{"10.89.100.8", 8081}, {"10.89.100.9", 8080}}));
+  EXPECT_EQ(backends[1].port, 81);
+  EXPECT_EQ(backends[1].backends, (std::vector<netproxy::backend>{{"10.89.100.9", 9000}}));
+  // No Endpoints yet: every port without backends.
+  const auto none = backends_from_endpoints(two_ports, nullptr, policy);
+  ASSERT_EQ(none.size(), 2u);
+  EXPECT_TRUE(none[0].backends.empty() && none[1].backends.empty());
 }
 
 // externalTrafficPolicy Local: outside traffic on a node goes to that node's pods only.
@@ -79,11 +104,12 @@ TEST(ServiceEndpoints, LocalBackendsAreThePodsOnThisNode) {
   here["spec"]["nodeName"] = "node1";
   auto there = ready_pod("there", "10.89.100.8");
   there["spec"]["nodeName"] = "node2";
-  const auto backends = service_backends(service(), {here, there}, policy, "node1");
+  const auto endpoints = endpoints_for(service(), {here, there}, policy);
+  const auto backends = backends_from_endpoints(service(), endpoints, policy, "node1");
   ASSERT_EQ(backends.size(), 1u);
   EXPECT_EQ(backends[0].backends.size(), 2u);
   EXPECT_EQ(backends[0].local_backends, (std::vector<netproxy::backend>{{"10.89.100.7", 5000}}));
-  EXPECT_TRUE(service_backends(service(), {here, there}, policy)[0].local_backends.empty());  // no node: none
+  EXPECT_TRUE(backends_from_endpoints(service(), endpoints, policy)[0].local_backends.empty());  // no node: none
 }
 
 TEST(ServiceEndpoints, AnUnreadyPodIsNoBackendAndListedAsNotReady) {
@@ -91,11 +117,11 @@ TEST(ServiceEndpoints, AnUnreadyPodIsNoBackendAndListedAsNotReady) {
   auto unready = ready_pod("unready", "10.89.100.8");
   unready["status"]["conditions"][0]["status"] = "False";
   const std::vector<json> pods = {ready_pod("ready", "10.89.100.7"), unready};
-  const auto backends = service_backends(service(), pods, policy);
+  auto endpoints = endpoints_for(service(), pods, policy);
+  const auto backends = backends_from_endpoints(service(), endpoints, policy);
   ASSERT_EQ(backends.size(), 1u);
   ASSERT_EQ(backends[0].backends.size(), 1u);
   EXPECT_EQ(backends[0].backends[0].host, "10.89.100.7");
-  auto endpoints = endpoints_for(service(), pods, policy);
   EXPECT_EQ(endpoint_ips(endpoints), std::vector<std::string>{"10.89.100.7"});
   ASSERT_EQ(endpoints["subsets"][0]["notReadyAddresses"].size(), 1u) << endpoints.dump();
   EXPECT_EQ(endpoints["subsets"][0]["notReadyAddresses"][0]["ip"], "10.89.100.8");
