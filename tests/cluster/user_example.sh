@@ -12,6 +12,7 @@
 #   node2/PortsBound=False condition in the Service's status, the others serve it;
 # - sessionAffinity ClientIP keeps one client on one pod;
 # - a Service created later resolves inside running pods on every node at once;
+# - a Service without a selector answers on every node from the Endpoints written for it;
 # - ping on an agent's node reaches the Service by name too;
 # - a node lost under 20 requests/s through another node's Service port: none fails later than
 #   10 s after the loss;
@@ -202,6 +203,19 @@ for pod in ping $(k get pods -l app=health -o name | sed 's|pod/||'); do
   eventually 5 bash -c "bash '$KX_ROOT/scripts/cluster.sh' exec $node podman exec orkest_default_$pod \
     nslookup later.default.svc.cluster.local | grep -q 'Address: $ip'" ||
     fail "later.default.svc.cluster.local does not resolve to $ip in $pod on $node"
+done
+
+say "a Service without a selector is backed by the Endpoints written for it, on every node"
+read -r manual_pod manual_ip <<<"$(k get pods -l app=health -o jsonpath='{.items[0].metadata.name} {.items[0].status.podIP}')"
+k create service clusterip manual --tcp=8085:5000 >/dev/null
+k patch service manual --type=json -p '[{"op":"remove","path":"/spec/selector"}]' >/dev/null
+k apply -f - >/dev/null <<EOF
+{"apiVersion": "v1", "kind": "Endpoints", "metadata": {"name": "manual"},
+ "subsets": [{"addresses": [{"ip": "$manual_ip"}], "ports": [{"name": "8085-5000", "port": 5000}]}]}
+EOF
+for i in 1 2 3; do
+  eventually 5 bash -c "curl -sf --max-time 2 http://${ORKEST_CLUSTER_NET}.1$i:8085/health | grep -q '\"pod\":\"$manual_pod\"'" ||
+    fail "node$i:8085 does not answer from $manual_pod, the manual Endpoints' address"
 done
 
 say "ping on an agent's node reaches the Service by name too"
