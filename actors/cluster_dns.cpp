@@ -3,11 +3,11 @@
 #include <caf/actor_system.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
-#include <map>
 
 #include "control/dns_records.hpp"
 #include "control/pod_facts.hpp"
 #include "api/json_access.hpp"
+#include "store/object_cache.hpp"
 
 namespace orkest::actors {
 
@@ -16,24 +16,19 @@ namespace {
 struct dns_state {
   std::shared_ptr<dns::dns_server> server;
   std::string cluster_domain;
-  std::map<std::string, json> pods;      // by uid, as dns_view
-  std::map<std::string, json> services;  // by uid, as dns_view
-  bool dirty = false;                    // changed since the table was last built
+  store::object_cache pods;      // as dns_view
+  store::object_cache services;  // as dns_view
+  bool dirty = false;            // changed since the table was last built
   static inline const char* name = "cluster-dns";
 };
 
 using dns_pointer = cluster_dns_actor::stateful_pointer<dns_state>;
 
-std::vector<json> values_of(const std::map<std::string, json>& objects) {
-  std::vector<json> out;
-  for (const auto& [uid, object] : objects) out.push_back(object);
-  return out;
-}
-
 // What dns_records reads of an object, and nothing else, so rebuilding the table copies a few
 // strings per pod rather than whole pods.
 json dns_view(const json& object) {
-  json metadata = {{"name", control::name_of(object)}, {"namespace", control::namespace_of(object)}};
+  json metadata = {{"name", control::name_of(object)}, {"namespace", control::namespace_of(object)},
+                   {"uid", control::uid_of(object)}};  // the cache's key
   if (control::is_terminating(object)) metadata["deletionTimestamp"] = object["metadata"]["deletionTimestamp"];
   json view = {{"metadata", std::move(metadata)}};
   if (auto ip = api::value_at(object, "/status/podIP"_json_pointer, std::string{}); !ip.empty()) view["status"]["podIP"] = ip;
@@ -48,7 +43,7 @@ void rebuild_when_idle(dns_pointer self) {
   auto& st = self->state;
   if (!st.dirty || !self->mailbox().empty()) return;
   st.dirty = false;
-  st.server->set_records(control::dns_records(values_of(st.pods), values_of(st.services), st.cluster_domain));
+  st.server->set_records(control::dns_records(st.pods.values(), st.services.values(), st.cluster_domain));
 }
 
 cluster_dns_actor::behavior_type dns_behavior(dns_pointer self, store_actor store,
@@ -65,8 +60,7 @@ cluster_dns_actor::behavior_type dns_behavior(dns_pointer self, store_actor stor
       [self](const change_event& event) {
         auto& st = self->state;
         auto& objects = event.kind == "Pod" ? st.pods : st.services;
-        if (event.type == change_type::deleted) objects.erase(control::uid_of(event.object));
-        else objects[control::uid_of(event.object)] = dns_view(event.object);
+        objects.apply({event.type, event.kind, dns_view(event.object), event.resource_version});
         st.dirty = true;
         rebuild_when_idle(self);
       },

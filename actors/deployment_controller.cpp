@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/watch_kinds.hpp"
+#include "store/object_cache.hpp"
 #include "api/json_access.hpp"
 #include "api/timestamp.hpp"
 #include "control/deployment_rollout.hpp"
@@ -25,7 +26,7 @@ struct controller_state {
   std::chrono::milliseconds resync_period{5000};
   wall_clock clock = system_wall_clock();
   std::map<std::string, json> deployments;  // by uid
-  std::map<std::string, json> replicasets;  // by uid
+  store::object_cache replicasets;
   // Deployment uid -> writes of its step not yet answered; while any is, it is not planned again
   // (the answers, and the changes they made, come first).
   std::map<std::string, int> writing;
@@ -39,7 +40,7 @@ void sync(controller_pointer self, const std::string& uid);
 
 std::vector<json> owned_by(const controller_state& state, const std::string& uid) {
   std::vector<json> owned;
-  for (const auto& [rs_uid, rs] : state.replicasets)
+  for (const auto& [rs_uid, rs] : state.replicasets.objects())
     if (control::controller_uid(rs) == uid) owned.push_back(rs);
   return owned;
 }
@@ -88,7 +89,7 @@ void sync(controller_pointer self, const std::string& uid) {
 
   if (plan.create) write(self, uid, "creating a ReplicaSet", create_atom::value, std::string("ReplicaSet"), ns, *plan.create);
   for (const auto& [name, replicas] : plan.scale) {
-    for (const auto& [rs_uid, rs] : st.replicasets) {
+    for (const auto& [rs_uid, rs] : st.replicasets.objects()) {
       if (control::name_of(rs) != name || control::namespace_of(rs) != ns) continue;
       json scaled = rs;
       scaled["spec"]["replicas"] = replicas;
@@ -133,15 +134,14 @@ void on_change(controller_pointer self, const change_event& event) {
     st.deployments[uid] = event.object;
     return sync(self, uid);
   }
-  if (event.type == change_type::deleted) st.replicasets.erase(uid);
-  else st.replicasets[uid] = event.object;
+  st.replicasets.apply(event);
   if (auto owner = control::controller_uid(event.object); !owner.empty()) sync(self, owner);
 }
 
 // ReplicaSets whose controlling Deployment no longer exists.
 void collect_orphans(controller_pointer self) {
   auto& st = self->state;
-  for (const auto& [uid, rs] : st.replicasets) {
+  for (const auto& [uid, rs] : st.replicasets.objects()) {
     const auto owner = control::controller_uid(rs);
     const bool by_deployment =
         api::value_at(rs, "/metadata/ownerReferences/0/kind"_json_pointer, std::string{}) == "Deployment";

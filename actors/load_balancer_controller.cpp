@@ -3,10 +3,10 @@
 #include <caf/actor_system.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
-#include <map>
 #include <spdlog/spdlog.h>
 
 #include "actors/watch_kinds.hpp"
+#include "store/object_cache.hpp"
 #include "api/json_access.hpp"
 #include "control/load_balancer_status.hpp"
 #include "control/pod_facts.hpp"
@@ -19,9 +19,9 @@ constexpr auto store_timeout = std::chrono::seconds(10);
 
 struct load_balancer_state {
   store_actor store;
-  std::map<std::string, json> services;  // by uid
-  std::map<std::string, json> nodes;     // by name
-  std::map<std::string, json> endpoints;  // by namespace/name, for externalTrafficPolicy Local
+  store::object_cache services;
+  store::object_cache nodes{store::cache_key::name};
+  store::object_cache endpoints{store::cache_key::namespaced_name};  // for externalTrafficPolicy Local
   static inline const char* name = "load-balancer-controller";
 };
 
@@ -32,10 +32,9 @@ using load_balancer_pointer = load_balancer_actor::stateful_pointer<load_balance
 // every 10 s).
 void sync(load_balancer_pointer self, const json& service) {
   std::vector<json> nodes;
-  for (const auto& [name, node] : self->state.nodes) nodes.push_back(node);
-  auto endpoints = self->state.endpoints.find(control::namespace_of(service) + "/" + control::name_of(service));
-  auto wanted = control::load_balancer_status(service, nodes,
-                                              endpoints == self->state.endpoints.end() ? json() : endpoints->second);
+  for (const auto& [name, node] : self->state.nodes.objects()) nodes.push_back(node);
+  const json* endpoints = self->state.endpoints.find(self->state.endpoints.key_of(service));
+  auto wanted = control::load_balancer_status(service, nodes, endpoints ? *endpoints : json());
   const auto& current = api::member_or_null(api::member_or_null(service, "status"), "loadBalancer");
   if (current == wanted || (current.is_null() && wanted.empty())) return;
   // A merge patch: an empty object would leave the old ingress in place, null takes it out.
@@ -62,26 +61,17 @@ load_balancer_actor spawn_load_balancer_controller(caf::actor_system& system, st
     return {[self](const change_event& event) {
       auto& st = self->state;
       if (event.kind == "Endpoints") {
-        const auto key = control::namespace_of(event.object) + "/" + control::name_of(event.object);
-        if (event.type == change_type::deleted) st.endpoints.erase(key);
-        else st.endpoints[key] = event.object;
-        for (const auto& [uid, service] : st.services)
-          if (control::namespace_of(service) + "/" + control::name_of(service) == key) sync(self, service);
-        return;
+        st.endpoints.apply(event);
+        const auto key = st.endpoints.key_of(event.object);
+        for (const auto& [uid, service] : st.services.objects())
+          if (st.endpoints.key_of(service) == key) sync(self, service);
+      } else if (event.kind == "Node") {
+        st.nodes.apply(event);
+        for (const auto& [uid, service] : st.services.objects()) sync(self, service);
+      } else {
+        st.services.apply(event);
+        if (event.type != change_type::deleted) sync(self, event.object);
       }
-      if (event.kind == "Node") {
-        if (event.type == change_type::deleted) st.nodes.erase(control::name_of(event.object));
-        else st.nodes[control::name_of(event.object)] = event.object;
-        for (const auto& [uid, service] : st.services) sync(self, service);
-        return;
-      }
-      const auto uid = control::uid_of(event.object);
-      if (event.type == change_type::deleted) {
-        st.services.erase(uid);
-        return;
-      }
-      st.services[uid] = event.object;
-      sync(self, event.object);
     }};
   });
 }

@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/watch_kinds.hpp"
+#include "store/object_cache.hpp"
 #include "api/json_access.hpp"
 #include "control/node_lifecycle.hpp"
 #include "control/node_registration.hpp"
@@ -25,9 +26,9 @@ constexpr auto orphan_quarantine = std::chrono::seconds(40);
 struct lifecycle_state {
   store_actor store;
   node_lifecycle_settings settings;
-  std::map<std::string, json> nodes;   // by name
-  std::map<std::string, json> leases;  // by node name (kube-node-lease)
-  std::map<std::string, json> pods;    // by uid
+  store::object_cache nodes{store::cache_key::name};
+  store::object_cache leases{store::cache_key::name};  // a node's is named after it (kube-node-lease)
+  store::object_cache pods;
   // Per node: its heartbeat marker and when this controller saw it change (its own clock).
   std::map<std::string, std::pair<std::string, std::chrono::system_clock::time_point>> heard;
   std::set<std::string> writing;       // "<node>/status", "<node>/taints": writes in flight
@@ -77,7 +78,7 @@ void evict(lifecycle_pointer self, const json& pod, const std::string& node) {
 void monitor(lifecycle_pointer self) {
   auto& st = self->state;
   const auto now = st.settings.clock();
-  for (const auto& [name, stored] : st.nodes) {
+  for (const auto& [name, stored] : st.nodes.objects()) {
     json node = stored;
     const auto silent = now - st.heard[name].second;
     if (silent > st.settings.grace_period && control::ready_status(node) != "Unknown") {
@@ -93,7 +94,7 @@ void monitor(lifecycle_pointer self) {
     if (taints != (current.is_array() ? current : json::array()) && st.writing.insert(name + "/taints").second)
       write_node(self, name + "/taints", patch_atom::value,
                  patch_request{patch_type::merge, {{"spec", {{"taints", taints}}}}, false});
-    for (const auto& [uid, pod] : st.pods) {
+    for (const auto& [uid, pod] : st.pods.objects()) {
       if (api::string_member(pod["spec"], "nodeName") != name || control::is_terminating(pod)) continue;
       if (control::eviction_for(pod, taints, now).evict) evict(self, pod, name);
     }
@@ -107,9 +108,9 @@ void collect_orphans(lifecycle_pointer self) {
   auto& st = self->state;
   const auto now = st.settings.clock();
   std::set<std::string> still_missing;
-  for (const auto& [uid, pod] : st.pods) {
+  for (const auto& [uid, pod] : st.pods.objects()) {
     const auto node = api::string_member(pod["spec"], "nodeName");
-    if (node.empty() || st.nodes.count(node)) continue;
+    if (node.empty() || st.nodes.find(node)) continue;
     still_missing.insert(node);
     auto since = st.missing_since.emplace(node, now).first->second;
     if (now - since < orphan_quarantine || !st.evicting.insert(uid).second) continue;
@@ -128,10 +129,10 @@ void collect_orphans(lifecycle_pointer self) {
 // A node first seen, or whose marker changed, was heard from now.
 void hear(lifecycle_pointer self, const std::string& name) {
   auto& st = self->state;
-  auto node = st.nodes.find(name);
-  if (node == st.nodes.end()) return;
-  auto lease = st.leases.find(name);
-  auto marker = control::heartbeat_marker(node->second, lease == st.leases.end() ? json() : lease->second);
+  const json* node = st.nodes.find(name);
+  if (!node) return;
+  const json* lease = st.leases.find(name);
+  auto marker = control::heartbeat_marker(*node, lease ? *lease : json());
   auto heard = st.heard.find(name);
   if (heard == st.heard.end() || heard->second.first != marker) st.heard[name] = {marker, st.settings.clock()};
 }
@@ -140,21 +141,14 @@ void on_change(lifecycle_pointer self, const change_event& event) {
   auto& st = self->state;
   const auto name = control::name_of(event.object);
   if (event.kind == "Node") {
-    if (event.type == change_type::deleted) {
-      st.nodes.erase(name);
-      st.heard.erase(name);
-      return;
-    }
-    st.nodes[name] = event.object;
-    hear(self, name);
+    st.nodes.apply(event);
+    if (event.type == change_type::deleted) st.heard.erase(name);
+    else hear(self, name);
   } else if (event.kind == "Lease") {
-    if (event.type == change_type::deleted) st.leases.erase(name);
-    else st.leases[name] = event.object;
+    st.leases.apply(event);
     hear(self, name);
   } else {
-    const auto uid = control::uid_of(event.object);
-    if (event.type == change_type::deleted) st.pods.erase(uid);
-    else st.pods[uid] = event.object;
+    st.pods.apply(event);
   }
 }
 

@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/watch_kinds.hpp"
+#include "store/object_cache.hpp"
 #include "api/json_access.hpp"
 #include "control/ipv4_cidr.hpp"
 #include "control/pod_facts.hpp"
@@ -43,7 +44,7 @@ class kernel_route_table : public route_table {
 struct routes_state {
   store_actor store;
   pod_routes_settings settings;
-  std::map<std::string, json> nodes;  // by name
+  store::object_cache nodes{store::cache_key::name};
   bool replayed = false;              // every existing Node is known: routes may be removed
   std::set<std::string> failing;      // routes whose last change failed (logged once)
   // What the masquerade exemption holds now: this node's podCIDR, then the others'.
@@ -56,9 +57,9 @@ using routes_pointer = pod_routes_actor::stateful_pointer<routes_state>;
 // This node's pods keep their address towards the other nodes' pods.
 void exempt(routes_pointer self, const std::vector<control::pod_route>& wanted) {
   auto& st = self->state;
-  auto self_node = st.nodes.find(st.settings.node_name);
-  if (self_node == st.nodes.end()) return;
-  auto own = control::parse_ipv4_cidr(api::string_member(api::member_or_null(self_node->second, "spec"), "podCIDR"));
+  const json* self_node = st.nodes.find(st.settings.node_name);
+  if (!self_node) return;
+  auto own = control::parse_ipv4_cidr(api::string_member(api::member_or_null(*self_node, "spec"), "podCIDR"));
   if (!own) return;
   std::vector<std::string> exemption{own->text()};
   for (const auto& route : wanted) exemption.push_back(route.destination);
@@ -83,7 +84,7 @@ void sync(routes_pointer self) {
     return;
   }
   std::vector<json> nodes;
-  for (const auto& [name, node] : st.nodes) nodes.push_back(node);
+  for (const auto& [name, node] : st.nodes.objects()) nodes.push_back(node);
   auto wanted = control::wanted_pod_routes(st.settings.node_name, nodes);
   auto changes = control::plan_route_changes(*installed, wanted);
   for (const auto& route : changes.replace) {
@@ -115,9 +116,7 @@ pod_routes_actor::behavior_type controller(routes_pointer self, store_actor stor
   self->delayed_send(self, self->state.settings.resync_period, resync_atom::value);
   return {
       [self](const change_event& event) {
-        const auto name = control::name_of(event.object);
-        if (event.type == change_type::deleted) self->state.nodes.erase(name);
-        else self->state.nodes[name] = event.object;
+        self->state.nodes.apply(event);
         sync(self);
       },
       [self](resync_atom) {

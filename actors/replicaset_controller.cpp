@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/watch_kinds.hpp"
+#include "store/object_cache.hpp"
 #include "control/pod_facts.hpp"
 #include "control/replicaset_sync.hpp"
 #include "control/retry_backoff.hpp"
@@ -32,7 +33,7 @@ struct controller_state {
   std::chrono::milliseconds resync_period{5000};
   wall_clock clock = system_wall_clock();
   std::map<std::string, json> replicasets;  // by uid
-  std::map<std::string, json> pods;         // by uid
+  store::object_cache pods;
   // What this controller asked of the store and has not heard back about. Because the store
   // pushes a change to its watchers before it answers the writer, a pod this controller
   // created is in `pods` by the time its creation leaves `creating`: no double creation.
@@ -48,7 +49,7 @@ using controller_pointer = replicaset_controller_actor::stateful_pointer<control
 
 std::vector<json> pods_owned_by(const controller_state& state, const std::string& owner_uid) {
   std::vector<json> owned;
-  for (const auto& [uid, pod] : state.pods)
+  for (const auto& [uid, pod] : state.pods.objects())
     if (control::controller_uid(pod) == owner_uid) owned.push_back(pod);
   return owned;
 }
@@ -167,8 +168,7 @@ void on_change(controller_pointer self, const change_event& event) {
     self->state.replicasets[uid] = event.object;
     return sync(self, uid);
   }
-  if (event.type == change_type::deleted) self->state.pods.erase(uid);
-  else self->state.pods[uid] = event.object;
+  self->state.pods.apply(event);
   auto owner = control::controller_uid(event.object);
   if (!owner.empty()) sync(self, owner);
 }
@@ -177,7 +177,7 @@ void on_change(controller_pointer self, const change_event& event) {
 // collector would decide.
 void collect_orphans(controller_pointer self) {
   std::vector<json> orphans;
-  for (const auto& [uid, pod] : self->state.pods) {
+  for (const auto& [uid, pod] : self->state.pods.objects()) {
     auto owner = control::controller_uid(pod);
     bool owned_by_replicaset = api::value_at(pod, "/metadata/ownerReferences/0/kind"_json_pointer, std::string{}) == "ReplicaSet";
     if (owned_by_replicaset && !owner.empty() && !self->state.replicasets.count(owner) && !control::is_terminating(pod))

@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/watch_kinds.hpp"
+#include "store/object_cache.hpp"
 #include "api/json_access.hpp"
 #include "api/timestamp.hpp"
 #include "control/pod_facts.hpp"
@@ -21,8 +22,8 @@ constexpr auto store_timeout = std::chrono::seconds(10);
 struct scheduler_state {
   store_actor store;
   scheduler_settings settings;
-  std::map<std::string, json> nodes;  // by name
-  std::map<std::string, json> pods;   // by uid
+  store::object_cache nodes{store::cache_key::name};
+  store::object_cache pods;
   // Pods bound but not yet seen bound (the binding in flight), as the node they went to: their
   // requests count on that node meanwhile (Kubernetes' assumed pods).
   std::map<std::string, json> assumed;  // by uid
@@ -106,12 +107,12 @@ void bind_to_node(scheduler_pointer self, const json& pod, const std::string& no
 void schedule_pending(scheduler_pointer self) {
   auto& st = self->state;
   std::vector<const json*> nodes, placed;
-  for (const auto& [name, node] : st.nodes) nodes.push_back(&node);
-  for (const auto& [uid, pod] : st.pods)
+  for (const auto& [name, node] : st.nodes.objects()) nodes.push_back(&node);
+  for (const auto& [uid, pod] : st.pods.objects())
     if (!st.assumed.count(uid)) placed.push_back(&pod);
   for (const auto& [uid, pod] : st.assumed) placed.push_back(&pod);
   control::cluster_snapshot snapshot(nodes, placed);
-  for (const auto& [uid, pod] : st.pods) {
+  for (const auto& [uid, pod] : st.pods.objects()) {
     if (!waits_for_this_scheduler(pod) || st.assumed.count(uid)) continue;
     auto decision = snapshot.schedule(pod);
     if (decision.node.empty()) {
@@ -126,20 +127,15 @@ void schedule_pending(scheduler_pointer self) {
 void on_change(scheduler_pointer self, const change_event& event) {
   auto& st = self->state;
   if (event.kind == "Node") {
-    const auto name = control::name_of(event.object);
-    if (event.type == change_type::deleted) st.nodes.erase(name);
-    else st.nodes[name] = event.object;
+    st.nodes.apply(event);
     return sync_soon(self);
   }
-  const auto uid = control::uid_of(event.object);
+  const json previous = st.pods.apply(event);
   if (event.type == change_type::deleted) {
-    st.pods.erase(uid);
-    st.unschedulable.erase(uid);
+    st.unschedulable.erase(control::uid_of(event.object));
     return sync_soon(self);  // its node has room again
   }
-  auto previous = st.pods.find(uid);
-  const bool was_holding = previous != st.pods.end() && control::holds_node_resources(previous->second);
-  st.pods[uid] = event.object;
+  const bool was_holding = !previous.is_null() && control::holds_node_resources(previous);
   // A new pending pod, or a pod that stopped holding its node's resources, is a reason to look.
   if (waits_for_this_scheduler(event.object) || (was_holding && !control::holds_node_resources(event.object)))
     sync_soon(self);

@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/watch_kinds.hpp"
+#include "store/object_cache.hpp"
 #include "control/pod_facts.hpp"
 #include "control/retry_backoff.hpp"
 #include "api/json_access.hpp"
@@ -31,8 +32,8 @@ struct controller_state {
   service_actor_settings settings;
   std::chrono::milliseconds resync_period{5000};
   std::map<std::string, managed_service> services;  // by uid
-  std::map<std::string, json> endpoints;            // by namespace/name
-  std::map<std::string, json> pods;                 // by uid; only when publishing Endpoints
+  store::object_cache endpoints{store::cache_key::namespaced_name};
+  store::object_cache pods;  // only when publishing Endpoints
   control::retry_backoff retries;                   // by Service uid
   std::set<std::string> retry_scheduled;            // Services with a retry on its way
   static inline const char* name = "service-controller";
@@ -42,7 +43,7 @@ using controller_pointer = service_controller_actor::stateful_pointer<controller
 
 std::vector<json> pods_in(const controller_state& state, const std::string& ns) {
   std::vector<json> out;
-  for (const auto& [uid, pod] : state.pods)
+  for (const auto& [uid, pod] : state.pods.objects())
     if (control::namespace_of(pod) == ns) out.push_back(pod);
   return out;
 }
@@ -76,15 +77,13 @@ void publish_endpoints(controller_pointer self, const std::string& uid, json end
           [forget](const caf::error&) { forget(); });
 }
 
-std::string key_of(const json& object) { return control::namespace_of(object) + "/" + control::name_of(object); }
-
 // Tells the Service's actor its backends, from the Endpoints as they are now.
 void route(controller_pointer self, const managed_service& managed) {
   auto& st = self->state;
-  auto endpoints = st.endpoints.find(key_of(managed.service));
+  const json* endpoints = st.endpoints.find(st.endpoints.key_of(managed.service));
   self->send(managed.actor, backends_atom::value,
-             control::backends_from_endpoints(managed.service, endpoints == st.endpoints.end() ? json() : endpoints->second,
-                                              st.settings.pod_addresses, st.settings.node_name));
+             control::backends_from_endpoints(managed.service, endpoints ? *endpoints : json(), st.settings.pod_addresses,
+                                              st.settings.node_name));
 }
 
 void sync(controller_pointer self, const std::string& uid) {
@@ -101,11 +100,10 @@ void sync(controller_pointer self, const std::string& uid) {
 // The Endpoints changed: the Service of that name routes to what they say now.
 void on_endpoints(controller_pointer self, const change_event& event) {
   auto& st = self->state;
-  const auto key = key_of(event.object);
-  if (event.type == change_type::deleted) st.endpoints.erase(key);
-  else st.endpoints[key] = event.object;
+  st.endpoints.apply(event);
+  const auto key = st.endpoints.key_of(event.object);
   for (const auto& [uid, managed] : st.services)
-    if (key_of(managed.service) == key) route(self, managed);
+    if (st.endpoints.key_of(managed.service) == key) route(self, managed);
 }
 
 void on_service(controller_pointer self, const change_event& event) {
@@ -153,11 +151,7 @@ bool selects(const json& service, const json& pod) {
 // pods x Services, and under churn its mailbox (Service deletions included) fell minutes behind.
 void on_pod(controller_pointer self, const change_event& event) {
   auto& st = self->state;
-  auto uid = control::uid_of(event.object);
-  json before;
-  if (auto it = st.pods.find(uid); it != st.pods.end()) before = std::move(it->second);
-  if (event.type == change_type::deleted) st.pods.erase(uid);
-  else st.pods[uid] = event.object;
+  const json before = st.pods.apply(event);
   for (const auto& [service_uid, managed] : st.services)
     if (selects(managed.service, event.object) || (!before.is_null() && selects(managed.service, before)))
       sync(self, service_uid);

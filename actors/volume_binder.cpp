@@ -9,6 +9,7 @@
 #include <set>
 
 #include "actors/watch_kinds.hpp"
+#include "store/object_cache.hpp"
 #include "api/json_access.hpp"
 #include "api/kinds/persistent_storage.hpp"
 #include "api/timestamp.hpp"
@@ -26,9 +27,9 @@ struct binder_state {
   store_actor store;
   volume_actor volumes;
   volume_binder_settings settings;
-  std::map<std::string, json> claims;   // by uid
-  std::map<std::string, json> volumes_by_name;
-  std::map<std::string, json> classes;  // by name
+  store::object_cache claims;
+  store::object_cache volumes_by_name{store::cache_key::name};
+  store::object_cache classes{store::cache_key::name};
   std::map<std::string, json> pods;     // by uid: the claims' consumers
   std::set<std::string> in_flight;      // objects with a write out ("PVC/ns/name", "PV/name")
   std::set<std::string> provisioning;   // claims (uid) whose volume is being made
@@ -42,13 +43,6 @@ using binder_pointer = volume_binder_actor::stateful_pointer<binder_state>;
 std::string claim_key(const json& claim) { return "PVC/" + control::namespace_of(claim) + "/" + control::name_of(claim); }
 std::string volume_key(const std::string& name) { return "PV/" + name; }
 
-template <class Map>
-std::vector<json> values_of(const Map& map) {
-  std::vector<json> values;
-  values.reserve(map.size());
-  for (const auto& [key, value] : map) values.push_back(value);
-  return values;
-}
 
 void schedule_sync(binder_pointer self) {
   if (self->state.sync_pending) return;
@@ -103,11 +97,11 @@ bool consumed(const binder_state& st, const json& claim) {
 void provision(binder_pointer self, const json& claim, const std::string& class_name) {
   auto& st = self->state;
   const std::string uid = control::uid_of(claim);
-  auto storage_class = st.classes.find(class_name);
-  if (st.provisioning.count(uid) || storage_class == st.classes.end() || st.settings.storage_dir.empty()) return;
+  const json* storage_class = st.classes.find(class_name);
+  if (st.provisioning.count(uid) || !storage_class || st.settings.storage_dir.empty()) return;
   st.provisioning.insert(uid);
   const std::string path = control::provisioned_path(st.settings.storage_dir, claim);
-  const json volume = control::provisioned_volume(claim, storage_class->second, path);
+  const json volume = control::provisioned_volume(claim, *storage_class, path);
   const std::string component = std::string(api::kinds::local_path_provisioner);
   record(self, claim, "Normal", "Provisioning", "External provisioner is provisioning volume for claim \"" +
                                                    control::namespace_of(claim) + "/" + control::name_of(claim) + "\"",
@@ -141,7 +135,7 @@ void sync_claim(binder_pointer self, const json& claim) {
   auto& st = self->state;
   if (st.in_flight.count(claim_key(claim)) || control::is_terminating(claim)) return;
   const auto decision =
-      control::decide_claim(claim, values_of(st.volumes_by_name), values_of(st.classes), consumed(st, claim));
+      control::decide_claim(claim, st.volumes_by_name.values(), st.classes.values(), consumed(st, claim));
   const std::string uid = control::uid_of(claim);
   switch (decision.action) {
     case control::claim_action::none:
@@ -152,7 +146,9 @@ void sync_claim(binder_pointer self, const json& claim) {
       return write(self, claim_key(claim), ignore, update_atom::value, key_of_claim(claim), std::move(updated));
     }
     case control::claim_action::bind: {
-      const json& volume = st.volumes_by_name.at(decision.volume);
+      const json* found = st.volumes_by_name.find(decision.volume);
+      if (!found) return;
+      const json& volume = *found;
       switch (control::next_binding_step(claim, volume)) {
         case control::binding_step::volume_claim_ref:
           if (st.in_flight.count(volume_key(decision.volume))) return;
@@ -200,7 +196,7 @@ void sync_volume(binder_pointer self, const json& volume) {
   // Any pod still there (running or not) may have the folder mounted: its volume stays.
   const json& claim_ref = api::member_or_null(api::member_or_null(volume, "spec"), "claimRef");
   const bool in_use = named_by_a_pod(st, api::string_member(claim_ref, "namespace"), api::string_member(claim_ref, "name"), false);
-  switch (control::decide_volume(volume, values_of(st.claims), in_use)) {
+  switch (control::decide_volume(volume, st.claims.values(), in_use)) {
     case control::volume_action::none:
       return;
     case control::volume_action::available:
@@ -233,28 +229,21 @@ void sync_volume(binder_pointer self, const json& volume) {
 void sync(binder_pointer self) {
   auto& st = self->state;
   st.sync_pending = false;
-  for (const auto& claim : values_of(st.claims)) sync_claim(self, claim);
-  for (const auto& volume : values_of(st.volumes_by_name)) sync_volume(self, volume);
+  for (const auto& claim : st.claims.values()) sync_claim(self, claim);
+  for (const auto& volume : st.volumes_by_name.values()) sync_volume(self, volume);
 }
 
 void on_change(binder_pointer self, const change_event& event) {
   auto& st = self->state;
   const bool gone = event.type == change_type::deleted;
   const std::string uid = control::uid_of(event.object);
-  const std::string name = control::name_of(event.object);
   if (event.kind == "PersistentVolumeClaim") {
-    if (gone) {
-      st.claims.erase(uid);
-      st.last_said.erase(uid);
-    } else {
-      st.claims[uid] = event.object;
-    }
+    st.claims.apply(event);
+    if (gone) st.last_said.erase(uid);
   } else if (event.kind == "PersistentVolume") {
-    if (gone) st.volumes_by_name.erase(name);
-    else st.volumes_by_name[name] = event.object;
+    st.volumes_by_name.apply(event);
   } else if (event.kind == "StorageClass") {
-    if (gone) st.classes.erase(name);
-    else st.classes[name] = event.object;
+    st.classes.apply(event);
   } else if (event.kind == "Pod") {
     const json& volumes = api::member_or_null(api::member_or_null(event.object, "spec"), "volumes");
     bool names_a_claim = false;
