@@ -6,7 +6,7 @@
 
 #include "control/dns_records.hpp"
 #include "control/pod_facts.hpp"
-#include "api/json_access.hpp"
+#include "model/json_access.hpp"
 #include "store/object_cache.hpp"
 
 namespace orkest::actors {
@@ -31,8 +31,8 @@ json dns_view(const json& object) {
                    {"uid", control::uid_of(object)}};  // the cache's key
   if (control::is_terminating(object)) metadata["deletionTimestamp"] = object["metadata"]["deletionTimestamp"];
   json view = {{"metadata", std::move(metadata)}};
-  if (auto ip = api::value_at(object, "/status/podIP"_json_pointer, std::string{}); !ip.empty()) view["status"]["podIP"] = ip;
-  if (auto ip = api::value_at(object, "/spec/clusterIP"_json_pointer, std::string{}); !ip.empty()) view["spec"]["clusterIP"] = ip;
+  if (auto ip = model::value_at(object, "/status/podIP"_json_pointer, std::string{}); !ip.empty()) view["status"]["podIP"] = ip;
+  if (auto ip = model::value_at(object, "/spec/clusterIP"_json_pointer, std::string{}); !ip.empty()) view["spec"]["clusterIP"] = ip;
   return view;
 }
 

@@ -8,8 +8,8 @@
 
 #include "actors/watch_kinds.hpp"
 #include "store/object_cache.hpp"
-#include "api/json_access.hpp"
-#include "api/timestamp.hpp"
+#include "model/json_access.hpp"
+#include "model/timestamp.hpp"
 #include "control/deployment_rollout.hpp"
 #include "control/pod_facts.hpp"
 #include "control/retry_backoff.hpp"
@@ -84,7 +84,7 @@ void sync(controller_pointer self, const std::string& uid) {
   if (st.writing.count(uid)) return;  // planned again once the step in flight is answered
   const json deployment = it->second;
   const auto ns = control::namespace_of(deployment);
-  auto plan = control::plan_deployment(deployment, owned_by(st, uid), api::rfc3339(st.clock()));
+  auto plan = control::plan_deployment(deployment, owned_by(st, uid), model::rfc3339(st.clock()));
   for (const auto& event : plan.events) record(self, deployment, event);
 
   if (plan.create) write(self, uid, "creating a ReplicaSet", create_atom::value, std::string("ReplicaSet"), ns, *plan.create);
@@ -105,7 +105,7 @@ void sync(controller_pointer self, const std::string& uid) {
           delete_options{});
   // The revision: an annotation of the Deployment itself (metadata only, so no new generation).
   const auto revision_pointer = json::json_pointer("/metadata/annotations/deployment.kubernetes.io~1revision");
-  if (!plan.revision.empty() && api::value_at(deployment, revision_pointer, std::string{}) != plan.revision) {
+  if (!plan.revision.empty() && model::value_at(deployment, revision_pointer, std::string{}) != plan.revision) {
     json annotated = deployment;
     annotated["metadata"]["annotations"][control::revision_annotation] = plan.revision;
     annotated["metadata"].erase("resourceVersion");
@@ -113,7 +113,7 @@ void sync(controller_pointer self, const std::string& uid) {
     write(self, uid, "annotating the Deployment", update_atom::value,
           object_key{"Deployment", ns, control::name_of(deployment)}, annotated);
   }
-  if (api::value_at(deployment, "/status"_json_pointer, json::object()) != plan.status)
+  if (model::value_at(deployment, "/status"_json_pointer, json::object()) != plan.status)
     write(self, uid, "writing the Deployment's status", status_atom::value,
           object_key{"Deployment", ns, control::name_of(deployment)}, json{{"status", plan.status}});
 }
@@ -144,7 +144,7 @@ void collect_orphans(controller_pointer self) {
   for (const auto& [uid, rs] : st.replicasets.objects()) {
     const auto owner = control::controller_uid(rs);
     const bool by_deployment =
-        api::value_at(rs, "/metadata/ownerReferences/0/kind"_json_pointer, std::string{}) == "Deployment";
+        model::value_at(rs, "/metadata/ownerReferences/0/kind"_json_pointer, std::string{}) == "Deployment";
     if (by_deployment && !owner.empty() && !st.deployments.count(owner))
       self->request(st.store, store_timeout, delete_atom::value,
                     object_key{"ReplicaSet", control::namespace_of(rs), control::name_of(rs)}, delete_options{})

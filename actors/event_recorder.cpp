@@ -8,8 +8,8 @@
 #include <spdlog/spdlog.h>
 #include <unordered_map>
 
-#include "api/json_access.hpp"
-#include "api/timestamp.hpp"
+#include "model/json_access.hpp"
+#include "model/timestamp.hpp"
 
 namespace orkest::actors {
 
@@ -48,7 +48,7 @@ std::string event_name(recorder_pointer self, const control::event_note& note) {
                          std::chrono::system_clock::now().time_since_epoch()).count();
   char hex[32];
   std::snprintf(hex, sizeof hex, "%llx", static_cast<unsigned long long>(nanos) + self->state.name_sequence++);
-  auto base = api::string_member(note.involved, "name");
+  auto base = model::string_member(note.involved, "name");
   // A name is at most 253 characters; the suffix has at most 17.
   if (base.size() > 235) base.resize(235);
   return base + "." + hex;
@@ -92,16 +92,16 @@ void write(recorder_pointer self, const std::string& key) {
   auto& st = self->state;
   auto& entry = st.by_key[key];
   entry.writing = true;
-  const auto now = api::now_rfc3339();
+  const auto now = model::now_rfc3339();
   if (entry.event.is_null()) {
     auto event = control::new_event(entry.note, event_name(self, entry.note), now);
     if (entry.waiting_repeats > 1) event["count"] = entry.waiting_repeats;
     entry.waiting_repeats = 0;
-    const auto ns = api::string_member(event["metadata"], "namespace");
+    const auto ns = model::string_member(event["metadata"], "namespace");
     self->request(st.store, store_timeout, create_atom::value, std::string("Event"), ns, std::move(event))
         .then([self, key](const store::store_result& result) { written(self, key, result, true); },
               [self, key](const caf::error& error) {
-                written(self, key, store::store_result::failure(api::internal_error(caf::to_string(error))), true);
+                written(self, key, store::store_result::failure(model::internal_error(caf::to_string(error))), true);
               });
     return;
   }
@@ -110,11 +110,11 @@ void write(recorder_pointer self, const std::string& key) {
   entry.waiting_repeats = 0;
   event["metadata"].erase("resourceVersion");  // Events update unconditionally, as in Kubernetes
   const auto& metadata = event["metadata"];
-  store::object_key target{"Event", api::string_member(metadata, "namespace"), api::string_member(metadata, "name")};
+  store::object_key target{"Event", model::string_member(metadata, "namespace"), model::string_member(metadata, "name")};
   self->request(st.store, store_timeout, update_atom::value, target, std::move(event))
       .then([self, key](const store::store_result& result) { written(self, key, result, false); },
             [self, key](const caf::error& error) {
-              written(self, key, store::store_result::failure(api::internal_error(caf::to_string(error))), false);
+              written(self, key, store::store_result::failure(model::internal_error(caf::to_string(error))), false);
             });
 }
 
@@ -128,7 +128,7 @@ void sweep(recorder_pointer self) {
             auto& st = self->state;
             st.sweeping = false;
             if (!result.ok()) return;
-            std::vector<json> events = api::member_or_null(result.object, "items").is_array()
+            std::vector<json> events = model::member_or_null(result.object, "items").is_array()
                                            ? result.object["items"].get<std::vector<json>>()
                                            : std::vector<json>{};
             auto drops = control::events_to_drop(events, std::chrono::system_clock::now(), st.settings.ttl,

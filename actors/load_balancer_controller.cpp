@@ -7,7 +7,7 @@
 
 #include "actors/watch_kinds.hpp"
 #include "store/object_cache.hpp"
-#include "api/json_access.hpp"
+#include "model/json_access.hpp"
 #include "control/load_balancer_status.hpp"
 #include "control/pod_facts.hpp"
 
@@ -35,7 +35,7 @@ void sync(load_balancer_pointer self, const json& service) {
   for (const auto& [name, node] : self->state.nodes.objects()) nodes.push_back(node);
   const json* endpoints = self->state.endpoints.find(self->state.endpoints.key_of(service));
   auto wanted = control::load_balancer_status(service, nodes, endpoints ? *endpoints : json());
-  const auto& current = api::member_or_null(api::member_or_null(service, "status"), "loadBalancer");
+  const auto& current = model::member_or_null(model::member_or_null(service, "status"), "loadBalancer");
   if (current == wanted || (current.is_null() && wanted.empty())) return;
   // A merge patch: an empty object would leave the old ingress in place, null takes it out.
   json load_balancer = wanted.contains("ingress") ? wanted : json{{"ingress", nullptr}};

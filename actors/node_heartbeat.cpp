@@ -5,7 +5,7 @@
 #include <caf/typed_event_based_actor.hpp>
 #include <spdlog/spdlog.h>
 
-#include "api/json_access.hpp"
+#include "model/json_access.hpp"
 
 namespace orkest::actors {
 
@@ -55,7 +55,7 @@ void register_node(heartbeat_pointer self) {
       .then(
           [self, labels](const store_result& result) {
             if (result.ok()) {
-              self->state.last_status = api::member_or_null(result.object, "status");
+              self->state.last_status = model::member_or_null(result.object, "status");
               spdlog::info("node {} registered", self->state.settings.node.name);
               return;
             }
@@ -66,7 +66,7 @@ void register_node(heartbeat_pointer self) {
             patch_request relabel{patch_type::merge, {{"metadata", {{"labels", labels}}}}, false};
             self->request(self->state.store, store_timeout, patch_atom::value, node_key(self), std::move(relabel))
                 .then([self](const store_result& patched) {
-                  if (patched.ok()) self->state.last_status = api::member_or_null(patched.object, "status");
+                  if (patched.ok()) self->state.last_status = model::member_or_null(patched.object, "status");
                   post_status(self);
                 }, [](const caf::error&) {});
           },

@@ -9,7 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/watch_kinds.hpp"
-#include "api/json_access.hpp"
+#include "model/json_access.hpp"
 #include "control/node_ipam.hpp"
 #include "control/pod_facts.hpp"
 
@@ -70,7 +70,7 @@ void on_change(ipam_pointer self, const change_event& event) {
     st.full.erase(name);
     return;
   }
-  st.cidrs[name] = api::string_member(api::member_or_null(event.object, "spec"), "podCIDR");
+  st.cidrs[name] = model::string_member(model::member_or_null(event.object, "spec"), "podCIDR");
   if (!st.cidrs[name].empty()) return;
   if (st.replayed) assign(self, event.object);
   else st.waiting[name] = event.object;

@@ -9,7 +9,7 @@
 
 #include "actors/watch_kinds.hpp"
 #include "store/object_cache.hpp"
-#include "api/json_access.hpp"
+#include "model/json_access.hpp"
 #include "control/node_lifecycle.hpp"
 #include "control/node_registration.hpp"
 #include "control/pod_facts.hpp"
@@ -90,12 +90,12 @@ void monitor(lifecycle_pointer self) {
       write_node(self, name + "/status", status_atom::value, json{{"status", node["status"]}});
     }
     json taints = control::taints_for_condition(node, now);
-    const json& current = api::member_or_null(api::member_or_null(node, "spec"), "taints");
+    const json& current = model::member_or_null(model::member_or_null(node, "spec"), "taints");
     if (taints != (current.is_array() ? current : json::array()) && st.writing.insert(name + "/taints").second)
       write_node(self, name + "/taints", patch_atom::value,
                  patch_request{patch_type::merge, {{"spec", {{"taints", taints}}}}, false});
     for (const auto& [uid, pod] : st.pods.objects()) {
-      if (api::string_member(pod["spec"], "nodeName") != name || control::is_terminating(pod)) continue;
+      if (model::string_member(pod["spec"], "nodeName") != name || control::is_terminating(pod)) continue;
       if (control::eviction_for(pod, taints, now).evict) evict(self, pod, name);
     }
   }
@@ -109,7 +109,7 @@ void collect_orphans(lifecycle_pointer self) {
   const auto now = st.settings.clock();
   std::set<std::string> still_missing;
   for (const auto& [uid, pod] : st.pods.objects()) {
-    const auto node = api::string_member(pod["spec"], "nodeName");
+    const auto node = model::string_member(pod["spec"], "nodeName");
     if (node.empty() || st.nodes.find(node)) continue;
     still_missing.insert(node);
     auto since = st.missing_since.emplace(node, now).first->second;

@@ -19,9 +19,9 @@
 #include "control/pod_volumes.hpp"
 #include "control/pod_status.hpp"
 #include "control/restart_policy.hpp"
-#include "api/container_resources.hpp"
-#include "api/json_access.hpp"
-#include "api/timestamp.hpp"
+#include "model/container_resources.hpp"
+#include "model/json_access.hpp"
+#include "model/timestamp.hpp"
 
 namespace orkest::actors {
 
@@ -80,10 +80,10 @@ std::string describe(const pod_pointer& self) { return self->state.key.ns + "/" 
 std::string run_of(const podman::container_state& container) { return container.id + "@" + container.started_at; }
 
 std::string container_name(const pod_pointer& self) {
-  return api::value_at(self->state.pod, "/spec/containers/0/name"_json_pointer, std::string{});
+  return model::value_at(self->state.pod, "/spec/containers/0/name"_json_pointer, std::string{});
 }
 std::string image_of(const pod_pointer& self) {
-  return api::value_at(self->state.pod, "/spec/containers/0/image"_json_pointer, std::string{});
+  return model::value_at(self->state.pod, "/spec/containers/0/image"_json_pointer, std::string{});
 }
 
 // An Event about the pod's container (or, with `whole_pod`, the pod), worded as the kubelet
@@ -212,7 +212,7 @@ void observe_container(pod_pointer self, const podman::container_state& containe
   st.container = container;
   if (container.status == podman::container_status::exited) {
     const bool memory_limited =
-        api::resources_of(api::value_at(st.pod, "/spec/containers/0"_json_pointer, json::object())).memory_limit.has_value();
+        model::resources_of(model::value_at(st.pod, "/spec/containers/0"_json_pointer, json::object())).memory_limit.has_value();
     if (control::oom_kill_inferred(container, memory_limited, st.stopped_run == run_of(container)))
       st.container->oom_killed = true;
   }
@@ -247,7 +247,7 @@ void terminate(pod_pointer self) {
   auto& st = self->state;
   stop_probes(self);
   if (!st.container) return finish(self);
-  auto grace = api::value_at(st.pod, "/metadata/deletionGracePeriodSeconds"_json_pointer, int64_t{30});
+  auto grace = model::value_at(st.pod, "/metadata/deletionGracePeriodSeconds"_json_pointer, int64_t{30});
   if (st.deleted) grace = 0;
   const bool running = st.container->status == podman::container_status::running;
   if (running && grace > 0 && !st.drained && st.settings.endpoint_drain.count() > 0) {
@@ -274,13 +274,13 @@ void adopt(pod_pointer self) {
   // name.
   podman::label_map mine = {{podman::label_namespace, st.key.ns},
                             {podman::label_pod_name, st.key.name},
-                            {podman::label_node, api::value_at(st.pod, "/spec/nodeName"_json_pointer, std::string{})}};
+                            {podman::label_node, model::value_at(st.pod, "/spec/nodeName"_json_pointer, std::string{})}};
   runtime_call<runtime_list_reply>(self,
                [self](const runtime_list_reply& reply) {
                  auto& st = self->state;
                  st.adopt_first = false;
                  if (reply.error) return;
-                 auto image = api::value_at(st.pod, "/spec/containers/0/image"_json_pointer, std::string{});
+                 auto image = model::value_at(st.pod, "/spec/containers/0/image"_json_pointer, std::string{});
                  for (const auto& container : reply.containers) {
                    if (!st.container && is_adoptable(container, image)) {
                      spdlog::info("pod {}: adopting container {}", describe(self), container.id);
@@ -474,7 +474,7 @@ void run_container(pod_pointer self, const control::container_environment& envir
   // A retry keeps showing why the last attempt failed (ErrImagePull, ...) until its own outcome
   // is known, as the kubelet does: a status flickering back to ContainerCreating on every retry
   // would hide the reason from `kubectl get pods`.
-  const auto pull_policy = api::value_at(st.pod, "/spec/containers/0/imagePullPolicy"_json_pointer, std::string{});
+  const auto pull_policy = model::value_at(st.pod, "/spec/containers/0/imagePullPolicy"_json_pointer, std::string{});
   if (pull_policy == "Always") record(self, "Normal", "Pulling", "Pulling image \"" + image_of(self) + "\"");
   if (!st.creation_failed) {
     st.observed.phase = control::container_phase::waiting;
@@ -486,7 +486,7 @@ void run_container(pod_pointer self, const control::container_environment& envir
                [self](const runtime_reply& reply) {
                  auto& st = self->state;
                  st.creation_failed = static_cast<bool>(reply.error);
-                 const auto policy = api::value_at(st.pod, "/spec/containers/0/imagePullPolicy"_json_pointer, std::string{});
+                 const auto policy = model::value_at(st.pod, "/spec/containers/0/imagePullPolicy"_json_pointer, std::string{});
                  if (!reply.error) {
                    record(self, "Normal", "Pulled",
                           policy == "Always" ? "Successfully pulled image \"" + image_of(self) + "\""
@@ -549,7 +549,7 @@ void read_termination_message(pod_pointer self) {
           [self, done](const std::string& message) {
             auto& st = self->state;
             const bool fallback =
-                api::value_at(st.pod, "/spec/containers/0/terminationMessagePolicy"_json_pointer, std::string{}) ==
+                model::value_at(st.pod, "/spec/containers/0/terminationMessagePolicy"_json_pointer, std::string{}) ==
                 "FallbackToLogsOnError";
             if (!message.empty() || !fallback || !st.container || st.container->exit_code == 0) return done(message);
             podman::log_options tail;
@@ -601,7 +601,7 @@ void handle_exit(pod_pointer self) {
   }
   if (st.handled_exit == exit_id || st.backoff_pending) return;
   st.handled_exit = exit_id;
-  auto policy = api::value_at(st.pod, "/spec/restartPolicy"_json_pointer, std::string{"Always"});
+  auto policy = model::value_at(st.pod, "/spec/restartPolicy"_json_pointer, std::string{"Always"});
   if (!control::should_restart(policy, container.exit_code)) {
     st.observed.restarting = false;
     st.observed.phase = control::container_phase::terminated;
@@ -620,7 +620,7 @@ void handle_exit(pod_pointer self) {
   st.observed.phase = control::container_phase::waiting;
   st.observed.reason = "CrashLoopBackOff";
   st.observed.message = "back-off " + std::to_string(delay.count()) + "s restarting failed container=" +
-                        api::value_at(st.pod, "/spec/containers/0/name"_json_pointer, std::string{}) + " pod=" +
+                        model::value_at(st.pod, "/spec/containers/0/name"_json_pointer, std::string{}) + " pod=" +
                         st.key.name + "_" + st.key.ns + "(" + control::uid_of(st.pod) + ")";
   st.observed.last_terminated = container;
   st.observed.last_termination_message = st.observed.termination_message;
@@ -664,7 +664,7 @@ void reconcile(pod_pointer self) {
                           // the restart policy decides on that exit, as if it had been handled.
                           if (st.container->status == podman::container_status::exited)
                             st.observed.restarting = control::should_restart(
-                                api::value_at(st.pod, "/spec/restartPolicy"_json_pointer, std::string{"Always"}),
+                                model::value_at(st.pod, "/spec/restartPolicy"_json_pointer, std::string{"Always"}),
                                 st.container->exit_code);
                           st.container.reset();
                           ++st.observed.restart_count;
@@ -694,7 +694,7 @@ pod_actor::behavior_type pod_behavior(pod_pointer self, store_actor store, runti
   st.runtime = std::move(runtime);
   st.settings = std::move(settings);
   st.key = {"Pod", control::namespace_of(pod), control::name_of(pod)};
-  st.probes = control::pod_probes(control::probes_of(api::value_at(pod, "/spec/containers/0"_json_pointer, json::object())));
+  st.probes = control::pod_probes(control::probes_of(model::value_at(pod, "/spec/containers/0"_json_pointer, json::object())));
   if (st.settings.prober)
     st.network_probes = std::make_unique<network_probe_feed>(
         st.settings.prober, [handle = caf::actor_cast<pod_actor>(self)](std::size_t i, uint64_t run, bool success,
@@ -702,11 +702,11 @@ pod_actor::behavior_type pod_behavior(pod_pointer self, store_actor store, runti
           caf::anon_send(handle, probed_atom::value, i, run, success, output);
         });
   st.observed.host_ip = st.settings.host_ip;
-  st.observed.start_time = api::value_at(pod, "/status/startTime"_json_pointer, api::rfc3339(st.settings.clock()));
-  st.observed.restart_count = api::value_at(pod, "/status/containerStatuses/0/restartCount"_json_pointer, 0);
+  st.observed.start_time = model::value_at(pod, "/status/startTime"_json_pointer, model::rfc3339(st.settings.clock()));
+  st.observed.restart_count = model::value_at(pod, "/status/containerStatuses/0/restartCount"_json_pointer, 0);
   // A pod that had a container before this actor (orkest restarted over its database) looks for
   // it before creating one: its container normally still runs and is adopted, no `podman run`.
-  st.adopt_first = !api::value_at(pod, "/status/containerStatuses/0/containerID"_json_pointer, std::string{}).empty();
+  st.adopt_first = !model::value_at(pod, "/status/containerStatuses/0/containerID"_json_pointer, std::string{}).empty();
   st.pod = std::move(pod);
   reconcile(self);
   return {
@@ -720,7 +720,7 @@ pod_actor::behavior_type pod_behavior(pod_pointer self, store_actor store, runti
         // The status is what this actor observed, and only it writes it: anyone else's change is
         // undone (a client that set podIP to 127.0.0.1 had Services forward to the host).
         const bool overwritten = !st.written_status.is_null() &&
-                                 api::value_at(st.pod, "/status"_json_pointer, json()) != st.written_status;
+                                 model::value_at(st.pod, "/status"_json_pointer, json()) != st.written_status;
         if (overwritten) st.written_status = nullptr;
         reconcile(self);
         if (overwritten) write_status(self);
@@ -763,7 +763,7 @@ pod_actor::behavior_type pod_behavior(pod_pointer self, store_actor store, runti
         record(self, "Normal", "BackOff", "Back-off pulling image \"" + image_of(self) + "\"");
         record(self, "Warning", "Failed", "Error: ImagePullBackOff");
         st.observed.message =
-            "Back-off pulling image \"" + api::value_at(st.pod, "/spec/containers/0/image"_json_pointer, std::string{}) + "\"";
+            "Back-off pulling image \"" + model::value_at(st.pod, "/spec/containers/0/image"_json_pointer, std::string{}) + "\"";
         write_status(self);
       },
       [self](probe_atom, std::size_t i, uint64_t run) {
@@ -781,7 +781,7 @@ pod_actor::behavior_type pod_behavior(pod_pointer self, store_actor store, runti
         if (run != st.probes.run() || i >= st.probes.size() || st.deleted || control::is_terminating(st.pod)) return;
         st.probe_in_flight[i] = false;
         const auto& spec = st.probes.spec(i);
-        const auto container_name = api::value_at(st.pod, "/spec/containers/0/name"_json_pointer, std::string{});
+        const auto container_name = model::value_at(st.pod, "/spec/containers/0/name"_json_pointer, std::string{});
         if (!success) {
           spdlog::info("pod {}: {} probe failed: {}", describe(self), control::to_string(spec.kind), output);
           record(self, "Warning", "Unhealthy", std::string(control::to_string(spec.kind)) + " probe failed: " + output);
@@ -800,7 +800,7 @@ pod_actor::behavior_type pod_behavior(pod_pointer self, store_actor store, runti
           case control::probe_consequence::readiness_changed:
             st.observed.started = st.probes.started();
             st.observed.ready = st.probes.ready();
-            st.observed.ready_since = api::rfc3339(st.settings.clock());
+            st.observed.ready_since = model::rfc3339(st.settings.clock());
             return write_status(self);
           case control::probe_consequence::restart: {
             const std::string what = spec.kind == control::probe_kind::liveness ? "liveness" : "startup";
@@ -810,7 +810,7 @@ pod_actor::behavior_type pod_behavior(pod_pointer self, store_actor store, runti
             st.observed.ready = false;
             write_status(self);
             auto grace = spec.termination_grace_period_seconds.value_or(
-                api::value_at(st.pod, "/spec/terminationGracePeriodSeconds"_json_pointer, int64_t{30}));
+                model::value_at(st.pod, "/spec/terminationGracePeriodSeconds"_json_pointer, int64_t{30}));
             st.stopped_run = run_of(*st.container);
             runtime_call<runtime_reply>(self, [self](const runtime_reply&) { self->state.needs_inspect = true; },
                                         kill_atom::value, st.container->id, grace);

@@ -10,7 +10,7 @@
 
 #include "actors/watch_kinds.hpp"
 #include "store/object_cache.hpp"
-#include "api/json_access.hpp"
+#include "model/json_access.hpp"
 #include "control/ipv4_cidr.hpp"
 #include "control/pod_facts.hpp"
 #include "netproxy/host_routes.hpp"
@@ -59,7 +59,7 @@ void exempt(routes_pointer self, const std::vector<control::pod_route>& wanted) 
   auto& st = self->state;
   const json* self_node = st.nodes.find(st.settings.node_name);
   if (!self_node) return;
-  auto own = control::parse_ipv4_cidr(api::string_member(api::member_or_null(*self_node, "spec"), "podCIDR"));
+  auto own = control::parse_ipv4_cidr(model::string_member(model::member_or_null(*self_node, "spec"), "podCIDR"));
   if (!own) return;
   std::vector<std::string> exemption{own->text()};
   for (const auto& route : wanted) exemption.push_back(route.destination);

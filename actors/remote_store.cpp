@@ -8,7 +8,7 @@
 #include <spdlog/spdlog.h>
 #include <thread>
 
-#include "api/json_access.hpp"
+#include "model/json_access.hpp"
 
 namespace orkest::actors {
 
@@ -28,13 +28,13 @@ struct informer {
 
 uint64_t version_of_list(const json& list) {
   try {
-    return std::stoull(api::string_member(api::member_or_null(list, "metadata"), "resourceVersion"));
+    return std::stoull(model::string_member(model::member_or_null(list, "metadata"), "resourceVersion"));
   } catch (const std::exception&) {
     return 0;
   }
 }
 
-std::string uid_of(const json& object) { return api::string_member(api::member_or_null(object, "metadata"), "uid"); }
+std::string uid_of(const json& object) { return model::string_member(model::member_or_null(object, "metadata"), "uid"); }
 
 void tell(informer& watch, change_type type, json object) {
   const auto uid = uid_of(object);

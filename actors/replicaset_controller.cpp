@@ -12,7 +12,7 @@
 #include "control/pod_facts.hpp"
 #include "control/replicaset_sync.hpp"
 #include "control/retry_backoff.hpp"
-#include "api/json_access.hpp"
+#include "model/json_access.hpp"
 
 namespace orkest::actors {
 
@@ -179,7 +179,7 @@ void collect_orphans(controller_pointer self) {
   std::vector<json> orphans;
   for (const auto& [uid, pod] : self->state.pods.objects()) {
     auto owner = control::controller_uid(pod);
-    bool owned_by_replicaset = api::value_at(pod, "/metadata/ownerReferences/0/kind"_json_pointer, std::string{}) == "ReplicaSet";
+    bool owned_by_replicaset = model::value_at(pod, "/metadata/ownerReferences/0/kind"_json_pointer, std::string{}) == "ReplicaSet";
     if (owned_by_replicaset && !owner.empty() && !self->state.replicasets.count(owner) && !control::is_terminating(pod))
       orphans.push_back(pod);
   }

@@ -8,7 +8,7 @@
 #include <stdexcept>
 
 #include "control/ip_allocator.hpp"
-#include "api/timestamp.hpp"
+#include "model/timestamp.hpp"
 
 namespace orkest::actors {
 
@@ -251,7 +251,7 @@ podman::container_state started_state(const std::string& id, const podman::conta
   state.image = spec.image;
   state.labels = spec.labels;
   state.status = podman::container_status::running;
-  state.started_at = api::now_rfc3339();
+  state.started_at = model::now_rfc3339();
   state.ip = spec.ip;
   return state;
 }

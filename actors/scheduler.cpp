@@ -8,8 +8,8 @@
 
 #include "actors/watch_kinds.hpp"
 #include "store/object_cache.hpp"
-#include "api/json_access.hpp"
-#include "api/timestamp.hpp"
+#include "model/json_access.hpp"
+#include "model/timestamp.hpp"
 #include "control/pod_facts.hpp"
 #include "control/scheduling.hpp"
 
@@ -36,11 +36,11 @@ struct scheduler_state {
 using scheduler_pointer = scheduler_actor::stateful_pointer<scheduler_state>;
 
 bool waits_for_this_scheduler(const json& pod) {
-  const json& spec = api::member_or_null(pod, "spec");
-  if (!api::string_member(spec, "nodeName").empty() || control::is_terminating(pod)) return false;
-  const auto phase = api::string_member(api::member_or_null(pod, "status"), "phase");
+  const json& spec = model::member_or_null(pod, "spec");
+  if (!model::string_member(spec, "nodeName").empty() || control::is_terminating(pod)) return false;
+  const auto phase = model::string_member(model::member_or_null(pod, "status"), "phase");
   if (phase == "Succeeded" || phase == "Failed") return false;
-  const auto scheduler = api::string_member(spec, "schedulerName");
+  const auto scheduler = model::string_member(spec, "schedulerName");
   return scheduler.empty() || scheduler == default_scheduler_name;
 }
 
@@ -65,7 +65,7 @@ void report_unschedulable(scheduler_pointer self, const json& pod, const std::st
   spdlog::info("scheduler: pod {}/{} is unschedulable: {}", control::namespace_of(pod), control::name_of(pod), message);
   record(self, pod, "Warning", "FailedScheduling", message);
   json condition = {{"type", "PodScheduled"}, {"status", "False"}, {"reason", "Unschedulable"}, {"message", message},
-                    {"lastProbeTime", nullptr}, {"lastTransitionTime", api::rfc3339(st.settings.clock())}};
+                    {"lastProbeTime", nullptr}, {"lastTransitionTime", model::rfc3339(st.settings.clock())}};
   patch_request patch{patch_type::merge, {{"status", {{"conditions", json::array({condition})}}}}, true};
   self->request(st.store, store_timeout, patch_atom::value,
                 object_key{"Pod", control::namespace_of(pod), control::name_of(pod)}, std::move(patch))

@@ -9,8 +9,8 @@
 #include <optional>
 
 #include "control/pod_facts.hpp"
-#include "api/json_access.hpp"
-#include "api/timestamp.hpp"
+#include "model/json_access.hpp"
+#include "model/timestamp.hpp"
 #include "netproxy/host_address.hpp"
 
 namespace orkest::actors {
@@ -63,11 +63,11 @@ std::string describe(const json& service) { return control::namespace_of(service
 
 // The ports and address the listeners were opened for; a change reopens them.
 json listening_shape(const json& service) {
-  return {api::value_at(service, "/spec/clusterIP"_json_pointer, json()), api::value_at(service, "/spec/ports"_json_pointer, json())};
+  return {model::value_at(service, "/spec/clusterIP"_json_pointer, json()), model::value_at(service, "/spec/ports"_json_pointer, json())};
 }
 
 bool traffic_local(const json& service) {
-  return api::value_at(service, "/spec/externalTrafficPolicy"_json_pointer, std::string{}) == "Local";
+  return model::value_at(service, "/spec/externalTrafficPolicy"_json_pointer, std::string{}) == "Local";
 }
 
 // externalTrafficPolicy Local for one listener: what came from outside goes to this node's pods
@@ -79,7 +79,7 @@ std::optional<netproxy::external_traffic_local> local_policy(service_pointer sel
   netproxy::external_traffic_local policy;
   policy.local_backends = port.local_backends;
   if (role == listener_role::service_port && st.settings.host_address == "0.0.0.0")
-    policy.internal_address = api::value_at(st.service, "/spec/clusterIP"_json_pointer, std::string{});
+    policy.internal_address = model::value_at(st.service, "/spec/clusterIP"_json_pointer, std::string{});
   policy.keep_client_address = st.keeps_client_addresses;
   policy.own_address_for = st.settings.pod_networks;
   return policy;
@@ -112,8 +112,8 @@ void ask_for_client_addresses(service_pointer self) {
 
 // ClientIP session affinity: how long a client keeps its pod; zero for None.
 std::chrono::seconds affinity_of(const json& service) {
-  if (api::value_at(service, "/spec/sessionAffinity"_json_pointer, std::string{}) != "ClientIP") return std::chrono::seconds(0);
-  const auto timeout = api::value_at(service, "/spec/sessionAffinityConfig/clientIP/timeoutSeconds"_json_pointer, json(10800));
+  if (model::value_at(service, "/spec/sessionAffinity"_json_pointer, std::string{}) != "ClientIP") return std::chrono::seconds(0);
+  const auto timeout = model::value_at(service, "/spec/sessionAffinityConfig/clientIP/timeoutSeconds"_json_pointer, json(10800));
   return std::chrono::seconds(timeout.is_number_integer() ? timeout.get<int64_t>() : 10800);
 }
 
@@ -139,10 +139,10 @@ void write_conditions(service_pointer self) {
                     {"status", ok ? "True" : "False"},
                     {"reason", ok ? "Listening" : "PortInUse"},
                     {"message", ok ? "listening on every port" : "cannot listen on " + message},
-                    {"observedGeneration", api::value_at(st.service, "/metadata/generation"_json_pointer, 1)}};
+                    {"observedGeneration", model::value_at(st.service, "/metadata/generation"_json_pointer, 1)}};
   if (condition == st.written_condition) return;
   st.written_condition = condition;
-  condition["lastTransitionTime"] = api::now_rfc3339();
+  condition["lastTransitionTime"] = model::now_rfc3339();
   // The uid makes it a precondition: a Service of the same name made since is not this one.
   patch_request patch{patch_type::strategic_merge,
                       {{"metadata", {{"uid", control::uid_of(st.service)}}},
@@ -157,7 +157,7 @@ void open_listeners(service_pointer self) {
   auto& st = self->state;
   st.listeners.clear();
   st.failures.clear();
-  auto cluster_ip = api::value_at(st.service, "/spec/clusterIP"_json_pointer, std::string{});
+  auto cluster_ip = model::value_at(st.service, "/spec/clusterIP"_json_pointer, std::string{});
   if (st.settings.cluster_ips_on_loopback && cluster_ip != st.cluster_ip_on_lo && !cluster_ip.empty()) {
     bool added = false;
     if (auto error = netproxy::add_loopback_address(cluster_ip, &added)) {
@@ -166,7 +166,7 @@ void open_listeners(service_pointer self) {
       st.cluster_ip_on_lo = cluster_ip;  // one already there (another node's process on this host) stays its
     }
   }
-  for (const auto& port : api::value_at(st.service, "/spec/ports"_json_pointer, json::array())) {
+  for (const auto& port : model::value_at(st.service, "/spec/ports"_json_pointer, json::array())) {
     int number = port.value("port", 0);
     auto listen = [&](const std::string& address, int at, listener_role role) {
       auto opened = st.engine->listen(address, static_cast<uint16_t>(at), st.settings.max_connections_per_port);
@@ -183,7 +183,7 @@ void open_listeners(service_pointer self) {
     for (const auto& address : listen_addresses(st.settings.host_address, served_ip))
       listen(address, number, address == st.settings.host_address ? listener_role::service_port : listener_role::cluster_ip);
     // NodePort and LoadBalancer: also the node port, on this node's addresses (as kube-proxy).
-    const json& node_port = api::member_or_null(port, "nodePort");
+    const json& node_port = model::member_or_null(port, "nodePort");
     if (node_port.is_number_integer() && node_port.get<int64_t>() > 0 && node_port.get<int64_t>() <= 65535 &&
         node_port.get<int64_t>() != number)
       listen(st.settings.host_address, static_cast<int>(node_port.get<int64_t>()), listener_role::node_port);

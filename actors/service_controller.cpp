@@ -11,8 +11,8 @@
 #include "store/object_cache.hpp"
 #include "control/pod_facts.hpp"
 #include "control/retry_backoff.hpp"
-#include "api/json_access.hpp"
-#include "api/label_selector.hpp"
+#include "model/json_access.hpp"
+#include "model/label_selector.hpp"
 
 namespace orkest::actors {
 
@@ -91,7 +91,7 @@ void sync(controller_pointer self, const std::string& uid) {
   if (it == self->state.services.end()) return;
   route(self, it->second);
   // A Service without a selector has Endpoints its user manages.
-  if (self->state.settings.publishes_state && !api::value_at(it->second.service, "/spec/selector"_json_pointer, json()).empty())
+  if (self->state.settings.publishes_state && !model::value_at(it->second.service, "/spec/selector"_json_pointer, json()).empty())
     publish_endpoints(self, uid,
                       control::endpoints_for(it->second.service, pods_in(self->state, control::namespace_of(it->second.service)),
                                              self->state.settings.pod_addresses));
@@ -140,10 +140,10 @@ bool selects(const json& service, const json& pod) {
   if (!selector || !selector->is_object() || !selector->contains("selector")) return false;
   selector = &(*selector)["selector"];
   if (!selector->is_object() || selector->empty()) return false;
-  api::labels wanted;
+  model::labels wanted;
   for (const auto& [key, value] : selector->items())
     if (value.is_string()) wanted[key] = value.get<std::string>();
-  return api::label_selector::from_map(wanted).matches(api::labels_of(pod));
+  return model::label_selector::from_map(wanted).matches(model::labels_of(pod));
 }
 
 // Only the Services that select the pod before or after the change are synced: syncing every

@@ -5,7 +5,7 @@
 #include <caf/typed_event_based_actor.hpp>
 #include <spdlog/spdlog.h>
 
-#include "api/object_filter.hpp"
+#include "model/object_filter.hpp"
 
 namespace orkest::actors {
 
@@ -16,7 +16,7 @@ struct watcher {
   change_listener listener;
   std::string kind;
   std::string ns;
-  api::object_filter filter;
+  model::object_filter filter;
   // The store's version when it subscribed: what it was sent then includes every change up to
   // here, also those still waiting for their sync, which it must not get twice.
   uint64_t seen_through = 0;
@@ -72,7 +72,7 @@ void synced(store_pointer self, std::vector<unsynced_write> batch, bool durable)
       write.reply.deliver(std::move(write.result));
     } else {
       write.reply.deliver(store_result::failure(
-          api::internal_error("the change could not be made durable: the disk refused to sync the database")));
+          model::internal_error("the change could not be made durable: the disk refused to sync the database")));
     }
   }
   self->state.syncing = false;
@@ -107,9 +107,9 @@ caf::typed_response_promise<store_result> finish_write(store_pointer self, store
 }
 
 store_result subscribe(store_pointer self, const watch_request& request, const change_listener& listener) {
-  auto filter = api::object_filter::parse(request.label_selector, request.field_selector);
-  if (auto* error = std::get_if<api::api_error>(&filter)) return store_result::failure(*error);
-  watcher w{listener, request.kind, request.ns, std::move(std::get<api::object_filter>(filter)),
+  auto filter = model::object_filter::parse(request.label_selector, request.field_selector);
+  if (auto* error = std::get_if<model::api_error>(&filter)) return store_result::failure(*error);
+  watcher w{listener, request.kind, request.ns, std::move(std::get<model::object_filter>(filter)),
             self->state.store.resource_version()};
 
   auto& store = self->state.store;
@@ -121,7 +121,7 @@ store_result subscribe(store_pointer self, const watch_request& request, const c
     }
   } else if (request.resource_version) {
     auto history = store.history_since(*request.resource_version, request.kind);
-    if (auto* error = std::get_if<api::api_error>(&history)) return store_result::failure(*error);
+    if (auto* error = std::get_if<model::api_error>(&history)) return store_result::failure(*error);
     replay = std::move(std::get<std::vector<change_event>>(history));
   }
   for (auto& event : replay)

@@ -10,9 +10,9 @@
 
 #include "actors/watch_kinds.hpp"
 #include "store/object_cache.hpp"
-#include "api/json_access.hpp"
-#include "api/kinds/persistent_storage.hpp"
-#include "api/timestamp.hpp"
+#include "model/json_access.hpp"
+#include "model/kinds/persistent_storage.hpp"
+#include "model/timestamp.hpp"
 #include "control/event_log.hpp"
 #include "control/pod_facts.hpp"
 #include "control/volume_binding.hpp"
@@ -84,8 +84,8 @@ object_key key_of_volume(const json& volume) { return {"PersistentVolume", "", c
 bool named_by_a_pod(const binder_state& st, const std::string& ns, const std::string& name, bool active_only) {
   for (const auto& [uid, pod] : st.pods) {
     if (control::namespace_of(pod) != ns || (active_only && !control::is_active(pod))) continue;
-    for (const auto& volume : api::array_member(api::member_or_null(pod, "spec"), "volumes"))
-      if (api::string_member(api::member_or_null(volume, "persistentVolumeClaim"), "claimName") == name) return true;
+    for (const auto& volume : model::array_member(model::member_or_null(pod, "spec"), "volumes"))
+      if (model::string_member(model::member_or_null(volume, "persistentVolumeClaim"), "claimName") == name) return true;
   }
   return false;
 }
@@ -102,7 +102,7 @@ void provision(binder_pointer self, const json& claim, const std::string& class_
   st.provisioning.insert(uid);
   const std::string path = control::provisioned_path(st.settings.storage_dir, claim);
   const json volume = control::provisioned_volume(claim, *storage_class, path);
-  const std::string component = std::string(api::kinds::local_path_provisioner);
+  const std::string component = std::string(model::kinds::local_path_provisioner);
   record(self, claim, "Normal", "Provisioning", "External provisioner is provisioning volume for claim \"" +
                                                    control::namespace_of(claim) + "/" + control::name_of(claim) + "\"",
          component);
@@ -187,15 +187,15 @@ void sync_volume(binder_pointer self, const json& volume) {
   auto& st = self->state;
   const std::string name = control::name_of(volume);
   if (st.in_flight.count(volume_key(name))) return;
-  const auto now = api::rfc3339(st.settings.clock());
+  const auto now = model::rfc3339(st.settings.clock());
   auto set_phase = [&](const char* phase) {
     json body = volume;
     body["status"] = control::volume_status(phase, now);
     write(self, volume_key(name), ignore, status_atom::value, key_of_volume(volume), std::move(body));
   };
   // Any pod still there (running or not) may have the folder mounted: its volume stays.
-  const json& claim_ref = api::member_or_null(api::member_or_null(volume, "spec"), "claimRef");
-  const bool in_use = named_by_a_pod(st, api::string_member(claim_ref, "namespace"), api::string_member(claim_ref, "name"), false);
+  const json& claim_ref = model::member_or_null(model::member_or_null(volume, "spec"), "claimRef");
+  const bool in_use = named_by_a_pod(st, model::string_member(claim_ref, "namespace"), model::string_member(claim_ref, "name"), false);
   switch (control::decide_volume(volume, st.claims.values(), in_use)) {
     case control::volume_action::none:
       return;
@@ -212,7 +212,7 @@ void sync_volume(binder_pointer self, const json& volume) {
       if (!control::is_provisioned_by_orkest(volume)) return delete_volume();
       // The provisioner's own folder goes first; a folder that will not go keeps its volume.
       st.in_flight.insert(volume_key(name));
-      const std::string path = api::value_at(volume, "/spec/hostPath/path"_json_pointer, std::string{});
+      const std::string path = model::value_at(volume, "/spec/hostPath/path"_json_pointer, std::string{});
       self->request(st.volumes, store_timeout, teardown_atom::value, path)
           .then(
               [self, name, delete_volume](const std::string& error) {
@@ -245,7 +245,7 @@ void on_change(binder_pointer self, const change_event& event) {
   } else if (event.kind == "StorageClass") {
     st.classes.apply(event);
   } else if (event.kind == "Pod") {
-    const json& volumes = api::member_or_null(api::member_or_null(event.object, "spec"), "volumes");
+    const json& volumes = model::member_or_null(model::member_or_null(event.object, "spec"), "volumes");
     bool names_a_claim = false;
     if (volumes.is_array())
       for (const auto& volume : volumes) names_a_claim = names_a_claim || volume.contains("persistentVolumeClaim");

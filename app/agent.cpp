@@ -14,9 +14,9 @@
 #include "actors/node_agent.hpp"
 #include "actors/node_services.hpp"
 #include "actors/remote_store.hpp"
-#include "api/http/api_server.hpp"
-#include "api/json_access.hpp"
-#include "api/name_rules.hpp"
+#include "api/api_server.hpp"
+#include "model/json_access.hpp"
+#include "model/name_rules.hpp"
 #include "app/host_facts.hpp"
 #include "app/process_setup.hpp"
 #include "app/runtime_choice.hpp"
@@ -34,7 +34,7 @@ std::string agent_options_problem(const agent_options& options) {
   if (!options.ca_cert.empty() && ::access(options.ca_cert.c_str(), R_OK) != 0)
     return "--ca-cert " + options.ca_cert + ": cannot read it";
   if (!options.node_name.empty())
-    if (auto problems = api::name_rules::dns1123_subdomain(options.node_name); !problems.empty())
+    if (auto problems = model::name_rules::dns1123_subdomain(options.node_name); !problems.empty())
       return "--node-name \"" + options.node_name + "\" " + problems.front();
   if (!options.node_ip.empty() && !control::parse_ipv4(options.node_ip))
     return "--node-ip \"" + options.node_ip + "\" is not an IPv4 address";
@@ -52,7 +52,7 @@ std::string register_and_wait_for_pod_cidr(const client::api_endpoint& endpoint,
   while (std::chrono::steady_clock::now() < deadline) {
     auto found = api.get({"Node", "", node.name});
     if (found.ok()) {
-      auto cidr = api::string_member(api::member_or_null(found.object, "spec"), "podCIDR");
+      auto cidr = model::string_member(model::member_or_null(found.object, "spec"), "podCIDR");
       if (!cidr.empty()) return cidr;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
@@ -153,7 +153,7 @@ int run_agent(config c, const agent_options& options) {
 
   // The server reads this node's pods' logs here, as the apiserver asks a kubelet: only the
   // /log subresource, only with the join token.
-  api::http::server_settings kubelet;
+  api::server_settings kubelet;
   kubelet.address = description.internal_ip;
   kubelet.port = static_cast<uint16_t>(c.kubelet_port);
   kubelet.threads = 1;
@@ -161,12 +161,12 @@ int run_agent(config c, const agent_options& options) {
   kubelet.watch_timeout = c.watch_timeout;
   kubelet.handler.bearer_token = options.token;
   kubelet.handler.pod_logs_only = true;
-  api::http::log_source logs;
+  api::log_source logs;
   logs.runtime = agent.runtime;
   logs.streaming = runtime;
   logs.timeout = c.runtime_command_timeout;
   logs.max_follows = static_cast<std::size_t>(c.max_log_follows);
-  api::http::api_server log_server{system, store, kubelet, logs};
+  api::api_server log_server{system, store, kubelet, logs};
   try {
     log_server.start();
   } catch (const std::exception& error) {

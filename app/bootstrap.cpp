@@ -8,10 +8,10 @@
 #include <fstream>
 #include <sstream>
 
-#include "api/body_decoder.hpp"
-#include "api/content_hash.hpp"
-#include "api/json_access.hpp"
-#include "api/resource_kind.hpp"
+#include "model/body_decoder.hpp"
+#include "model/content_hash.hpp"
+#include "model/json_access.hpp"
+#include "model/resource_kind.hpp"
 
 namespace orkest::app {
 
@@ -45,25 +45,25 @@ std::vector<std::string> split_yaml_documents(const std::string& text) {
 
 namespace {
 
-void apply_object(const std::string& origin, json object, api::http::store_client& store, bootstrap_report& report) {
+void apply_object(const std::string& origin, json object, api::store_client& store, bootstrap_report& report) {
   if (object.value("kind", "") == "List" || object.value("kind", "").find("List") != std::string::npos) {
     for (auto& item : object.value("items", json::array())) apply_object(origin, item, store, report);
     return;
   }
-  const auto* kind = api::find_kind(object.value("kind", ""));
+  const auto* kind = model::find_kind(object.value("kind", ""));
   if (!kind) {
     spdlog::error("bootstrap: {}: unsupported kind \"{}\"", origin, object.value("kind", ""));
     ++report.failed;
     return;
   }
   // A cluster-scoped kind (StorageClass, PersistentVolume) lives in no namespace.
-  auto ns = kind->namespaced ? api::value_at(object, "/metadata/namespace"_json_pointer, std::string{"default"})
+  auto ns = kind->namespaced ? model::value_at(object, "/metadata/namespace"_json_pointer, std::string{"default"})
                              : std::string{};
   // As kubelet does for static pods: the manifest's content hash, from which the store derives
   // the object's uid, so an unchanged manifest keeps its uid across restarts of orkest and its
   // pod adopts the container it left running (actors/object_store.cpp).
   if (object.contains("metadata") && object["metadata"].is_object()) {
-    auto hash = api::content_hash(object.dump());
+    auto hash = model::content_hash(object.dump());
     json& annotations = object["metadata"]["annotations"];
     if (annotations.is_null()) annotations = json::object();
     if (annotations.is_object()) {
@@ -71,8 +71,8 @@ void apply_object(const std::string& origin, json object, api::http::store_clien
       annotations["kubernetes.io/config.hash"] = hash;
     }
   }
-  const auto name = api::value_at(object, "/metadata/name"_json_pointer, std::string{});
-  const auto hash = api::value_at(object, "/metadata/annotations/kubernetes.io~1config.hash"_json_pointer, std::string{});
+  const auto name = model::value_at(object, "/metadata/name"_json_pointer, std::string{});
+  const auto hash = model::value_at(object, "/metadata/annotations/kubernetes.io~1config.hash"_json_pointer, std::string{});
   auto result = store.call(actors::create_atom::value, kind->kind, ns, object);
   if (result.ok()) {
     spdlog::info("bootstrap: {}: created {} {}{}", origin, kind->kind, ns.empty() ? "" : ns + "/",
@@ -85,7 +85,7 @@ void apply_object(const std::string& origin, json object, api::http::store_clien
   if (result.error->code == 409 && !name.empty()) {
     auto stored = store.call(actors::get_atom::value, store::object_key{kind->kind, ns, name});
     if (stored.ok() &&
-        api::value_at(stored.object, "/metadata/annotations/kubernetes.io~1config.hash"_json_pointer, std::string{}) ==
+        model::value_at(stored.object, "/metadata/annotations/kubernetes.io~1config.hash"_json_pointer, std::string{}) ==
             hash) {
       ++report.unchanged;
       return;
@@ -104,7 +104,7 @@ void apply_object(const std::string& origin, json object, api::http::store_clien
 
 }  // namespace
 
-bootstrap_report apply_manifests(const std::string& folder, api::http::store_client& store) {
+bootstrap_report apply_manifests(const std::string& folder, api::store_client& store) {
   bootstrap_report report;
   if (folder.empty() || !fs::is_directory(folder)) return report;
   std::vector<fs::path> files;
@@ -121,8 +121,8 @@ bootstrap_report apply_manifests(const std::string& folder, api::http::store_cli
     bool is_json = file.extension() == ".json";
     auto documents = is_json ? std::vector<std::string>{text.str()} : split_yaml_documents(text.str());
     for (const auto& document : documents) {
-      auto decoded = api::decode_body(document, is_json ? "application/json" : "application/yaml");
-      if (auto* error = std::get_if<api::api_error>(&decoded)) {
+      auto decoded = model::decode_body(document, is_json ? "application/json" : "application/yaml");
+      if (auto* error = std::get_if<model::api_error>(&decoded)) {
         spdlog::error("bootstrap: {}: {}", file.string(), error->message);
         ++report.failed;
         continue;

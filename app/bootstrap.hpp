@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "api/http/store_client.hpp"
+#include "api/store_client.hpp"
 
 namespace orkest::app {
 
@@ -16,7 +16,7 @@ struct bootstrap_report {
   int failed = 0;
 };
 
-bootstrap_report apply_manifests(const std::string& folder, api::http::store_client& store);
+bootstrap_report apply_manifests(const std::string& folder, api::store_client& store);
 
 // Splits a YAML stream into its documents (lines of `---` separate them). Pure.
 std::vector<std::string> split_yaml_documents(const std::string& text);

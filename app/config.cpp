@@ -9,7 +9,7 @@
 #include <map>
 #include <set>
 
-#include "api/name_rules.hpp"
+#include "model/name_rules.hpp"
 #include "control/ip_allocator.hpp"
 
 namespace orkest::app {
@@ -198,7 +198,7 @@ std::variant<config, std::string> load_config(const std::string& path) {
     if (events_ttl < 1) throw std::invalid_argument("events.ttlSeconds: must be at least 1");
     c.events_ttl = std::chrono::seconds(events_ttl);
     if (c.events_limit < 1) throw std::invalid_argument("events.limit: must be at least 1");
-    if (auto problems = api::name_rules::dns1123_subdomain(c.node_name); !problems.empty())
+    if (auto problems = model::name_rules::dns1123_subdomain(c.node_name); !problems.empty())
       throw std::invalid_argument("cluster.nodeName: \"" + c.node_name + "\" " + problems.front());
     if (!c.node_ip.empty() && !control::parse_ipv4(c.node_ip))
       throw std::invalid_argument("cluster.nodeIP: \"" + c.node_ip + "\" is not an IPv4 address (\"\" to take the host's)");

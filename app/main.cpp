@@ -14,7 +14,7 @@
 #include <sys/resource.h>
 
 #include "actors/control_plane.hpp"
-#include "api/http/api_server.hpp"
+#include "api/api_server.hpp"
 #include "app/bootstrap.hpp"
 #include "app/config.hpp"
 #include "app/exposure.hpp"
@@ -204,7 +204,7 @@ int run(const app::config& c) {
       control::pod_address_policy(c.subnet, c.service_cidr, c.pod_cidr, c.node_cidr_mask_size);
   auto plane = actors::start_control_plane(system, runtime, settings);
 
-  api::http::server_settings server;
+  api::server_settings server;
   server.address = c.api_address;
   server.port = c.api_port;
   server.threads = c.api_threads;
@@ -221,14 +221,14 @@ int run(const app::config& c) {
   server.handler.join_token = join.token;
   server.tls_cert_file = c.tls_cert_file;
   server.tls_key_file = c.tls_key_file;
-  api::http::log_source logs;
+  api::log_source logs;
   logs.runtime = plane.runtime;
   logs.streaming = runtime;
   logs.timeout = c.runtime_command_timeout;
   logs.max_follows = static_cast<std::size_t>(c.max_log_follows);
   logs.node_name = c.node_name;  // other nodes' pods are read from their agents
   logs.node_token = c.api_token.empty() ? join.token : c.api_token;
-  api::http::api_server api{system, plane.store, server, logs};
+  api::api_server api{system, plane.store, server, logs};
   try {
     api.start();
   } catch (const std::exception& error) {
@@ -237,7 +237,7 @@ int run(const app::config& c) {
     return 1;
   }
 
-  api::http::store_client bootstrap_client{system, plane.store, c.request_timeout};
+  api::store_client bootstrap_client{system, plane.store, c.request_timeout};
   auto report = app::apply_manifests(c.manifests, bootstrap_client);
   spdlog::info("orkest serves the Kubernetes API on {}://{}:{} (runtime {}, storage {}, {} bootstrap objects{})",
                c.tls_cert_file.empty() ? "http" : "https", c.api_address, api.port(), runtime->name(),

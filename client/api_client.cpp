@@ -4,8 +4,8 @@
 
 #include <mutex>
 
-#include "api/json_access.hpp"
-#include "api/resource_kind.hpp"
+#include "model/json_access.hpp"
+#include "model/resource_kind.hpp"
 
 namespace orkest::client {
 
@@ -22,8 +22,8 @@ std::size_t collect(char* data, std::size_t size, std::size_t count, void* targe
 }
 
 // The server's Status as an api_error; a body that is no Status still keeps its code and text.
-api::api_error error_of(long code, const std::string& body) {
-  api::api_error error;
+model::api_error error_of(long code, const std::string& body) {
+  model::api_error error;
   error.code = static_cast<int>(code);
   auto status = json::parse(body, nullptr, false);
   if (!status.is_object()) {
@@ -31,24 +31,24 @@ api::api_error error_of(long code, const std::string& body) {
     error.message = body.empty() ? "the server answered " + std::to_string(code) : body;
     return error;
   }
-  error.reason = api::string_member(status, "reason");
-  error.message = api::string_member(status, "message");
-  const json& details = api::member_or_null(status, "details");
-  error.name = api::string_member(details, "name");
-  error.kind = api::string_member(details, "kind");
-  error.group = api::string_member(details, "group");
-  const json& causes = api::member_or_null(details, "causes");
+  error.reason = model::string_member(status, "reason");
+  error.message = model::string_member(status, "message");
+  const json& details = model::member_or_null(status, "details");
+  error.name = model::string_member(details, "name");
+  error.kind = model::string_member(details, "kind");
+  error.group = model::string_member(details, "group");
+  const json& causes = model::member_or_null(details, "causes");
   if (causes.is_array())
     for (const auto& cause : causes)
-      error.causes.push_back({api::string_member(cause, "reason"), api::string_member(cause, "field"),
-                              api::string_member(cause, "message")});
+      error.causes.push_back({model::string_member(cause, "reason"), model::string_member(cause, "field"),
+                              model::string_member(cause, "message")});
   return error;
 }
 
-api::api_error unreachable(const std::string& server, CURLcode code) {
+model::api_error unreachable(const std::string& server, CURLcode code) {
   if (code == CURLE_OPERATION_TIMEDOUT)
-    return api::timeout("the API server at " + server + " did not answer in time");
-  api::api_error error;
+    return model::timeout("the API server at " + server + " did not answer in time");
+  model::api_error error;
   error.code = 503;
   error.reason = "ServiceUnavailable";
   error.message = "cannot reach the API server at " + server + ": " + curl_easy_strerror(code);
@@ -93,20 +93,20 @@ struct watch_stream {
   const std::atomic<bool>* stop = nullptr;
   std::string kind;
   uint64_t* version = nullptr;
-  std::optional<api::api_error> failure;
+  std::optional<model::api_error> failure;
 };
 
 // One line of a watch: {"type": ..., "object": ...}.
 void take_line(watch_stream& stream, const std::string& line) {
   auto event = json::parse(line, nullptr, false);
   if (!event.is_object()) return;
-  const auto type = api::string_member(event, "type");
+  const auto type = model::string_member(event, "type");
   json& object = event["object"];
   if (type == "ERROR") {
     stream.failure = error_of(object.value("code", 500), object.dump());
     return;
   }
-  const auto version_text = api::string_member(api::member_or_null(object, "metadata"), "resourceVersion");
+  const auto version_text = model::string_member(model::member_or_null(object, "metadata"), "resourceVersion");
   uint64_t version = 0;
   try {
     version = version_text.empty() ? 0 : std::stoull(version_text);
@@ -170,7 +170,7 @@ int check_text_stop(void* target, curl_off_t, curl_off_t, curl_off_t, curl_off_t
 
 std::string resource_path(const std::string& kind_name, const std::string& ns, const std::string& name,
                           const std::string& subresource) {
-  const api::resource_kind* kind = api::find_kind(kind_name);
+  const model::resource_kind* kind = model::find_kind(kind_name);
   if (!kind) return {};
   std::string path = kind->group.empty() ? "/api/" + kind->version : "/apis/" + kind->group + "/" + kind->version;
   if (kind->namespaced && !ns.empty()) path += "/namespaces/" + ns;
@@ -197,7 +197,7 @@ std::string api_client::escape(const std::string& text) {
 
 store_result api_client::call(const std::string& method, const std::string& path, const json* body,
                               const std::string& content_type) {
-  if (path.empty()) return store_result::failure(api::bad_request("orkest does not serve that kind"));
+  if (path.empty()) return store_result::failure(model::bad_request("orkest does not serve that kind"));
   CURL* curl = handle_of(curl_);
   curl_easy_reset(curl);
   const std::string url = endpoint_.server + path;
@@ -219,7 +219,7 @@ store_result api_client::call(const std::string& method, const std::string& path
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
   if (code < 200 || code >= 300) return store_result::failure(error_of(code, response));
   auto object = json::parse(response, nullptr, false);
-  if (object.is_discarded()) return store_result::failure(api::internal_error("the API server's answer is not JSON"));
+  if (object.is_discarded()) return store_result::failure(model::internal_error("the API server's answer is not JSON"));
   return store_result::success(std::move(object));
 }
 
@@ -246,7 +246,7 @@ store_result api_client::update(const store::object_key& key, const json& body) 
 store_result api_client::update_status(const store::object_key& key, const json& body) {
   json object = body;
   // The server wants the object's identity in a PUT body.
-  object["apiVersion"] = api::find_kind(key.kind) ? api::find_kind(key.kind)->api_version() : "";
+  object["apiVersion"] = model::find_kind(key.kind) ? model::find_kind(key.kind)->api_version() : "";
   object["kind"] = key.kind;
   object["metadata"]["name"] = key.name;
   if (!key.ns.empty()) object["metadata"]["namespace"] = key.ns;
@@ -270,11 +270,11 @@ store_result api_client::bind(const store::object_key& key, const json& binding)
   return call("POST", resource_path(key.kind, key.ns, key.name, "binding"), &binding);
 }
 
-std::optional<api::api_error> api_client::watch(const store::watch_request& request, uint64_t& from_version,
+std::optional<model::api_error> api_client::watch(const store::watch_request& request, uint64_t& from_version,
                                                 const std::function<void(store::change_event)>& on_event,
                                                 const std::atomic<bool>& stop) {
   std::string path = resource_path(request.kind, request.ns);
-  if (path.empty()) return api::bad_request("orkest does not serve kind " + request.kind);
+  if (path.empty()) return model::bad_request("orkest does not serve kind " + request.kind);
   path += "?watch=1&allowWatchBookmarks=true&resourceVersion=" + std::to_string(from_version);
   if (!request.label_selector.empty()) path += "&labelSelector=" + escape(request.label_selector);
   if (!request.field_selector.empty()) path += "&fieldSelector=" + escape(request.field_selector);
@@ -307,7 +307,7 @@ std::optional<api::api_error> api_client::watch(const store::watch_request& requ
   return std::nullopt;
 }
 
-std::variant<std::string, api::api_error> api_client::get_text(const std::string& path) {
+std::variant<std::string, model::api_error> api_client::get_text(const std::string& path) {
   CURL* curl = handle_of(curl_);
   curl_easy_reset(curl);
   const std::string url = endpoint_.server + path;
@@ -325,7 +325,7 @@ std::variant<std::string, api::api_error> api_client::get_text(const std::string
   return response;
 }
 
-std::optional<api::api_error> api_client::stream_text(const std::string& path,
+std::optional<model::api_error> api_client::stream_text(const std::string& path,
                                                       const std::function<bool(std::string_view)>& on_data,
                                                       const std::atomic<bool>& stop, std::chrono::milliseconds longest) {
   CURL* curl = handle_of(curl_);

@@ -48,17 +48,17 @@ class api_client {
   // Watches from `from_version`, handing each event to `on_event`, until the server ends the
   // watch (nullopt), `stop` is set (nullopt), or it fails (the error: 410 when the version is
   // too old, 503 when the server cannot be reached). Bookmarks only move `from_version`.
-  std::optional<api::api_error> watch(const store::watch_request& request, uint64_t& from_version,
+  std::optional<model::api_error> watch(const store::watch_request& request, uint64_t& from_version,
                                       const std::function<void(store::change_event)>& on_event,
                                       const std::atomic<bool>& stop);
 
   // GET of a text resource (a pod's log; `path` with its query, escaped): the body, or the
   // server's Status as the error.
-  std::variant<std::string, api::api_error> get_text(const std::string& path);
+  std::variant<std::string, model::api_error> get_text(const std::string& path);
   // GET of a text stream (a followed log): hands each piece of the body to `on_data` as it
   // arrives until the server ends it, `on_data` returns false, `stop` is set or `longest` has
   // passed (nullopt for each), or it fails (the error).
-  std::optional<api::api_error> stream_text(const std::string& path, const std::function<bool(std::string_view)>& on_data,
+  std::optional<model::api_error> stream_text(const std::string& path, const std::function<bool(std::string_view)>& on_data,
                                             const std::atomic<bool>& stop, std::chrono::milliseconds longest);
   // Escapes one query value or path segment.
   std::string escape(const std::string& text);

@@ -1,6 +1,6 @@
 #include "control/config_references.hpp"
 
-#include "api/json_access.hpp"
+#include "model/json_access.hpp"
 
 namespace orkest::control {
 
@@ -9,17 +9,17 @@ using nlohmann::json;
 namespace {
 
 void add_name(std::set<std::string>& names, const json& reference, const char* field = "name") {
-  if (auto name = api::string_member(reference, field); !name.empty()) names.insert(name);
+  if (auto name = model::string_member(reference, field); !name.empty()) names.insert(name);
 }
 
 }  // namespace
 
 config_references volume_config_references_of(const json& pod) {
   config_references references;
-  for (const auto& volume : api::array_member(api::member_or_null(pod, "spec"), "volumes")) {
-    add_name(references.config_maps, api::member_or_null(volume, "configMap"));
-    add_name(references.secrets, api::member_or_null(volume, "secret"), "secretName");
-    add_name(references.claims, api::member_or_null(volume, "persistentVolumeClaim"), "claimName");
+  for (const auto& volume : model::array_member(model::member_or_null(pod, "spec"), "volumes")) {
+    add_name(references.config_maps, model::member_or_null(volume, "configMap"));
+    add_name(references.secrets, model::member_or_null(volume, "secret"), "secretName");
+    add_name(references.claims, model::member_or_null(volume, "persistentVolumeClaim"), "claimName");
   }
   return references;
 }
@@ -30,7 +30,7 @@ std::string versions_of(const config_objects& objects, const config_references& 
     for (const auto& name : names) {
       auto object = found.find(name);
       text += std::string(kind) + "/" + name + "@" +
-              (object == found.end() ? "-" : api::string_member(api::member_or_null(object->second, "metadata"),
+              (object == found.end() ? "-" : model::string_member(model::member_or_null(object->second, "metadata"),
                                                                   "resourceVersion")) +
               " ";
     }
@@ -44,22 +44,22 @@ std::string versions_of(const config_objects& objects, const config_references& 
 std::set<std::string> bound_volumes_of(const config_objects& objects) {
   std::set<std::string> names;
   for (const auto& [name, claim] : objects.claims)
-    if (auto volume = api::string_member(api::member_or_null(claim, "spec"), "volumeName"); !volume.empty())
+    if (auto volume = model::string_member(model::member_or_null(claim, "spec"), "volumeName"); !volume.empty())
       names.insert(volume);
   return names;
 }
 
 config_references config_references_of(const json& pod) {
   config_references references = volume_config_references_of(pod);
-  for (const auto& container : api::array_member(api::member_or_null(pod, "spec"), "containers")) {
-    for (const auto& source : api::array_member(container, "envFrom")) {
-      add_name(references.config_maps, api::member_or_null(source, "configMapRef"));
-      add_name(references.secrets, api::member_or_null(source, "secretRef"));
+  for (const auto& container : model::array_member(model::member_or_null(pod, "spec"), "containers")) {
+    for (const auto& source : model::array_member(container, "envFrom")) {
+      add_name(references.config_maps, model::member_or_null(source, "configMapRef"));
+      add_name(references.secrets, model::member_or_null(source, "secretRef"));
     }
-    for (const auto& variable : api::array_member(container, "env")) {
-      const json& from = api::member_or_null(variable, "valueFrom");
-      add_name(references.config_maps, api::member_or_null(from, "configMapKeyRef"));
-      add_name(references.secrets, api::member_or_null(from, "secretKeyRef"));
+    for (const auto& variable : model::array_member(container, "env")) {
+      const json& from = model::member_or_null(variable, "valueFrom");
+      add_name(references.config_maps, model::member_or_null(from, "configMapKeyRef"));
+      add_name(references.secrets, model::member_or_null(from, "secretKeyRef"));
     }
   }
   return references;

@@ -1,8 +1,8 @@
 #include "control/container_env.hpp"
 
-#include "api/base64.hpp"
-#include "api/container_resources.hpp"
-#include "api/json_access.hpp"
+#include "model/base64.hpp"
+#include "model/container_resources.hpp"
+#include "model/json_access.hpp"
 #include "control/pod_facts.hpp"
 
 namespace orkest::control {
@@ -13,7 +13,7 @@ namespace {
 
 const json& first_container(const json& pod) {
   static const json none;
-  const json& containers = api::member_or_null(api::member_or_null(pod, "spec"), "containers");
+  const json& containers = model::member_or_null(model::member_or_null(pod, "spec"), "containers");
   return containers.is_array() && !containers.empty() ? containers[0] : none;
 }
 
@@ -45,15 +45,15 @@ std::optional<std::string> subscript(const std::string& path, const std::string&
 
 // fieldRef: the pod's own fields. nullopt for status.podIP(s): known once the address is.
 std::optional<std::string> field_value(const json& pod, const std::string& path, const node_facts& node) {
-  const json& metadata = api::member_or_null(pod, "metadata");
+  const json& metadata = model::member_or_null(pod, "metadata");
   if (path == "metadata.name") return name_of(pod);
   if (path == "metadata.namespace") return namespace_of(pod);
   if (path == "metadata.uid") return uid_of(pod);
-  if (auto key = subscript(path, "metadata.labels")) return api::string_member(api::member_or_null(metadata, "labels"), key->c_str());
+  if (auto key = subscript(path, "metadata.labels")) return model::string_member(model::member_or_null(metadata, "labels"), key->c_str());
   if (auto key = subscript(path, "metadata.annotations"))
-    return api::string_member(api::member_or_null(metadata, "annotations"), key->c_str());
-  if (path == "spec.nodeName") return api::string_member(api::member_or_null(pod, "spec"), "nodeName");
-  if (path == "spec.serviceAccountName") return api::string_member(api::member_or_null(pod, "spec"), "serviceAccountName");
+    return model::string_member(model::member_or_null(metadata, "annotations"), key->c_str());
+  if (path == "spec.nodeName") return model::string_member(model::member_or_null(pod, "spec"), "nodeName");
+  if (path == "spec.serviceAccountName") return model::string_member(model::member_or_null(pod, "spec"), "serviceAccountName");
   if (path == "status.hostIP" || path == "status.hostIPs") return node.host_ip;
   return std::nullopt;
 }
@@ -61,9 +61,9 @@ std::optional<std::string> field_value(const json& pod, const std::string& path,
 // resourceFieldRef: a limit or request in units of the divisor, rounded up; a limit not set
 // reads as the node's allocatable, as the kubelet reads it.
 std::string resource_value(const json& container, const json& reference, const node_facts& node) {
-  const auto resources = api::resources_of(container);
-  const std::string resource = api::string_member(reference, "resource");
-  const auto divisor = api::quantity_of(api::member_or_null(reference, "divisor"));
+  const auto resources = model::resources_of(container);
+  const std::string resource = model::string_member(reference, "resource");
+  const auto divisor = model::quantity_of(model::member_or_null(reference, "divisor"));
   const bool cpu = resource.find("cpu") != std::string::npos;
   long long amount = 0;  // millicores or bytes
   if (resource == "limits.cpu") amount = resources.cpu_limit ? resources.cpu_limit->milli_value() : node.cpu_millis;
@@ -78,12 +78,12 @@ std::string resource_value(const json& container, const json& reference, const n
 
 // One text entry of a ConfigMap (data, or binaryData decoded) or a Secret (data decoded).
 std::optional<std::string> entry_of(const json& object, const std::string& key, bool secret) {
-  const json& data = api::member_or_null(object, "data");
-  if (const json* value = api::member(data, key.c_str()); value && value->is_string())
-    return secret ? api::base64_decode(value->get<std::string>()) : value->get<std::string>();
+  const json& data = model::member_or_null(object, "data");
+  if (const json* value = model::member(data, key.c_str()); value && value->is_string())
+    return secret ? model::base64_decode(value->get<std::string>()) : value->get<std::string>();
   if (!secret)
-    if (const json* value = api::member(api::member_or_null(object, "binaryData"), key.c_str()); value && value->is_string())
-      return api::base64_decode(value->get<std::string>());
+    if (const json* value = model::member(model::member_or_null(object, "binaryData"), key.c_str()); value && value->is_string())
+      return model::base64_decode(value->get<std::string>());
   return std::nullopt;
 }
 
@@ -91,7 +91,7 @@ std::vector<std::pair<std::string, std::string>> entries_of(const json& object, 
   std::vector<std::pair<std::string, std::string>> entries;
   for (const char* field : {"data", "binaryData"}) {
     if (secret && std::string(field) == "binaryData") continue;
-    const json& data = api::member_or_null(object, field);
+    const json& data = model::member_or_null(object, field);
     if (!data.is_object()) continue;
     for (const auto& [key, value] : data.items())
       if (auto text = entry_of(object, key, secret)) entries.emplace_back(key, *text);
@@ -107,16 +107,16 @@ container_environment environment_for(const json& pod, const config_objects& obj
   const std::string ns = namespace_of(pod);
   environment env;
 
-  for (const auto& source : api::array_member(container, "envFrom")) {
-    const std::string prefix = api::string_member(source, "prefix");
+  for (const auto& source : model::array_member(container, "envFrom")) {
+    const std::string prefix = model::string_member(source, "prefix");
     for (const bool secret : {false, true}) {
-      const json& reference = api::member_or_null(source, secret ? "secretRef" : "configMapRef");
+      const json& reference = model::member_or_null(source, secret ? "secretRef" : "configMapRef");
       if (!reference.is_object()) continue;
-      const std::string name = api::string_member(reference, "name");
+      const std::string name = model::string_member(reference, "name");
       const auto& found = secret ? objects.secrets : objects.config_maps;
       auto object = found.find(name);
       if (object == found.end()) {
-        if (api::member_or_null(reference, "optional") == true) continue;
+        if (model::member_or_null(reference, "optional") == true) continue;
         result.error = std::string(secret ? "secret" : "configmap") + " \"" + name + "\" not found";
         return result;
       }
@@ -124,29 +124,29 @@ container_environment environment_for(const json& pod, const config_objects& obj
     }
   }
 
-  for (const auto& variable : api::array_member(container, "env")) {
-    const std::string name = api::string_member(variable, "name");
-    const json& from = api::member_or_null(variable, "valueFrom");
+  for (const auto& variable : model::array_member(container, "env")) {
+    const std::string name = model::string_member(variable, "name");
+    const json& from = model::member_or_null(variable, "valueFrom");
     if (!from.is_object()) {
-      env.set(name, expand_variables(api::string_member(variable, "value"), env.values()));
+      env.set(name, expand_variables(model::string_member(variable, "value"), env.values()));
       continue;
     }
-    if (const json& field = api::member_or_null(from, "fieldRef"); field.is_object()) {
-      const std::string path = api::string_member(field, "fieldPath");
+    if (const json& field = model::member_or_null(from, "fieldRef"); field.is_object()) {
+      const std::string path = model::string_member(field, "fieldPath");
       if (auto value = field_value(pod, path, node)) env.set(name, *value);
       else result.pod_ip_names.push_back(name);  // status.podIP(s)
       continue;
     }
-    if (const json& resource = api::member_or_null(from, "resourceFieldRef"); resource.is_object()) {
+    if (const json& resource = model::member_or_null(from, "resourceFieldRef"); resource.is_object()) {
       env.set(name, resource_value(container, resource, node));
       continue;
     }
     for (const bool secret : {false, true}) {
-      const json& selector = api::member_or_null(from, secret ? "secretKeyRef" : "configMapKeyRef");
+      const json& selector = model::member_or_null(from, secret ? "secretKeyRef" : "configMapKeyRef");
       if (!selector.is_object()) continue;
-      const std::string object_name = api::string_member(selector, "name");
-      const std::string key = api::string_member(selector, "key");
-      const bool optional = api::member_or_null(selector, "optional") == true;
+      const std::string object_name = model::string_member(selector, "name");
+      const std::string key = model::string_member(selector, "key");
+      const bool optional = model::member_or_null(selector, "optional") == true;
       const auto& found = secret ? objects.secrets : objects.config_maps;
       auto object = found.find(object_name);
       if (object == found.end()) {
@@ -165,9 +165,9 @@ container_environment environment_for(const json& pod, const config_objects& obj
   }
 
   result.env = env.in_order();
-  for (const auto& word : api::array_member(container, "command"))
+  for (const auto& word : model::array_member(container, "command"))
     if (word.is_string()) result.command.push_back(expand_variables(word.get<std::string>(), env.values()));
-  for (const auto& word : api::array_member(container, "args"))
+  for (const auto& word : model::array_member(container, "args"))
     if (word.is_string()) result.args.push_back(expand_variables(word.get<std::string>(), env.values()));
   return result;
 }

@@ -4,9 +4,9 @@
 #include <cmath>
 #include <numeric>
 
-#include "api/content_hash.hpp"
-#include "api/json_access.hpp"
-#include "api/timestamp.hpp"
+#include "model/content_hash.hpp"
+#include "model/json_access.hpp"
+#include "model/timestamp.hpp"
 #include "control/pod_facts.hpp"
 
 namespace orkest::control {
@@ -71,7 +71,7 @@ std::string pod_template_hash(const json& pod_template) {
   // Kubernetes hashes the template with FNV and encodes it in an alphabet without vowels, so
   // no word forms; the same idea over orkest's content hash.
   static const char alphabet[] = "bcdfghjklmnpqrstvwxz2456789";
-  const auto digest = api::content_hash(pod_template.dump());
+  const auto digest = model::content_hash(pod_template.dump());
   uint64_t value = std::stoull(digest.substr(0, 16), nullptr, 16);
   std::string hash;
   for (int i = 0; i < 10; ++i) {
@@ -84,7 +84,7 @@ std::string pod_template_hash(const json& pod_template) {
 namespace {
 
 int integer_at(const json& object, const json::json_pointer& at, int fallback = 0) {
-  const auto value = api::value_at(object, at, json());
+  const auto value = model::value_at(object, at, json());
   return value.is_number_integer() ? value.get<int>() : fallback;
 }
 
@@ -94,7 +94,7 @@ int ready_replicas(const json& rs) { return integer_at(rs, "/status/readyReplica
 int available_replicas(const json& rs) { return integer_at(rs, "/status/availableReplicas"_json_pointer); }
 
 int revision_of(const json& object) {
-  const auto text = api::value_at(object, json::json_pointer("/metadata/annotations/deployment.kubernetes.io~1revision"),
+  const auto text = model::value_at(object, json::json_pointer("/metadata/annotations/deployment.kubernetes.io~1revision"),
                                   std::string{});
   return text.empty() ? 0 : std::atoi(text.c_str());
 }
@@ -110,18 +110,18 @@ json without_hash(json pod_template) {
 }
 
 bool older(const json& a, const json& b) {
-  const auto ca = api::value_at(a, "/metadata/creationTimestamp"_json_pointer, std::string{});
-  const auto cb = api::value_at(b, "/metadata/creationTimestamp"_json_pointer, std::string{});
+  const auto ca = model::value_at(a, "/metadata/creationTimestamp"_json_pointer, std::string{});
+  const auto cb = model::value_at(b, "/metadata/creationTimestamp"_json_pointer, std::string{});
   if (ca != cb) return ca < cb;
   return name_of(a) < name_of(b);
 }
 
 json new_replica_set(const json& deployment, const std::string& hash, int replicas, int revision, int max_replicas) {
-  json pod_template = api::value_at(deployment, "/spec/template"_json_pointer, json::object());
+  json pod_template = model::value_at(deployment, "/spec/template"_json_pointer, json::object());
   pod_template["metadata"]["labels"][pod_template_hash_label] = hash;
-  json selector = api::value_at(deployment, "/spec/selector"_json_pointer, json::object());
+  json selector = model::value_at(deployment, "/spec/selector"_json_pointer, json::object());
   selector["matchLabels"][pod_template_hash_label] = hash;
-  json annotations = api::value_at(deployment, "/spec/template/metadata/annotations"_json_pointer, json::object());
+  json annotations = model::value_at(deployment, "/spec/template/metadata/annotations"_json_pointer, json::object());
   annotations[revision_annotation] = std::to_string(revision);
   annotations["deployment.kubernetes.io/desired-replicas"] = std::to_string(spec_replicas(deployment));
   annotations["deployment.kubernetes.io/max-replicas"] = std::to_string(max_replicas);
@@ -148,20 +148,20 @@ json new_replica_set(const json& deployment, const std::string& hash, int replic
 json condition(const json& previous, const char* type, const char* status, const std::string& reason,
                const std::string& message, const std::string& now) {
   json found = nullptr;
-  for (const auto& c : api::member_or_null(previous, "conditions").is_array() ? previous["conditions"] : json::array())
-    if (api::string_member(c, "type") == type) found = c;
-  const bool same_status = !found.is_null() && api::string_member(found, "status") == status;
-  const bool same = same_status && api::string_member(found, "reason") == reason;
+  for (const auto& c : model::member_or_null(previous, "conditions").is_array() ? previous["conditions"] : json::array())
+    if (model::string_member(c, "type") == type) found = c;
+  const bool same_status = !found.is_null() && model::string_member(found, "status") == status;
+  const bool same = same_status && model::string_member(found, "reason") == reason;
   return {{"type", type},
           {"status", status},
-          {"lastUpdateTime", same ? api::string_member(found, "lastUpdateTime") : now},
-          {"lastTransitionTime", same_status ? api::string_member(found, "lastTransitionTime") : now},
+          {"lastUpdateTime", same ? model::string_member(found, "lastUpdateTime") : now},
+          {"lastTransitionTime", same_status ? model::string_member(found, "lastTransitionTime") : now},
           {"reason", reason},
           {"message", message}};
 }
 
 std::optional<int> annotation_count(const json& rs, const char* name) {
-  const auto text = api::value_at(rs, "/metadata/annotations"_json_pointer, json::object()).value(name, json());
+  const auto text = model::value_at(rs, "/metadata/annotations"_json_pointer, json::object()).value(name, json());
   if (!text.is_string()) return std::nullopt;
   return std::atoi(text.get<std::string>().c_str());
 }
@@ -199,9 +199,9 @@ bool made_progress(const json& before, const json& after) {
 json progressing_condition(const json& deployment, const json& previous, const json& counts, bool paused, bool created,
                            bool complete, const std::string& new_name, const std::string& now) {
   json last = nullptr;
-  for (const auto& c : api::member_or_null(previous, "conditions").is_array() ? previous["conditions"] : json::array())
-    if (api::string_member(c, "type") == "Progressing") last = c;
-  const std::string last_reason = last.is_null() ? "" : api::string_member(last, "reason");
+  for (const auto& c : model::member_or_null(previous, "conditions").is_array() ? previous["conditions"] : json::array())
+    if (model::string_member(c, "type") == "Progressing") last = c;
+  const std::string last_reason = last.is_null() ? "" : model::string_member(last, "reason");
   if (paused) {
     if (last_reason == "ProgressDeadlineExceeded") return last;  // not hidden by a pause
     return condition(previous, "Progressing", "Unknown", "DeploymentPaused", "Deployment is paused", now);
@@ -222,8 +222,8 @@ json progressing_condition(const json& deployment, const json& previous, const j
   }
   if (last_reason == "ProgressDeadlineExceeded") return last;
   const int deadline = integer_at(deployment, "/spec/progressDeadlineSeconds"_json_pointer, 600);
-  const auto last_update = api::parse_rfc3339(api::string_member(last, "lastUpdateTime"));
-  const auto at = api::parse_rfc3339(now);
+  const auto last_update = model::parse_rfc3339(model::string_member(last, "lastUpdateTime"));
+  const auto at = model::parse_rfc3339(now);
   if (last_reason != "NewReplicaSetAvailable" && last_update && at && *at - *last_update > std::chrono::seconds(deadline))
     return condition(previous, "Progressing", "False", "ProgressDeadlineExceeded",
                      "ReplicaSet \"" + new_name + "\" has timed out progressing.", now);
@@ -273,21 +273,21 @@ void resize(deployment_plan& plan, const json& deployment, const std::optional<j
 deployment_plan plan_deployment(const json& deployment, const std::vector<json>& owned, const std::string& now) {
   deployment_plan plan;
   const int replicas = spec_replicas(deployment);
-  const json pod_template = api::value_at(deployment, "/spec/template"_json_pointer, json::object());
-  const auto strategy = api::value_at(deployment, "/spec/strategy/type"_json_pointer, std::string{"RollingUpdate"});
-  const bool paused = api::value_at(deployment, "/spec/paused"_json_pointer, false);
+  const json pod_template = model::value_at(deployment, "/spec/template"_json_pointer, json::object());
+  const auto strategy = model::value_at(deployment, "/spec/strategy/type"_json_pointer, std::string{"RollingUpdate"});
+  const bool paused = model::value_at(deployment, "/spec/paused"_json_pointer, false);
   const auto bounds =
       strategy == "Recreate"
           ? rollout_bounds{0, replicas}
-          : resolve_fenceposts(api::value_at(deployment, "/spec/strategy/rollingUpdate/maxSurge"_json_pointer, json("25%")),
-                               api::value_at(deployment, "/spec/strategy/rollingUpdate/maxUnavailable"_json_pointer, json("25%")),
+          : resolve_fenceposts(model::value_at(deployment, "/spec/strategy/rollingUpdate/maxSurge"_json_pointer, json("25%")),
+                               model::value_at(deployment, "/spec/strategy/rollingUpdate/maxUnavailable"_json_pointer, json("25%")),
                                replicas);
 
   // The new ReplicaSet runs the current template; every other one is old, oldest first.
   std::optional<json> new_rs;
   std::vector<json> old;
   for (const auto& rs : owned) {
-    if (!new_rs && without_hash(api::value_at(rs, "/spec/template"_json_pointer, json::object())) == without_hash(pod_template))
+    if (!new_rs && without_hash(model::value_at(rs, "/spec/template"_json_pointer, json::object())) == without_hash(pod_template))
       new_rs = rs;
     else
       old.push_back(rs);
@@ -386,8 +386,8 @@ deployment_plan plan_deployment(const json& deployment, const std::vector<json>&
     available += available_replicas(rs);
   }
   const int updated = new_rs ? status_replicas(*new_rs) : 0;
-  const json previous = api::value_at(deployment, "/status"_json_pointer, json::object());
-  json status = {{"observedGeneration", api::value_at(deployment, "/metadata/generation"_json_pointer, 1)},
+  const json previous = model::value_at(deployment, "/status"_json_pointer, json::object());
+  json status = {{"observedGeneration", model::value_at(deployment, "/metadata/generation"_json_pointer, 1)},
                  {"replicas", status_total},
                  {"updatedReplicas", updated},
                  {"readyReplicas", ready},

@@ -2,15 +2,15 @@
 
 #include <algorithm>
 
-#include "api/json_access.hpp"
-#include "api/timestamp.hpp"
+#include "model/json_access.hpp"
+#include "model/timestamp.hpp"
 #include "control/scheduling.hpp"
 
 namespace orkest::control {
 
 using nlohmann::json;
-using api::member_or_null;
-using api::string_member;
+using model::member_or_null;
+using model::string_member;
 
 namespace {
 
@@ -52,7 +52,7 @@ json status_unknown(const json& node, clock_time now) {
     condition["status"] = "Unknown";
     condition["reason"] = "NodeStatusUnknown";
     condition["message"] = "Kubelet stopped posting node status.";
-    condition["lastTransitionTime"] = api::rfc3339(now);
+    condition["lastTransitionTime"] = model::rfc3339(now);
   }
   if (!has_ready)
     conditions.push_back({{"type", "Ready"},
@@ -60,7 +60,7 @@ json status_unknown(const json& node, clock_time now) {
                           {"reason", "NodeStatusNeverUpdated"},
                           {"message", "Kubelet never posted node status."},
                           {"lastHeartbeatTime", string_member(member_or_null(node, "metadata"), "creationTimestamp")},
-                          {"lastTransitionTime", api::rfc3339(now)}});
+                          {"lastTransitionTime", model::rfc3339(now)}});
   return status;
 }
 
@@ -82,7 +82,7 @@ json taints_for_condition(const json& node, clock_time now) {
     for (const char* effect : {"NoSchedule", "NoExecute"})
       if (std::find(present.begin(), present.end(), effect) == present.end()) {
         json taint = {{"key", wanted}, {"effect", effect}};
-        if (std::string(effect) == "NoExecute") taint["timeAdded"] = api::rfc3339(now);
+        if (std::string(effect) == "NoExecute") taint["timeAdded"] = model::rfc3339(now);
         taints.push_back(taint);
       }
   return taints;
@@ -109,7 +109,7 @@ eviction_decision eviction_for(const json& pod, const json& taints, clock_time n
       }
     if (!tolerated) return {true, std::nullopt};
     if (!shortest) continue;
-    const auto added = api::parse_rfc3339(string_member(taint, "timeAdded")).value_or(now);
+    const auto added = model::parse_rfc3339(string_member(taint, "timeAdded")).value_or(now);
     const auto until = added + std::chrono::seconds(std::max<std::int64_t>(*shortest, 0));
     deadline = deadline ? std::min(*deadline, until) : until;
   }

@@ -1,13 +1,13 @@
 #include "control/node_registration.hpp"
 
-#include "api/json_access.hpp"
-#include "api/timestamp.hpp"
+#include "model/json_access.hpp"
+#include "model/timestamp.hpp"
 
 namespace orkest::control {
 
 using nlohmann::json;
-using api::member_or_null;
-using api::string_member;
+using model::member_or_null;
+using model::string_member;
 
 namespace {
 
@@ -43,7 +43,7 @@ json previous_condition(const json& previous, const std::string& type) {
 }  // namespace
 
 json node_status(const node_description& node, const json& previous, std::chrono::system_clock::time_point now) {
-  const auto stamp = api::rfc3339(now);
+  const auto stamp = model::rfc3339(now);
   json conditions = json::array();
   for (const auto& text : healthy) {
     const json before = previous_condition(previous, text.type);
@@ -100,7 +100,7 @@ json node_lease(const std::string& node_name, std::chrono::seconds duration, std
           {"spec",
            {{"holderIdentity", node_name},
             {"leaseDurationSeconds", duration.count()},
-            {"renewTime", api::rfc3339_micros(now)}}}};
+            {"renewTime", model::rfc3339_micros(now)}}}};
 }
 
 }  // namespace orkest::control

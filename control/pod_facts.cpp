@@ -1,6 +1,6 @@
 #include "control/pod_facts.hpp"
 
-#include "api/json_access.hpp"
+#include "model/json_access.hpp"
 
 namespace orkest::control {
 
@@ -20,19 +20,19 @@ std::string uid_of(const nlohmann::json& object) { return metadata_string(object
 bool is_terminating(const nlohmann::json& pod) { return !metadata_string(pod, "deletionTimestamp").empty(); }
 
 bool is_active(const nlohmann::json& pod) {
-  auto phase = api::value_at(pod, "/status/phase"_json_pointer, std::string{});
+  auto phase = model::value_at(pod, "/status/phase"_json_pointer, std::string{});
   return !is_terminating(pod) && phase != "Succeeded" && phase != "Failed";
 }
 
 bool is_ready(const nlohmann::json& pod) {
-  auto conditions = api::value_at(pod, "/status/conditions"_json_pointer, nlohmann::json::array());
+  auto conditions = model::value_at(pod, "/status/conditions"_json_pointer, nlohmann::json::array());
   for (const auto& condition : conditions)
     if (condition.value("type", "") == "Ready") return condition.value("status", "") == "True";
   return false;
 }
 
 std::string controller_uid(const nlohmann::json& object) {
-  auto owners = api::value_at(object, "/metadata/ownerReferences"_json_pointer, nlohmann::json::array());
+  auto owners = model::value_at(object, "/metadata/ownerReferences"_json_pointer, nlohmann::json::array());
   for (const auto& owner : owners)
     if (owner.value("controller", false)) return owner.value("uid", "");
   return {};

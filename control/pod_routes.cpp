@@ -4,7 +4,7 @@
 #include <map>
 #include <optional>
 
-#include "api/json_access.hpp"
+#include "model/json_access.hpp"
 #include "control/ip_allocator.hpp"
 #include "control/ipv4_cidr.hpp"
 #include "control/pod_facts.hpp"
@@ -14,13 +14,13 @@ namespace orkest::control {
 namespace {
 
 std::string internal_ip_of(const nlohmann::json& node) {
-  for (const auto& address : api::array_member(api::member_or_null(node, "status"), "addresses"))
-    if (api::string_member(address, "type") == "InternalIP") return api::string_member(address, "address");
+  for (const auto& address : model::array_member(model::member_or_null(node, "status"), "addresses"))
+    if (model::string_member(address, "type") == "InternalIP") return model::string_member(address, "address");
   return {};
 }
 
 std::optional<ipv4_cidr> pod_cidr_of(const nlohmann::json& node) {
-  return parse_ipv4_cidr(api::string_member(api::member_or_null(node, "spec"), "podCIDR"));
+  return parse_ipv4_cidr(model::string_member(model::member_or_null(node, "spec"), "podCIDR"));
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 #include "control/pod_status.hpp"
 
-#include "api/container_resources.hpp"
-#include "api/json_access.hpp"
+#include "model/container_resources.hpp"
+#include "model/json_access.hpp"
 
 namespace orkest::control {
 
@@ -60,7 +60,7 @@ std::string readiness_changed_at(const pod_observation& observed) {
 }  // namespace
 
 json pod_status(const json& pod, const pod_observation& observed) {
-  const json container_spec = api::value_at(pod, "/spec/containers/0"_json_pointer, json::object());
+  const json container_spec = model::value_at(pod, "/spec/containers/0"_json_pointer, json::object());
   const bool running = observed.phase == container_phase::running;
   const bool ready = running && observed.ready;
   std::string started = observed.start_time;
@@ -98,7 +98,7 @@ json pod_status(const json& pod, const pod_observation& observed) {
                  {"hostIPs", json::array({{{"ip", observed.host_ip}}})},
                  {"startTime", observed.start_time},
                  {"containerStatuses", json::array({container_status})},
-                 {"qosClass", api::qos_class(api::member_or_null(pod, "spec"))}};
+                 {"qosClass", model::qos_class(model::member_or_null(pod, "spec"))}};
   if (running && !observed.container.ip.empty()) {
     status["podIP"] = observed.container.ip;
     status["podIPs"] = json::array({{{"ip", observed.container.ip}}});

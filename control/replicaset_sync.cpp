@@ -3,9 +3,9 @@
 #include <algorithm>
 
 #include "control/pod_facts.hpp"
-#include "api/json_access.hpp"
-#include "api/label_selector.hpp"
-#include "api/timestamp.hpp"
+#include "model/json_access.hpp"
+#include "model/label_selector.hpp"
+#include "model/timestamp.hpp"
 
 namespace orkest::control {
 
@@ -16,7 +16,7 @@ namespace {
 // Kubernetes deletes the least useful pods first: unscheduled/pending before running, not
 // ready before ready, younger before older.
 int usefulness(const json& pod) {
-  auto phase = api::value_at(pod, "/status/phase"_json_pointer, std::string{});
+  auto phase = model::value_at(pod, "/status/phase"_json_pointer, std::string{});
   if (phase != "Running") return 0;
   return is_ready(pod) ? 2 : 1;
 }
@@ -26,22 +26,22 @@ int usefulness(const json& pod) {
 std::optional<std::chrono::system_clock::time_point> available_from(const json& pod, int min_ready_seconds) {
   if (!is_ready(pod)) return std::nullopt;
   if (min_ready_seconds <= 0) return std::chrono::system_clock::time_point::min();
-  for (const auto& condition : api::value_at(pod, "/status/conditions"_json_pointer, json::array()))
-    if (api::string_member(condition, "type") == "Ready")
-      if (auto since = api::parse_rfc3339(api::string_member(condition, "lastTransitionTime")))
+  for (const auto& condition : model::value_at(pod, "/status/conditions"_json_pointer, json::array()))
+    if (model::string_member(condition, "type") == "Ready")
+      if (auto since = model::parse_rfc3339(model::string_member(condition, "lastTransitionTime")))
         return *since + std::chrono::seconds(min_ready_seconds);
   return std::nullopt;
 }
 
 json compute_status(const json& replicaset, const std::vector<json>& active, std::chrono::system_clock::time_point now,
                     std::optional<std::chrono::system_clock::duration>& available_in) {
-  const int min_ready = api::value_at(replicaset, "/spec/minReadySeconds"_json_pointer, 0);
+  const int min_ready = model::value_at(replicaset, "/spec/minReadySeconds"_json_pointer, 0);
   int available = 0;
-  auto template_labels = api::value_at(replicaset, "/spec/template/metadata/labels"_json_pointer, json::object());
-  auto labels = template_labels.get<api::labels>();
+  auto template_labels = model::value_at(replicaset, "/spec/template/metadata/labels"_json_pointer, json::object());
+  auto labels = template_labels.get<model::labels>();
   int fully_labeled = 0, ready = 0;
   for (const auto& pod : active) {
-    auto pod_labels = api::labels_of(pod);
+    auto pod_labels = model::labels_of(pod);
     if (std::all_of(labels.begin(), labels.end(), [&](const auto& kv) {
           auto it = pod_labels.find(kv.first);
           return it != pod_labels.end() && it->second == kv.second;
@@ -56,7 +56,7 @@ json compute_status(const json& replicaset, const std::vector<json>& active, std
           {"fullyLabeledReplicas", fully_labeled},
           {"readyReplicas", ready},
           {"availableReplicas", available},
-          {"observedGeneration", api::value_at(replicaset, "/metadata/generation"_json_pointer, 1)}};
+          {"observedGeneration", model::value_at(replicaset, "/metadata/generation"_json_pointer, 1)}};
 }
 
 }  // namespace
@@ -68,7 +68,7 @@ replicaset_plan plan_replicaset(const json& replicaset, const std::vector<json>&
     if (is_active(pod) && !deleting.count(name_of(pod))) active.push_back(pod);
 
   replicaset_plan plan;
-  int desired = api::value_at(replicaset, "/spec/replicas"_json_pointer, 1);
+  int desired = model::value_at(replicaset, "/spec/replicas"_json_pointer, 1);
   int diff = desired - static_cast<int>(active.size()) - creating;
   if (diff > 0) {
     plan.create = std::min(diff, burst_replicas);
@@ -76,8 +76,8 @@ replicaset_plan plan_replicaset(const json& replicaset, const std::vector<json>&
     auto candidates = active;
     std::stable_sort(candidates.begin(), candidates.end(), [](const json& a, const json& b) {
       if (usefulness(a) != usefulness(b)) return usefulness(a) < usefulness(b);
-      return api::value_at(a, "/metadata/creationTimestamp"_json_pointer, std::string{}) >
-             api::value_at(b, "/metadata/creationTimestamp"_json_pointer, std::string{});
+      return model::value_at(a, "/metadata/creationTimestamp"_json_pointer, std::string{}) >
+             model::value_at(b, "/metadata/creationTimestamp"_json_pointer, std::string{});
     });
     for (int i = 0; i < -diff && i < static_cast<int>(candidates.size()); ++i)
       plan.remove.push_back(name_of(candidates[i]));
@@ -88,7 +88,7 @@ replicaset_plan plan_replicaset(const json& replicaset, const std::vector<json>&
 
 json pod_from_template(const json& replicaset) {
   const auto& metadata = replicaset["metadata"];
-  auto template_metadata = api::value_at(replicaset, "/spec/template/metadata"_json_pointer, json::object());
+  auto template_metadata = model::value_at(replicaset, "/spec/template/metadata"_json_pointer, json::object());
   json pod_metadata = {
       {"generateName", name_of(replicaset) + "-"},
       {"namespace", namespace_of(replicaset)},
@@ -104,7 +104,7 @@ json pod_from_template(const json& replicaset) {
   return {{"apiVersion", "v1"},
           {"kind", "Pod"},
           {"metadata", pod_metadata},
-          {"spec", api::value_at(replicaset, "/spec/template/spec"_json_pointer, json::object())}};
+          {"spec", model::value_at(replicaset, "/spec/template/spec"_json_pointer, json::object())}};
 }
 
 }  // namespace orkest::control

@@ -4,15 +4,15 @@
 #include <map>
 #include <optional>
 
-#include "api/container_resources.hpp"
-#include "api/json_access.hpp"
+#include "model/container_resources.hpp"
+#include "model/json_access.hpp"
 #include "control/pod_facts.hpp"
 
 namespace orkest::control {
 
 using nlohmann::json;
-using api::member_or_null;
-using api::string_member;
+using model::member_or_null;
+using model::string_member;
 
 namespace {
 
@@ -25,7 +25,7 @@ constexpr std::int64_t scoring_memory_bytes = 200 * 1024 * 1024;
 constexpr std::int64_t resources_weight = 1, affinity_weight = 2, taint_weight = 3, spread_weight = 2;
 
 resource_amounts container_requests(const json& container) {
-  const auto resources = api::resources_of(container);
+  const auto resources = model::resources_of(container);
   resource_amounts amounts;
   if (resources.cpu_request) amounts.cpu_millis = resources.cpu_request->milli_value();
   if (resources.memory_request) amounts.memory_bytes = resources.memory_request->value();
@@ -33,7 +33,7 @@ resource_amounts container_requests(const json& container) {
 }
 
 std::int64_t amount_of(const json& list, const char* name, bool milli) {
-  auto value = api::quantity_of(member_or_null(list, name));
+  auto value = model::quantity_of(member_or_null(list, name));
   if (!value) return 0;
   return milli ? value->milli_value() : value->value();
 }

@@ -4,20 +4,20 @@
 #include <map>
 
 #include "control/pod_facts.hpp"
-#include "api/json_access.hpp"
-#include "api/label_selector.hpp"
+#include "model/json_access.hpp"
+#include "model/label_selector.hpp"
 
 namespace orkest::control {
 
 using nlohmann::json;
 
 std::vector<json> selected_pods(const json& service, const std::vector<json>& pods) {
-  auto selector = api::value_at(service, "/spec/selector"_json_pointer, json());
+  auto selector = model::value_at(service, "/spec/selector"_json_pointer, json());
   if (!selector.is_object() || selector.empty()) return {};
-  auto match = api::label_selector::from_map(selector.get<api::labels>());
+  auto match = model::label_selector::from_map(selector.get<model::labels>());
   std::vector<json> selected;
   for (const auto& pod : pods)
-    if (namespace_of(pod) == namespace_of(service) && !is_terminating(pod) && match.matches(api::labels_of(pod)))
+    if (namespace_of(pod) == namespace_of(service) && !is_terminating(pod) && match.matches(model::labels_of(pod)))
       selected.push_back(pod);
   return selected;
 }
@@ -26,14 +26,14 @@ int resolve_target_port(const json& service_port, const json& pod) {
   const auto target = service_port.value("targetPort", service_port.value("port", json(0)));
   if (target.is_number_integer()) return target.get<int>();
   if (!target.is_string()) return 0;
-  for (const auto& container : api::value_at(pod, "/spec/containers"_json_pointer, json::array()))
+  for (const auto& container : model::value_at(pod, "/spec/containers"_json_pointer, json::array()))
     for (const auto& port : container.value("ports", json::array()))
       if (port.value("name", "") == target.get<std::string>()) return port.value("containerPort", 0);
   return 0;
 }
 
 namespace {
-std::string pod_ip(const json& pod) { return api::value_at(pod, "/status/podIP"_json_pointer, std::string{}); }
+std::string pod_ip(const json& pod) { return model::value_at(pod, "/status/podIP"_json_pointer, std::string{}); }
 }  // namespace
 
 std::vector<service_port_backends> backends_from_endpoints(const json& service, const json& endpoints,
@@ -41,25 +41,25 @@ std::vector<service_port_backends> backends_from_endpoints(const json& service, 
                                                            const std::string& node_name) {
   auto by_address = [](const auto& a, const auto& b) { return std::tie(a.host, a.port) < std::tie(b.host, b.port); };
   std::vector<service_port_backends> result;
-  for (const auto& port : api::value_at(service, "/spec/ports"_json_pointer, json::array())) {
+  for (const auto& port : model::value_at(service, "/spec/ports"_json_pointer, json::array())) {
     service_port_backends entry{port.value("name", ""), port.value("port", 0), {}, {}};
-    for (const auto& subset : api::array_member(endpoints, "subsets")) {
+    for (const auto& subset : model::array_member(endpoints, "subsets")) {
       int target = 0;
-      for (const auto& endpoint_port : api::array_member(subset, "ports"))
-        if (api::string_member(endpoint_port, "name") == entry.name &&
-            api::string_member(endpoint_port, "protocol") != "UDP" && api::string_member(endpoint_port, "protocol") != "SCTP") {
-          const json& number = api::member_or_null(endpoint_port, "port");
+      for (const auto& endpoint_port : model::array_member(subset, "ports"))
+        if (model::string_member(endpoint_port, "name") == entry.name &&
+            model::string_member(endpoint_port, "protocol") != "UDP" && model::string_member(endpoint_port, "protocol") != "SCTP") {
+          const json& number = model::member_or_null(endpoint_port, "port");
           target = number.is_number_integer() && number.get<int64_t>() > 0 && number.get<int64_t>() <= 65535
                        ? static_cast<int>(number.get<int64_t>())
                        : 0;
         }
       if (target == 0) continue;
-      for (const auto& address : api::array_member(subset, "addresses")) {
-        const auto ip = api::string_member(address, "ip");
+      for (const auto& address : model::array_member(subset, "addresses")) {
+        const auto ip = model::string_member(address, "ip");
         if (!addresses.allows(ip)) continue;
         const netproxy::backend backend{ip, static_cast<uint16_t>(target)};
         entry.backends.push_back(backend);
-        if (!node_name.empty() && api::string_member(address, "nodeName") == node_name) entry.local_backends.push_back(backend);
+        if (!node_name.empty() && model::string_member(address, "nodeName") == node_name) entry.local_backends.push_back(backend);
       }
     }
     std::sort(entry.backends.begin(), entry.backends.end(), by_address);
@@ -75,7 +75,7 @@ json endpoints_for(const json& service, const std::vector<json>& pods, const pod
   for (const auto& pod : selected_pods(service, pods)) {
     if (!addresses.allows(pod_ip(pod))) continue;
     json ports = json::array();
-    for (const auto& port : api::value_at(service, "/spec/ports"_json_pointer, json::array())) {
+    for (const auto& port : model::value_at(service, "/spec/ports"_json_pointer, json::array())) {
       int target = resolve_target_port(port, pod);
       if (target <= 0) continue;
       json entry = {{"port", target}, {"protocol", port.value("protocol", "TCP")}};
@@ -83,7 +83,7 @@ json endpoints_for(const json& service, const std::vector<json>& pods, const pod
       ports.push_back(entry);
     }
     json address = {{"ip", pod_ip(pod)},
-                    {"nodeName", api::value_at(pod, "/spec/nodeName"_json_pointer, std::string{})},
+                    {"nodeName", model::value_at(pod, "/spec/nodeName"_json_pointer, std::string{})},
                     {"targetRef",
                      {{"kind", "Pod"}, {"namespace", namespace_of(pod)}, {"name", name_of(pod)}, {"uid", uid_of(pod)}}}};
     auto& subset = subsets[ports];
@@ -99,7 +99,7 @@ json endpoints_for(const json& service, const std::vector<json>& pods, const pod
     list.push_back(subset);
   }
   json metadata = {{"name", name_of(service)}, {"namespace", namespace_of(service)}};
-  if (auto labels = api::value_at(service, "/metadata/labels"_json_pointer, json()); labels.is_object()) metadata["labels"] = labels;
+  if (auto labels = model::value_at(service, "/metadata/labels"_json_pointer, json()); labels.is_object()) metadata["labels"] = labels;
   return {{"apiVersion", "v1"}, {"kind", "Endpoints"}, {"metadata", metadata}, {"subsets", list}};
 }
 

@@ -3,17 +3,17 @@
 #include <algorithm>
 #include <set>
 
-#include "api/container_resources.hpp"
-#include "api/json_access.hpp"
-#include "api/kinds/persistent_storage.hpp"
-#include "api/label_selector.hpp"
+#include "model/container_resources.hpp"
+#include "model/json_access.hpp"
+#include "model/kinds/persistent_storage.hpp"
+#include "model/label_selector.hpp"
 #include "control/pod_facts.hpp"
 
 namespace orkest::control {
 
 using nlohmann::json;
-using api::member_or_null;
-using api::string_member;
+using model::member_or_null;
+using model::string_member;
 
 namespace {
 
@@ -21,11 +21,11 @@ constexpr const char* provisioned_by = "pv.kubernetes.io/provisioned-by";
 constexpr const char* bind_completed = "pv.kubernetes.io/bind-completed";
 
 long long requested_bytes(const json& claim) {
-  return api::kinds::storage_bytes(
+  return model::kinds::storage_bytes(
       member_or_null(member_or_null(member_or_null(member_or_null(claim, "spec"), "resources"), "requests"), "storage"));
 }
 long long capacity_bytes(const json& volume) {
-  return api::kinds::storage_bytes(member_or_null(member_or_null(member_or_null(volume, "spec"), "capacity"), "storage"));
+  return model::kinds::storage_bytes(member_or_null(member_or_null(member_or_null(volume, "spec"), "capacity"), "storage"));
 }
 
 std::set<std::string> modes_of(const json& spec) {
@@ -73,9 +73,9 @@ bool fits(const json& volume, const json& claim, const std::string& claim_class)
     return false;
   const json& selector = member_or_null(claim_spec, "selector");
   if (selector.is_object()) {
-    auto parsed = api::label_selector::from_json(selector);
-    if (!std::holds_alternative<api::label_selector>(parsed) ||
-        !std::get<api::label_selector>(parsed).matches(api::labels_of(volume)))
+    auto parsed = model::label_selector::from_json(selector);
+    if (!std::holds_alternative<model::label_selector>(parsed) ||
+        !std::get<model::label_selector>(parsed).matches(model::labels_of(volume)))
       return false;
   }
   return true;
@@ -96,7 +96,7 @@ const json* default_class(const std::vector<json>& classes) {
   const json* found = nullptr;
   for (const auto& storage_class : classes)
     if (string_member(member_or_null(member_or_null(storage_class, "metadata"), "annotations"),
-                      api::kinds::default_class_annotation) == "true")
+                      model::kinds::default_class_annotation) == "true")
       if (!found || string_member(storage_class["metadata"], "creationTimestamp") >
                         string_member((*found)["metadata"], "creationTimestamp"))
         found = &storage_class;
@@ -178,7 +178,7 @@ claim_decision decide_claim(const json& claim, const std::vector<json>& volumes,
   if (!storage_class)
     return wait("ProvisioningFailed", "storageclass.storage.k8s.io \"" + claim_class + "\" not found", "Warning");
   const std::string provisioner = string_member(*storage_class, "provisioner");
-  if (provisioner != api::kinds::local_path_provisioner)
+  if (provisioner != model::kinds::local_path_provisioner)
     return wait("ExternalProvisioning",
                 "Waiting for a volume to be created either by the external provisioner '" + provisioner +
                     "' or manually by the system administrator. If volume creation is delayed, please verify that the "
@@ -258,7 +258,7 @@ json provisioned_volume(const json& claim, const json& storage_class, const std:
   json volume = {{"apiVersion", "v1"},
                  {"kind", "PersistentVolume"},
                  {"metadata", {{"name", "pvc-" + uid_of(claim)},
-                               {"annotations", {{provisioned_by, api::kinds::local_path_provisioner}}}}},
+                               {"annotations", {{provisioned_by, model::kinds::local_path_provisioner}}}}},
                  {"spec",
                   {{"capacity", {{"storage", member_or_null(member_or_null(member_or_null(spec, "resources"), "requests"),
                                                              "storage")}}},
@@ -272,7 +272,7 @@ json provisioned_volume(const json& claim, const json& storage_class, const std:
 
 bool is_provisioned_by_orkest(const json& volume) {
   return string_member(member_or_null(member_or_null(volume, "metadata"), "annotations"), provisioned_by) ==
-         api::kinds::local_path_provisioner;
+         model::kinds::local_path_provisioner;
 }
 
 }  // namespace orkest::control

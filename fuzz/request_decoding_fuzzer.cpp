@@ -26,20 +26,20 @@
 #include <string_view>
 
 #include "control/container_spec_for_pod.hpp"
-#include "api/body_decoder.hpp"
-#include "api/defaults.hpp"
-#include "api/label_selector.hpp"
-#include "api/resource_kind.hpp"
-#include "api/shorthand.hpp"
-#include "api/strategic_merge.hpp"
-#include "api/validation.hpp"
+#include "model/body_decoder.hpp"
+#include "model/defaults.hpp"
+#include "model/label_selector.hpp"
+#include "model/resource_kind.hpp"
+#include "model/shorthand.hpp"
+#include "model/strategic_merge.hpp"
+#include "model/validation.hpp"
 #include "podman/podman_args.hpp"
 #include "tests/podman/podman_option_reader.hpp"
 
 namespace {
 
 using nlohmann::json;
-using namespace orkest::api;
+using namespace orkest::model;
 
 [[noreturn]] void fail(const char* what, const std::string& detail) {
   std::fprintf(stderr, "request_decoding_fuzzer: %s: %s\n", what, detail.c_str());

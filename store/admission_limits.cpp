@@ -3,16 +3,16 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "api/field_error.hpp"
-#include "api/json_access.hpp"
+#include "model/field_error.hpp"
+#include "model/json_access.hpp"
 
 namespace orkest::store {
 
 using nlohmann::json;
-namespace fe = api::field_error;
+namespace fe = model::field_error;
 
-std::vector<api::status_cause> service_port_causes(const json& service, const admission_limits& limits) {
-  std::vector<api::status_cause> causes;
+std::vector<model::status_cause> service_port_causes(const json& service, const admission_limits& limits) {
+  std::vector<model::status_cause> causes;
   const auto spec = service.find("spec");
   if (spec == service.end() || !spec->is_object() || !spec->contains("ports") || !(*spec)["ports"].is_array())
     return causes;
@@ -31,7 +31,7 @@ std::vector<api::status_cause> service_port_causes(const json& service, const ad
   return causes;
 }
 
-std::vector<api::status_cause> replica_causes(const json& replica_set, const admission_limits& limits) {
+std::vector<model::status_cause> replica_causes(const json& replica_set, const admission_limits& limits) {
   const auto spec = replica_set.find("spec");
   if (spec == replica_set.end() || !spec->is_object()) return {};
   const auto replicas = spec->find("replicas");
@@ -54,16 +54,16 @@ bool is_baseline_capability(std::string name) {
 }
 
 // hostPort: as a Service's port, never below 1024 (unless allowed) nor the API's.
-std::vector<api::status_cause> host_port_causes(const json& pod_spec, const std::string& path,
+std::vector<model::status_cause> host_port_causes(const json& pod_spec, const std::string& path,
                                                 const admission_limits& limits) {
-  std::vector<api::status_cause> causes;
-  const json& containers = api::member_or_null(pod_spec, "containers");
+  std::vector<model::status_cause> causes;
+  const json& containers = model::member_or_null(pod_spec, "containers");
   if (!containers.is_array()) return causes;
   for (std::size_t i = 0; i < containers.size(); ++i) {
-    const json& ports = api::member_or_null(containers[i], "ports");
+    const json& ports = model::member_or_null(containers[i], "ports");
     if (!ports.is_array()) continue;
     for (std::size_t k = 0; k < ports.size(); ++k) {
-      const json& port = api::member_or_null(ports[k], "hostPort");
+      const json& port = model::member_or_null(ports[k], "hostPort");
       if (!port.is_number_integer()) continue;
       const auto number = port.get<long long>();
       const std::string field =
@@ -88,14 +88,14 @@ bool is_under(const std::string& path, const std::vector<std::string>& folders) 
   return false;
 }
 
-std::vector<api::status_cause> host_path_causes(const json& pod_spec, const std::string& path,
+std::vector<model::status_cause> host_path_causes(const json& pod_spec, const std::string& path,
                                                 const admission_limits& limits) {
-  std::vector<api::status_cause> causes;
-  const json& volumes = api::member_or_null(pod_spec, "volumes");
+  std::vector<model::status_cause> causes;
+  const json& volumes = model::member_or_null(pod_spec, "volumes");
   if (!volumes.is_array()) return causes;
   for (std::size_t i = 0; i < volumes.size(); ++i) {
-    const json& host_path = api::member_or_null(volumes[i], "hostPath");
-    const std::string folder = api::string_member(host_path, "path");
+    const json& host_path = model::member_or_null(volumes[i], "hostPath");
+    const std::string folder = model::string_member(host_path, "path");
     if (!host_path.is_object() || folder.empty() || is_under(folder, limits.host_path_allowed)) continue;
     causes.push_back(fe::forbidden(fe::child(fe::child(fe::index(fe::child(path, "volumes"), i), "hostPath"), "path"),
                                    folder + " is not under a folder in security.hostPathAllowed of orkest's "
@@ -106,20 +106,20 @@ std::vector<api::status_cause> host_path_causes(const json& pod_spec, const std:
 
 }  // namespace
 
-std::vector<api::status_cause> privilege_causes(const json& pod_spec, const std::string& path,
+std::vector<model::status_cause> privilege_causes(const json& pod_spec, const std::string& path,
                                                 const admission_limits& limits) {
-  std::vector<api::status_cause> causes = host_port_causes(pod_spec, path, limits);
+  std::vector<model::status_cause> causes = host_port_causes(pod_spec, path, limits);
   fe::append(causes, host_path_causes(pod_spec, path, limits));
   if (limits.allow_privileged) return causes;
   const std::string why = "not allowed on this host (security.allowPrivileged in orkest's configuration)";
-  const json& containers = api::member_or_null(pod_spec, "containers");
+  const json& containers = model::member_or_null(pod_spec, "containers");
   if (!containers.is_array()) return causes;
   for (std::size_t i = 0; i < containers.size(); ++i) {
-    const json& context = api::member_or_null(containers[i], "securityContext");
+    const json& context = model::member_or_null(containers[i], "securityContext");
     const std::string context_path = fe::child(fe::index(fe::child(path, "containers"), i), "securityContext");
-    if (api::member_or_null(context, "privileged") == true)
+    if (model::member_or_null(context, "privileged") == true)
       causes.push_back(fe::forbidden(fe::child(context_path, "privileged"), "privileged containers are " + why));
-    const json& added = api::member_or_null(api::member_or_null(context, "capabilities"), "add");
+    const json& added = model::member_or_null(model::member_or_null(context, "capabilities"), "add");
     if (!added.is_array()) continue;
     for (std::size_t k = 0; k < added.size(); ++k)
       if (added[k].is_string() && !is_baseline_capability(added[k].get<std::string>()))
@@ -130,11 +130,11 @@ std::vector<api::status_cause> privilege_causes(const json& pod_spec, const std:
   return causes;
 }
 
-std::vector<api::status_cause> admission_causes(const api::kind_strategy& strategy, const nlohmann::json& object,
+std::vector<model::status_cause> admission_causes(const model::kind_strategy& strategy, const nlohmann::json& object,
                                                 const admission_limits& limits) {
-  auto causes = strategy.holds_cluster_ip ? service_port_causes(object, limits) : std::vector<api::status_cause>{};
+  auto causes = strategy.holds_cluster_ip ? service_port_causes(object, limits) : std::vector<model::status_cause>{};
   if (strategy.host_path_source) {
-    const std::string folder = api::string_member(api::member_or_null(api::member_or_null(object, "spec"), "hostPath"), "path");
+    const std::string folder = model::string_member(model::member_or_null(model::member_or_null(object, "spec"), "hostPath"), "path");
     auto allowed = limits.host_path_allowed;
     if (!limits.provisioned_volumes_dir.empty()) allowed.push_back(limits.provisioned_volumes_dir);
     if (!folder.empty() && !is_under(folder, allowed))
@@ -142,10 +142,10 @@ std::vector<api::status_cause> admission_causes(const api::kind_strategy& strate
                                                                     "of orkest's configuration (hostPath volumes reach "
                                                                     "the host's files)"));
   }
-  if (strategy.has_scale) api::field_error::append(causes, replica_causes(object, limits));
-  if (strategy.bound_to_node) api::field_error::append(causes, privilege_causes(api::member_or_null(object, "spec"), "spec", limits));
+  if (strategy.has_scale) model::field_error::append(causes, replica_causes(object, limits));
+  if (strategy.bound_to_node) model::field_error::append(causes, privilege_causes(model::member_or_null(object, "spec"), "spec", limits));
   if (strategy.has_pod_template)
-    api::field_error::append(causes, privilege_causes(api::member_or_null(api::member_or_null(api::member_or_null(object, "spec"), "template"), "spec"), "spec.template.spec", limits));
+    model::field_error::append(causes, privilege_causes(model::member_or_null(model::member_or_null(model::member_or_null(object, "spec"), "template"), "spec"), "spec.template.spec", limits));
   return causes;
 }
 

@@ -9,8 +9,8 @@
 #include <nlohmann/json_fwd.hpp>
 #include <vector>
 
-#include "api/api_error.hpp"
-#include "api/kind_strategy.hpp"
+#include "model/api_error.hpp"
+#include "model/kind_strategy.hpp"
 
 namespace orkest::store {
 
@@ -33,19 +33,19 @@ struct admission_limits {
 
 // Causes for what `object` of the kind of `strategy` asks beyond this machine's limits: the
 // ports of a kind holding a cluster IP (Service), the replicas of a kind with a scale subresource.
-std::vector<api::status_cause> admission_causes(const api::kind_strategy& strategy, const nlohmann::json& object,
+std::vector<model::status_cause> admission_causes(const model::kind_strategy& strategy, const nlohmann::json& object,
                                                 const admission_limits& limits);
 
 // Causes for a Service's ports that this machine will not bind.
-std::vector<api::status_cause> service_port_causes(const nlohmann::json& service, const admission_limits& limits);
+std::vector<model::status_cause> service_port_causes(const nlohmann::json& service, const admission_limits& limits);
 
 // Causes for a pod spec (at `path`) asking for privileges this machine does not give: host
 // ports below 1024 or the API's, privileged containers, capabilities beyond the baseline,
 // hostPath volumes outside the allowed folders.
-std::vector<api::status_cause> privilege_causes(const nlohmann::json& pod_spec, const std::string& path,
+std::vector<model::status_cause> privilege_causes(const nlohmann::json& pod_spec, const std::string& path,
                                                 const admission_limits& limits);
 
 // Causes for a ReplicaSet asking for more replicas than the node runs.
-std::vector<api::status_cause> replica_causes(const nlohmann::json& replica_set, const admission_limits& limits);
+std::vector<model::status_cause> replica_causes(const nlohmann::json& replica_set, const admission_limits& limits);
 
 }  // namespace orkest::store

@@ -1,13 +1,13 @@
 #include "store/object_cache.hpp"
 
-#include "api/json_access.hpp"
+#include "model/json_access.hpp"
 
 namespace orkest::store {
 
 namespace {
 
 std::string metadata_string(const json& object, const char* field) {
-  return api::string_member(api::member_or_null(object, "metadata"), field);
+  return model::string_member(model::member_or_null(object, "metadata"), field);
 }
 
 }  // namespace

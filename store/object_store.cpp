@@ -4,33 +4,33 @@
 #include <cstdio>
 #include <random>
 
-#include "api/content_hash.hpp"
-#include "api/defaults.hpp"
-#include "api/field_error.hpp"
-#include "api/forgiven_shapes.hpp"
-#include "api/kind_strategy.hpp"
-#include "api/name_rules.hpp"
-#include "api/json_access.hpp"
-#include "api/object_filter.hpp"
-#include "api/shorthand.hpp"
-#include "api/strategic_merge.hpp"
-#include "api/timestamp.hpp"
-#include "api/validation.hpp"
+#include "model/content_hash.hpp"
+#include "model/defaults.hpp"
+#include "model/field_error.hpp"
+#include "model/forgiven_shapes.hpp"
+#include "model/kind_strategy.hpp"
+#include "model/name_rules.hpp"
+#include "model/json_access.hpp"
+#include "model/object_filter.hpp"
+#include "model/shorthand.hpp"
+#include "model/strategic_merge.hpp"
+#include "model/timestamp.hpp"
+#include "model/validation.hpp"
 
 namespace orkest::store {
 
-using api::api_error;
-using api::member_or_null;
-using api::string_member;
-using api::resource_kind;
+using model::api_error;
+using model::member_or_null;
+using model::string_member;
+using model::resource_kind;
 
 namespace {
 
 std::string bucket_key(const std::string& ns, const std::string& name) { return ns + "/" + name; }
 
 const resource_kind& kind_or_throw(const std::string& kind) {
-  // Callers (the HTTP layer, controllers) only name kinds from api::all_kinds().
-  if (auto found = api::find_kind(kind)) return *found;
+  // Callers (the HTTP layer, controllers) only name kinds from model::all_kinds().
+  if (auto found = model::find_kind(kind)) return *found;
   throw std::invalid_argument("unknown kind " + kind);
 }
 
@@ -54,8 +54,8 @@ std::string random_uid() {
 // The node ports a Service's spec holds (set only for types NodePort and LoadBalancer).
 std::vector<int> node_ports_of(const json& spec) {
   std::vector<int> ports;
-  for (const auto& port : api::array_member(spec, "ports")) {
-    const json& value = api::member_or_null(port, "nodePort");
+  for (const auto& port : model::array_member(spec, "ports")) {
+    const json& value = model::member_or_null(port, "nodePort");
     if (!value.is_number_integer()) continue;
     const auto number = value.get<int64_t>();
     if (number > 0 && number <= 65535) ports.push_back(static_cast<int>(number));
@@ -64,7 +64,7 @@ std::vector<int> node_ports_of(const json& spec) {
 }
 
 std::string stable_uid(const std::string& identity) {
-  std::string text = api::content_hash(identity);
+  std::string text = model::content_hash(identity);
   text[12] = '8';
   return text.substr(0, 8) + "-" + text.substr(8, 4) + "-" + text.substr(12, 4) + "-" + text.substr(16, 4) + "-" +
          text.substr(20, 12);
@@ -73,21 +73,21 @@ std::string stable_uid(const std::string& identity) {
 // The checks every write of a body makes before Kubernetes' own validation: the body is an
 // object of the URL's kind, in the URL's namespace.
 std::optional<api_error> check_body_identity(const resource_kind& kind, const std::string& ns, const json& body) {
-  if (!body.is_object()) return api::bad_request("the request body must be a JSON or YAML object");
+  if (!body.is_object()) return model::bad_request("the request body must be a JSON or YAML object");
   const auto& body_kind = member_or_null(body, "kind");
   if (!body_kind.is_null() && body_kind != kind.kind)
-    return api::bad_request("the kind " + body_kind.dump() + " of the body does not match the resource \"" +
+    return model::bad_request("the kind " + body_kind.dump() + " of the body does not match the resource \"" +
                             kind.plural + "\" of the URL (expected \"" + kind.kind + "\")");
   const auto& version = member_or_null(body, "apiVersion");
   if (!version.is_null() && version != kind.api_version())
-    return api::bad_request("the apiVersion " + version.dump() + " of the body does not match \"" +
+    return model::bad_request("the apiVersion " + version.dump() + " of the body does not match \"" +
                             kind.api_version() + "\" of the URL");
   const auto& metadata = member_or_null(body, "metadata");
   if (!metadata.is_null() && !metadata.is_object())
-    return api::bad_request("metadata: must be an object");
+    return model::bad_request("metadata: must be an object");
   const auto& body_ns = member_or_null(metadata, "namespace");
   if (kind.namespaced && !body_ns.is_null() && !(body_ns.is_string() && (body_ns == ns || body_ns == "")))
-    return api::bad_request("the namespace of the provided object does not match the namespace sent on the "
+    return model::bad_request("the namespace of the provided object does not match the namespace sent on the "
                             "request");
   return std::nullopt;
 }
@@ -106,27 +106,27 @@ constexpr const char* system_metadata_fields[] = {"uid", "resourceVersion", "cre
                                                    "deletionTimestamp", "deletionGracePeriodSeconds"};
 
 void prepare_body(const resource_kind& kind, json& body) {
-  api::expand_shorthands(kind, body);
-  api::apply_defaults(kind, body);
+  model::expand_shorthands(kind, body);
+  model::apply_defaults(kind, body);
 }
 
 // The object's own validity, then what this machine takes (admission_limits).
 std::optional<api_error> validation_error(const resource_kind& kind, const json& object,
                                           const admission_limits& limits) {
-  auto causes = api::validate(kind, object);
-  if (causes.empty()) causes = admission_causes(api::strategy_for(kind), object, limits);
+  auto causes = model::validate(kind, object);
+  if (causes.empty()) causes = admission_causes(model::strategy_for(kind), object, limits);
   if (causes.empty()) return std::nullopt;
-  return api::invalid(kind.kind, kind.group, string_member(object["metadata"], "name"), std::move(causes));
+  return model::invalid(kind.kind, kind.group, string_member(object["metadata"], "name"), std::move(causes));
 }
 
 json initial_status(const resource_kind& kind, const json& object) {
-  auto status = api::strategy_for(kind).initial_status;
+  auto status = model::strategy_for(kind).initial_status;
   return status ? status(object) : json(nullptr);
 }
 
 api_error field_immutable(const resource_kind& kind, const std::string& name, const std::string& field,
                           const json& value) {
-  return api::invalid(kind.kind, kind.group, name,
+  return model::invalid(kind.kind, kind.group, name,
                       {{"FieldValueInvalid", field, "Invalid value: " + value.dump() + ": field is immutable"}});
 }
 
@@ -158,10 +158,10 @@ object_store::object_store(object_store_settings settings, object_store_hooks ho
   for (const auto& ip : settings_.reserved_ips) service_ips_.claim(ip);
   // What the backend kept from the last run: the objects as they were, their cluster IPs taken.
   for (auto& stored : backend_->stored_objects()) {
-    const auto* kind = api::find_kind(stored.kind);
+    const auto* kind = model::find_kind(stored.kind);
     const auto& metadata = member_or_null(stored.object, "metadata");
     if (!kind || !metadata.is_object()) continue;
-    if (api::strategy_for(*kind).holds_cluster_ip) {
+    if (model::strategy_for(*kind).holds_cluster_ip) {
       service_ips_.claim(string_member(member_or_null(stored.object, "spec"), "clusterIP"));
       for (int port : node_ports_of(member_or_null(stored.object, "spec"))) node_ports_.claim(port);
     }
@@ -190,7 +190,7 @@ std::size_t encoded_size(const json& object) {
 }  // namespace
 
 api_error object_store::too_large(const resource_kind& kind, const json& object, std::size_t bytes) const {
-  api_error error = api::request_entity_too_large(settings_.max_object_bytes);
+  api_error error = model::request_entity_too_large(settings_.max_object_bytes);
   error.message = kind.kind + " \"" + string_member(member_or_null(object, "metadata"), "name") +
                   "\" is too large: it encodes to " + std::to_string(bytes) +
                   " bytes, and the store keeps at most " + std::to_string(settings_.max_object_bytes) +
@@ -216,7 +216,7 @@ bool object_store::commit(change_type type, const object_key& key, const json& o
 
 api_error object_store::not_stored(const resource_kind& kind, const std::string& name) const {
   auto why = backend_->last_error();
-  return api::internal_error("the change of " + kind.kind + " \"" + name + "\" could not be stored" +
+  return model::internal_error("the change of " + kind.kind + " \"" + name + "\" could not be stored" +
                              (why.empty() ? std::string{} : ": " + why));
 }
 
@@ -230,7 +230,7 @@ std::variant<std::vector<change_event>, api_error> object_store::history_since(u
                                                                                const std::string& kind) const {
   auto changes = backend_->changes_since(version, kind);
   if (!changes)
-    return api::gone("too old resource version: " + std::to_string(version) + " (" +
+    return model::gone("too old resource version: " + std::to_string(version) + " (" +
                      std::to_string(backend_->compacted_revision() + 1) + ")");
   return std::move(*changes);
 }
@@ -252,7 +252,7 @@ std::vector<json> object_store::objects(const std::string& kind, const std::stri
 
 store_result object_store::create(const std::string& kind_name, const std::string& ns, json body) {
   const auto& kind = kind_or_throw(kind_name);
-  auto warnings = api::forgive_shapes(kind, "", body);
+  auto warnings = model::forgive_shapes(kind, "", body);
   auto result = create_canonical(kind, ns, std::move(body));
   if (result.ok()) result.warnings = std::move(warnings);
   return result;
@@ -279,13 +279,13 @@ store_result object_store::create_canonical(const resource_kind& kind, const std
     metadata["name"] = name;
   }
   if (auto error = validation_error(kind, body, settings_.limits)) return store_result::failure(*error);
-  if (find({kind.kind, ns, name})) return store_result::failure(api::already_exists(kind.plural, kind.group, name));
+  if (find({kind.kind, ns, name})) return store_result::failure(model::already_exists(kind.plural, kind.group, name));
   // Checked before anything is allocated for it; what the store adds below is a few hundred bytes.
   const std::size_t bytes = encoded_size(body);
   if (bytes > settings_.max_object_bytes) return store_result::failure(too_large(kind, body, bytes));
-  const auto& strategy = api::strategy_for(kind);
+  const auto& strategy = model::strategy_for(kind);
   if (strategy.bound_to_node && buckets_[kind.kind].size() >= settings_.limits.max_pods)
-    return store_result::failure(api::forbidden(
+    return store_result::failure(model::forbidden(
         kind.plural, kind.group, name,
         "node " + settings_.node_name + " already has " + std::to_string(settings_.limits.max_pods) +
             " pods, the most it runs (maxPods in orkest's configuration)"));
@@ -297,10 +297,10 @@ store_result object_store::create_canonical(const resource_kind& kind, const std
     if (requested.empty()) {
       auto allocated = service_ips_.allocate();
       if (!allocated)
-        return store_result::failure(api::internal_error("failed to allocate a serviceIP: range is full"));
+        return store_result::failure(model::internal_error("failed to allocate a serviceIP: range is full"));
       spec["clusterIP"] = *allocated;
     } else if (!service_ips_.claim(requested)) {
-      return store_result::failure(api::invalid(
+      return store_result::failure(model::invalid(
           kind.kind, kind.group, name,
           {{"FieldValueInvalid", "spec.clusterIP",
             "Invalid value: \"" + requested + "\": provided IP is already allocated or not in the valid range " +
@@ -308,7 +308,7 @@ store_result object_store::create_canonical(const resource_kind& kind, const std
     }
     spec["clusterIPs"] = json::array({spec["clusterIP"]});
     auto ports = assign_node_ports(kind, name, spec, json());
-    if (auto* error = std::get_if<api::api_error>(&ports)) {
+    if (auto* error = std::get_if<model::api_error>(&ports)) {
       service_ips_.release(string_member(spec, "clusterIP"));
       return store_result::failure(*error);
     }
@@ -325,7 +325,7 @@ store_result object_store::create_canonical(const resource_kind& kind, const std
   else
     metadata["uid"] = hooks_.new_uid();
   metadata["resourceVersion"] = next_resource_version();
-  metadata["creationTimestamp"] = api::rfc3339(hooks_.now());
+  metadata["creationTimestamp"] = model::rfc3339(hooks_.now());
   metadata["generation"] = 1;
   if (auto status = initial_status(kind, body); !status.is_null()) body["status"] = status;
   else body.erase("status");
@@ -343,14 +343,14 @@ store_result object_store::create_canonical(const resource_kind& kind, const std
 store_result object_store::get(const object_key& key) const {
   const auto& kind = kind_or_throw(key.kind);
   if (const json* object = find(key)) return store_result::success(*object);
-  return store_result::failure(api::not_found(kind.plural, kind.group, key.name));
+  return store_result::failure(model::not_found(kind.plural, kind.group, key.name));
 }
 
 store_result object_store::list(const list_request& request) const {
   const auto& kind = kind_or_throw(request.kind);
-  auto filter = api::object_filter::parse(request.label_selector, request.field_selector);
+  auto filter = model::object_filter::parse(request.label_selector, request.field_selector);
   if (auto* error = std::get_if<api_error>(&filter)) return store_result::failure(*error);
-  const auto& selected = std::get<api::object_filter>(filter);
+  const auto& selected = std::get<model::object_filter>(filter);
 
   json items = json::array();
   for (auto& object : objects(kind.kind, request.ns))
@@ -364,9 +364,9 @@ store_result object_store::list(const list_request& request) const {
 store_result object_store::update(const object_key& key, json body) {
   const auto& kind = kind_or_throw(key.kind);
   const json* stored = find(key);
-  if (!stored) return store_result::failure(api::not_found(kind.plural, kind.group, key.name));
-  auto warnings = api::forgive_shapes(kind, key.name, body);
-  auto kept = api::keep_unsent_spec_fields(kind, *stored, body);
+  if (!stored) return store_result::failure(model::not_found(kind.plural, kind.group, key.name));
+  auto warnings = model::forgive_shapes(kind, key.name, body);
+  auto kept = model::keep_unsent_spec_fields(kind, *stored, body);
   warnings.insert(warnings.end(), kept.begin(), kept.end());
   auto result = update_canonical(kind, key, std::move(body));
   if (result.ok()) result.warnings = std::move(warnings);
@@ -380,11 +380,11 @@ store_result object_store::update_canonical(const resource_kind& kind, const obj
   if (metadata.is_null()) metadata = json::object();
   auto body_name = string_member(metadata, "name");
   if (body_name != key.name)
-    return store_result::failure(api::bad_request("the name of the object (" + body_name +
+    return store_result::failure(model::bad_request("the name of the object (" + body_name +
                                                   ") does not match the name on the URL (" + key.name + ")"));
   auto body_version = string_member(metadata, "resourceVersion");
   if (!body_version.empty() && body_version != stored->at("metadata").at("resourceVersion"))
-    return store_result::failure(api::conflict(
+    return store_result::failure(model::conflict(
         kind.plural, kind.group, key.name,
         "the object has been modified; please apply your changes to the latest version and try again"));
 
@@ -406,7 +406,7 @@ store_result object_store::update_canonical(const resource_kind& kind, const obj
   // Copies, so that kinds without a spec (Endpoints) do not grow a null one.
   const json old_spec = member_or_null(*stored, "spec");
   json new_spec = member_or_null(body, "spec");
-  const auto& strategy = api::strategy_for(kind);
+  const auto& strategy = model::strategy_for(kind);
   if (strategy.holds_cluster_ip) {
     if (!new_spec.is_object()) new_spec = json::object();
     const auto& requested = member_or_null(new_spec, "clusterIP");
@@ -434,11 +434,11 @@ store_result object_store::update_canonical(const resource_kind& kind, const obj
   if (auto error = validation_error(kind, body, settings_.limits)) return store_result::failure(*error);
   if (strategy.validate_update)
     if (auto causes = strategy.validate_update(*stored, body); !causes.empty())
-      return store_result::failure(api::invalid(kind.kind, kind.group, key.name, std::move(causes)));
+      return store_result::failure(model::invalid(kind.kind, kind.group, key.name, std::move(causes)));
   if (new_spec != old_spec) metadata["generation"] = metadata.value("generation", int64_t{0}) + 1;
   if (!strategy.holds_cluster_ip) return commit_update(kind, *stored, std::move(body));
   auto claimed = assign_node_ports(kind, key.name, body["spec"], old_spec);
-  if (auto* error = std::get_if<api::api_error>(&claimed)) return store_result::failure(*error);
+  if (auto* error = std::get_if<model::api_error>(&claimed)) return store_result::failure(*error);
   const auto kept = node_ports_of(body["spec"]);
   auto result = commit_update(kind, *stored, std::move(body));
   if (!result.ok()) {
@@ -450,7 +450,7 @@ store_result object_store::update_canonical(const resource_kind& kind, const obj
   return result;
 }
 
-std::variant<std::vector<int>, api::api_error> object_store::assign_node_ports(const resource_kind& kind,
+std::variant<std::vector<int>, model::api_error> object_store::assign_node_ports(const resource_kind& kind,
                                                                                const std::string& name, json& spec,
                                                                                const json& previous) {
   std::vector<int> claimed;
@@ -460,7 +460,7 @@ std::variant<std::vector<int>, api::api_error> object_store::assign_node_ports(c
   const auto old_ports = node_ports_of(previous);
   auto refuse = [&](std::size_t i, const std::string& message) {
     release_node_ports(claimed);
-    return api::invalid(kind.kind, kind.group, name,
+    return model::invalid(kind.kind, kind.group, name,
                         {{"FieldValueInvalid", "spec.ports[" + std::to_string(i) + "].nodePort", message}});
   };
   for (std::size_t i = 0; i < ports->size(); ++i) {
@@ -468,7 +468,7 @@ std::variant<std::vector<int>, api::api_error> object_store::assign_node_ports(c
     int wanted = port.value("nodePort", json(0)).is_number_integer() ? port.value("nodePort", 0) : 0;
     if (wanted == 0) {
       // The same port of this Service keeps the node port it had, as the apiserver keeps it.
-      for (const auto& before : api::array_member(previous, "ports"))
+      for (const auto& before : model::array_member(previous, "ports"))
         if (before.value("port", json()) == port.value("port", json()) &&
             before.value("protocol", json("TCP")) == port.value("protocol", json("TCP")))
           wanted = before.value("nodePort", json(0)).is_number_integer() ? before.value("nodePort", 0) : 0;
@@ -481,7 +481,7 @@ std::variant<std::vector<int>, api::api_error> object_store::assign_node_ports(c
       auto allocated = node_ports_.allocate();
       if (!allocated) {
         release_node_ports(claimed);
-        return api::internal_error("failed to allocate a nodePort: the range " + node_ports_.range() + " is full");
+        return model::internal_error("failed to allocate a nodePort: the range " + node_ports_.range() + " is full");
       }
       claimed.push_back(*allocated);
       port["nodePort"] = *allocated;
@@ -503,23 +503,23 @@ void object_store::release_node_ports(const std::vector<int>& ports) {
 store_result object_store::update_status(const object_key& key, json body) {
   const auto& kind = kind_or_throw(key.kind);
   json* stored = find(key);
-  if (!stored) return store_result::failure(api::not_found(kind.plural, kind.group, key.name));
+  if (!stored) return store_result::failure(model::not_found(kind.plural, kind.group, key.name));
   if (auto error = check_body_identity(kind, key.ns, body)) return store_result::failure(*error);
   auto body_version = string_member(member_or_null(body, "metadata"), "resourceVersion");
   if (!body_version.empty() && body_version != (*stored)["metadata"]["resourceVersion"])
-    return store_result::failure(api::conflict(
+    return store_result::failure(model::conflict(
         kind.plural, kind.group, key.name,
         "the object has been modified; please apply your changes to the latest version and try again"));
   auto body_uid = string_member(member_or_null(body, "metadata"), "uid");
   if (!body_uid.empty() && body_uid != (*stored)["metadata"]["uid"])
-    return store_result::failure(api::conflict(kind.plural, kind.group, key.name,
+    return store_result::failure(model::conflict(kind.plural, kind.group, key.name,
                                                "Precondition failed: UID in precondition: " + body_uid +
                                                    ", UID in object meta: " +
                                                    (*stored)["metadata"]["uid"].get<std::string>()));
   json updated = *stored;
   const auto& status = member_or_null(body, "status");
   if (status.is_null()) updated.erase("status");
-  else if (!status.is_object()) return store_result::failure(api::bad_request("status: must be an object"));
+  else if (!status.is_object()) return store_result::failure(model::bad_request("status: must be an object"));
   else updated["status"] = status;
   return commit_update(kind, *stored, std::move(updated));
 }
@@ -527,28 +527,28 @@ store_result object_store::update_status(const object_key& key, json body) {
 store_result object_store::patch(const object_key& key, const patch_request& request) {
   const auto& kind = kind_or_throw(key.kind);
   const json* stored = find(key);
-  if (!stored) return store_result::failure(api::not_found(kind.plural, kind.group, key.name));
+  if (!stored) return store_result::failure(model::not_found(kind.plural, kind.group, key.name));
   json patched = *stored;
   try {
     switch (request.type) {
       case patch_type::merge:
         if (!request.patch.is_object())
-          return store_result::failure(api::bad_request("a merge patch must be a JSON object"));
+          return store_result::failure(model::bad_request("a merge patch must be a JSON object"));
         patched.merge_patch(request.patch);
         break;
       case patch_type::strategic_merge:
         if (!request.patch.is_object())
-          return store_result::failure(api::bad_request("a strategic merge patch must be a JSON object"));
-        patched = api::strategic_merge(patched, request.patch);
+          return store_result::failure(model::bad_request("a strategic merge patch must be a JSON object"));
+        patched = model::strategic_merge(patched, request.patch);
         break;
       case patch_type::json_patch:
         if (!request.patch.is_array())
-          return store_result::failure(api::bad_request("a JSON patch must be an array of operations"));
+          return store_result::failure(model::bad_request("a JSON patch must be an array of operations"));
         patched = patched.patch(request.patch);
         break;
     }
   } catch (const json::exception& error) {
-    return store_result::failure(api::invalid(kind.kind, kind.group, key.name,
+    return store_result::failure(model::invalid(kind.kind, kind.group, key.name,
                                               {{"FieldValueInvalid", "", std::string("the patch failed: ") + error.what()}}));
   }
   // Each path writes only its own part: status through .../status, the rest otherwise.
@@ -576,35 +576,35 @@ store_result object_store::commit_update(const resource_kind& kind, json& stored
 store_result object_store::bind(const object_key& key, const json& binding) {
   const auto& kind = kind_or_throw(key.kind);
   json* stored = find(key);
-  if (!stored) return store_result::failure(api::not_found(kind.plural, kind.group, key.name));
+  if (!stored) return store_result::failure(model::not_found(kind.plural, kind.group, key.name));
   const json& target = member_or_null(binding, "target");
   const auto node = string_member(target, "name");
-  std::vector<api::status_cause> causes;
-  if (!binding.is_object()) causes.push_back(api::field_error::type_invalid("", binding, "object"));
-  else if (node.empty()) causes.push_back(api::field_error::required("target.name"));
-  else api::field_error::add_invalid(causes, "target.name", node, api::name_rules::dns1123_subdomain(node));
+  std::vector<model::status_cause> causes;
+  if (!binding.is_object()) causes.push_back(model::field_error::type_invalid("", binding, "object"));
+  else if (node.empty()) causes.push_back(model::field_error::required("target.name"));
+  else model::field_error::add_invalid(causes, "target.name", node, model::name_rules::dns1123_subdomain(node));
   if (auto target_kind = string_member(target, "kind"); !target_kind.empty() && target_kind != "Node")
-    causes.push_back(api::field_error::not_supported("target.kind", target_kind, {"Node"}));
-  if (!causes.empty()) return store_result::failure(api::invalid("Binding", "", key.name, std::move(causes)));
+    causes.push_back(model::field_error::not_supported("target.kind", target_kind, {"Node"}));
+  if (!causes.empty()) return store_result::failure(model::invalid("Binding", "", key.name, std::move(causes)));
   const json& metadata = (*stored)["metadata"];
   auto uid = string_member(member_or_null(binding, "metadata"), "uid");
   if (!uid.empty() && uid != metadata["uid"])
-    return store_result::failure(api::conflict(kind.plural, kind.group, key.name,
+    return store_result::failure(model::conflict(kind.plural, kind.group, key.name,
                                                "Precondition failed: UID in precondition: " + uid +
                                                    ", UID in object meta: " + metadata["uid"].get<std::string>()));
   if (metadata.contains("deletionTimestamp"))
-    return store_result::failure(api::conflict(kind.plural, kind.group, key.name,
+    return store_result::failure(model::conflict(kind.plural, kind.group, key.name,
                                                "pod " + key.name + " is being deleted, cannot be assigned to a host"));
   auto bound_to = string_member(member_or_null(*stored, "spec"), "nodeName");
   if (!bound_to.empty())
-    return store_result::failure(api::conflict(kind.plural, kind.group, key.name,
+    return store_result::failure(model::conflict(kind.plural, kind.group, key.name,
                                                "pod " + key.name + " is already assigned to node \"" + bound_to + "\""));
   // As Kubernetes' binding: the node, and the PodScheduled condition.
   json bound = *stored;
   bound["spec"]["nodeName"] = node;
   json& conditions = bound["status"]["conditions"];
   json scheduled = {{"type", "PodScheduled"}, {"status", "True"}, {"lastProbeTime", nullptr},
-                    {"lastTransitionTime", api::rfc3339(hooks_.now())}};
+                    {"lastTransitionTime", model::rfc3339(hooks_.now())}};
   if (!conditions.is_array()) conditions = json::array();
   auto existing = std::find_if(conditions.begin(), conditions.end(),
                                [](const json& c) { return string_member(c, "type") == "PodScheduled"; });
@@ -612,7 +612,7 @@ store_result object_store::bind(const object_key& key, const json& binding) {
   else conditions.push_back(scheduled);
   auto result = commit_update(kind, *stored, std::move(bound));
   if (!result.ok()) return result;
-  json status = api::success_status();
+  json status = model::success_status();
   status["code"] = 201;
   return store_result::success(status);
 }
@@ -620,21 +620,21 @@ store_result object_store::bind(const object_key& key, const json& binding) {
 store_result object_store::remove(const object_key& key, const delete_options& options) {
   const auto& kind = kind_or_throw(key.kind);
   json* stored = find(key);
-  if (!stored) return store_result::failure(api::not_found(kind.plural, kind.group, key.name));
+  if (!stored) return store_result::failure(model::not_found(kind.plural, kind.group, key.name));
   const json& metadata = (*stored)["metadata"];
   if (options.precondition_uid && *options.precondition_uid != metadata["uid"])
-    return store_result::failure(api::conflict(kind.plural, kind.group, key.name,
+    return store_result::failure(model::conflict(kind.plural, kind.group, key.name,
                                                "Precondition failed: UID in precondition: " +
                                                    *options.precondition_uid + ", UID in object meta: " +
                                                    metadata["uid"].get<std::string>()));
   if (options.precondition_resource_version && *options.precondition_resource_version != metadata["resourceVersion"])
-    return store_result::failure(api::conflict(kind.plural, kind.group, key.name,
+    return store_result::failure(model::conflict(kind.plural, kind.group, key.name,
                                                "Precondition failed: ResourceVersion in precondition: " +
                                                    *options.precondition_resource_version +
                                                    ", ResourceVersion in object meta: " +
                                                    metadata["resourceVersion"].get<std::string>()));
 
-  const auto& strategy = api::strategy_for(kind);
+  const auto& strategy = model::strategy_for(kind);
   if (strategy.graceful_deletion) {
     int64_t grace = 30;
     const auto& spec_grace = member_or_null(member_or_null(*stored, "spec"), "terminationGracePeriodSeconds");
@@ -645,7 +645,7 @@ store_result object_store::remove(const object_key& key, const delete_options& o
     bool terminating = metadata.contains("deletionTimestamp");
     if (grace > 0 && !terminating) {
       json marked = *stored;
-      marked["metadata"]["deletionTimestamp"] = api::rfc3339(hooks_.now() + std::chrono::seconds(grace));
+      marked["metadata"]["deletionTimestamp"] = model::rfc3339(hooks_.now() + std::chrono::seconds(grace));
       marked["metadata"]["deletionGracePeriodSeconds"] = grace;
       return commit_update(kind, *stored, std::move(marked));
     }
@@ -665,7 +665,7 @@ store_result object_store::remove(const object_key& key, const delete_options& o
   if (strategy.graceful_deletion) return store_result::success(removed);  // as Kubernetes answers for pods
   json details = {{"name", key.name}, {"kind", kind.plural}, {"uid", removed["metadata"]["uid"]}};
   if (!kind.group.empty()) details["group"] = kind.group;
-  json status = api::success_status();
+  json status = model::success_status();
   status["details"] = details;
   return store_result::success(status);
 }

@@ -19,7 +19,7 @@
 #include "store/storage_backend.hpp"
 #include "store/node_port_allocator.hpp"
 #include "store/store_types.hpp"
-#include "api/resource_kind.hpp"
+#include "model/resource_kind.hpp"
 
 namespace orkest::store {
 
@@ -69,7 +69,7 @@ class object_store {
   // Changes committed since the last call, oldest first.
   std::vector<change_event> take_events();
   // Committed changes after `version` for `kind`, or 410 Gone when they are no longer kept.
-  std::variant<std::vector<change_event>, api::api_error> history_since(uint64_t version,
+  std::variant<std::vector<change_event>, model::api_error> history_since(uint64_t version,
                                                                         const std::string& kind) const;
   // Every object of a kind (all namespaces when ns is empty).
   std::vector<json> objects(const std::string& kind, const std::string& ns) const;
@@ -80,23 +80,23 @@ class object_store {
   using bucket = std::map<std::string, json>;  // "namespace/name" -> object
 
   // create and update of a body already in its canonical shape (api/forgiven_shapes).
-  store_result create_canonical(const api::resource_kind& kind, const std::string& ns, json body);
-  store_result update_canonical(const api::resource_kind& kind, const object_key& key, json body);
+  store_result create_canonical(const model::resource_kind& kind, const std::string& ns, json body);
+  store_result update_canonical(const model::resource_kind& kind, const object_key& key, json body);
   json* find(const object_key& key);
   const json* find(const object_key& key) const;
-  store_result commit_update(const api::resource_kind& kind, json& stored, json updated);
+  store_result commit_update(const model::resource_kind& kind, json& stored, json updated);
   // Commits one change to the backend and queues it for watchers; false if the backend refused.
   bool commit(change_type type, const object_key& key, const json& object, std::size_t bytes, uint64_t expected);
-  api::api_error not_stored(const api::resource_kind& kind, const std::string& name) const;
+  model::api_error not_stored(const model::resource_kind& kind, const std::string& name) const;
   // 413 for an object that encodes to `bytes`, over max_object_bytes.
-  api::api_error too_large(const api::resource_kind& kind, const json& object, std::size_t bytes) const;
+  model::api_error too_large(const model::resource_kind& kind, const json& object, std::size_t bytes) const;
   // The resourceVersion the next committed change gets.
   std::string next_resource_version() const;
   // Gives each port of a NodePort or LoadBalancer Service (in `spec`) its nodePort: the one it
   // asks for (422 when out of the range or another Service's), the one its port had in
   // `previous` (the stored spec, on update), or a free one. The ports it claimed, to release
   // if the change is not committed.
-  std::variant<std::vector<int>, api::api_error> assign_node_ports(const api::resource_kind& kind, const std::string& name,
+  std::variant<std::vector<int>, model::api_error> assign_node_ports(const model::resource_kind& kind, const std::string& name,
                                                                   json& spec, const json& previous);
   void release_node_ports(const std::vector<int>& ports);
 

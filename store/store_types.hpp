@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "api/api_error.hpp"
+#include "model/api_error.hpp"
 
 namespace orkest::store {
 
@@ -45,13 +45,13 @@ struct delete_options {
 
 // The store's answer to any request: an error, or the object (or List) it produced.
 struct store_result {
-  std::optional<api::api_error> error;
+  std::optional<model::api_error> error;
   json object;
   std::vector<std::string> warnings;
 
   bool ok() const { return !error.has_value(); }
   static store_result success(json object) { return {std::nullopt, std::move(object), {}}; }
-  static store_result failure(api::api_error e) { return {std::move(e), json(), {}}; }
+  static store_result failure(model::api_error e) { return {std::move(e), json(), {}}; }
 };
 
 enum class change_type { added, modified, deleted, bookmark };

@@ -114,7 +114,7 @@ class deterministic_actors : public ::testing::Test {
           caf::after(std::chrono::seconds(0)) >> [] {});
       if (!answered) {
         ADD_FAILURE() << "the store answered " << i << " of " << count << " requests";
-        replies.push_back(store_result::failure(api::internal_error("the store did not answer")));
+        replies.push_back(store_result::failure(model::internal_error("the store did not answer")));
       }
     }
     return replies;

@@ -7,10 +7,10 @@
 #include <set>
 
 #include "control/restart_policy.hpp"
-#include "api/body_decoder.hpp"
+#include "model/body_decoder.hpp"
 #include "tests/actors/actor_test_support.hpp"
-#include "tests/api/user_examples.hpp"
-#include "tests/api/manifests.hpp"
+#include "tests/model/user_examples.hpp"
+#include "tests/model/manifests.hpp"
 
 namespace orkest::testing {
 namespace {
@@ -25,8 +25,8 @@ json pod_manifest(const std::string& name, const std::string& restart_policy = "
 }
 
 json parsed(const char* body) {
-  auto decoded = api::decode_body(body, "application/json");
-  if (auto* error = std::get_if<api::api_error>(&decoded)) ADD_FAILURE() << error->message;
+  auto decoded = model::decode_body(body, "application/json");
+  if (auto* error = std::get_if<model::api_error>(&decoded)) ADD_FAILURE() << error->message;
   return std::get_if<json>(&decoded) ? std::get<json>(decoded) : json();
 }
 

@@ -6,7 +6,7 @@
 #include <set>
 
 #include "tests/actors/actor_test_support.hpp"
-#include "tests/api/manifests.hpp"
+#include "tests/model/manifests.hpp"
 
 namespace orkest::testing {
 namespace {

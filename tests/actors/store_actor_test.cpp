@@ -5,7 +5,7 @@
 #include <caf/actor_cast.hpp>
 
 #include "tests/actors/actor_test_support.hpp"
-#include "tests/api/manifests.hpp"
+#include "tests/model/manifests.hpp"
 
 namespace orkest::testing {
 namespace {

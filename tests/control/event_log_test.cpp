@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "api/timestamp.hpp"
+#include "model/timestamp.hpp"
 
 namespace orkest::control {
 namespace {
@@ -61,7 +61,7 @@ json event_seen(const std::string& name, const std::string& last) {
 }
 
 TEST(EventLog, ExpiredEventsGoThenTheOldestBeyondTheLimit) {
-  const auto now = *api::parse_rfc3339("2026-11-30T12:00:00Z");
+  const auto now = *model::parse_rfc3339("2026-11-30T12:00:00Z");
   const std::vector<json> events = {event_seen("expired", "2026-11-30T10:59:59Z"), event_seen("old", "2026-11-30T11:00:01Z"),
                                     event_seen("newer", "2026-11-30T11:30:00Z"), event_seen("newest", "2026-11-30T11:59:00Z"),
                                     event_seen("timeless", "")};

@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "api/timestamp.hpp"
+#include "model/timestamp.hpp"
 #include "control/node_lifecycle.hpp"
 #include "control/node_registration.hpp"
 
@@ -13,7 +13,7 @@ namespace {
 using nlohmann::json;
 using namespace std::chrono_literals;
 
-const auto now = *api::parse_rfc3339("2026-11-30T10:00:00Z");
+const auto now = *model::parse_rfc3339("2026-11-30T10:00:00Z");
 
 json ready_node(const std::string& status = "True") {
   return {{"metadata", {{"name", "n1"}, {"creationTimestamp", "2026-11-30T09:00:00Z"}}},

@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "api/timestamp.hpp"
+#include "model/timestamp.hpp"
 
 #include "control/replicaset_sync.hpp"
 
@@ -96,7 +96,7 @@ TEST(PlanReplicaset, APodIsAvailableOnceReadyForMinReadySeconds) {
     p["status"]["conditions"][0]["lastTransitionTime"] = since;
     return p;
   };
-  const auto now = *api::parse_rfc3339("2026-11-30T12:00:10Z");
+  const auto now = *model::parse_rfc3339("2026-11-30T12:00:10Z");
   auto plan = plan_replicaset(rs, {ready_since("a", "2026-11-30T12:00:00Z"), ready_since("b", "2026-11-30T12:00:05Z")}, 0,
                               {}, now);
   EXPECT_EQ(plan.status["readyReplicas"], 2);

@@ -357,8 +357,8 @@ TEST_F(object_store_test, history_lets_watchers_resume_until_compacted) {
   ASSERT_TRUE(std::holds_alternative<std::vector<change_event>>(recent));
   EXPECT_EQ(std::get<std::vector<change_event>>(recent).size(), 2u);
   auto expired = small.history_since(0, "Pod");
-  ASSERT_TRUE(std::holds_alternative<orkest::api::api_error>(expired));
-  EXPECT_EQ(std::get<orkest::api::api_error>(expired).code, 410);
+  ASSERT_TRUE(std::holds_alternative<orkest::model::api_error>(expired));
+  EXPECT_EQ(std::get<orkest::model::api_error>(expired).code, 410);
 }
 
 // A ReplicaSet of 2147483647 replicas once made 6,500 pods in 6 s and starved the store.
@@ -538,8 +538,8 @@ TEST_F(object_store_test, history_is_bounded_in_bytes_too) {
   }
   // About four of the 4 KB changes fit: resuming from the start is gone, from the last is not.
   auto early = small.history_since(1, "Pod");
-  ASSERT_TRUE(std::holds_alternative<orkest::api::api_error>(early));
-  EXPECT_EQ(std::get<orkest::api::api_error>(early).code, 410);
+  ASSERT_TRUE(std::holds_alternative<orkest::model::api_error>(early));
+  EXPECT_EQ(std::get<orkest::model::api_error>(early).code, 410);
   auto recent = small.history_since(small.resource_version() - 3, "Pod");
   ASSERT_TRUE(std::holds_alternative<std::vector<change_event>>(recent));
   EXPECT_EQ(std::get<std::vector<change_event>>(recent).size(), 3u);
