@@ -74,7 +74,7 @@ void written(recorder_pointer self, const std::string& key, const store::store_r
   if (result.ok()) {
     entry.event = result.object;
     if (created && ++st.stored_estimate > st.settings.limit) sweep(self);
-  } else if (!created && result.error->reason == "NotFound") {
+  } else if (!created && result.error->code == 404) {
     entry.event = nullptr;  // swept away meanwhile: the next repeat starts a new event
     entry.waiting_repeats = std::max<int64_t>(entry.waiting_repeats, 1);
   } else {

@@ -195,7 +195,7 @@ void make_exec_probe(pod_pointer self, std::size_t i) {
       .then(
           [self, i, run](const runtime_exec_reply& reply) {
             if (reply.error) {
-              auto output = reply.error->reason == "RuntimeTimeout" ? "command timed out" : reply.error->message;
+              auto output = reply.error->reason == podman::runtime_reason::timed_out ? "command timed out" : reply.error->message;
               return self->send(self, probed_atom::value, i, run, false, std::string(output));
             }
             self->send(self, probed_atom::value, i, run, reply.result.exit_code == 0, reply.result.output);
@@ -495,27 +495,27 @@ void run_container(pod_pointer self, const control::container_environment& envir
                    record(self, "Normal", "Started", "Started container " + container_name(self));
                    return observe_container(self, reply.state);
                  }
-                 if (reply.error->reason == podman::reason_name_in_use && !st.adoption_tried) {
+                 if (reply.error->reason == podman::runtime_reason::name_in_use && !st.adoption_tried) {
                    st.adoption_tried = true;
                    st.adopt_first = true;  // the reconcile after this reply adopts
                    return;
                  }
-                 spdlog::warn("pod {}: {}: {}", describe(self), reply.error->reason, reply.error->message);
-                 if (reply.error->reason == podman::reason_image_pull)
+                 spdlog::warn("pod {}: {}: {}", describe(self), podman::reason_text(reply.error->reason), reply.error->message);
+                 if (reply.error->reason == podman::runtime_reason::image_pull)
                    record(self, "Warning", "Failed",
                           "Failed to pull image \"" + image_of(self) + "\": " + reply.error->message);
-                 else if (reply.error->reason == "ErrImageNeverPull")
+                 else if (reply.error->reason == podman::runtime_reason::image_never_pull)
                    record(self, "Warning", "ErrImageNeverPull",
                           "Container image \"" + image_of(self) + "\" is not present with pull policy of Never");
-                 record(self, "Warning", "Failed", "Error: " + reply.error->reason);
+                 record(self, "Warning", "Failed", std::string("Error: ") + podman::reason_text(reply.error->reason));
                  if (!reply.state.id.empty())  // created but not started: start afresh next time
                    self->request(st.runtime, st.settings.runtime_timeout, remove_atom::value, reply.state.id)
                        .then([](const runtime_reply&) {}, [](const caf::error&) {});
                  st.observed.phase = control::container_phase::waiting;
-                 st.observed.reason = reply.error->reason;
+                 st.observed.reason = podman::reason_text(reply.error->reason);
                  st.observed.message = reply.error->message;
                  write_status(self);  // the reason (ErrImageNeverPull, ...) is what the user needs to see
-                 if (reply.error->reason == podman::reason_image_pull)
+                 if (reply.error->reason == podman::runtime_reason::image_pull)
                    self->delayed_send(self, control::image_pull_backoff_shown_after, backoff_atom::value);
                  ++st.crashes_in_a_row;
                  schedule_retry(self, std::max(control::restart_delay(st.crashes_in_a_row + 1), std::chrono::seconds(10)));
@@ -656,7 +656,7 @@ void reconcile(pod_pointer self) {
                         [self](const runtime_reply& reply) {
                           auto& st = self->state;
                           if (!reply.error) return observe_container(self, reply.state);
-                          if (reply.error->reason != "NotFound") return;
+                          if (reply.error->reason != podman::runtime_reason::not_found) return;
                           // Removed behind orkest's back: a new container replaces it.
                           spdlog::info("pod {}: container {} disappeared, recreating", describe(self),
                                        st.container->id);
@@ -758,7 +758,7 @@ pod_actor::behavior_type pod_behavior(pod_pointer self, store_actor store, runti
       },
       [self](backoff_atom) {
         auto& st = self->state;
-        if (st.container || !st.backoff_pending || st.observed.reason != podman::reason_image_pull) return;
+        if (st.container || !st.backoff_pending || st.observed.reason != podman::reason_text(podman::runtime_reason::image_pull)) return;
         st.observed.reason = "ImagePullBackOff";
         record(self, "Normal", "BackOff", "Back-off pulling image \"" + image_of(self) + "\"");
         record(self, "Warning", "Failed", "Error: ImagePullBackOff");

@@ -198,7 +198,7 @@ void forget_address(dispatcher_pointer self, const std::string& id) {
 void note_address(dispatcher_pointer self, const std::string& asked_id, const runtime_reply& reply) {
   auto& st = self->state;
   if (reply.error) {
-    if (reply.error->reason == "NotFound") forget_address(self, asked_id);
+    if (reply.error->reason == podman::runtime_reason::not_found) forget_address(self, asked_id);
     return;
   }
   // A container orkest did not start (an earlier orkest did): its address is taken too.
@@ -282,9 +282,9 @@ void run_container(dispatcher_pointer self, podman::container_spec spec,
           return;
         }
         // Held by a container orkest does not know of: it stays marked taken; try the next.
-        if (reply.error->reason == podman::reason_address_in_use) return run_container(self, spec, answer, attempt + 1);
+        if (reply.error->reason == podman::runtime_reason::address_in_use) return run_container(self, spec, answer, attempt + 1);
         if (st.pod_ips) st.pod_ips->release(spec.ip);
-        if (reply.error->reason == podman::reason_address_rejected && st.pod_ips) {
+        if (reply.error->reason == podman::runtime_reason::address_rejected && st.pod_ips) {
           spdlog::warn("runtime: the pod network takes no fixed addresses ({}); podman picks pod addresses from now on",
                        reply.error->message);
           st.pod_ips.reset();

@@ -313,7 +313,7 @@ std::optional<http_response> log_request(store_client& store, const log_source& 
       .receive(
           [&](actors::runtime_logs_reply& reply) {
             if (reply.error) {
-              api_error error = reply.error->reason == "NotFound"
+              api_error error = reply.error->reason == podman::runtime_reason::not_found
                                     ? bad_request("the container of pod \"" + r.name + "\" is gone: " +
                                                   reply.error->message)
                                     : internal_error(reply.error->message);

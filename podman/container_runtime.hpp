@@ -139,22 +139,30 @@ struct container_event {
   std::optional<int> exit_code;
 };
 
-// A failed call. `reason` is a Kubernetes-style waiting reason where one fits
-// (ErrImageNeverPull, ErrImagePull, CreateContainerError, RunContainerError), otherwise
-// "RuntimeError", "RuntimeTimeout" or "NotFound".
-struct runtime_error {
-  std::string reason;
-  std::string message;
+// Why a runtime call failed: one closed set, which callers compare as values. Where a
+// Kubernetes waiting reason fits, reason_text gives its word (a pod's status shows it).
+enum class runtime_reason {
+  failed,            // RuntimeError: podman failed otherwise
+  timed_out,         // RuntimeTimeout: podman (or an exec'd command) did not finish in time
+  not_found,         // NotFound: no such container
+  image_pull,        // ErrImagePull: the image could not be pulled (or loaded)
+  image_never_pull,  // ErrImageNeverPull: not on this host and the pull policy says Never
+  create_config,     // CreateContainerConfigError: the spec cannot be honoured (runAsNonRoot, ...)
+  create,            // CreateContainerError
+  run,               // RunContainerError: the OCI runtime could not start it
+  name_in_use,       // ContainerNameInUse: a container already has the name
+  address_in_use,    // AddressInUse: another container holds the fixed address asked for
+  address_rejected,  // AddressRejected: the network takes no fixed address like it
 };
 
-// The reason of a run whose image could not be pulled.
-inline constexpr const char* reason_image_pull = "ErrImagePull";
-// The reason of a create or run refused because a container already has the name.
-inline constexpr const char* reason_name_in_use = "ContainerNameInUse";
-// ... because another container holds the fixed address asked for.
-inline constexpr const char* reason_address_in_use = "AddressInUse";
-// ... because the network takes no fixed address like it (outside its subnet, say).
-inline constexpr const char* reason_address_rejected = "AddressRejected";
+// The reason's Kubernetes (or orkest) word, e.g. "ErrImagePull".
+const char* reason_text(runtime_reason reason);
+
+// A failed call.
+struct runtime_error {
+  runtime_reason reason = runtime_reason::failed;
+  std::string message;
+};
 
 // What a command run inside a container (an exec probe) did.
 struct exec_result {
@@ -229,7 +237,7 @@ class container_runtime {
   // Every container (running or not) carrying all of the given labels.
   virtual runtime_result<std::vector<container_state>> list(const label_map& labels) = 0;
   virtual runtime_result<std::string> logs(const std::string& id, const log_options& options) = 0;
-  // Runs argv inside the running container, ended after `timeout` ("RuntimeTimeout").
+  // Runs argv inside the running container, ended after `timeout` (runtime_reason::timed_out).
   virtual runtime_result<exec_result> exec(const std::string& id, const std::vector<std::string>& argv,
                                            std::chrono::milliseconds timeout) = 0;
   // The logs as `logs` gives them, then new output as the container writes it, handed to

@@ -10,7 +10,7 @@ namespace {
 
 std::string now_rfc3339() { return format_utc(std::time(nullptr)); }
 
-runtime_error not_found(const std::string& id) { return {"NotFound", "no such container " + id}; }
+runtime_error not_found(const std::string& id) { return {runtime_reason::not_found, "no such container " + id}; }
 
 }  // namespace
 
@@ -31,19 +31,19 @@ runtime_result<std::string> fake_runtime::create(const container_spec& requested
     const std::string image_user = user == image_users_.end() ? "" : user->second;
     if (spec.run_as_non_root)
       if (auto violation = non_root_violation(spec.user, image_user))
-        return runtime_error{"CreateContainerConfigError", *violation + " " + spec.non_root_subject};
+        return runtime_error{runtime_reason::create_config, *violation + " " + spec.non_root_subject};
     spec.user = effective_user(spec.user, image_user);
   }
   if (missing_images_.count(spec.image)) {
     if (spec.image_pull_policy == "Never")
-      return runtime_error{"ErrImageNeverPull",
+      return runtime_error{runtime_reason::image_never_pull,
                            "Container image \"" + spec.image + "\" is not present with pull policy of Never"};
-    return runtime_error{reason_image_pull, "image " + spec.image + " not found and no registry is reachable"};
+    return runtime_error{runtime_reason::image_pull, "image " + spec.image + " not found and no registry is reachable"};
   }
   for (const auto& [id, state] : containers_) {
-    if (state.name == spec.name) return runtime_error{reason_name_in_use, "the container name " + spec.name + " is already in use"};
+    if (state.name == spec.name) return runtime_error{runtime_reason::name_in_use, "the container name " + spec.name + " is already in use"};
     if (!spec.ip.empty() && fixed_ips_.count(id) && fixed_ips_.at(id) == spec.ip)
-      return runtime_error{reason_address_in_use, "IPAM error: requested ip address " + spec.ip +
+      return runtime_error{runtime_reason::address_in_use, "IPAM error: requested ip address " + spec.ip +
                                                       " is already allocated to container ID " + id};
   }
   container_state state;

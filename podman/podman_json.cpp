@@ -35,7 +35,7 @@ label_map labels(const json& object) {
 }
 
 runtime_error parse_failure(const char* what, const std::string& detail) {
-  return runtime_error{"RuntimeError",
+  return runtime_error{runtime_reason::failed,
                        std::string("cannot read the output of podman ") + what + ": " + detail};
 }
 

@@ -23,7 +23,7 @@ std::string quoted(const std::string& s) { return "\"" + s + "\""; }
 
 bool blank(std::string_view s) { return s.find_first_not_of(" \t\r\n") == std::string_view::npos; }
 
-runtime_error not_found(const std::string& id) { return {"NotFound", "container " + id + " does not exist"}; }
+runtime_error not_found(const std::string& id) { return {runtime_reason::not_found, "container " + id + " does not exist"}; }
 
 // Known to exist; an error counts as not known.
 bool known_true(const runtime_result<bool>& answer) {
@@ -64,13 +64,13 @@ std::vector<std::string> podman_runtime::command_line(const std::vector<std::str
   return argv;
 }
 
-runtime_error podman_runtime::failure(const process_result& result, const std::string& reason,
+runtime_error podman_runtime::failure(const process_result& result, runtime_reason reason,
                                       const std::string& what) const {
   if (!result.spawn_error.empty())
-    return {"RuntimeError",
+    return {runtime_reason::failed,
             what + ": " + result.spawn_error +
                 " (install podman and runc, see scripts/setup.sh, or configure the path to podman)"};
-  if (result.killed) return {"RuntimeTimeout", what + ": podman did not finish in time and was killed"};
+  if (result.killed) return {runtime_reason::timed_out, what + ": podman did not finish in time and was killed"};
   std::string text = podman_error_text(result.err);
   if (text.empty()) text = "podman exited with code " + std::to_string(result.exit_code);
   return {reason, what + ": " + text};
@@ -80,16 +80,16 @@ runtime_result<bool> podman_runtime::exists(const std::vector<std::string>& args
   process_result result = podman(args);
   if (result.ok()) return true;
   if (result.finished() && result.exit_code == 1) return false;
-  return failure(result, "RuntimeError", "podman " + args[0] + " " + args[1]);
+  return failure(result, runtime_reason::failed, "podman " + args[0] + " " + args[1]);
 }
 
 runtime_status podman_runtime::check() {
   if (!settings_.containers_conf.empty() && ::access(settings_.containers_conf.c_str(), R_OK) != 0)
-    return runtime_error{"RuntimeError", "cannot read containers.conf " + settings_.containers_conf + ": " +
+    return runtime_error{runtime_reason::failed, "cannot read containers.conf " + settings_.containers_conf + ": " +
                                              std::strerror(errno) + " (fix the configured path)"};
   process_result info = podman({"info", "--format", "json"});
   if (!info.ok())
-    return failure(info, "RuntimeError",
+    return failure(info, runtime_reason::failed,
                    "`podman info` failed (podman needs runc, and netavark and aardvark-dns for the "
                    "netavark backend; hosts with cgroups v1 or without CAP_SYS_RESOURCE need "
                    "conf/containers.conf)");
@@ -120,12 +120,12 @@ runtime_status podman_runtime::ensure_network(const std::string& name, const std
   if (created.ok()) return std::nullopt;
   // Someone else may have created it since we looked.
   if (known_true(exists({"network", "exists", name}))) return std::nullopt;
-  return failure(created, "RuntimeError", "cannot create network " + name);
+  return failure(created, runtime_reason::failed, "cannot create network " + name);
 }
 
 runtime_result<std::string> podman_runtime::network_subnet(const std::string& name) {
   process_result inspected = podman({"network", "inspect", "--format", "{{range .Subnets}}{{.Subnet}} {{end}}", "--", name});
-  if (!inspected.ok()) return failure(inspected, "RuntimeError", "cannot inspect network " + name);
+  if (!inspected.ok()) return failure(inspected, runtime_reason::failed, "cannot inspect network " + name);
   std::istringstream words(inspected.out);
   for (std::string subnet; words >> subnet;)
     if (subnet.find(':') == std::string::npos) return subnet;  // IPv4: orkest's pod addresses are
@@ -135,7 +135,7 @@ runtime_result<std::string> podman_runtime::network_subnet(const std::string& na
 runtime_status podman_runtime::ensure_image(const std::string& image, const std::string& pull_policy) {
   auto pull = [&] { return podman({"pull", "--quiet", image}, settings_.pull_timeout); };
   auto pull_failure = [&](const process_result& pulled) {
-    return failure(pulled, reason_image_pull, "Failed to pull image " + quoted(image));
+    return failure(pulled, runtime_reason::image_pull, "Failed to pull image " + quoted(image));
   };
   if (pull_policy == "Always") {
     // A locally built image has no registry to come from; trying one anyway costs seconds of
@@ -154,7 +154,7 @@ runtime_status podman_runtime::ensure_image(const std::string& image, const std:
   if (auto* error = std::get_if<runtime_error>(&present)) return *error;
   if (std::get<bool>(present)) return std::nullopt;
   if (pull_policy == "Never")
-    return runtime_error{"ErrImageNeverPull",
+    return runtime_error{runtime_reason::image_never_pull,
                          "Container image " + quoted(image) + " is not present with pull policy of Never"};
   process_result pulled = pull();
   if (pulled.ok()) return std::nullopt;
@@ -164,7 +164,7 @@ runtime_status podman_runtime::ensure_image(const std::string& image, const std:
 runtime_result<std::string> podman_runtime::image_from_archive(const std::string& path) {
   struct stat file {};
   if (::stat(path.c_str(), &file) != 0)
-    return runtime_error{reason_image_pull, "Failed to load image archive " + quoted(path) + ": " + std::strerror(errno)};
+    return runtime_error{runtime_reason::image_pull, "Failed to load image archive " + quoted(path) + ": " + std::strerror(errno)};
   const std::string version = std::to_string(file.st_size) + "@" + std::to_string(file.st_mtim.tv_sec) + "." +
                               std::to_string(file.st_mtim.tv_nsec);
   // One load at a time: two pods of one new tarball load it once.
@@ -173,11 +173,11 @@ runtime_result<std::string> podman_runtime::image_from_archive(const std::string
     if (known_true(exists({"image", "exists", known->second.image_id}))) return known->second.image_id;
   }
   process_result loaded = podman({"load", "--quiet", "--input", path}, settings_.pull_timeout);
-  if (!loaded.ok()) return failure(loaded, reason_image_pull, "Failed to load image archive " + quoted(path));
+  if (!loaded.ok()) return failure(loaded, runtime_reason::image_pull, "Failed to load image archive " + quoted(path));
   auto name = podman::loaded_image(loaded.out);
-  if (!name) return runtime_error{reason_image_pull, "podman load named no image for archive " + quoted(path)};
+  if (!name) return runtime_error{runtime_reason::image_pull, "podman load named no image for archive " + quoted(path)};
   process_result id = podman({"image", "inspect", "--format", "{{.Id}}", "--", *name});
-  if (!id.ok()) return failure(id, reason_image_pull, "cannot inspect the image loaded from " + quoted(path));
+  if (!id.ok()) return failure(id, runtime_reason::image_pull, "cannot inspect the image loaded from " + quoted(path));
   const std::string image_id = id.out.substr(0, id.out.find_first_of("\r\n"));
   archives_[path] = {version, image_id};
   spdlog::info("runtime: loaded image archive {} as {}", path, image_id.substr(0, 12));
@@ -201,11 +201,11 @@ runtime_result<container_spec> podman_runtime::with_user(const container_spec& s
   if (!needs_image_user(spec)) return spec;
   if (auto error = ensure_image(spec.image, spec.image_pull_policy)) return *error;
   process_result inspected = podman({"image", "inspect", "--format", "{{.Config.User}}", "--", spec.image});
-  if (!inspected.ok()) return failure(inspected, "CreateContainerConfigError", "cannot read the user of image " + spec.image);
+  if (!inspected.ok()) return failure(inspected, runtime_reason::create_config, "cannot read the user of image " + spec.image);
   const std::string image_user = inspected.out.substr(0, inspected.out.find_first_of("\r\n"));
   if (spec.run_as_non_root)
     if (auto violation = non_root_violation(spec.user, image_user))
-      return runtime_error{"CreateContainerConfigError", *violation + " " + spec.non_root_subject};
+      return runtime_error{runtime_reason::create_config, *violation + " " + spec.non_root_subject};
   container_spec settled = spec;
   settled.user = effective_user(spec.user, image_user);
   return settled;
@@ -219,7 +219,7 @@ runtime_result<std::string> podman_runtime::create(const container_spec& request
   const container_spec& spec = std::get<container_spec>(settled);
   if (auto error = ensure_image(spec.image, spec.image_pull_policy)) return *error;
   process_result created = podman(create_args(spec));
-  if (!created.ok()) return failure(created, "CreateContainerError", "cannot create container " + spec.name);
+  if (!created.ok()) return failure(created, runtime_reason::create, "cannot create container " + spec.name);
   return created.out.substr(0, created.out.find_first_of("\r\n"));  // the new container's id
 }
 
@@ -241,11 +241,11 @@ runtime_result<std::string> podman_runtime::run(const container_spec& requested)
   if (ran.ok()) return ran.out.substr(0, ran.out.find_first_of("\r\n"));  // the new container's id
   // podman leaves a container it created but could not start (or was killed while starting);
   // the name is orkest's own (orkest_<namespace>_<pod>), unless podman says another has it.
-  if (ran.finished() && is_name_in_use(ran.err)) return failure(ran, reason_name_in_use, "cannot run container " + spec.name);
+  if (ran.finished() && is_name_in_use(ran.err)) return failure(ran, runtime_reason::name_in_use, "cannot run container " + spec.name);
   podman({"rm", "--force", "--ignore", "--time", "0", spec.name});
-  const char* reason = ran.err.find("OCI runtime") != std::string::npos ? "RunContainerError" : "CreateContainerError";
-  if (ran.finished() && is_address_in_use(ran.err)) reason = reason_address_in_use;
-  else if (ran.finished() && is_address_rejected(ran.err)) reason = reason_address_rejected;
+  runtime_reason reason = ran.err.find("OCI runtime") != std::string::npos ? runtime_reason::run : runtime_reason::create;
+  if (ran.finished() && is_address_in_use(ran.err)) reason = runtime_reason::address_in_use;
+  else if (ran.finished() && is_address_rejected(ran.err)) reason = runtime_reason::address_rejected;
   return failure(ran, reason, "cannot run container " + spec.name);
 }
 
@@ -253,7 +253,7 @@ runtime_status podman_runtime::start(const std::string& id) {
   process_result started = podman({"start", id});
   if (started.ok()) return std::nullopt;
   if (is_no_such_container(started.err)) return not_found(id);
-  return failure(started, "RunContainerError", "cannot start container " + id);
+  return failure(started, runtime_reason::run, "cannot start container " + id);
 }
 
 runtime_status podman_runtime::stop(const std::string& id, std::chrono::seconds grace) {
@@ -261,7 +261,7 @@ runtime_status podman_runtime::stop(const std::string& id, std::chrono::seconds 
       podman({"stop", "--time", std::to_string(grace.count()), id}, settings_.command_timeout + grace);
   if (stopped.ok()) return std::nullopt;
   if (is_no_such_container(stopped.err)) return not_found(id);
-  return failure(stopped, "RuntimeError", "cannot stop container " + id);
+  return failure(stopped, runtime_reason::failed, "cannot stop container " + id);
 }
 
 runtime_status podman_runtime::remove(const std::string& id) {
@@ -269,14 +269,14 @@ runtime_status podman_runtime::remove(const std::string& id) {
   // --ignore: a container that is already gone counts as removed.
   process_result removed = podman({"rm", "--force", "--ignore", "--time", "0", id});
   if (removed.ok()) return std::nullopt;
-  return failure(removed, "RuntimeError", "cannot remove container " + id);
+  return failure(removed, runtime_reason::failed, "cannot remove container " + id);
 }
 
 runtime_result<container_state> podman_runtime::inspect(const std::string& id) {
   // `container inspect` rather than `inspect`, which would also match an image of that name.
   process_result inspected = podman({"container", "inspect", id});
   if (!inspected.ok() && is_no_such_container(inspected.err)) return not_found(id);
-  if (!inspected.ok()) return failure(inspected, "RuntimeError", "cannot inspect container " + id);
+  if (!inspected.ok()) return failure(inspected, runtime_reason::failed, "cannot inspect container " + id);
   auto states = parse_inspect(inspected.out);
   if (auto* error = std::get_if<runtime_error>(&states)) return *error;
   auto& list = std::get<std::vector<container_state>>(states);
@@ -295,7 +295,7 @@ std::vector<runtime_result<container_state>> podman_runtime::inspect_each(const 
   bool answered = inspected.ok() || (inspected.finished() && is_no_such_container(inspected.err));
   auto states = answered ? parse_inspect(inspected.out)
                          : runtime_result<std::vector<container_state>>{
-                               failure(inspected, "RuntimeError", "cannot inspect containers")};
+                               failure(inspected, runtime_reason::failed, "cannot inspect containers")};
   for (const auto& id : ids) {
     if (auto* error = std::get_if<runtime_error>(&states)) {
       results.emplace_back(*error);
@@ -314,7 +314,7 @@ std::vector<runtime_result<container_state>> podman_runtime::inspect_each(const 
 
 runtime_result<std::vector<container_state>> podman_runtime::list(const label_map& labels) {
   process_result listed = podman(list_args(labels));
-  if (!listed.ok()) return failure(listed, "RuntimeError", "cannot list containers");
+  if (!listed.ok()) return failure(listed, runtime_reason::failed, "cannot list containers");
   std::vector<std::string> inspect_args{"container", "inspect"};
   std::istringstream ids(listed.out);
   for (std::string id; std::getline(ids, id);)
@@ -324,7 +324,7 @@ runtime_result<std::vector<container_state>> podman_runtime::list(const label_ma
   // A container removed since ps ran is simply not listed: podman still prints the others,
   // then fails with "no such container".
   if (!inspected.ok() && !(inspected.finished() && is_no_such_container(inspected.err)))
-    return failure(inspected, "RuntimeError", "cannot inspect the listed containers");
+    return failure(inspected, runtime_reason::failed, "cannot inspect the listed containers");
   return parse_inspect(inspected.out);
 }
 
@@ -339,7 +339,7 @@ runtime_result<std::string> podman_runtime::logs(const std::string& id, const lo
   if (result.ok() || result.truncated) return std::move(result.out);
   result.err = result.out;  // merged: podman's own complaint is in there
   if (is_no_such_container(result.err)) return not_found(id);
-  return failure(result, "RuntimeError", "cannot read the logs of container " + id);
+  return failure(result, runtime_reason::failed, "cannot read the logs of container " + id);
 }
 
 runtime_result<exec_result> podman_runtime::exec(const std::string& id, const std::vector<std::string>& argv,
@@ -348,8 +348,8 @@ runtime_result<exec_result> podman_runtime::exec(const std::string& id, const st
   opts.merge_stderr = true;  // the kubelet reports both as the probe's output
   opts.max_output_bytes = max_exec_output_bytes;
   process_result result = run_process(command_line(exec_args(id, argv)), opts);
-  if (result.killed) return runtime_error{"RuntimeTimeout", "command timed out"};
-  if (!result.spawn_error.empty()) return failure(result, "RuntimeError", "cannot exec in container " + id);
+  if (result.killed) return runtime_error{runtime_reason::timed_out, "command timed out"};
+  if (!result.spawn_error.empty()) return failure(result, runtime_reason::failed, "cannot exec in container " + id);
   // 125 is podman's own failure (the command's exit codes are its own).
   if (result.exit_code == 125 && is_no_such_container(result.out)) return not_found(id);
   return exec_result{result.exit_code, std::move(result.out)};
@@ -370,7 +370,7 @@ runtime_status podman_runtime::follow_logs(const std::string& id, const log_opti
       },
       stop);
   if (stop.load() || result.ok()) return std::nullopt;
-  return failure(result, "RuntimeError", "cannot follow the logs of container " + id);
+  return failure(result, runtime_reason::failed, "cannot follow the logs of container " + id);
 }
 
 runtime_status podman_runtime::watch_events(const std::function<void(const container_event&)>& on_event,
@@ -385,7 +385,7 @@ runtime_status podman_runtime::watch_events(const std::function<void(const conta
   process_result result =
       stream_process_lines(command_line(events_args()), options(settings_.command_timeout), on_line, stop);
   if (stop.load()) return std::nullopt;
-  return failure(result, "RuntimeError", "podman events ended");
+  return failure(result, runtime_reason::failed, "podman events ended");
 }
 
 }  // namespace orkest::podman

@@ -72,7 +72,7 @@ class podman_runtime : public container_runtime {
   process_result podman(const std::vector<std::string>& args, std::chrono::milliseconds timeout) const;
   // Failure of a finished command: RuntimeError when podman could not be run, RuntimeTimeout
   // when it was killed, else `reason` with podman's own message.
-  runtime_error failure(const process_result& result, const std::string& reason,
+  runtime_error failure(const process_result& result, runtime_reason reason,
                         const std::string& what) const;
   // `podman image exists` / `podman network exists`: true, false, or why it could not tell.
   runtime_result<bool> exists(const std::vector<std::string>& args) const;

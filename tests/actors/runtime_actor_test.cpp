@@ -59,7 +59,7 @@ TEST_F(runtime_actor_test, inspections_asked_while_one_is_out_are_answered_by_on
     EXPECT_EQ(replies[i].state.status, podman::container_status::running);
   }
   ASSERT_TRUE(replies[3].error);
-  EXPECT_EQ(replies[3].error->reason, "NotFound");
+  EXPECT_EQ(replies[3].error->reason, podman::runtime_reason::not_found);
   EXPECT_EQ(replies[3].state.id, "gone");
   EXPECT_EQ(fake->inspection_batches(), (std::vector<std::size_t>{1, 3}))
       << "the first inspection goes out at once, the three asked meanwhile together";
@@ -90,7 +90,7 @@ TEST_F(runtime_actor_test, a_failed_run_answers_with_the_runtimes_reason) {
   auto replies = take_runtime_replies(1);
   ASSERT_EQ(replies.size(), 1u);
   ASSERT_TRUE(replies[0].error);
-  EXPECT_EQ(replies[0].error->reason, "ErrImageNeverPull");
+  EXPECT_EQ(replies[0].error->reason, podman::runtime_reason::image_never_pull);
   EXPECT_TRUE(fake->inspection_batches().empty()) << "nothing to inspect after a failed run";
 }
 

@@ -71,7 +71,7 @@ TEST(ParseInspect, ToleratesMissingFieldsAndRejectsNonJson) {
 
   auto broken = parse_inspect("Error: something\n");
   ASSERT_TRUE(std::holds_alternative<runtime_error>(broken));
-  EXPECT_EQ(std::get<runtime_error>(broken).reason, "RuntimeError");
+  EXPECT_EQ(std::get<runtime_error>(broken).reason, runtime_reason::failed);
   EXPECT_TRUE(std::holds_alternative<runtime_error>(parse_inspect(R"({"Id":"x"})")));
 }
 

@@ -47,12 +47,12 @@ process_result podman_cli(std::vector<std::string> args) {
 template <class T>
 const T& value(const runtime_result<T>& result) {
   if (auto* error = std::get_if<runtime_error>(&result))
-    throw std::runtime_error("unexpected " + error->reason + ": " + error->message);
+    throw std::runtime_error(std::string("unexpected ") + reason_text(error->reason) + ": " + error->message);
   return std::get<T>(result);
 }
 
 std::string describe(const runtime_status& status) {
-  return status ? status->reason + ": " + status->message : "ok";
+  return status ? std::string(reason_text(status->reason)) + ": " + status->message : "ok";
 }
 
 class PodmanRuntimeTest : public testing::Test {
@@ -172,7 +172,7 @@ TEST_F(PodmanRuntimeTest, HealthContainerLifecycle) {
   EXPECT_EQ(runtime.remove(id), std::nullopt);
   auto gone = runtime.inspect(id);
   ASSERT_TRUE(std::holds_alternative<runtime_error>(gone));
-  EXPECT_EQ(std::get<runtime_error>(gone).reason, "NotFound");
+  EXPECT_EQ(std::get<runtime_error>(gone).reason, runtime_reason::not_found);
   EXPECT_EQ(runtime.remove(id), std::nullopt) << "removing a missing container succeeds";
 }
 
@@ -217,10 +217,10 @@ TEST_F(PodmanRuntimeTest, ExecRunsInTheContainerWithItsExitCodeOutputAndTimeout)
   EXPECT_NE(std::get<exec_result>(ran).output.find("err\n"), std::string::npos);
   auto slow = runtime.exec(id, {"sleep", "30"}, 500ms);
   ASSERT_TRUE(std::holds_alternative<runtime_error>(slow));
-  EXPECT_EQ(std::get<runtime_error>(slow).reason, "RuntimeTimeout");
+  EXPECT_EQ(std::get<runtime_error>(slow).reason, runtime_reason::timed_out);
   auto gone = runtime.exec(prefix + "no-such-container", {"true"}, 10s);
   ASSERT_TRUE(std::holds_alternative<runtime_error>(gone));
-  EXPECT_EQ(std::get<runtime_error>(gone).reason, "NotFound");
+  EXPECT_EQ(std::get<runtime_error>(gone).reason, runtime_reason::not_found);
 }
 
 TEST_F(PodmanRuntimeTest, EnvironmentAndHostnameReachTheContainer) {
@@ -256,7 +256,7 @@ TEST_F(PodmanRuntimeTest, LogsInterleaveStreamsAndHonourOptions) {
 
   auto missing = runtime.logs(prefix + "no-such-container", {});
   ASSERT_TRUE(std::holds_alternative<runtime_error>(missing));
-  EXPECT_EQ(std::get<runtime_error>(missing).reason, "NotFound");
+  EXPECT_EQ(std::get<runtime_error>(missing).reason, runtime_reason::not_found);
 }
 
 TEST_F(PodmanRuntimeTest, ListReturnsContainersCarryingAllLabels) {
@@ -293,7 +293,7 @@ TEST_F(PodmanRuntimeTest, InspectEachAnswersEveryIdInOrder) {
   EXPECT_EQ(value(results[0]).id, b_id);
   EXPECT_EQ(value(results[0]).status, container_status::created);
   ASSERT_TRUE(std::holds_alternative<runtime_error>(results[1]));
-  EXPECT_EQ(std::get<runtime_error>(results[1]).reason, "NotFound");
+  EXPECT_EQ(std::get<runtime_error>(results[1]).reason, runtime_reason::not_found);
   EXPECT_EQ(value(results[2]).id, a_id);
   EXPECT_EQ(value(results[2]).status, container_status::running);
   EXPECT_NE(value(results[2]).ip, "");
@@ -313,13 +313,13 @@ TEST_F(PodmanRuntimeTest, RunWithAFixedAddress) {
   b.ip = a.ip;
   auto taken = runtime.run(b);
   ASSERT_TRUE(std::holds_alternative<runtime_error>(taken));
-  EXPECT_EQ(std::get<runtime_error>(taken).reason, reason_address_in_use) << std::get<runtime_error>(taken).message;
+  EXPECT_EQ(std::get<runtime_error>(taken).reason, runtime_reason::address_in_use) << std::get<runtime_error>(taken).message;
 
   container_spec c = spec("fixed-c");
   c.ip = "10.214.0.5";
   auto outside = runtime.run(c);
   ASSERT_TRUE(std::holds_alternative<runtime_error>(outside));
-  EXPECT_EQ(std::get<runtime_error>(outside).reason, reason_address_rejected) << std::get<runtime_error>(outside).message;
+  EXPECT_EQ(std::get<runtime_error>(outside).reason, runtime_reason::address_rejected) << std::get<runtime_error>(outside).message;
   EXPECT_EQ(value(runtime.list({{run_label, run_id}})).size(), 1u) << "the refused runs leave nothing behind";
 }
 
@@ -413,7 +413,7 @@ TEST_F(PodmanRuntimeTest, WatchEventsReportsAStreamThatEnds) {
   std::atomic<bool> stop{false};
   auto result = broken.watch_events([](const container_event&) {}, stop);
   ASSERT_TRUE(result);
-  EXPECT_EQ(result->reason, "RuntimeError");
+  EXPECT_EQ(result->reason, runtime_reason::failed);
 }
 
 TEST_F(PodmanRuntimeTest, PullPolicies) {
@@ -423,7 +423,7 @@ TEST_F(PodmanRuntimeTest, PullPolicies) {
   never.image_pull_policy = "Never";
   auto never_result = runtime.create(never);
   ASSERT_TRUE(std::holds_alternative<runtime_error>(never_result));
-  EXPECT_EQ(std::get<runtime_error>(never_result).reason, "ErrImageNeverPull");
+  EXPECT_EQ(std::get<runtime_error>(never_result).reason, runtime_reason::image_never_pull);
   EXPECT_EQ(std::get<runtime_error>(never_result).message,
             "Container image \"" + absent + "\" is not present with pull policy of Never");
 
@@ -432,7 +432,7 @@ TEST_F(PodmanRuntimeTest, PullPolicies) {
   if_not_present.image_pull_policy = "IfNotPresent";
   auto pull_result = runtime.create(if_not_present);
   ASSERT_TRUE(std::holds_alternative<runtime_error>(pull_result));
-  EXPECT_EQ(std::get<runtime_error>(pull_result).reason, "ErrImagePull");
+  EXPECT_EQ(std::get<runtime_error>(pull_result).reason, runtime_reason::image_pull);
 
   // Always does not try to pull an image built here (podman would retry for seconds).
   container_spec always = spec("always", "health:latest");
@@ -461,20 +461,20 @@ TEST_F(PodmanRuntimeTest, FailuresCarryKubernetesReasons) {
   value(runtime.create(s));
   auto duplicate = runtime.create(s);
   ASSERT_TRUE(std::holds_alternative<runtime_error>(duplicate));
-  EXPECT_EQ(std::get<runtime_error>(duplicate).reason, "CreateContainerError");
+  EXPECT_EQ(std::get<runtime_error>(duplicate).reason, runtime_reason::create);
 
   container_spec bad = spec("bad-command");
   bad.command = {"/no/such/program"};
   std::string bad_id = value(runtime.create(bad));
   auto started = runtime.start(bad_id);
   ASSERT_TRUE(started);
-  EXPECT_EQ(started->reason, "RunContainerError");
+  EXPECT_EQ(started->reason, runtime_reason::run);
   EXPECT_NE(started->message.find("/no/such/program"), std::string::npos) << started->message;
 
   std::string missing = prefix + "no-such-container";
-  EXPECT_EQ(runtime.start(missing)->reason, "NotFound");
-  EXPECT_EQ(runtime.stop(missing, 1s)->reason, "NotFound");
-  EXPECT_EQ(std::get<runtime_error>(runtime.inspect(missing)).reason, "NotFound");
+  EXPECT_EQ(runtime.start(missing)->reason, runtime_reason::not_found);
+  EXPECT_EQ(runtime.stop(missing, 1s)->reason, runtime_reason::not_found);
+  EXPECT_EQ(std::get<runtime_error>(runtime.inspect(missing)).reason, runtime_reason::not_found);
 }
 
 // `podman run -d` is how pods start: one process, pull policies applied only when podman says the
@@ -486,27 +486,27 @@ TEST_F(PodmanRuntimeTest, RunCreatesAndStartsInOneStepAndLeavesNothingOnFailure)
 
   auto twice = runtime.run(ok);
   ASSERT_TRUE(std::holds_alternative<runtime_error>(twice));
-  EXPECT_EQ(std::get<runtime_error>(twice).reason, reason_name_in_use);
+  EXPECT_EQ(std::get<runtime_error>(twice).reason, runtime_reason::name_in_use);
   EXPECT_EQ(value(runtime.inspect(id)).status, container_status::running) << "the name's owner stays";
 
   std::string absent = "localhost/orkest-test-absent-" + run_id + ":latest";
   container_spec never = spec("run-never", absent);
   auto never_result = runtime.run(never);
   ASSERT_TRUE(std::holds_alternative<runtime_error>(never_result));
-  EXPECT_EQ(std::get<runtime_error>(never_result).reason, "ErrImageNeverPull");
+  EXPECT_EQ(std::get<runtime_error>(never_result).reason, runtime_reason::image_never_pull);
   container_spec if_not_present = spec("run-if-not-present", absent);
   if_not_present.image_pull_policy = "IfNotPresent";
   auto pull_result = runtime.run(if_not_present);
   ASSERT_TRUE(std::holds_alternative<runtime_error>(pull_result));
-  EXPECT_EQ(std::get<runtime_error>(pull_result).reason, "ErrImagePull");
+  EXPECT_EQ(std::get<runtime_error>(pull_result).reason, runtime_reason::image_pull);
 
   container_spec bad = spec("run-bad-command");
   bad.command = {"/no/such/program"};
   auto bad_result = runtime.run(bad);
   ASSERT_TRUE(std::holds_alternative<runtime_error>(bad_result));
-  EXPECT_EQ(std::get<runtime_error>(bad_result).reason, "RunContainerError");
+  EXPECT_EQ(std::get<runtime_error>(bad_result).reason, runtime_reason::run);
   EXPECT_NE(std::get<runtime_error>(bad_result).message.find("/no/such/program"), std::string::npos);
-  EXPECT_EQ(std::get<runtime_error>(runtime.inspect(bad.name)).reason, "NotFound") << "the failed container is gone";
+  EXPECT_EQ(std::get<runtime_error>(runtime.inspect(bad.name)).reason, runtime_reason::not_found) << "the failed container is gone";
 }
 
 // A shell script standing in for podman, deleted with its directory at the end of the test.
@@ -540,8 +540,8 @@ TEST(PodmanRuntimeFailures, AHangingPodmanTimesOut) {
   auto result = hanging.inspect("anything");
   EXPECT_LT(clock_type::now() - started, 3s);
   ASSERT_TRUE(std::holds_alternative<runtime_error>(result));
-  EXPECT_EQ(std::get<runtime_error>(result).reason, "RuntimeTimeout");
-  EXPECT_EQ(hanging.check()->reason, "RuntimeTimeout");
+  EXPECT_EQ(std::get<runtime_error>(result).reason, runtime_reason::timed_out);
+  EXPECT_EQ(hanging.check()->reason, runtime_reason::timed_out);
 }
 
 // Between `ps` and `container inspect` a container may be removed: podman then prints the
@@ -564,7 +564,7 @@ TEST(PodmanRuntimeFailures, CheckExplainsAMissingPodman) {
   settings.podman_binary = "/nonexistent/podman";
   auto error = podman_runtime(settings).check();
   ASSERT_TRUE(error);
-  EXPECT_EQ(error->reason, "RuntimeError");
+  EXPECT_EQ(error->reason, runtime_reason::failed);
   EXPECT_NE(error->message.find("install podman"), std::string::npos) << error->message;
 
   settings.podman_binary = "podman";
