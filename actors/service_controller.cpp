@@ -86,22 +86,36 @@ void route(controller_pointer self, const managed_service& managed) {
                                               st.settings.node_name));
 }
 
+// Whether this node writes the Service's Endpoints (the server's, for a Service with a selector).
+bool publishes_for(const controller_state& state, const json& service) {
+  return state.settings.publishes_state && !model::value_at(service, "/spec/selector"_json_pointer, json()).empty();
+}
+
 void sync(controller_pointer self, const std::string& uid) {
   auto it = self->state.services.find(uid);
   if (it == self->state.services.end()) return;
-  route(self, it->second);
+  auto& st = self->state;
   // A Service without a selector has Endpoints its user manages.
-  if (self->state.settings.publishes_state && !model::value_at(it->second.service, "/spec/selector"_json_pointer, json()).empty())
-    publish_endpoints(self, uid,
-                      control::endpoints_for(it->second.service, pods_in(self->state, control::namespace_of(it->second.service)),
-                                             self->state.settings.pod_addresses));
+  if (publishes_for(st, it->second.service)) {
+    auto endpoints = control::endpoints_for(it->second.service, pods_in(st, control::namespace_of(it->second.service)),
+                                            st.settings.pod_addresses);
+    // The publisher routes by what it publishes at once, without waiting for its own write to come
+    // back: a pod that starts terminating leaves this node's backends within its drain time
+    // however slow the store is (the watched echo of its writes is left aside: on_endpoints).
+    st.endpoints.apply({change_type::modified, "Endpoints", endpoints, 0});
+    publish_endpoints(self, uid, std::move(endpoints));
+  }
+  route(self, it->second);
 }
 
 // The Endpoints changed: the Service of that name routes to what they say now.
 void on_endpoints(controller_pointer self, const change_event& event) {
   auto& st = self->state;
-  st.endpoints.apply(event);
   const auto key = st.endpoints.key_of(event.object);
+  for (const auto& [uid, managed] : st.services)
+    if (st.endpoints.key_of(managed.service) == key && publishes_for(st, managed.service))
+      return;  // its own copy rules: a late echo of an older write must not bring old backends back
+  st.endpoints.apply(event);
   for (const auto& [uid, managed] : st.services)
     if (st.endpoints.key_of(managed.service) == key) route(self, managed);
 }
