@@ -3,12 +3,14 @@
 #include <caf/actor_system.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
+#include <set>
 #include <spdlog/spdlog.h>
 
 #include "actors/watch_kinds.hpp"
 #include "store/object_cache.hpp"
 #include "model/json_access.hpp"
 #include "control/load_balancer_status.hpp"
+#include "control/ports_bound.hpp"
 #include "control/pod_facts.hpp"
 
 namespace orkest::actors {
@@ -22,10 +24,26 @@ struct load_balancer_state {
   store::object_cache services;
   store::object_cache nodes{store::cache_key::name};
   store::object_cache endpoints{store::cache_key::namespaced_name};  // for externalTrafficPolicy Local
+  std::set<std::string> deleted_nodes;  // seen deleted and not back: their conditions go
   static inline const char* name = "load-balancer-controller";
 };
 
 using load_balancer_pointer = load_balancer_actor::stateful_pointer<load_balancer_state>;
+
+// Takes the "<node>/PortsBound" conditions of deleted nodes out of the Service's status. Only
+// nodes seen deleted: one not registered yet may already have written its condition.
+void prune_port_conditions(load_balancer_pointer self, const json& service) {
+  json removals = json::array();
+  for (const auto& type : control::ports_bound_types_of(service, self->state.deleted_nodes))
+    removals.push_back({{"type", type}, {"$patch", "delete"}});
+  if (removals.empty()) return;
+  patch_request patch{patch_type::strategic_merge,
+                      {{"metadata", {{"uid", control::uid_of(service)}}}, {"status", {{"conditions", std::move(removals)}}}},
+                      true};
+  self->request(self->state.store, store_timeout, patch_atom::value,
+                object_key{"Service", control::namespace_of(service), control::name_of(service)}, std::move(patch))
+      .then([](const store_result&) {}, [](const caf::error&) {});
+}
 
 // Writes the Service's status.loadBalancer when it is not what it should be. A write that does
 // not land is done again at the Service's next change or any Node's (nodes post their status
@@ -67,10 +85,17 @@ load_balancer_actor spawn_load_balancer_controller(caf::actor_system& system, st
           if (st.endpoints.key_of(service) == key) sync(self, service);
       } else if (event.kind == "Node") {
         st.nodes.apply(event);
-        for (const auto& [uid, service] : st.services.objects()) sync(self, service);
+        if (event.type == change_type::deleted) st.deleted_nodes.insert(control::name_of(event.object));
+        else st.deleted_nodes.erase(control::name_of(event.object));
+        for (const auto& [uid, service] : st.services.objects()) {
+          sync(self, service);
+          if (event.type == change_type::deleted) prune_port_conditions(self, service);
+        }
       } else {
         st.services.apply(event);
-        if (event.type != change_type::deleted) sync(self, event.object);
+        if (event.type == change_type::deleted) return;
+        sync(self, event.object);
+        prune_port_conditions(self, event.object);
       }
     }};
   });

@@ -1,7 +1,9 @@
 #pragma once
-// k3s' ServiceLB, its status part: follows Services and Nodes and keeps each LoadBalancer
-// Service's status.loadBalancer.ingress at the Ready nodes' addresses (control/
-// load_balancer_status), where every node serves it. Runs on the server.
+// k3s' ServiceLB, its status part: follows Services, Nodes and Endpoints and keeps each
+// LoadBalancer Service's status.loadBalancer.ingress at the Ready nodes' addresses (control/
+// load_balancer_status; with externalTrafficPolicy Local, those with ready pods), where every
+// node serves it. It also takes the "<node>/PortsBound" conditions of deleted nodes out of every
+// Service's status (control/ports_bound). Runs on the server.
 
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>

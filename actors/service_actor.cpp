@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "control/pod_facts.hpp"
+#include "control/ports_bound.hpp"
 #include "model/json_access.hpp"
 #include "model/timestamp.hpp"
 #include "netproxy/host_address.hpp"
@@ -122,20 +123,16 @@ void apply_affinity(service_pointer self) {
   for (auto& listener : self->state.listeners) listener.handle->set_session_affinity(timeout);
 }
 
-// This node's condition in the Service's status, "<node>/PortsBound": every node says whether it
-// could bind every port, and a strategic merge (conditions merge by type) leaves the other
-// nodes' conditions and the rest of the status (the load balancer's ingress) alone.
-std::string ports_bound_type(const std::string& node_name) {
-  return (node_name.empty() ? std::string{} : node_name + "/") + "PortsBound";
-}
-
+// This node's condition in the Service's status, "<node>/PortsBound" (control/ports_bound): every
+// node says whether it could bind every port, and a strategic merge (conditions merge by type)
+// leaves the other nodes' conditions and the rest of the status (the load balancer's ingress) alone.
 void write_conditions(service_pointer self) {
   auto& st = self->state;
   if (!st.settings.writes_port_status) return;
   bool ok = st.failures.empty();
   std::string message;
   for (const auto& failure : st.failures) message += (message.empty() ? "" : "; ") + failure;
-  json condition = {{"type", ports_bound_type(st.settings.node_name)},
+  json condition = {{"type", control::ports_bound_type(st.settings.node_name)},
                     {"status", ok ? "True" : "False"},
                     {"reason", ok ? "Listening" : "PortInUse"},
                     {"message", ok ? "listening on every port" : "cannot listen on " + message},

@@ -16,6 +16,7 @@
 # - ping on an agent's node reaches the Service by name too;
 # - a node lost under 20 requests/s through another node's Service port: none fails later than
 #   10 s after the loss;
+# - a deleted node's PortsBound condition leaves the Services' status;
 # - with the server killed too, the last node still resolves names and serves the Service.
 # Everything the cluster made is removed on exit, whatever happened.
 #
@@ -251,6 +252,12 @@ PY
 read -r total failed last <"$ORKEST_CLUSTER_DIR/loss"
 say "node3 lost: $failed of $total requests failed or took over 1 s, the last $last s after the loss"
 python3 -c "import sys; sys.exit(0 if float('$last') <= 10 else 1)" || fail "a request failed $last s after node3 was lost"
+
+say "node3 deleted: its PortsBound condition leaves the Services' status"
+k delete node node3 >/dev/null
+eventually 10 bash -c "[ \"\$($(declare -f port_status); port_status)\" = \
+  'node1/PortsBound=True:Listening node2/PortsBound=False:PortInUse ' ]" ||
+  fail "busy's status still has node3's condition: $(port_status)"
 
 say "names and Services still answer on node2 while the server is away"
 cluster kill node1
