@@ -72,6 +72,9 @@ std::vector<service_port_backends> backends_from_endpoints(const json& service, 
 json endpoints_for(const json& service, const std::vector<json>& pods, const pod_address_policy& addresses) {
   // Pods whose named ports resolve alike share a subset, as Kubernetes groups them.
   std::map<json, json> subsets;  // ports -> subset
+  // Pods that must be reachable before they are ready (a StatefulSet's peers finding each other):
+  // every pod with an address counts as ready.
+  const bool publish_not_ready = model::value_at(service, "/spec/publishNotReadyAddresses"_json_pointer, false);
   for (const auto& pod : selected_pods(service, pods)) {
     if (!addresses.allows(pod_ip(pod))) continue;
     json ports = json::array();
@@ -88,7 +91,7 @@ json endpoints_for(const json& service, const std::vector<json>& pods, const pod
                      {{"kind", "Pod"}, {"namespace", namespace_of(pod)}, {"name", name_of(pod)}, {"uid", uid_of(pod)}}}};
     auto& subset = subsets[ports];
     if (subset.is_null()) subset = {{"ports", ports}};
-    subset[is_ready(pod) ? "addresses" : "notReadyAddresses"].push_back(address);
+    subset[publish_not_ready || is_ready(pod) ? "addresses" : "notReadyAddresses"].push_back(address);
   }
   json list = json::array();
   for (auto& [ports, subset] : subsets) {

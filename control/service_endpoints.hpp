@@ -40,7 +40,8 @@ std::vector<service_port_backends> backends_from_endpoints(const nlohmann::json&
                                                            const std::string& node_name = {});
 
 // The Endpoints object (same name as the Service): ready pods under addresses, running but
-// not ready ones under notReadyAddresses, one subset per distinct set of resolved ports. A pod
+// not ready ones under notReadyAddresses (under addresses too with spec.publishNotReadyAddresses),
+// one subset per distinct set of resolved ports. A pod
 // whose address `addresses` refuses is left out, as one without an address.
 nlohmann::json endpoints_for(const nlohmann::json& service, const std::vector<nlohmann::json>& pods,
                              const pod_address_policy& addresses);

@@ -73,6 +73,30 @@ void validate_service_ports(field_causes& found, reader& spec, bool node_ports) 
   });
 }
 
+// Fields of Kubernetes' Service that orkest's proxies and load balancer do not act on: refused
+// with the reason, rather than accepted and ignored. The values Kubernetes defaults them to (and
+// a manifest exported from a cluster carries) are what orkest does anyway, and pass.
+void refuse_unhonoured_service_fields(field_causes& found, reader& spec, const json& spec_value) {
+  spec.optional_one_of("internalTrafficPolicy", {"Cluster"});
+  spec.optional_one_of("ipFamilyPolicy", {"SingleStack", "PreferDualStack"});
+  spec.string_array("ipFamilies");
+  if (const json* families = spec.array("ipFamilies"))
+    for (std::size_t i = 0; i < families->size(); ++i)
+      if ((*families)[i].is_string() && (*families)[i] != "IPv4")
+        found.push_back(fe::not_supported(fe::index(spec.path("ipFamilies"), i), (*families)[i], {"IPv4"}));
+  auto refuse_nonempty = [&](const char* field, const char* why) {
+    const json* value = member(spec_value, field);
+    if (value && !value->is_null() && !value->empty() && *value != "") found.push_back(fe::forbidden(spec.path(field), why));
+  };
+  refuse_nonempty("externalIPs", "not supported by orkest: a node accepts a Service's traffic on its own addresses only");
+  refuse_nonempty("loadBalancerSourceRanges", "not supported by orkest: its load balancer does not filter clients");
+  refuse_nonempty("loadBalancerIP", "not supported by orkest: its load balancer's addresses are the nodes'");
+  refuse_nonempty("loadBalancerClass", "not supported by orkest: its own load balancer serves every LoadBalancer Service");
+  if (auto allocate = spec.boolean("allocateLoadBalancerNodePorts"); allocate && !*allocate)
+    found.push_back(fe::forbidden(spec.path("allocateLoadBalancerNodePorts"),
+                                  "not supported by orkest: a LoadBalancer Service always has node ports"));
+}
+
 void validate_service(field_causes& found, const json& object) {
   // Service names become host names inside pods: Kubernetes asks for a DNS-1035 label.
   validate_object_meta(found, object, name_rules::dns1035_label);
@@ -93,6 +117,8 @@ void validate_service(field_causes& found, const json& object) {
   if (auto health = spec.integer("healthCheckNodePort"); health && *health != 0)
     found.push_back(fe::forbidden(spec.path("healthCheckNodePort"),
                                   "not allocated by orkest: its load balancer lists only the nodes with ready pods"));
+  refuse_unhonoured_service_fields(found, spec, *spec_value);
+  spec.boolean("publishNotReadyAddresses");
   if (const json* selector = member(*spec_value, "selector"))
     fe::append(found, label_errors(*selector, spec.path("selector")));
   // Connections are spread round-robin, or kept on one pod per client address (ClientIP).

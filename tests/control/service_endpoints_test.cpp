@@ -127,5 +127,19 @@ TEST(ServiceEndpoints, AnUnreadyPodIsNoBackendAndListedAsNotReady) {
   EXPECT_EQ(endpoints["subsets"][0]["notReadyAddresses"][0]["ip"], "10.89.100.8");
 }
 
+TEST(ServiceEndpoints, PublishNotReadyAddressesMakesAnUnreadyPodABackend) {
+  const pod_address_policy policy("10.89.100.0/24", "10.96.0.0/16");
+  auto unready = ready_pod("unready", "10.89.100.8");
+  unready["status"]["conditions"][0]["status"] = "False";
+  auto publishing = service();
+  publishing["spec"]["publishNotReadyAddresses"] = true;
+  const auto endpoints = endpoints_for(publishing, {unready}, policy);
+  EXPECT_EQ(endpoint_ips(endpoints), std::vector<std::string>{"10.89.100.8"});
+  EXPECT_FALSE(endpoints["subsets"][0].contains("notReadyAddresses")) << endpoints.dump();
+  const auto backends = backends_from_endpoints(publishing, endpoints, policy);
+  ASSERT_EQ(backends.size(), 1u);
+  EXPECT_EQ(backends[0].backends, (std::vector<netproxy::backend>{{"10.89.100.8", 5000}}));
+}
+
 }  // namespace
 }  // namespace orkest::control

@@ -696,6 +696,40 @@ TEST(Validation, ServiceTypesAreClusterIpNodePortAndLoadBalancer) {
             "spec.sessionAffinity");
 }
 
+// What orkest does not act on is refused, naming the field; the values Kubernetes defaults these
+// fields to (as an exported manifest carries them) pass.
+TEST(Validation, ServiceFieldsOrkestDoesNotHonourAreRefused) {
+  json exported = valid_service();
+  exported["spec"]["internalTrafficPolicy"] = "Cluster";
+  exported["spec"]["ipFamilies"] = {"IPv4"};
+  exported["spec"]["ipFamilyPolicy"] = "SingleStack";
+  exported["spec"]["externalIPs"] = json::array();
+  exported["spec"]["publishNotReadyAddresses"] = true;
+  EXPECT_TRUE(check("Service", exported).empty()) << describe(check("Service", exported));
+  expect_cause(only_cause("Service", with(valid_service(), "/spec/internalTrafficPolicy"_json_pointer, "Local")),
+               "FieldValueNotSupported", "spec.internalTrafficPolicy",
+               "Unsupported value: \"Local\": supported values: \"Cluster\"");
+  expect_cause(only_cause("Service", with(valid_service(), "/spec/ipFamilies"_json_pointer, json{"IPv6"})),
+               "FieldValueNotSupported", "spec.ipFamilies[0]", "Unsupported value: \"IPv6\": supported values: \"IPv4\"");
+  EXPECT_EQ(only_cause("Service", with(valid_service(), "/spec/ipFamilyPolicy"_json_pointer, "RequireDualStack")).field,
+            "spec.ipFamilyPolicy");
+  expect_cause(only_cause("Service", with(valid_service(), "/spec/externalIPs"_json_pointer, json{"192.0.2.10"})),
+               "FieldValueForbidden", "spec.externalIPs",
+               "Forbidden: not supported by orkest: a node accepts a Service's traffic on its own addresses only");
+  json balanced = with(valid_service(), "/spec/type"_json_pointer, "LoadBalancer");
+  EXPECT_EQ(only_cause("Service", with(balanced, "/spec/loadBalancerSourceRanges"_json_pointer, json{"10.0.0.0/8"})).field,
+            "spec.loadBalancerSourceRanges");
+  EXPECT_EQ(only_cause("Service", with(balanced, "/spec/loadBalancerIP"_json_pointer, "192.0.2.1")).field,
+            "spec.loadBalancerIP");
+  EXPECT_EQ(only_cause("Service", with(balanced, "/spec/loadBalancerClass"_json_pointer, "example.com/lb")).field,
+            "spec.loadBalancerClass");
+  EXPECT_EQ(only_cause("Service", with(balanced, "/spec/allocateLoadBalancerNodePorts"_json_pointer, false)).field,
+            "spec.allocateLoadBalancerNodePorts");
+  EXPECT_TRUE(check("Service", with(balanced, "/spec/allocateLoadBalancerNodePorts"_json_pointer, true)).empty());
+  EXPECT_EQ(only_cause("Service", with(valid_service(), "/spec/publishNotReadyAddresses"_json_pointer, "yes")).field,
+            "spec.publishNotReadyAddresses");
+}
+
 TEST(Validation, ClientIpSessionAffinityTakesATimeoutUpToADay) {
   json sticky = with(valid_service(), "/spec/sessionAffinity"_json_pointer, "ClientIP");
   EXPECT_TRUE(check("Service", sticky).empty()) << describe(check("Service", sticky));
