@@ -14,6 +14,7 @@
 
 #include "control/container_spec_for_pod.hpp"
 #include "control/pod_facts.hpp"
+#include "control/pod_lifecycle.hpp"
 #include "actors/network_probe_feed.hpp"
 #include "control/pod_probes.hpp"
 #include "control/pod_volumes.hpp"
@@ -45,8 +46,7 @@ struct pod_state {
   bool adoption_tried = false;
   bool deleted = false;           // the object is gone from the store
   bool needs_inspect = false;     // an event or a resync says the container may have changed
-  bool backoff_pending = false;   // waiting for a back-off timer
-  bool restart_due = false;       // the back-off has passed: start the exited container
+  control::restart_stage restart = control::restart_stage::none;
   bool creation_failed = false;   // the last attempt to create the container failed
   bool drained = false;           // deleted: the Services have had their moment to let it go
   bool volumes_set_up = false;    // the pod's folder may exist: torn down when the pod goes
@@ -298,7 +298,7 @@ void adopt(pod_pointer self) {
 }
 
 void schedule_retry(pod_pointer self, std::chrono::seconds delay) {
-  self->state.backoff_pending = true;
+  self->state.restart = control::restart_stage::backing_off;
   self->delayed_send(self, delay, restart_atom::value);
 }
 
@@ -566,41 +566,40 @@ void read_termination_message(pod_pointer self) {
           [done](const caf::error&) { done({}); });
 }
 
-// The container has exited: restart it now, later (CrashLoopBackOff), or never.
-void handle_exit(pod_pointer self) {
+// The exited container runs again (its restart is due).
+void restart_container(pod_pointer self) {
   auto& st = self->state;
   const auto& container = *st.container;
-  auto exit_id = container.id + "@" + container.finished_at;
-  spdlog::debug("pod {}: exit {} (handled {}, restart due {}, back-off pending {})", describe(self), exit_id,
-                st.handled_exit, st.restart_due, st.backoff_pending);
-  if (st.restart_due) {
-    st.restart_due = false;
-    auto previous = container;
-    runtime_call<runtime_reply>(self,
-                 [self, previous](const runtime_reply& reply) {
-                   auto& st = self->state;
-                   if (reply.error) {
-                     // Could not start it again: make a fresh container instead.
-                     self->request(st.runtime, st.settings.runtime_timeout, remove_atom::value, previous.id)
-                         .then([](const runtime_reply&) {}, [](const caf::error&) {});
-                     st.container.reset();
-                     return;
-                   }
-                   ++st.observed.restart_count;
-                   st.observed.last_terminated = previous;
-                   st.observed.last_termination_message = std::move(st.observed.termination_message);
-                   st.observed.termination_message.clear();
-                   record(self, "Normal", "Started", "Started container " + container_name(self));
-                   // Started again: its next exit is a new one, even if it came so fast that the
-                   // runtime's timestamps (whole seconds) make it look like the last.
-                   st.handled_exit.clear();
-                   observe_container(self, reply.state);
-                 },
-                 start_atom::value, container.id);
-    return;
-  }
-  if (st.handled_exit == exit_id || st.backoff_pending) return;
-  st.handled_exit = exit_id;
+  st.restart = control::restart_stage::none;
+  auto previous = container;
+  runtime_call<runtime_reply>(self,
+               [self, previous](const runtime_reply& reply) {
+                 auto& st = self->state;
+                 if (reply.error) {
+                   // Could not start it again: make a fresh container instead.
+                   self->request(st.runtime, st.settings.runtime_timeout, remove_atom::value, previous.id)
+                       .then([](const runtime_reply&) {}, [](const caf::error&) {});
+                   st.container.reset();
+                   return;
+                 }
+                 ++st.observed.restart_count;
+                 st.observed.last_terminated = previous;
+                 st.observed.last_termination_message = std::move(st.observed.termination_message);
+                 st.observed.termination_message.clear();
+                 record(self, "Normal", "Started", "Started container " + container_name(self));
+                 // Started again: its next exit is a new one, even if it came so fast that the
+                 // runtime's timestamps (whole seconds) make it look like the last.
+                 st.handled_exit.clear();
+                 observe_container(self, reply.state);
+               },
+               start_atom::value, container.id);
+}
+
+// The container has exited: restart it now, later (CrashLoopBackOff), or never.
+void decide_on_exit(pod_pointer self) {
+  auto& st = self->state;
+  const auto& container = *st.container;
+  st.handled_exit = exit_of(container);
   auto policy = model::value_at(st.pod, "/spec/restartPolicy"_json_pointer, std::string{"Always"});
   if (!control::should_restart(policy, container.exit_code)) {
     st.observed.restarting = false;
@@ -614,7 +613,7 @@ void handle_exit(pod_pointer self) {
     // Published before the restart: the pod is not ready until its container runs again, so
     // Services stop sending connections to it meanwhile.
     write_status(self);
-    st.restart_due = true;
+    st.restart = control::restart_stage::due;
     return reconcile(self);
   }
   st.observed.phase = control::container_phase::waiting;
@@ -631,6 +630,52 @@ void handle_exit(pod_pointer self) {
   schedule_retry(self, delay);
 }
 
+// The container may have changed: the runtime says how it is now.
+void inspect_container(pod_pointer self) {
+  auto& st = self->state;
+  st.needs_inspect = false;
+  // A running container's status goes out before the runtime is asked again; an exited one
+  // waits for decide_on_exit (a restart is not a failure).
+  if (st.container->status == podman::container_status::running) write_status(self);
+  runtime_call<runtime_reply>(self,
+                              [self](const runtime_reply& reply) {
+                                auto& st = self->state;
+                                if (!reply.error) return observe_container(self, reply.state);
+                                if (reply.error->reason != podman::runtime_reason::not_found) return;
+                                // Removed behind orkest's back: a new container replaces it.
+                                spdlog::info("pod {}: container {} disappeared, recreating", describe(self),
+                                             st.container->id);
+                                // Seen exited just before it went (`podman rm -f` reports a death):
+                                // the restart policy decides on that exit, as if it had been handled.
+                                if (st.container->status == podman::container_status::exited)
+                                  st.observed.restarting = control::should_restart(
+                                      model::value_at(st.pod, "/spec/restartPolicy"_json_pointer, std::string{"Always"}),
+                                      st.container->exit_code);
+                                st.container.reset();
+                                ++st.observed.restart_count;
+                              },
+                              inspect_atom::value, st.container->id);
+}
+
+control::pod_lifecycle_facts lifecycle_facts(const pod_state& st) {
+  control::pod_lifecycle_facts facts;
+  facts.adoption_due = st.adopt_first;
+  facts.leaving = st.deleted || control::is_terminating(st.pod);
+  facts.leftovers = !st.leftovers.empty();
+  facts.inspection_due = st.needs_inspect;
+  if (st.container) facts.container = st.container->status;
+  facts.restart = st.restart;
+  facts.ended_for_good = st.observed.phase == control::container_phase::terminated && !st.observed.restarting;
+  if (st.container && st.container->status == podman::container_status::exited) {
+    facts.termination_message_unread =
+        st.volumes_set_up && st.settings.volumes && st.message_read_for != exit_of(*st.container);
+    facts.exit_decided = st.handled_exit == exit_of(*st.container);
+  }
+  return facts;
+}
+
+// One step of the pod's lifecycle (control/pod_lifecycle): the next action, unless a runtime
+// call is in flight, whose reply reconciles again.
 void reconcile(pod_pointer self) {
   auto& st = self->state;
   if (st.busy) {
@@ -638,53 +683,37 @@ void reconcile(pod_pointer self) {
     return;
   }
   st.dirty = false;
-  // Adoption first: a pod that was being deleted when orkest stopped still has its container,
-  // which must be stopped before the pod goes.
-  if (st.adopt_first) return adopt(self);
-  if (st.deleted || control::is_terminating(st.pod)) return terminate(self);
-  if (!st.leftovers.empty()) {
-    auto id = std::move(st.leftovers.back());
-    st.leftovers.pop_back();
-    return runtime_call<runtime_reply>(self, [](const runtime_reply&) {}, remove_atom::value, std::move(id));
-  }
-  if (st.needs_inspect && st.container) {
-    st.needs_inspect = false;
-    // A running container's status goes out before the runtime is asked again; an exited one
-    // waits for handle_exit's decision (a restart is not a failure).
-    if (st.container->status == podman::container_status::running) write_status(self);
-    return runtime_call<runtime_reply>(self,
-                        [self](const runtime_reply& reply) {
-                          auto& st = self->state;
-                          if (!reply.error) return observe_container(self, reply.state);
-                          if (reply.error->reason != podman::runtime_reason::not_found) return;
-                          // Removed behind orkest's back: a new container replaces it.
-                          spdlog::info("pod {}: container {} disappeared, recreating", describe(self),
-                                       st.container->id);
-                          // Seen exited just before it went (`podman rm -f` reports a death):
-                          // the restart policy decides on that exit, as if it had been handled.
-                          if (st.container->status == podman::container_status::exited)
-                            st.observed.restarting = control::should_restart(
-                                model::value_at(st.pod, "/spec/restartPolicy"_json_pointer, std::string{"Always"}),
-                                st.container->exit_code);
-                          st.container.reset();
-                          ++st.observed.restart_count;
-                        },
-                        inspect_atom::value, st.container->id);
-  }
-  st.needs_inspect = false;
-  if (!st.container) {
-    if (st.backoff_pending) return;
-    if (st.observed.phase == control::container_phase::terminated && !st.observed.restarting) return;  // finished
-    return create_container(self);
-  }
-  if (st.container->status == podman::container_status::exited) {
-    if (st.volumes_set_up && st.settings.volumes && st.message_read_for != exit_of(*st.container))
+  if (!st.container) st.needs_inspect = false;  // nothing to look at: a create looks for itself
+  const auto step = control::next_pod_step(lifecycle_facts(st));
+  spdlog::trace("pod {}: {} -> {}", describe(self), control::to_string(step.state), control::to_string(step.action));
+  switch (step.action) {
+    case control::pod_action::wait:
+      return;
+    case control::pod_action::adopt:
+      return adopt(self);
+    case control::pod_action::stop:
+      return terminate(self);
+    case control::pod_action::remove_leftover: {
+      auto id = std::move(st.leftovers.back());
+      st.leftovers.pop_back();
+      return runtime_call<runtime_reply>(self, [](const runtime_reply&) {}, remove_atom::value, std::move(id));
+    }
+    case control::pod_action::inspect:
+      return inspect_container(self);
+    case control::pod_action::create:
+      st.restart = control::restart_stage::none;  // a restart due for a container now gone: a create instead
+      return create_container(self);
+    case control::pod_action::read_termination_message:
       return read_termination_message(self);
-    return handle_exit(self);
+    case control::pod_action::restart:
+      return restart_container(self);
+    case control::pod_action::decide_on_exit:
+      return decide_on_exit(self);
+    case control::pod_action::publish_status:
+      // A container that ran long enough forgives earlier crashes.
+      if (st.container->status == podman::container_status::running) st.observed.restarting = false;
+      return write_status(self);
   }
-  // A container that ran long enough forgives earlier crashes.
-  if (st.container->status == podman::container_status::running) st.observed.restarting = false;
-  write_status(self);
 }
 
 pod_actor::behavior_type pod_behavior(pod_pointer self, store_actor store, runtime_actor runtime,
@@ -758,7 +787,7 @@ pod_actor::behavior_type pod_behavior(pod_pointer self, store_actor store, runti
       },
       [self](backoff_atom) {
         auto& st = self->state;
-        if (st.container || !st.backoff_pending || st.observed.reason != podman::reason_text(podman::runtime_reason::image_pull)) return;
+        if (st.container || st.restart != control::restart_stage::backing_off || st.observed.reason != podman::reason_text(podman::runtime_reason::image_pull)) return;
         st.observed.reason = "ImagePullBackOff";
         record(self, "Normal", "BackOff", "Back-off pulling image \"" + image_of(self) + "\"");
         record(self, "Warning", "Failed", "Error: ImagePullBackOff");
@@ -826,8 +855,8 @@ pod_actor::behavior_type pod_behavior(pod_pointer self, store_actor store, runti
       },
       [self](restart_atom) {
         auto& st = self->state;
-        st.backoff_pending = false;
-        if (st.container && st.container->status == podman::container_status::exited) st.restart_due = true;
+        const bool exited = st.container && st.container->status == podman::container_status::exited;
+        st.restart = exited ? control::restart_stage::due : control::restart_stage::none;
         reconcile(self);
       },
   };
