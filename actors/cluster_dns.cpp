@@ -14,7 +14,7 @@ namespace orkest::actors {
 namespace {
 
 struct dns_state {
-  std::shared_ptr<dns::dns_server> server;
+  std::shared_ptr<dns::responder> server;
   std::string cluster_domain;
   store::object_cache pods;      // as dns_view
   store::object_cache services;  // as dns_view
@@ -47,7 +47,7 @@ void rebuild_when_idle(dns_pointer self) {
 }
 
 cluster_dns_actor::behavior_type dns_behavior(dns_pointer self, store_actor store,
-                                              std::shared_ptr<dns::dns_server> server, std::string cluster_domain) {
+                                              std::shared_ptr<dns::responder> server, std::string cluster_domain) {
   self->state.server = std::move(server);
   self->state.cluster_domain = std::move(cluster_domain);
   auto listener = caf::actor_cast<change_listener>(self);
@@ -70,7 +70,7 @@ cluster_dns_actor::behavior_type dns_behavior(dns_pointer self, store_actor stor
 }  // namespace
 
 cluster_dns_actor spawn_cluster_dns(caf::actor_system& system, store_actor store,
-                                    std::shared_ptr<dns::dns_server> server, std::string cluster_domain) {
+                                    std::shared_ptr<dns::responder> server, std::string cluster_domain) {
   return system.spawn(dns_behavior, std::move(store), std::move(server), std::move(cluster_domain));
 }
 

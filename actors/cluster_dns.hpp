@@ -16,7 +16,7 @@ namespace orkest::actors {
 using cluster_dns_actor = caf::typed_actor<caf::reacts_to<change_event>>;
 
 // The actor owns the server from now on: it stops answering when the actor ends.
-cluster_dns_actor spawn_cluster_dns(caf::actor_system& system, store_actor store, std::shared_ptr<dns::dns_server> server,
+cluster_dns_actor spawn_cluster_dns(caf::actor_system& system, store_actor store, std::shared_ptr<dns::responder> server,
                                     std::string cluster_domain);
 
 }  // namespace orkest::actors

@@ -36,11 +36,11 @@ struct open_listener {
 
 struct service_state {
   store_actor store;
-  std::shared_ptr<netproxy::engine> engine;
+  std::shared_ptr<netproxy::proxy> proxy;
   service_actor_settings settings;
   json service;
   std::string cluster_ip_on_lo;  // the address this actor put on lo, removed when it ends
-  // Declared after `engine` so they are closed before the engine reference goes away.
+  // Declared after `proxy` so they are closed before the proxy reference goes away.
   std::vector<open_listener> listeners;
   // externalTrafficPolicy Local: whether this node's way back for kept client addresses is in
   // place (asked once, when the Service first wants it).
@@ -166,7 +166,7 @@ void open_listeners(service_pointer self) {
   for (const auto& port : model::value_at(st.service, "/spec/ports"_json_pointer, json::array())) {
     int number = port.value("port", 0);
     auto listen = [&](const std::string& address, int at, listener_role role) {
-      auto opened = st.engine->listen(address, static_cast<uint16_t>(at), st.settings.max_connections_per_port);
+      auto opened = st.proxy->listen(address, static_cast<uint16_t>(at), st.settings.max_connections_per_port);
       if (auto* error = std::get_if<std::string>(&opened)) {
         spdlog::error("service {}: cannot listen on {}", describe(st.service), *error);
         st.failures.push_back(*error);
@@ -197,11 +197,11 @@ void open_listeners(service_pointer self) {
 }
 
 service_actor::behavior_type service_behavior(service_pointer self, store_actor store,
-                                              std::shared_ptr<netproxy::engine> engine, service_actor_settings settings,
+                                              std::shared_ptr<netproxy::proxy> proxy, service_actor_settings settings,
                                               json service) {
   auto& st = self->state;
   st.store = std::move(store);
-  st.engine = std::move(engine);
+  st.proxy = std::move(proxy);
   st.settings = std::move(settings);
   st.service = std::move(service);
   open_listeners(self);
@@ -225,9 +225,9 @@ service_actor::behavior_type service_behavior(service_pointer self, store_actor 
 }  // namespace
 
 service_actor spawn_service_actor(caf::actor_system& system, store_actor store,
-                                  std::shared_ptr<netproxy::engine> engine, service_actor_settings settings,
+                                  std::shared_ptr<netproxy::proxy> proxy, service_actor_settings settings,
                                   json service) {
-  return system.spawn(service_behavior, std::move(store), std::move(engine), std::move(settings), std::move(service));
+  return system.spawn(service_behavior, std::move(store), std::move(proxy), std::move(settings), std::move(service));
 }
 
 }  // namespace orkest::actors

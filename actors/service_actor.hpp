@@ -53,7 +53,7 @@ struct service_actor_settings {
 };
 
 service_actor spawn_service_actor(caf::actor_system& system, store_actor store,
-                                  std::shared_ptr<netproxy::engine> engine, service_actor_settings settings,
+                                  std::shared_ptr<netproxy::proxy> proxy, service_actor_settings settings,
                                   json service);
 
 // Where a Service listens: the host address and, unless that is the wildcard, its cluster IP.

@@ -21,7 +21,7 @@ using service_controller_actor =
                      caf::reacts_to<resync_atom, std::string>>;
 
 service_controller_actor spawn_service_controller(caf::actor_system& system, store_actor store,
-                                                  std::shared_ptr<netproxy::engine> engine,
+                                                  std::shared_ptr<netproxy::proxy> proxy,
                                                   service_actor_settings settings,
                                                   std::chrono::milliseconds resync_period);
 

@@ -15,16 +15,24 @@
 
 namespace orkest::dns {
 
-class dns_server {
+// What keeps a responder current needs of it: its whole table replaced at once (an interface,
+// so the cluster DNS actor runs on a fake in tests; dns_server is the real one).
+class responder {
+ public:
+  virtual ~responder() = default;
+  // Replaces every record at once; thread-safe. Clients expand short names with their
+  // resolv.conf search list, so the table holds every full form of a name.
+  virtual void set_records(record_table records) = 0;
+};
+
+class dns_server final : public responder {
  public:
   // Binds UDP address:port (port 0: any free port, see port()). On failure returns a
   // message naming the address and the OS error.
   static std::variant<std::unique_ptr<dns_server>, std::string> start(const std::string& address, uint16_t port);
-  ~dns_server();  // stops the thread and closes the socket
+  ~dns_server() override;  // stops the thread and closes the socket
 
-  // Replaces every record at once; thread-safe. Clients expand short names with their
-  // resolv.conf search list, so the table holds every full form of a name.
-  void set_records(record_table records);
+  void set_records(record_table records) override;
   uint16_t port() const;
 
   dns_server(const dns_server&) = delete;

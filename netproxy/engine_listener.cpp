@@ -1,15 +1,16 @@
+#include "netproxy/engine_listener.hpp"
+
 #include <arpa/inet.h>
 
 #include <utility>
 
 #include "netproxy/event_loop.hpp"
-#include "netproxy/listener_state.hpp"
 
 namespace orkest::netproxy {
 
-listener::listener(std::shared_ptr<impl> state) : state_(std::move(state)) {}
+engine_listener::engine_listener(std::shared_ptr<listener_state> state) : state_(std::move(state)) {}
 
-listener::~listener() {
+engine_listener::~engine_listener() {
   if (auto loop = state_->loop.lock()) {
     loop->close_listener(*state_);
   } else {
@@ -19,13 +20,13 @@ listener::~listener() {
   }
 }
 
-void listener::set_session_affinity(std::chrono::seconds timeout) {
+void engine_listener::set_session_affinity(std::chrono::seconds timeout) {
   std::lock_guard<std::mutex> lock(state_->mutex);
   state_->chooser.set_affinity(timeout);
   state_->local_chooser.set_affinity(timeout);
 }
 
-void listener::set_external_traffic_local(std::optional<external_traffic_local> policy) {
+void engine_listener::set_external_traffic_local(std::optional<external_traffic_local> policy) {
   bool changed;
   {
     std::lock_guard<std::mutex> lock(state_->mutex);
@@ -40,7 +41,7 @@ void listener::set_external_traffic_local(std::optional<external_traffic_local> 
   if (auto loop = state_->loop.lock(); changed && loop) loop->backends_changed(state_->id);
 }
 
-void listener::set_backends(std::vector<backend> backends) {
+void engine_listener::set_backends(std::vector<backend> backends) {
   bool changed;
   {
     std::lock_guard<std::mutex> lock(state_->mutex);
@@ -50,7 +51,7 @@ void listener::set_backends(std::vector<backend> backends) {
   if (auto loop = state_->loop.lock(); changed && loop) loop->backends_changed(state_->id);
 }
 
-listener_stats listener::stats() const {
+listener_stats engine_listener::stats() const {
   const listener_counters& c = *state_->counters;
   listener_stats s;
   s.accepted = c.accepted.load();
@@ -62,6 +63,6 @@ listener_stats listener::stats() const {
   return s;
 }
 
-uint16_t listener::port() const { return state_->port; }
+uint16_t engine_listener::port() const { return state_->port; }
 
 }  // namespace orkest::netproxy

@@ -61,8 +61,4 @@ struct listener_state {
   }
 };
 
-// The handle's private type is the shared state itself; the alias exists because the engine
-// thread's code cannot name listener's private members.
-struct listener::impl : listener_state {};
-
 }  // namespace orkest::netproxy

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "netproxy/engine_listener.hpp"
 #include "netproxy/event_loop.hpp"
 #include "netproxy/listener_state.hpp"
 #include "netproxy/socket_ops.hpp"
@@ -24,13 +25,13 @@ std::variant<std::unique_ptr<listener>, std::string> engine::listen(const std::s
   auto opened = open_listening_socket(address, port);
   if (auto* error = std::get_if<std::string>(&opened)) return std::move(*error);
 
-  auto state = std::make_shared<listener::impl>();
+  auto state = std::make_shared<listener_state>();
   state->fd = std::move(std::get<unique_fd>(opened));
   state->port = local_port(state->fd.get());
   state->max_connections = max_connections;
   state->loop = impl_;
   if (auto error = impl_->add_listener(state)) return address + ":" + std::to_string(port) + ": " + *error;
-  return std::unique_ptr<listener>(new listener(std::move(state)));
+  return std::make_unique<engine_listener>(std::move(state));
 }
 
 }  // namespace orkest::netproxy

@@ -54,49 +54,53 @@ struct listener_stats {
 // shares its descriptors with the API and podman's pipes, so no Service can take them all.
 inline constexpr std::size_t default_max_connections_per_listener = 4096;
 
-class engine;
-
-// One listening socket, owned by whoever holds it. Destroying it closes the listening socket
-// at once (the port is free when the destructor returns); established connections keep
-// flowing until either side closes.
+// One listening socket, owned by whoever holds it: an interface, so Service actors run on a
+// fake in tests; the engine's listeners are the real ones. Destroying an engine listener closes
+// the listening socket at once (the port is free when the destructor returns); established
+// connections keep flowing until either side closes.
 class listener {
  public:
+  listener() = default;
   listener(const listener&) = delete;
   listener& operator=(const listener&) = delete;
-  ~listener();
+  virtual ~listener() = default;
 
   // Replaces the backend set; established connections are not touched. Thread-safe.
-  void set_backends(std::vector<backend> backends);
+  virtual void set_backends(std::vector<backend> backends) = 0;
   // ClientIP session affinity for new connections (zero: none, round-robin). Thread-safe.
-  void set_session_affinity(std::chrono::seconds timeout);
+  virtual void set_session_affinity(std::chrono::seconds timeout) = 0;
   // Sets (or, with nullopt, ends) externalTrafficPolicy Local; see external_traffic_local.
   // Keeping a client's address needs CAP_NET_ADMIN (IP_TRANSPARENT) and the return path of
   // netproxy/transparent_return.hpp; without them the backend sees this node's address.
   // Thread-safe.
-  void set_external_traffic_local(std::optional<external_traffic_local> policy);
-  listener_stats stats() const;
-  uint16_t port() const;  // the bound port (useful when asked for port 0)
-
- private:
-  friend class engine;
-  struct impl;
-  explicit listener(std::shared_ptr<impl> state);
-  std::shared_ptr<impl> state_;
+  virtual void set_external_traffic_local(std::optional<external_traffic_local> policy) = 0;
+  virtual listener_stats stats() const = 0;
+  virtual uint16_t port() const = 0;  // the bound port (useful when asked for port 0)
 };
 
-// Owns the epoll thread. All methods are thread-safe.
-class engine {
+// What a Service actor needs of a proxy: listeners on addresses and ports. The engine below is
+// the real one.
+class proxy {
  public:
-  engine();
-  ~engine();  // closes every listener and connection, joins the thread
-  engine(const engine&) = delete;
-  engine& operator=(const engine&) = delete;
-
+  virtual ~proxy() = default;
   // Binds and listens on address:port (address "0.0.0.0" for all). On failure returns a
   // message naming the address and the OS error, e.g. "127.0.0.1:2000: Address already in use".
   // A client arriving while `max_connections` are open is closed at once.
+  virtual std::variant<std::unique_ptr<listener>, std::string> listen(
+      const std::string& address, uint16_t port, std::size_t max_connections = default_max_connections_per_listener) = 0;
+};
+
+// Owns the epoll thread that accepts and shuffles bytes. All methods are thread-safe.
+class engine final : public proxy {
+ public:
+  engine();
+  ~engine() override;  // closes every listener and connection, joins the thread
+  engine(const engine&) = delete;
+  engine& operator=(const engine&) = delete;
+
   std::variant<std::unique_ptr<listener>, std::string> listen(
-      const std::string& address, uint16_t port, std::size_t max_connections = default_max_connections_per_listener);
+      const std::string& address, uint16_t port,
+      std::size_t max_connections = default_max_connections_per_listener) override;
 
  private:
   struct impl;
