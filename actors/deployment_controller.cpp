@@ -12,7 +12,7 @@
 #include "model/timestamp.hpp"
 #include "control/deployment_rollout.hpp"
 #include "control/pod_facts.hpp"
-#include "control/retry_backoff.hpp"
+#include "actors/retry_queue.hpp"
 
 namespace orkest::actors {
 
@@ -30,7 +30,7 @@ struct controller_state {
   // Deployment uid -> writes of its step not yet answered; while any is, it is not planned again
   // (the answers, and the changes they made, come first).
   std::map<std::string, int> writing;
-  control::retry_backoff retries;
+  retry_queue retries;  // by Deployment uid
   static inline const char* name = "deployment-controller";
 };
 
@@ -52,8 +52,7 @@ void answered(controller_pointer self, const std::string& uid, bool ok) {
   st.writing.erase(uid);
   if (!ok) {
     // As a Kubernetes controller requeues its key: again after a back-off.
-    self->delayed_send(self, st.retries.failed(uid), resync_atom::value, uid);
-    return;
+    return st.retries.retry(self, uid);
   }
   st.retries.succeeded(uid);
   sync(self, uid);
@@ -165,7 +164,10 @@ deployment_controller_actor::behavior_type controller(controller_pointer self, s
   self->delayed_send(self, resync_period, resync_atom::value);
   return {
       [self](const change_event& event) { on_change(self, event); },
-      [self](resync_atom, const std::string& uid) { sync(self, uid); },
+      [self](resync_atom, const std::string& uid) {
+        self->state.retries.arrived(uid);
+        sync(self, uid);
+      },
       [self](resync_atom) {
         for (const auto& [uid, deployment] : self->state.deployments) sync(self, uid);
         collect_orphans(self);

@@ -11,7 +11,7 @@
 #include "store/object_cache.hpp"
 #include "control/pod_facts.hpp"
 #include "control/replicaset_sync.hpp"
-#include "control/retry_backoff.hpp"
+#include "actors/retry_queue.hpp"
 #include "model/json_access.hpp"
 
 namespace orkest::actors {
@@ -38,8 +38,7 @@ struct controller_state {
   // pushes a change to its watchers before it answers the writer, a pod this controller
   // created is in `pods` by the time its creation leaves `creating`: no double creation.
   std::map<std::string, in_flight> pending;  // by ReplicaSet uid
-  control::retry_backoff retries;           // by ReplicaSet uid
-  std::set<std::string> retry_scheduled;    // ReplicaSets with a retry on its way
+  retry_queue retries;                      // by ReplicaSet uid
   // ReplicaSet uid -> when a sync is on its way for a pod becoming available (minReadySeconds).
   std::map<std::string, std::chrono::system_clock::time_point> availability_checks;
   static inline const char* name = "replicaset-controller";
@@ -65,9 +64,7 @@ void forget_if_settled(controller_pointer self, const std::string& rs_uid) {
 // A write for the ReplicaSet failed: it is synced again after a back-off (one retry on its way at
 // a time), as a Kubernetes controller requeues its key, instead of waiting for the resync.
 void retry_later(controller_pointer self, const std::string& rs_uid) {
-  auto& st = self->state;
-  if (!st.retry_scheduled.insert(rs_uid).second) return;
-  self->delayed_send(self, st.retries.failed(rs_uid), resync_atom::value, rs_uid);
+  self->state.retries.retry(self, rs_uid);
 }
 
 // An Event about the ReplicaSet, worded as Kubernetes' replicaset-controller words it.
@@ -202,7 +199,7 @@ replicaset_controller_actor::behavior_type controller(controller_pointer self, s
   return {
       [self](const change_event& event) { on_change(self, event); },
       [self](resync_atom, const std::string& rs_uid) {
-        self->state.retry_scheduled.erase(rs_uid);
+        self->state.retries.arrived(rs_uid);
         sync(self, rs_uid);
       },
       [self](resync_atom) {

@@ -10,7 +10,7 @@
 #include "actors/watch_kinds.hpp"
 #include "store/object_cache.hpp"
 #include "control/pod_facts.hpp"
-#include "control/retry_backoff.hpp"
+#include "actors/retry_queue.hpp"
 #include "model/json_access.hpp"
 #include "model/label_selector.hpp"
 
@@ -28,14 +28,13 @@ struct managed_service {
 
 struct controller_state {
   store_actor store;
-  std::shared_ptr<netproxy::engine> engine;
+  std::shared_ptr<netproxy::proxy> proxy;
   service_actor_settings settings;
   std::chrono::milliseconds resync_period{5000};
   std::map<std::string, managed_service> services;  // by uid
   store::object_cache endpoints{store::cache_key::namespaced_name};
   store::object_cache pods;  // only when publishing Endpoints
-  control::retry_backoff retries;                   // by Service uid
-  std::set<std::string> retry_scheduled;            // Services with a retry on its way
+  retry_queue retries;                              // by Service uid
   static inline const char* name = "service-controller";
 };
 
@@ -62,8 +61,7 @@ void publish_endpoints(controller_pointer self, const std::string& uid, json end
     auto it = st.services.find(uid);
     if (it == st.services.end()) return;
     it->second.written_endpoints = json();
-    if (st.retry_scheduled.insert(uid).second)
-      self->delayed_send(self, st.retries.failed(uid), resync_atom::value, uid);
+    st.retries.retry(self, uid);
   };
   self->request(self->state.store, store_timeout, update_atom::value, key, endpoints)
       .then(
@@ -136,7 +134,7 @@ void on_service(controller_pointer self, const change_event& event) {
     return;
   }
   if (it == st.services.end()) {
-    auto actor = spawn_service_actor(self->system(), st.store, st.engine, st.settings, event.object);
+    auto actor = spawn_service_actor(self->system(), st.store, st.proxy, st.settings, event.object);
     self->link_to(actor);
     st.services[uid] = {event.object, actor, json()};
   } else {
@@ -172,12 +170,12 @@ void on_pod(controller_pointer self, const change_event& event) {
 }
 
 service_controller_actor::behavior_type controller(controller_pointer self, store_actor store,
-                                                   std::shared_ptr<netproxy::engine> engine,
+                                                   std::shared_ptr<netproxy::proxy> proxy,
                                                    service_actor_settings settings,
                                                    std::chrono::milliseconds resync_period) {
   auto& st = self->state;
   st.store = store;
-  st.engine = std::move(engine);
+  st.proxy = std::move(proxy);
   st.settings = std::move(settings);
   st.resync_period = resync_period;
   // Agents read the Endpoints the server publishes; only the publisher needs every Pod. The
@@ -192,7 +190,7 @@ service_controller_actor::behavior_type controller(controller_pointer self, stor
         else if (event.kind == "Pod") on_pod(self, event);
       },
       [self](resync_atom, const std::string& uid) {
-        self->state.retry_scheduled.erase(uid);
+        self->state.retries.arrived(uid);
         sync(self, uid);
       },
       [self](resync_atom) {
@@ -205,10 +203,10 @@ service_controller_actor::behavior_type controller(controller_pointer self, stor
 }  // namespace
 
 service_controller_actor spawn_service_controller(caf::actor_system& system, store_actor store,
-                                                  std::shared_ptr<netproxy::engine> engine,
+                                                  std::shared_ptr<netproxy::proxy> proxy,
                                                   service_actor_settings settings,
                                                   std::chrono::milliseconds resync_period) {
-  return system.spawn(controller, std::move(store), std::move(engine), std::move(settings), resync_period);
+  return system.spawn(controller, std::move(store), std::move(proxy), std::move(settings), resync_period);
 }
 
 }  // namespace orkest::actors
