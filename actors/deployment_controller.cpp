@@ -12,6 +12,7 @@
 #include "model/timestamp.hpp"
 #include "control/deployment_rollout.hpp"
 #include "control/pod_facts.hpp"
+#include "actors/keyed_controller.hpp"
 #include "actors/retry_queue.hpp"
 
 namespace orkest::actors {
@@ -23,7 +24,6 @@ constexpr auto store_timeout = std::chrono::seconds(10);
 struct controller_state {
   store_actor store;
   event_recorder events;
-  std::chrono::milliseconds resync_period{5000};
   wall_clock clock = system_wall_clock();
   std::map<std::string, json> deployments;  // by uid
   store::object_cache replicasets;
@@ -156,24 +156,17 @@ deployment_controller_actor::behavior_type controller(controller_pointer self, s
                                                       wall_clock clock) {
   self->state.store = store;
   self->state.events = std::move(events);
-  self->state.resync_period = resync_period;
   self->state.clock = std::move(clock);
   // ReplicaSets first, for the reason the ReplicaSet controller watches pods first: every
   // ReplicaSet is known before a Deployment is planned, so none is created twice.
-  watch_kinds(self, store, {"ReplicaSet", "Deployment"});
-  self->delayed_send(self, resync_period, resync_atom::value);
-  return {
+  return keyed_controller_behavior(
+      self, store, {"ReplicaSet", "Deployment"}, resync_period,
       [self](const change_event& event) { on_change(self, event); },
-      [self](resync_atom, const std::string& uid) {
-        self->state.retries.arrived(uid);
-        sync(self, uid);
-      },
-      [self](resync_atom) {
+      [self](const std::string& uid) { sync(self, uid); },
+      [self] {
         for (const auto& [uid, deployment] : self->state.deployments) sync(self, uid);
         collect_orphans(self);
-        self->delayed_send(self, self->state.resync_period, resync_atom::value);
-      },
-  };
+      });
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "store/object_cache.hpp"
 #include "control/pod_facts.hpp"
 #include "control/replicaset_sync.hpp"
+#include "actors/keyed_controller.hpp"
 #include "actors/retry_queue.hpp"
 #include "model/json_access.hpp"
 
@@ -30,7 +31,6 @@ struct in_flight {
 struct controller_state {
   store_actor store;
   event_recorder events;
-  std::chrono::milliseconds resync_period{5000};
   wall_clock clock = system_wall_clock();
   std::map<std::string, json> replicasets;  // by uid
   store::object_cache pods;
@@ -188,26 +188,19 @@ replicaset_controller_actor::behavior_type controller(controller_pointer self, s
                                                       wall_clock clock) {
   self->state.store = store;
   self->state.events = std::move(events);
-  self->state.resync_period = resync_period;
   self->state.clock = std::move(clock);
   // Pods first: the store sends each watch's current objects before it answers, in the order
   // asked, so every pod is known before the first ReplicaSet is synced. The other order made a
   // restarted orkest (objects loaded from its database) create each ReplicaSet's replicas again
   // and delete them a moment later.
-  watch_kinds(self, store, {"Pod", "ReplicaSet"});
-  self->delayed_send(self, resync_period, resync_atom::value);
-  return {
+  return keyed_controller_behavior(
+      self, store, {"Pod", "ReplicaSet"}, resync_period,
       [self](const change_event& event) { on_change(self, event); },
-      [self](resync_atom, const std::string& rs_uid) {
-        self->state.retries.arrived(rs_uid);
-        sync(self, rs_uid);
-      },
-      [self](resync_atom) {
+      [self](const std::string& rs_uid) { sync(self, rs_uid); },
+      [self] {
         for (const auto& [uid, replicaset] : self->state.replicasets) sync(self, uid);
         collect_orphans(self);
-        self->delayed_send(self, self->state.resync_period, resync_atom::value);
-      },
-  };
+      });
 }
 
 }  // namespace

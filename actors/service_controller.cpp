@@ -10,6 +10,7 @@
 #include "actors/watch_kinds.hpp"
 #include "store/object_cache.hpp"
 #include "control/pod_facts.hpp"
+#include "actors/keyed_controller.hpp"
 #include "actors/retry_queue.hpp"
 #include "model/json_access.hpp"
 #include "model/label_selector.hpp"
@@ -30,7 +31,6 @@ struct controller_state {
   store_actor store;
   std::shared_ptr<netproxy::proxy> proxy;
   service_actor_settings settings;
-  std::chrono::milliseconds resync_period{5000};
   std::map<std::string, managed_service> services;  // by uid
   store::object_cache endpoints{store::cache_key::namespaced_name};
   store::object_cache pods;  // only when publishing Endpoints
@@ -177,27 +177,21 @@ service_controller_actor::behavior_type controller(controller_pointer self, stor
   st.store = store;
   st.proxy = std::move(proxy);
   st.settings = std::move(settings);
-  st.resync_period = resync_period;
   // Agents read the Endpoints the server publishes; only the publisher needs every Pod. The
   // Endpoints come before the Services, so each Service routes as soon as it is known.
-  if (st.settings.publishes_state) watch_kinds(self, store, {"Pod", "Endpoints", "Service"});
-  else watch_kinds(self, store, {"Endpoints", "Service"});
-  self->delayed_send(self, resync_period, resync_atom::value);
-  return {
+  std::vector<const char*> kinds = {"Endpoints", "Service"};
+  if (st.settings.publishes_state) kinds.insert(kinds.begin(), "Pod");
+  return keyed_controller_behavior(
+      self, store, kinds, resync_period,
       [self](const change_event& event) {
         if (event.kind == "Service") on_service(self, event);
         else if (event.kind == "Endpoints") on_endpoints(self, event);
         else if (event.kind == "Pod") on_pod(self, event);
       },
-      [self](resync_atom, const std::string& uid) {
-        self->state.retries.arrived(uid);
-        sync(self, uid);
-      },
-      [self](resync_atom) {
+      [self](const std::string& uid) { sync(self, uid); },
+      [self] {
         for (const auto& [uid, managed] : self->state.services) sync(self, uid);
-        self->delayed_send(self, self->state.resync_period, resync_atom::value);
-      },
-  };
+      });
 }
 
 }  // namespace

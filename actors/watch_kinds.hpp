@@ -3,8 +3,8 @@
 
 #include <caf/actor_cast.hpp>
 #include <chrono>
-#include <initializer_list>
 #include <optional>
+#include <vector>
 
 #include "actors/store_actor.hpp"
 
@@ -15,7 +15,7 @@ namespace orkest::actors {
 // before the first of the second arrives (a controller lists what its objects own first). The
 // actor quits when the store cannot be reached.
 template <class Self>
-void watch_kinds(Self self, const store_actor& store, std::initializer_list<const char*> kinds) {
+void watch_kinds(Self self, const store_actor& store, const std::vector<const char*>& kinds) {
   auto listener = caf::actor_cast<change_listener>(self);
   for (const char* kind : kinds)
     self->request(store, std::chrono::seconds(10), watch_atom::value,
