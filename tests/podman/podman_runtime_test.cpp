@@ -442,8 +442,9 @@ TEST_F(PodmanRuntimeTest, PullPolicies) {
   EXPECT_LT(clock_type::now() - started, 2s);
 
   // Always falls back to a local image when its pull fails: give the health image a name on
-  // an unreachable registry.
-  std::string unreachable = "registry.invalid/orkest-test-" + run_id + ":latest";
+  // an unreachable registry. Port 1 on loopback refuses at once, and no name is looked up (a
+  // registry named by a domain would send a DNS query off this machine).
+  std::string unreachable = "localhost:1/orkest-test-" + run_id + ":latest";
   ASSERT_TRUE(podman_cli({"tag", "localhost/health:latest", unreachable}).ok());
   container_spec fallback = spec("always-fallback", unreachable);
   fallback.image_pull_policy = "Always";
