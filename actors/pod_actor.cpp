@@ -16,6 +16,7 @@
 #include "control/pod_facts.hpp"
 #include "control/pod_lifecycle.hpp"
 #include "actors/network_probe_feed.hpp"
+#include "actors/retry_queue.hpp"
 #include "control/pod_probes.hpp"
 #include "control/pod_volumes.hpp"
 #include "control/pod_status.hpp"
@@ -60,6 +61,7 @@ struct pod_state {
   int crashes_in_a_row = 0;
   control::pod_observation observed;
   json written_status;
+  retry_queue retries;  // the status write ("status"), after a failure
   // The container's probes; `probed_run` is the run (id and start) they are probing.
   control::pod_probes probes{{}};
   std::string probed_run;
@@ -95,6 +97,15 @@ void record(pod_pointer self, const char* type, const char* reason, std::string 
                                     "kubelet", st.settings.node_name});
 }
 
+constexpr const char* status_write = "status";  // the retry queue's one key
+
+// Forgets what was written, so the next write_status writes, and schedules that write after a
+// back-off (100 ms doubling to 5 s) rather than leaving it to the next change or resync.
+void status_not_written(pod_pointer self) {
+  self->state.written_status = nullptr;
+  self->state.retries.retry(self, status_write);
+}
+
 void write_status(pod_pointer self) {
   auto& st = self->state;
   if (st.deleted || control::is_terminating(st.pod)) return;
@@ -106,14 +117,20 @@ void write_status(pod_pointer self) {
   self->request(st.store, store_timeout, status_atom::value, st.key, std::move(body))
       .then(
           [self](const store_result& result) {
-            if (result.ok()) return;
-            // Written again when something changes; a refusal here is a bug worth seeing.
+            if (result.ok()) return self->state.retries.succeeded(status_write);
             spdlog::warn("pod {}: status not written: {}", describe(self), result.error->message);
-            self->state.written_status = nullptr;
+            // 404 and 409: the pod is gone, or is another pod of the same name; its deletion
+            // reaches this actor next. Anything else is written again after a back-off.
+            if (result.error->code == 404 || result.error->code == 409) {
+              self->state.written_status = nullptr;
+              return;
+            }
+            status_not_written(self);
           },
           [self](const caf::error& error) {
+            // The store did not answer (an agent whose server is away): again after a back-off.
             spdlog::warn("pod {}: status not written: {}", describe(self), caf::to_string(error));
-            self->state.written_status = nullptr;
+            status_not_written(self);
           });
 }
 
@@ -784,6 +801,10 @@ pod_actor::behavior_type pod_behavior(pod_pointer self, store_actor store, runti
         // recomputing every status each period costs more than all the rest).
         if (!st.written_status.is_null()) return;
         reconcile(self);
+      },
+      [self](resync_atom, const std::string& key) {
+        self->state.retries.arrived(key);
+        write_status(self);
       },
       [self](backoff_atom) {
         auto& st = self->state;

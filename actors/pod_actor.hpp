@@ -22,6 +22,7 @@ using pod_actor = caf::typed_actor<
     caf::reacts_to<podman::container_event>,  // something happened to its container
     caf::reacts_to<resync_atom>,              // compare with the runtime (the periodic safety net)
     caf::reacts_to<resync_atom, podman::container_state>,  // the same, with the container as listed
+    caf::reacts_to<resync_atom, std::string>,  // a failed status write's back-off has passed ("status")
     caf::reacts_to<restart_atom>,             // a back-off delay has passed
     caf::reacts_to<backoff_atom>,             // a failed image pull is now in its back-off
     caf::reacts_to<drained_atom>,             // a deleted pod's Services have let it go: stop it

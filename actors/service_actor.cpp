@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "actors/retry_queue.hpp"
 #include "control/pod_facts.hpp"
 #include "control/ports_bound.hpp"
 #include "model/json_access.hpp"
@@ -49,6 +50,7 @@ struct service_state {
   std::vector<std::string> failures;
   std::vector<control::service_port_backends> backends;
   json written_condition;
+  retry_queue retries;  // the condition write ("status"), after a failure
   static inline const char* name = "service";
 
   // CAF destroys an actor's state as soon as it terminates: the ports are free from then on.
@@ -145,9 +147,21 @@ void write_conditions(service_pointer self) {
                       {{"metadata", {{"uid", control::uid_of(st.service)}}},
                        {"status", {{"conditions", json::array({std::move(condition)})}}}},
                       true};
+  // A write that did not land (the server away, for an agent) is made again after a back-off.
+  auto not_written = [self] {
+    self->state.written_condition = nullptr;
+    self->state.retries.retry(self, "status");
+  };
   self->request(st.store, std::chrono::seconds(10), patch_atom::value,
                 object_key{"Service", control::namespace_of(st.service), control::name_of(st.service)}, std::move(patch))
-      .then([](const store_result&) {}, [](const caf::error&) {});
+      .then(
+          [self, not_written](const store_result& result) {
+            // 404 and 409: the Service is gone, or is another one of the same name by now.
+            if (result.ok() || result.error->code == 404 || result.error->code == 409)
+              return self->state.retries.succeeded("status");
+            not_written();
+          },
+          [not_written](const caf::error&) { not_written(); });
 }
 
 void open_listeners(service_pointer self) {
@@ -213,6 +227,10 @@ service_actor::behavior_type service_behavior(service_pointer self, store_actor 
         apply_affinity(self);
         ask_for_client_addresses(self);
         apply_backends(self);  // the traffic policy may have changed
+      },
+      [self](resync_atom, const std::string& key) {
+        self->state.retries.arrived(key);
+        write_conditions(self);
       },
       [self](backends_atom, std::vector<control::service_port_backends>& backends) {
         if (backends == self->state.backends) return;

@@ -22,7 +22,8 @@ using backends_atom = caf::atom_constant<caf::atom("backends")>;
 
 using service_actor = caf::typed_actor<
     caf::reacts_to<update_atom, json>,  // the Service object changed
-    caf::reacts_to<backends_atom, std::vector<control::service_port_backends>>>;
+    caf::reacts_to<backends_atom, std::vector<control::service_port_backends>>,
+    caf::reacts_to<resync_atom, std::string>>;  // a failed condition write's back-off has passed
 
 struct service_actor_settings {
   // Services listen on the host at their port on this address. The wildcard also covers
