@@ -10,9 +10,11 @@
 namespace orkest::netproxy {
 
 // The engine's private type is the event loop; listeners keep a weak reference to it.
-struct engine::impl : event_loop {};
+struct engine::impl : event_loop {
+  start_chooser start;
+};
 
-engine::engine() : impl_(std::make_shared<impl>()) {}
+engine::engine(start_chooser start) : impl_(std::make_shared<impl>()) { impl_->start = std::move(start); }
 
 engine::~engine() {
   // Explicit: a listener handle may briefly hold the loop alive, but the thread and every
@@ -29,6 +31,8 @@ std::variant<std::unique_ptr<listener>, std::string> engine::listen(const std::s
   state->fd = std::move(std::get<unique_fd>(opened));
   state->port = local_port(state->fd.get());
   state->max_connections = max_connections;
+  state->chooser = round_robin(impl_->start);
+  state->local_chooser = round_robin(impl_->start);
   state->loop = impl_;
   if (auto error = impl_->add_listener(state)) return address + ":" + std::to_string(port) + ": " + *error;
   return std::make_unique<engine_listener>(std::move(state));

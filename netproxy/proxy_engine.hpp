@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -40,6 +41,12 @@ struct external_traffic_local {
   bool keep_client_address = true;  // false: the backend sees this node's address
   std::vector<address_range> own_address_for;
 };
+
+// Where a listener's round-robin starts in a new set of `size` backends: a random one (the
+// default), so listeners on every node do not all send their first client to the same pod.
+std::size_t random_start(std::size_t size);
+// The first backend: for tests that follow the order.
+inline std::size_t first_backend(std::size_t) { return 0; }
 
 struct listener_stats {
   uint64_t accepted = 0;          // client connections accepted
@@ -93,7 +100,9 @@ class proxy {
 // Owns the epoll thread that accepts and shuffles bytes. All methods are thread-safe.
 class engine final : public proxy {
  public:
-  engine();
+  // `start`: where each listener's round-robin starts in a new backend set (random_start, or
+  // first_backend for tests that follow the order; round_robin.hpp).
+  explicit engine(std::function<std::size_t(std::size_t)> start = random_start);
   ~engine() override;  // closes every listener and connection, joins the thread
   engine(const engine&) = delete;
   engine& operator=(const engine&) = delete;

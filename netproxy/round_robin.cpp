@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <random>
 #include <utility>
 
 namespace orkest::netproxy {
@@ -31,10 +32,15 @@ const backend* backend_plan::next() {
   return nullptr;
 }
 
+std::size_t random_start(std::size_t size) {
+  thread_local std::minstd_rand generator{std::random_device{}()};
+  return std::uniform_int_distribution<std::size_t>(0, size - 1)(generator);
+}
+
 bool round_robin::replace(std::vector<backend> backends) {
   if (backends == *set_) return false;
   set_ = std::make_shared<const std::vector<backend>>(std::move(backends));
-  cursor_ = 0;
+  cursor_ = set_->empty() ? 0 : start_(set_->size()) % set_->size();
   return true;
 }
 

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <unordered_map>
 #include <vector>
@@ -42,11 +43,18 @@ class backend_plan {
   std::vector<backend> offered_;
 };
 
+// Where the cursor starts in a new set of `size` backends (size > 0): below size.
+using start_chooser = std::function<std::size_t(std::size_t size)>;
+// random_start and first_backend: proxy_engine.hpp.
+
 // Not thread-safe: the listener guards it with its mutex.
 class round_robin {
  public:
+  explicit round_robin(start_chooser start = random_start) : start_(std::move(start)) {}
+
   // Replaces the set. The cursor survives when the new set is identical (a periodic resync of
-  // the same endpoints must not skew the spread) and restarts otherwise. True when it changed.
+  // the same endpoints must not skew the spread) and starts where `start` says otherwise. True
+  // when it changed.
   bool replace(std::vector<backend> backends);
 
   // A plan starting at the cursor; advances the cursor by one.
@@ -73,6 +81,7 @@ class round_robin {
     std::chrono::steady_clock::time_point last;
   };
 
+  start_chooser start_;
   backend_set set_ = std::make_shared<const std::vector<backend>>();
   std::size_t cursor_ = 0;
   std::chrono::seconds affinity_{0};

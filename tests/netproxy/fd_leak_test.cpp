@@ -43,7 +43,7 @@ TEST(ProxyEngineDescriptors, NoLeakUnderChurn) {
     int with_servers = count_open_fds();
     std::vector<unique_fd> open;  // clients still connected when the engine goes away
     {
-      engine proxy;
+      engine proxy{first_backend};
       auto front = listen_local(proxy);
       // The dead backend makes half the clients go through a failed connect first.
       front->set_backends({local(dead.port()), local(echo.port())});
@@ -90,7 +90,7 @@ TEST(ProxyEngineDescriptors, EngineTeardownWithLiveClientsLeavesNothingBehind) {
   int before = count_open_fds();
   std::vector<unique_fd> clients;
   {
-    engine proxy;
+    engine proxy{first_backend};
     auto front = listen_local(proxy);
     front->set_backends({local(echo.port())});
     for (int i = 0; i < 20; ++i) clients.push_back(connect_to(front->port()));
@@ -104,7 +104,7 @@ TEST(ProxyEngineDescriptors, EngineTeardownWithLiveClientsLeavesNothingBehind) {
 
 TEST(ProxyEngineDescriptors, RestsInsteadOfSpinningWhenOutOfDescriptors) {
   test_server greeter(test_server::mode::echo, "hi\n");
-  engine proxy;
+  engine proxy{first_backend};
   auto front = listen_local(proxy);
   front->set_backends({local(greeter.port())});
   std::vector<unique_fd> clients;

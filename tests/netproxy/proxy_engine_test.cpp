@@ -18,7 +18,7 @@ using namespace proxytest;
 
 TEST(ProxyEngine, SpreadsConnectionsRoundRobinAcrossThreeBackends) {
   test_server a(test_server::mode::echo, "a\n"), b(test_server::mode::echo, "b\n"), c(test_server::mode::echo, "c\n");
-  engine proxy;
+  engine proxy{first_backend};
   auto front = listen_local(proxy);
   front->set_backends({local(a.port()), local(b.port()), local(c.port())});
 
@@ -40,7 +40,7 @@ TEST(ProxyEngine, SpreadsConnectionsRoundRobinAcrossThreeBackends) {
 // cluster IP) reaches only this node's backends; loopback clients keep the proxy's address.
 TEST(ProxyEngine, LocalTrafficPolicySendsOutsideClientsToLocalBackendsOnly) {
   test_server a(test_server::mode::echo, "a\n"), b(test_server::mode::echo, "b\n"), c(test_server::mode::echo, "c\n");
-  engine proxy;
+  engine proxy{first_backend};
   auto opened = proxy.listen("0.0.0.0", 0);
   ASSERT_TRUE(std::holds_alternative<std::unique_ptr<listener>>(opened));
   auto front = std::move(std::get<std::unique_ptr<listener>>(opened));
@@ -74,7 +74,7 @@ TEST(ProxyEngine, LocalTrafficPolicySendsOutsideClientsToLocalBackendsOnly) {
 TEST(ProxyEngine, SkipsADeadBackend) {
   dead_port dead1, dead2;
   test_server a(test_server::mode::echo, "a\n"), b(test_server::mode::echo, "b\n");
-  engine proxy;
+  engine proxy{first_backend};
   auto front = listen_local(proxy);
   front->set_backends({local(dead1.port()), local(a.port()), local(dead2.port()), local(b.port())});
 
@@ -91,7 +91,7 @@ TEST(ProxyEngine, SkipsADeadBackend) {
 
 TEST(ProxyEngine, ClosesTheClientWhenNoBackendCanBeReached) {
   dead_port dead1, dead2;
-  engine proxy;
+  engine proxy{first_backend};
   auto front = listen_local(proxy);
   front->set_backends({local(dead1.port()), local(dead2.port())});
   unique_fd client = connect_to(front->port());
@@ -117,7 +117,7 @@ class ProxyEngineWithAStalledBackend : public ::testing::Test {
 
 TEST_F(ProxyEngineWithAStalledBackend, GivesUpOnItAfterTheConnectTimeout) {
   test_server a(test_server::mode::echo, "a\n");
-  engine proxy;
+  engine proxy{first_backend};
   auto front = listen_local(proxy);
   front->set_backends({local(blackhole.port()), local(a.port())});
 
@@ -134,7 +134,7 @@ TEST_F(ProxyEngineWithAStalledBackend, ARetryGoesToTheCurrentBackendsNotToOnesRe
   // The client's first connect stalls; while it does, the set changes (b's pod died, c's
   // arrived). After the timeout the client must reach c, not the removed b.
   test_server b(test_server::mode::echo, "b\n"), c(test_server::mode::echo, "c\n");
-  engine proxy;
+  engine proxy{first_backend};
   auto front = listen_local(proxy);
   front->set_backends({local(blackhole.port()), local(b.port())});
 
@@ -149,7 +149,7 @@ TEST_F(ProxyEngineWithAStalledBackend, AConnectToItMovesOnAtOnceWhenItLeavesTheS
   // A pod that dies while a client is connecting to it: once its address leaves the set, the
   // client goes to a remaining backend without waiting for the 1 s connect timeout.
   test_server b(test_server::mode::echo, "b\n");
-  engine proxy;
+  engine proxy{first_backend};
   auto front = listen_local(proxy);
   front->set_backends({local(blackhole.port())});
 
@@ -163,7 +163,7 @@ TEST_F(ProxyEngineWithAStalledBackend, AConnectToItMovesOnAtOnceWhenItLeavesTheS
 
 TEST(ProxyEngine, SwappingBackendsKeepsEstablishedConnectionsAndRoutesNewOnes) {
   test_server a(test_server::mode::echo, "a\n"), b(test_server::mode::echo, "b\n");
-  engine proxy;
+  engine proxy{first_backend};
   auto front = listen_local(proxy);
   front->set_backends({local(a.port())});
 
@@ -230,7 +230,7 @@ TEST(ProxyEngine, SwappingBackendsKeepsEstablishedConnectionsAndRoutesNewOnes) {
 TEST(ProxyEngine, CarriesManyConcurrentConnectionsAndLargePayloads) {
   raise_fd_limit();
   test_server echo(test_server::mode::echo);
-  engine proxy;
+  engine proxy{first_backend};
   auto front = listen_local(proxy);
   front->set_backends({local(echo.port())});
 
@@ -254,7 +254,7 @@ TEST(ProxyEngine, CarriesManyConcurrentConnectionsAndLargePayloads) {
 
 TEST(ProxyEngine, ClientHalfCloseStillReceivesTheWholeReply) {
   test_server server(test_server::mode::echo_after_eof);  // replies only after the client's FIN
-  engine proxy;
+  engine proxy{first_backend};
   auto front = listen_local(proxy);
   front->set_backends({local(server.port())});
 
@@ -269,7 +269,7 @@ TEST(ProxyEngine, ClientHalfCloseStillReceivesTheWholeReply) {
 
 TEST(ProxyEngine, BackendHalfCloseLetsTheClientKeepSending) {
   test_server server(test_server::mode::greet_then_fin, "hello\n");  // FIN right after the greeting
-  engine proxy;
+  engine proxy{first_backend};
   auto front = listen_local(proxy);
   front->set_backends({local(server.port())});
 
@@ -291,7 +291,7 @@ TEST(ProxyEngine, ASlowClientPushesBackOnTheBackend) {
   source.source_bytes = total;
   source.sndbuf = 64 * 1024;
   test_server server(source);
-  engine proxy;
+  engine proxy{first_backend};
   auto front = listen_local(proxy);
   front->set_backends({local(server.port())});
 
@@ -324,7 +324,7 @@ TEST(ProxyEngine, AClientVanishingMidTransferEndsOnlyItsOwnConnection) {
   source.source_bytes = 32 * 1024 * 1024;
   test_server server(source);
   test_server echo(test_server::mode::echo, "echo\n");
-  engine proxy;
+  engine proxy{first_backend};
   auto front = listen_local(proxy);
   front->set_backends({local(server.port())});
 
@@ -344,7 +344,7 @@ TEST(ProxyEngine, AClientVanishingMidTransferEndsOnlyItsOwnConnection) {
 }
 
 TEST(ProxyEngine, DestroyingAListenerFreesThePortAtOnceAndKeepsItsConnections) {
-  engine proxy;
+  engine proxy{first_backend};
   {
     auto idle = listen_local(proxy);
     uint16_t port = idle->port();
@@ -381,7 +381,7 @@ TEST(ProxyEngine, DestroyingAListenerFreesThePortAtOnceAndKeepsItsConnections) {
 // must not take them all.
 TEST(ProxyEngine, ClientsPastTheListenersCapAreClosedAtOnce) {
   test_server a(test_server::mode::echo, "a\n");
-  engine proxy;
+  engine proxy{first_backend};
   auto opened = proxy.listen("127.0.0.1", 0, 3);
   ASSERT_TRUE(std::holds_alternative<std::unique_ptr<listener>>(opened));
   auto& front = std::get<std::unique_ptr<listener>>(opened);
@@ -407,7 +407,7 @@ TEST(ProxyEngine, ReportsAPortInUseWithTheAddress) {
   ASSERT_EQ(::listen(taken.get(), 1), 0);
   uint16_t port = port_of(taken.get());
 
-  engine proxy;
+  engine proxy{first_backend};
   auto result = proxy.listen("127.0.0.1", port);
   ASSERT_TRUE(std::holds_alternative<std::string>(result));
   EXPECT_TRUE(contains(std::get<std::string>(result), "127.0.0.1:" + std::to_string(port)));
@@ -420,7 +420,7 @@ TEST(ProxyEngine, ReportsAPortInUseWithTheAddress) {
 }
 
 TEST(ProxyEngine, RejectsAnAddressThatIsNotIPv4) {
-  engine proxy;
+  engine proxy{first_backend};
   auto result = proxy.listen("localhost", 0);
   ASSERT_TRUE(std::holds_alternative<std::string>(result));
   EXPECT_TRUE(contains(std::get<std::string>(result), "localhost:0"));
@@ -432,7 +432,7 @@ TEST(ProxyEngine, DestroyingTheEngineClosesConnectionsAndListeners) {
   unique_fd client;
   uint16_t port = 0;
   {
-    engine proxy;
+    engine proxy{first_backend};
     front = listen_local(proxy);
     port = front->port();
     front->set_backends({local(echo.port())});

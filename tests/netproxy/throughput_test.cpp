@@ -99,7 +99,7 @@ TEST(ProxyEngineThroughput, DISABLED_Loopback) {
   }
   for (auto [clients, bytes] : {std::pair<int, uint64_t>{1, gib}, {8, gib / 4}}) {
     blaster source(bytes);
-    engine proxy;
+    engine proxy{first_backend};
     auto front = listen_local(proxy);
     front->set_backends({local(source.port())});
     measure("proxied", front->port(), source, clients, bytes);
@@ -132,7 +132,7 @@ void measure_small(const char* label, uint16_t port) {
 TEST(ProxyEngineThroughput, DISABLED_SmallExchanges) {
   test_server echo(test_server::mode::echo);
   measure_small("direct", echo.port());
-  engine proxy;
+  engine proxy{first_backend};
   auto front = listen_local(proxy);
   front->set_backends({local(echo.port())});
   measure_small("proxied", front->port());
