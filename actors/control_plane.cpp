@@ -68,6 +68,7 @@ control_plane start_control_plane(caf::actor_system& system, std::shared_ptr<pod
   settings.ipam.events = plane.events;
   plane.node_ipam = spawn_node_ipam_controller(system, plane.store, settings.ipam);
   plane.load_balancers = spawn_load_balancer_controller(system, plane.store);
+  plane.namespaces = spawn_namespace_controller(system, plane.store);
   plane.replicasets = spawn_replicaset_controller(system, plane.store, settings.resync_period, plane.events, settings.clock);
   plane.deployments = spawn_deployment_controller(system, plane.store, settings.resync_period, plane.events, settings.clock);
   if (plane.volumes) {
@@ -82,7 +83,7 @@ control_plane start_control_plane(caf::actor_system& system, std::shared_ptr<pod
 }
 
 void control_plane::shutdown() {
-  std::vector<caf::actor_addr> all = {load_balancers.address(), node_ipam.address(), node_lifecycle.address(), scheduler.address(), volume_binder.address(),
+  std::vector<caf::actor_addr> all = {namespaces.address(), load_balancers.address(), node_ipam.address(), node_lifecycle.address(), scheduler.address(), volume_binder.address(),
                                       deployments.address(), replicasets.address()};
   for (const auto& address : service_proxy.addresses()) all.push_back(address);
   for (const auto& address : node.addresses()) all.push_back(address);

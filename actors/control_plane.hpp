@@ -11,6 +11,7 @@
 #include "actors/event_recorder.hpp"
 #include "actors/node_agent.hpp"
 #include "actors/load_balancer_controller.hpp"
+#include "actors/namespace_controller.hpp"
 #include "actors/node_ipam_controller.hpp"
 #include "actors/node_lifecycle_controller.hpp"
 #include "actors/node_services.hpp"
@@ -78,6 +79,7 @@ struct control_plane {
   node_lifecycle_actor node_lifecycle;
   node_ipam_actor node_ipam;
   load_balancer_actor load_balancers;
+  namespace_controller_actor namespaces;
   node_services service_proxy;  // this machine's Service proxy and DNS (services and dns above are its)
 
   // Ends every actor (closing Service ports); the system's destructor then waits for them.

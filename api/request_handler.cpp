@@ -15,6 +15,8 @@
 #include "api/scale.hpp"
 #include "api/table.hpp"
 #include "model/kind_strategy.hpp"
+#include "model/field_error.hpp"
+#include "model/namespaces.hpp"
 #include "model/validation.hpp"
 
 namespace orkest::api {
@@ -180,6 +182,10 @@ class resource_request {
     }
     if (route_.subresource == "log" && strategy_for(*route_.kind).has_log && logs_)
       return log_request(store_, *logs_, request_, route_, sink_);
+    if (route_.subresource == "finalize" && strategy_for(*route_.kind).finalized_deletion) {
+      if (method != "PUT") return not_allowed();
+      return with_body([&](json body) { return finalize(std::move(body)); });
+    }
     if (!route_.subresource.empty()) return error_response(path_not_found());
     if (method == "GET") return respond_as_asked(request_, *route_.kind, store_.call(actors::get_atom::value, key()));
     if (method == "PUT") return with_body([&](json body) {
@@ -236,10 +242,49 @@ class resource_request {
       }
       auto fields = check_fields(*kind, body);
       if (auto* error = std::get_if<api_error>(&fields)) return error_response(*error);
+      if (auto refused = refuse_by_namespace(*kind, body)) return error_response(*refused);
       auto result = with_warnings(store_.call(actors::create_atom::value, kind->kind, route_.ns, std::move(body)), fields);
       result.warnings.insert(result.warnings.end(), warnings.begin(), warnings.end());
       return respond(result, 201);
     });
+  }
+
+  // PUT .../finalize: only spec.finalizers changes, to the body's (none when it names none): how
+  // a terminating namespace is let go once its content is gone.
+  http_response finalize(json body) {
+    const json finalizers = value_at(body, "/spec/finalizers"_json_pointer, json::array());
+    bool strings = finalizers.is_array();
+    if (strings)
+      for (const auto& finalizer : finalizers) strings = strings && finalizer.is_string();
+    if (!strings)
+      return error_response(invalid(route_.kind->kind, route_.kind->group, route_.name,
+                                    {field_error::type_invalid("spec.finalizers", finalizers, "array of strings")}));
+    auto stored = store_.call(actors::get_atom::value, key());
+    if (!stored.ok()) return error_response(*stored.error);
+    json updated = stored.object;
+    updated["spec"]["finalizers"] = finalizers;
+    return respond(store_.call(actors::update_atom::value, key(), std::move(updated)));
+  }
+
+  // Kubernetes' NamespaceLifecycle admission: a new object only in a namespace that exists and
+  // is not being deleted. The system namespaces always exist (the server makes them at start).
+  std::optional<api_error> refuse_by_namespace(const resource_kind& kind, const json& body) {
+    if (!kind.namespaced || is_system_namespace(route_.ns)) return std::nullopt;
+    auto found = store_.call(actors::get_atom::value, store::object_key{"Namespace", "", route_.ns});
+    if (!found.ok()) {
+      if (found.error->code == 404) return not_found("namespaces", "", route_.ns);
+      return *found.error;
+    }
+    if (!value_at(found.object, "/metadata/deletionTimestamp"_json_pointer, json()).is_null()) {
+      const auto& metadata = member_or_null(body, "metadata");
+      auto name = string_member(metadata, "name");
+      if (name.empty()) name = string_member(metadata, "generateName");
+      const auto why = "unable to create new content in namespace " + route_.ns + " because it is being terminated";
+      auto error = forbidden(kind.plural, kind.group, name, why);
+      error.causes.push_back({"NamespaceTerminating", "metadata.namespace", why});
+      return error;
+    }
+    return std::nullopt;
   }
 
   http_response patch() {

@@ -55,8 +55,13 @@ std::optional<route> parse_route(std::string_view path) {
   if (next >= segments.size()) return special(route::target::discovery, path);
 
   route r;
-  if (segments[next] == "namespaces") {
-    if (segments.size() < next + 3) return std::nullopt;  // namespaces themselves are implicit
+  // /namespaces, /namespaces/{name} and its status and finalize subresources are Namespace
+  // objects; /namespaces/{namespace}/{resource}... is inside one.
+  const bool namespace_object =
+      segments[next] == "namespaces" &&
+      (segments.size() <= next + 2 ||
+       (segments.size() == next + 3 && (segments[next + 2] == "status" || segments[next + 2] == "finalize")));
+  if (segments[next] == "namespaces" && !namespace_object) {
     r.ns = segments[next + 1];
     next += 2;
   }

@@ -828,6 +828,8 @@ def bench_api(ctx):
     rows = []
     backend = None
     try:
+        for namespace in ("bench-get", "bench-list", "bench-create"):
+            ensure_namespace(ork, namespace)
         ork.api.request("POST", "/api/v1/namespaces/bench-get/pods", pod_manifest("target", {"bench": "get"}))
         t0 = time.monotonic()
         create_pods(ork, "bench-list", 1000, threads=4, timeout=120)
@@ -903,6 +905,7 @@ def bench_storage(ctx):
     for label, storage in (("memory", {"backend": "memory"}), ("full", {"sync": "full"}), ("normal", {"sync": "normal"})):
         ork = ctx.orkest(f"storage-{label}", runtime="fake", index=5, storage=storage)
         try:
+            ensure_namespace(ork, "bench-create")
             created[label] = wrk(ctx, f"http://127.0.0.1:{ork.port}/api/v1/namespaces/bench-create/pods", seconds, 8,
                                  threads=2, script="create.lua", headers=["Connection: keep-alive"])
         finally:
@@ -916,6 +919,7 @@ def bench_storage(ctx):
     full = Orkest(ctx, "storage-start", "fake", 5)
     full.start()
     try:
+        ensure_namespace(full, "bench-start")
         create_objects(full, "/api/v1/namespaces/bench-start/endpoints", stored_objects, threads=8, timeout=600,
                        body=lambda i: {"apiVersion": "v1", "kind": "Endpoints", "metadata": {"name": f"e-{i:05d}"},
                                        "subsets": [{"addresses": [{"ip": f"10.1.{i // 250}.{i % 250 + 1}"}],
@@ -986,6 +990,13 @@ def create_objects(orkest, path, count, threads, timeout, body):
         w.join(timeout + 10)
     if errors:
         raise BenchError(f"creating objects: {errors[0]}")
+
+
+def ensure_namespace(orkest, namespace):
+    """Makes `namespace` unless it exists: objects go only into a namespace that does."""
+    if namespace not in ("default", "kube-system", "kube-public", "kube-node-lease"):
+        orkest.api.request("POST", "/api/v1/namespaces",
+                           {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": namespace}}, expect=(201, 409))
 
 
 def create_pods(orkest, namespace, count, threads, timeout):

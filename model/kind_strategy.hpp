@@ -41,6 +41,12 @@ struct kind_strategy {
 
   // ---- what the store does beyond storing ----
   bool graceful_deletion = false;  // DELETE marks deletionTimestamp; the node removes it (pods)
+  // DELETE marks deletionTimestamp and status.phase Terminating while spec.finalizers is not
+  // empty; the object goes when a write empties it (namespaces: their controller does, once
+  // their content is gone).
+  bool finalized_deletion = false;
+  // Why the object may not be deleted at all (the namespace default); null or nullptr: it may.
+  const char* (*deletion_forbidden)(const nlohmann::json& object) = nullptr;
   bool bound_to_node = false;      // runs on a node: an update leaving spec.nodeName empty keeps it
   bool holds_cluster_ip = false;   // spec.clusterIP comes from the Service range, released on delete
   bool host_path_source = false;   // spec.hostPath is a folder of the host (PersistentVolume)

@@ -28,10 +28,21 @@ namespace {
 
 std::string bucket_key(const std::string& ns, const std::string& name) { return ns + "/" + name; }
 
-const resource_kind& kind_or_throw(const std::string& kind) {
-  // Callers (the HTTP layer, controllers) only name kinds from model::all_kinds().
-  if (auto found = model::find_kind(kind)) return *found;
-  throw std::invalid_argument("unknown kind " + kind);
+// No finalizer in spec.finalizers is left (finalized_deletion kinds: namespaces).
+bool finalized(const json& object) {
+  const json& finalizers = member_or_null(member_or_null(object, "spec"), "finalizers");
+  return !finalizers.is_array() || finalizers.empty();
+}
+
+// A kind orkest does not serve. Callers (the HTTP layer, controllers) name only kinds of
+// model::all_kinds(), so this is a caller's bug: answered as Kubernetes answers an unknown
+// resource, never thrown into the store actor's handler.
+store_result unknown_kind(const std::string& kind) {
+  api_error error;
+  error.code = 404;
+  error.reason = "NotFound";
+  error.message = "the server could not find the requested resource (kind " + kind + ")";
+  return store_result::failure(std::move(error));
 }
 
 std::string random_string(std::size_t length, const char* alphabet, std::size_t alphabet_size) {
@@ -251,7 +262,9 @@ std::vector<json> object_store::objects(const std::string& kind, const std::stri
 }
 
 store_result object_store::create(const std::string& kind_name, const std::string& ns, json body) {
-  const auto& kind = kind_or_throw(kind_name);
+  const resource_kind* found_kind = model::find_kind(kind_name);
+  if (!found_kind) return unknown_kind(kind_name);
+  const auto& kind = *found_kind;
   auto warnings = model::forgive_shapes(kind, "", body);
   auto result = create_canonical(kind, ns, std::move(body));
   if (result.ok()) result.warnings = std::move(warnings);
@@ -341,13 +354,17 @@ store_result object_store::create_canonical(const resource_kind& kind, const std
 }
 
 store_result object_store::get(const object_key& key) const {
-  const auto& kind = kind_or_throw(key.kind);
+  const resource_kind* found_kind = model::find_kind(key.kind);
+  if (!found_kind) return unknown_kind(key.kind);
+  const auto& kind = *found_kind;
   if (const json* object = find(key)) return store_result::success(*object);
   return store_result::failure(model::not_found(kind.plural, kind.group, key.name));
 }
 
 store_result object_store::list(const list_request& request) const {
-  const auto& kind = kind_or_throw(request.kind);
+  const resource_kind* found_kind = model::find_kind(request.kind);
+  if (!found_kind) return unknown_kind(request.kind);
+  const auto& kind = *found_kind;
   auto filter = model::object_filter::parse(request.label_selector, request.field_selector);
   if (auto* error = std::get_if<api_error>(&filter)) return store_result::failure(*error);
   const auto& selected = std::get<model::object_filter>(filter);
@@ -362,7 +379,9 @@ store_result object_store::list(const list_request& request) const {
 }
 
 store_result object_store::update(const object_key& key, json body) {
-  const auto& kind = kind_or_throw(key.kind);
+  const resource_kind* found_kind = model::find_kind(key.kind);
+  if (!found_kind) return unknown_kind(key.kind);
+  const auto& kind = *found_kind;
   const json* stored = find(key);
   if (!stored) return store_result::failure(model::not_found(kind.plural, kind.group, key.name));
   auto warnings = model::forgive_shapes(kind, key.name, body);
@@ -501,7 +520,9 @@ void object_store::release_node_ports(const std::vector<int>& ports) {
 }
 
 store_result object_store::update_status(const object_key& key, json body) {
-  const auto& kind = kind_or_throw(key.kind);
+  const resource_kind* found_kind = model::find_kind(key.kind);
+  if (!found_kind) return unknown_kind(key.kind);
+  const auto& kind = *found_kind;
   json* stored = find(key);
   if (!stored) return store_result::failure(model::not_found(kind.plural, kind.group, key.name));
   if (auto error = check_body_identity(kind, key.ns, body)) return store_result::failure(*error);
@@ -525,7 +546,9 @@ store_result object_store::update_status(const object_key& key, json body) {
 }
 
 store_result object_store::patch(const object_key& key, const patch_request& request) {
-  const auto& kind = kind_or_throw(key.kind);
+  const resource_kind* found_kind = model::find_kind(key.kind);
+  if (!found_kind) return unknown_kind(key.kind);
+  const auto& kind = *found_kind;
   const json* stored = find(key);
   if (!stored) return store_result::failure(model::not_found(kind.plural, kind.group, key.name));
   json patched = *stored;
@@ -570,11 +593,21 @@ store_result object_store::commit_update(const resource_kind& kind, json& stored
   if (!commit(change_type::modified, key, updated, bytes, expected))
     return store_result::failure(not_stored(kind, key.name));
   stored = std::move(updated);
+  // A terminating object whose last finalizer was just taken away goes now.
+  if (model::strategy_for(kind).finalized_deletion && stored["metadata"].contains("deletionTimestamp") &&
+      finalized(stored)) {
+    json last = stored;
+    auto removed = remove(key, {});
+    if (!removed.ok()) return removed;
+    return store_result::success(std::move(last));
+  }
   return store_result::success(stored);
 }
 
 store_result object_store::bind(const object_key& key, const json& binding) {
-  const auto& kind = kind_or_throw(key.kind);
+  const resource_kind* found_kind = model::find_kind(key.kind);
+  if (!found_kind) return unknown_kind(key.kind);
+  const auto& kind = *found_kind;
   json* stored = find(key);
   if (!stored) return store_result::failure(model::not_found(kind.plural, kind.group, key.name));
   const json& target = member_or_null(binding, "target");
@@ -618,7 +651,9 @@ store_result object_store::bind(const object_key& key, const json& binding) {
 }
 
 store_result object_store::remove(const object_key& key, const delete_options& options) {
-  const auto& kind = kind_or_throw(key.kind);
+  const resource_kind* found_kind = model::find_kind(key.kind);
+  if (!found_kind) return unknown_kind(key.kind);
+  const auto& kind = *found_kind;
   json* stored = find(key);
   if (!stored) return store_result::failure(model::not_found(kind.plural, kind.group, key.name));
   const json& metadata = (*stored)["metadata"];
@@ -635,6 +670,17 @@ store_result object_store::remove(const object_key& key, const delete_options& o
                                                    metadata["resourceVersion"].get<std::string>()));
 
   const auto& strategy = model::strategy_for(kind);
+  if (strategy.deletion_forbidden)
+    if (const char* why = strategy.deletion_forbidden(*stored))
+      return store_result::failure(model::forbidden(kind.plural, kind.group, key.name, why));
+  if (strategy.finalized_deletion && !finalized(*stored)) {
+    if (metadata.contains("deletionTimestamp")) return store_result::success(*stored);  // already on its way out
+    json marked = *stored;
+    marked["metadata"]["deletionTimestamp"] = model::rfc3339(hooks_.now());
+    marked["metadata"]["deletionGracePeriodSeconds"] = 0;
+    marked["status"]["phase"] = "Terminating";
+    return commit_update(kind, *stored, std::move(marked));
+  }
   if (strategy.graceful_deletion) {
     int64_t grace = 30;
     const auto& spec_grace = member_or_null(member_or_null(*stored, "spec"), "terminationGracePeriodSeconds");

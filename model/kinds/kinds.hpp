@@ -16,6 +16,7 @@ kind_strategy secret();
 kind_strategy persistent_volume();
 kind_strategy persistent_volume_claim();
 kind_strategy storage_class();
+kind_strategy namespace_kind();
 kind_strategy node();
 kind_strategy lease();
 

@@ -7,7 +7,8 @@ const std::vector<kind_strategy>& all_strategies() {
                                                         kinds::endpoints(), kinds::event(),
                                                         kinds::config_map(), kinds::secret(),
                                                         kinds::persistent_volume(), kinds::persistent_volume_claim(),
-                                                        kinds::storage_class(), kinds::node(), kinds::lease()};
+                                                        kinds::storage_class(), kinds::namespace_kind(), kinds::node(),
+                                                        kinds::lease()};
   return strategies;
 }
 

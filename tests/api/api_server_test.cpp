@@ -191,6 +191,7 @@ TEST_F(api_server_test, get_returns_one_object_and_lists_filter_by_label_selecto
   auto web = created(services_path, service_manifest("web", {{"tier", "front"}}));
   created(services_path, service_manifest("db", {{"tier", "back"}}));
   created(services_path, service_manifest("cache"));
+  created("/api/v1/namespaces", {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", "other"}}}});
   created("/api/v1/namespaces/other/services", service_manifest("elsewhere", {{"tier", "front"}}));
 
   auto one = client->get(services_path + "/web");
@@ -210,6 +211,59 @@ TEST_F(api_server_test, get_returns_one_object_and_lists_filter_by_label_selecto
   EXPECT_EQ(names_in(client->get(services_path).json()), (std::set<std::string>{"web", "db", "cache"}));
   EXPECT_EQ(names_in(client->get("/api/v1/services?labelSelector=tier%3Dfront").json()),
             (std::set<std::string>{"web", "elsewhere"}));
+}
+
+// Namespaces as Kubernetes keeps them: the system ones exist, an object goes only into a
+// namespace that exists and is not being deleted, a deleted namespace takes its objects with it,
+// and default stays.
+TEST_F(api_server_test, namespaces_hold_objects_and_take_them_when_deleted) {
+  const json team = {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", "team"}}}};
+  expect_status_error(client->post("/api/v1/namespaces/team/configmaps",
+                                   R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"settings"}})"),
+                      404, "NotFound");
+  EXPECT_EQ(client->post("/api/v1/namespaces/team/configmaps", R"({"metadata":{"name":"settings"}})").json()["message"],
+            "namespaces \"team\" not found");
+  auto made = created("/api/v1/namespaces", team);
+  EXPECT_EQ(made["status"]["phase"], "Active");
+  EXPECT_EQ(made["spec"]["finalizers"], json({"kubernetes"}));
+  created("/api/v1/namespaces/team/configmaps", {{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", {{"name", "settings"}}}});
+  auto listed = client->get("/api/v1/namespaces");
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  EXPECT_EQ(listed.json()["kind"], "NamespaceList");
+  for (const char* name : {"default", "kube-system", "kube-public", "kube-node-lease", "team"})
+    EXPECT_TRUE(names_in(listed.json()).count(name)) << name;
+
+  expect_status_error(client->del("/api/v1/namespaces/default"), 403, "Forbidden");
+  auto deleted = client->del("/api/v1/namespaces/team");
+  ASSERT_EQ(deleted.status, 200) << deleted.body;
+  // Gone once the namespace controller has emptied it, with its ConfigMap.
+  bool gone = false;
+  for (int i = 0; i < 100 && !gone; ++i) {
+    gone = client->get("/api/v1/namespaces/team").status == 404;
+    if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_TRUE(gone) << client->get("/api/v1/namespaces/team").body;
+  EXPECT_EQ(client->get("/api/v1/namespaces/team/configmaps/settings").status, 404);
+}
+
+// A namespace being deleted takes no new objects (NamespaceTerminating), and PUT .../finalize
+// lets it go.
+TEST_F(api_server_test, a_terminating_namespace_refuses_new_objects_until_finalized) {
+  const json bare = {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", "held"}}},
+                     {"spec", {{"finalizers", {"example.com/hold"}}}}};
+  created("/api/v1/namespaces", bare);
+  ASSERT_EQ(client->del("/api/v1/namespaces/held").status, 200);
+  auto refused = client->post("/api/v1/namespaces/held/configmaps", R"({"metadata":{"name":"late"}})");
+  expect_status_error(refused, 403, "Forbidden");
+  EXPECT_EQ(refused.json()["message"],
+            "configmaps \"late\" is forbidden: unable to create new content in namespace held because it is being "
+            "terminated");
+  EXPECT_EQ(refused.json()["details"]["causes"][0]["reason"], "NamespaceTerminating");
+  EXPECT_EQ(client->get("/api/v1/namespaces/held").json()["status"]["phase"], "Terminating");
+  // Its own finalizer holds it (the controller only takes its own away): a PUT to finalize lets go.
+  auto finalized = client->put("/api/v1/namespaces/held/finalize", R"({"spec":{"finalizers":[]}})");
+  ASSERT_EQ(finalized.status, 200) << finalized.body;
+  EXPECT_EQ(client->get("/api/v1/namespaces/held").status, 404);
 }
 
 TEST_F(api_server_test, put_replaces_the_object_and_answers_200) {
@@ -651,6 +705,7 @@ class stress_client {
 };
 
 TEST_F(api_server_test, sixty_four_parallel_clients_lose_nothing_and_duplicate_nothing) {
+  created("/api/v1/namespaces", {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", "stress"}}}});
   for (int i = 0; i < counters; ++i) {
     auto counter = service_manifest(counter_name(i));
     counter["metadata"]["annotations"] = {{"count", "0"}};

@@ -286,6 +286,31 @@ TEST(routes, core_events_are_a_kind_events_k8s_io_and_endpoint_slices_read_only_
   EXPECT_EQ(log->subresource, "log");
 }
 
+// /namespaces, /namespaces/{name} and its status and finalize are Namespace objects;
+// /namespaces/{namespace}/{resource}... is inside one.
+TEST(routes, namespaces_are_objects_and_scopes) {
+  auto all = api::parse_route("/api/v1/namespaces");
+  ASSERT_TRUE(all);
+  EXPECT_EQ(all->kind->kind, "Namespace");
+  EXPECT_EQ(all->ns, "");
+  EXPECT_EQ(all->name, "");
+  auto one = api::parse_route("/api/v1/namespaces/team");
+  ASSERT_TRUE(one);
+  EXPECT_EQ(one->kind->kind, "Namespace");
+  EXPECT_EQ(one->name, "team");
+  for (const char* sub : {"status", "finalize"}) {
+    auto subresource = api::parse_route(std::string("/api/v1/namespaces/team/") + sub);
+    ASSERT_TRUE(subresource) << sub;
+    EXPECT_EQ(subresource->kind->kind, "Namespace");
+    EXPECT_EQ(subresource->subresource, sub);
+  }
+  auto inside = api::parse_route("/api/v1/namespaces/team/pods");
+  ASSERT_TRUE(inside);
+  EXPECT_EQ(inside->kind->kind, "Pod");
+  EXPECT_EQ(inside->ns, "team");
+  EXPECT_FALSE(api::parse_route("/apis/apps/v1/namespaces/team")) << "namespaces are core";
+}
+
 TEST(kubeconfig, points_at_the_configured_api) {
   app::config c;
   c.api_address = "0.0.0.0";

@@ -68,7 +68,8 @@ spec:
     image: localhost/health:latest
 YAML
 k apply -f "$WORK/objects.yaml" >/dev/null
-# Namespaces are implicit in orkest: a pod in another one needs nothing else.
+# A pod in another namespace, made first as Kubernetes asks.
+k create namespace elsewhere >/dev/null || fail "create namespace elsewhere"
 k run other --image=localhost/health:latest -n elsewhere --labels=app=other >/dev/null
 k wait --for=jsonpath='{.status.readyReplicas}'=2 rs/web --timeout=20s >/dev/null
 # The Service controller publishes the Endpoints once it has seen both pods ready.

@@ -9,6 +9,7 @@ bash "$KX_ROOT/scripts/build-example-images.sh" >/dev/null
 KX_API_EXTRA="  maxLogFollows: 1"  # a second follow at once gets 429
 kx_start "${1:-$KX_ROOT/build/orkest}" podman
 NS="logs-$$"  # container names are orkest_<namespace>_<pod>: unique per test run
+k create namespace "$NS" >/dev/null || fail "create namespace $NS"
 
 cat >"$WORK/pod.yaml" <<'YAML'
 apiVersion: v1

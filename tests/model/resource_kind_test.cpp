@@ -5,8 +5,8 @@
 namespace orkest::model {
 namespace {
 
-TEST(ResourceKind, KnowsTheThirteenKindsWithTheirUrlNames) {
-  ASSERT_EQ(all_kinds().size(), 13u);
+TEST(ResourceKind, KnowsTheFourteenKindsWithTheirUrlNames) {
+  ASSERT_EQ(all_kinds().size(), 14u);
   struct expected {
     const char *kind, *list_kind, *plural, *singular, *group, *api_version, *short_name;
     bool namespaced = true;
@@ -25,6 +25,7 @@ TEST(ResourceKind, KnowsTheThirteenKindsWithTheirUrlNames) {
        "pvc"},
       {"StorageClass", "StorageClassList", "storageclasses", "storageclass", "storage.k8s.io", "storage.k8s.io/v1", "sc",
        false},
+      {"Namespace", "NamespaceList", "namespaces", "namespace", "", "v1", "ns", false},
       {"Node", "NodeList", "nodes", "node", "", "v1", "no", false},
       {"Lease", "LeaseList", "leases", "lease", "coordination.k8s.io", "coordination.k8s.io/v1", ""},
   };

@@ -101,6 +101,10 @@ class DurabilityTest(unittest.TestCase):
             for round_number in range(KILLS):
                 orkest.start()
                 client = orkest.client(timeout=10.0)
+                if round_number == 0:  # objects go only into a namespace that exists
+                    made = client.post("/api/v1/namespaces",
+                                       {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": NS}})
+                    self.assertEqual(made.status, 201, made)
                 listed = client.get(COLLECTION)
                 self.assertEqual(listed.status, 200, listed)
                 version = int(listed.json()["metadata"]["resourceVersion"])

@@ -63,6 +63,67 @@ TEST_F(object_store_test, create_twice_is_already_exists) {
   EXPECT_TRUE(store.create("Pod", "other", pod("web")).ok());
 }
 
+// A kind orkest does not serve is a caller's bug: an answer, not an exception that would end the
+// store actor.
+TEST_F(object_store_test, an_unknown_kind_is_not_found_for_every_operation) {
+  const object_key key{"Gadget", "default", "g"};
+  std::vector<store_result> answers = {store.create("Gadget", "default", pod("g")),
+                                       store.get(key),
+                                       store.list({"Gadget", "default", "", ""}),
+                                       store.update(key, pod("g")),
+                                       store.update_status(key, pod("g")),
+                                       store.patch(key, {patch_type::merge, json::object(), false}),
+                                       store.bind(key, json::object()),
+                                       store.remove(key, {})};
+  for (const auto& answer : answers) {
+    ASSERT_FALSE(answer.ok());
+    EXPECT_EQ(answer.error->code, 404);
+    EXPECT_EQ(answer.error->reason, "NotFound");
+  }
+}
+
+json namespace_named(const std::string& name) {
+  return {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", name}}}};
+}
+
+// A namespace's DELETE marks it Terminating; it goes once its finalizers are gone (the namespace
+// controller empties them after deleting what the namespace held).
+TEST_F(object_store_test, a_namespace_is_terminating_until_its_finalizers_are_gone) {
+  const object_key key{"Namespace", "", "team"};
+  ASSERT_TRUE(store.create("Namespace", "", namespace_named("team")).ok());
+  ASSERT_TRUE(store.remove(key, {}).ok());
+  auto marked = store.get(key);
+  ASSERT_TRUE(marked.ok());
+  EXPECT_EQ(marked.object["status"]["phase"], "Terminating");
+  EXPECT_TRUE(marked.object["metadata"].contains("deletionTimestamp"));
+  // Deleting again, even with no grace, does not skip the finalizers.
+  delete_options now;
+  now.grace_period_seconds = 0;
+  ASSERT_TRUE(store.remove(key, now).ok());
+  EXPECT_EQ(store.get(key).object["metadata"]["resourceVersion"], marked.object["metadata"]["resourceVersion"]);
+  json finalized = marked.object;
+  finalized["spec"]["finalizers"] = json::array();
+  auto last = store.update(key, finalized);
+  ASSERT_TRUE(last.ok()) << last.error->message;
+  EXPECT_EQ(last.object["metadata"]["name"], "team");
+  EXPECT_FALSE(store.get(key).ok()) << "gone with its last finalizer";
+  // A namespace created without finalizers goes at once.
+  auto bare = namespace_named("bare");
+  bare["spec"]["finalizers"] = json::array();
+  ASSERT_TRUE(store.create("Namespace", "", bare).ok());
+  ASSERT_TRUE(store.remove({"Namespace", "", "bare"}, {}).ok());
+  EXPECT_FALSE(store.get({"Namespace", "", "bare"}).ok());
+}
+
+TEST_F(object_store_test, the_default_namespace_may_not_be_deleted) {
+  ASSERT_TRUE(store.create("Namespace", "", namespace_named("default")).ok());
+  auto refused = store.remove({"Namespace", "", "default"}, {});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error->code, 403);
+  EXPECT_EQ(refused.error->message, "namespaces \"default\" is forbidden: this namespace may not be deleted");
+  EXPECT_TRUE(store.get({"Namespace", "", "default"}).ok());
+}
+
 TEST_F(object_store_test, generate_name_appends_a_suffix) {
   json body = pod("");
   body["metadata"].erase("name");

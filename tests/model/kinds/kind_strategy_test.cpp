@@ -37,7 +37,7 @@ TEST(kind_strategy, every_kind_has_one_with_unique_names_and_the_lookups_agree) 
   }
   EXPECT_EQ(kinds, (std::set<std::string>{"Pod", "ReplicaSet", "Deployment", "Service", "Endpoints", "Event",
                                           "ConfigMap", "Secret", "PersistentVolume", "PersistentVolumeClaim",
-                                          "StorageClass", "Node", "Lease"}));
+                                          "StorageClass", "Namespace", "Node", "Lease"}));
 }
 
 TEST(kind_strategy, an_unknown_kind_gets_a_strategy_that_does_nothing) {

@@ -257,8 +257,8 @@ TEST(ProtobufBody, TheEnvelopeIsRequired) {
   EXPECT_NE(error_of("{\"kind\": \"Pod\"}").find("envelope (the 4 bytes \"k8s\\0\")"), std::string::npos);
   EXPECT_NE(error_of(std::string("k8s\0", 4) + length_delimited(2, "")).find("names no apiVersion and kind"),
             std::string::npos);
-  EXPECT_EQ(error_of(envelope("v1", "Namespace", "")),
-            "invalid protobuf body: orkest has no protobuf definition of v1 Namespace; send it as JSON");
+  EXPECT_EQ(error_of(envelope("batch/v1", "Job", "")),
+            "invalid protobuf body: orkest has no protobuf definition of batch/v1 Job; send it as JSON");
   EXPECT_NE(error_of(std::string("k8s\0", 4) + "\x0a\x05").find("envelope: field 1 (typeMeta)"), std::string::npos);
 }
 
