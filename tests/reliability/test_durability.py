@@ -36,6 +36,12 @@ NS = "durability"
 COLLECTION = "/api/v1/namespaces/%s/endpoints" % NS
 
 
+def make_namespace(client):
+    """Objects go only into a namespace that exists: made at the first start (409 after that)."""
+    reply = client.post("/api/v1/namespaces", {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": NS}})
+    assert reply.status in (201, 409), reply
+
+
 def endpoints(name, generation):
     return {"apiVersion": "v1", "kind": "Endpoints",
             "metadata": {"name": name, "labels": {"generation": str(generation)}},
@@ -101,10 +107,7 @@ class DurabilityTest(unittest.TestCase):
             for round_number in range(KILLS):
                 orkest.start()
                 client = orkest.client(timeout=10.0)
-                if round_number == 0:  # objects go only into a namespace that exists
-                    made = client.post("/api/v1/namespaces",
-                                       {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": NS}})
-                    self.assertEqual(made.status, 201, made)
+                make_namespace(client)
                 listed = client.get(COLLECTION)
                 self.assertEqual(listed.status, 200, listed)
                 version = int(listed.json()["metadata"]["resourceVersion"])
@@ -142,6 +145,7 @@ class DurabilityTest(unittest.TestCase):
         with harness.Orkest(BINARY, name="snapshot") as orkest:
             orkest.start()
             client = orkest.client()
+            make_namespace(client)
             for name in ("kept-1", "kept-2"):
                 self.assertEqual(client.post(COLLECTION, endpoints(name, 0)).status, 201)
             snapshot = os.path.join(orkest.folder, "backup.db")
@@ -186,6 +190,7 @@ class DurabilityTest(unittest.TestCase):
                     as orkest:
                 orkest.start()
                 client = orkest.client()
+                make_namespace(client)
                 self.assertEqual(client.post(COLLECTION, endpoints("before", 0)).status, 201)
                 # Leave the database little room: a filler file takes what is left but 256 KiB.
                 filler = os.path.join(mount_point, "filler")
