@@ -3,6 +3,7 @@
 #include <caf/actor_system.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
+#include <map>
 #include <memory>
 #include <set>
 #include <spdlog/spdlog.h>
@@ -13,6 +14,7 @@
 #include "model/json_access.hpp"
 #include "model/namespaces.hpp"
 #include "model/resource_kind.hpp"
+#include "model/timestamp.hpp"
 #include "store/object_cache.hpp"
 
 namespace orkest::actors {
@@ -23,9 +25,11 @@ constexpr auto store_timeout = std::chrono::seconds(10);
 
 struct namespace_state {
   store_actor store;
+  wall_clock clock;
   store::object_cache namespaces{store::cache_key::name};
   bool replayed = false;           // every stored Namespace is known
   std::set<std::string> emptying;  // a pass over these is under way
+  std::map<std::string, std::string> said;  // the remaining-content message last written, by name
   retry_queue retries;             // namespaces with content left, by name
   static inline const char* name = "namespace-controller";
 };
@@ -70,6 +74,30 @@ void finalize(namespace_pointer self, const json& ns) {
           [self, name](const caf::error&) { self->state.retries.retry(self, name); });
 }
 
+// What is left, as Kubernetes' namespace controller says it: "Some resources are remaining:
+// configmaps. has 1 resource instances, pods. has 2 resource instances" (resource.group).
+std::string remaining_message(const std::map<std::string, std::size_t>& left) {
+  std::string message;
+  for (const auto& [resource, count] : left)
+    message += (message.empty() ? "" : ", ") + resource + " has " + std::to_string(count) + " resource instances";
+  return "Some resources are remaining: " + message;
+}
+
+// The namespace's NamespaceContentRemaining condition, so `kubectl describe ns` tells why it is
+// still Terminating; written when what it says changes.
+void report_remaining(namespace_pointer self, const std::string& name, const std::map<std::string, std::size_t>& left,
+                      const std::string& now) {
+  auto& st = self->state;
+  const auto message = remaining_message(left);
+  if (st.said[name] == message) return;
+  st.said[name] = message;
+  json condition = {{"type", "NamespaceContentRemaining"}, {"status", "True"}, {"reason", "SomeResourcesRemain"},
+                    {"message", message}, {"lastTransitionTime", now}};
+  patch_request patch{patch_type::merge, {{"status", {{"conditions", json::array({condition})}}}}, true};
+  self->request(st.store, store_timeout, patch_atom::value, object_key{"Namespace", "", name}, std::move(patch))
+      .then([](const store_result&) {}, [](const caf::error&) {});
+}
+
 // One pass over a terminating namespace: deletes every object of every namespaced kind in it
 // (an object already being deleted is left to finish), and once a pass finds nothing, finalizes.
 void empty(namespace_pointer self, const std::string& name) {
@@ -81,27 +109,28 @@ void empty(namespace_pointer self, const std::string& name) {
   for (const auto& kind : model::all_kinds())
     if (kind.namespaced) kinds.push_back(&kind);
   auto unanswered = std::make_shared<std::size_t>(kinds.size());
-  auto remaining = std::make_shared<std::size_t>(0);
+  auto remaining = std::make_shared<std::map<std::string, std::size_t>>();  // by "resource.group"
   auto answered = [self, name, unanswered, remaining] {
     if (--*unanswered > 0) return;
     auto& st = self->state;
     st.emptying.erase(name);
     const json* ns = st.namespaces.find(name);
     if (!ns || !control::is_terminating(*ns)) return;
-    if (*remaining == 0) return finalize(self, *ns);
-    spdlog::debug("namespace {}: {} objects remaining", name, *remaining);
+    if (remaining->empty()) return finalize(self, *ns);
+    report_remaining(self, name, *remaining, model::rfc3339(st.clock()));
     st.retries.retry(self, name);
   };
   for (const auto* kind : kinds)
     self->request(st.store, store_timeout, list_atom::value, store::list_request{kind->kind, name, "", ""})
         .then(
             [self, kind, name, remaining, answered](const store_result& result) {
+              const auto resource = kind->plural + "." + kind->group;
               if (!result.ok()) {
-                ++*remaining;  // not known to be empty
+                ++(*remaining)[resource];  // not known to be empty
                 return answered();
               }
               for (const auto& object : model::member_or_null(result.object, "items")) {
-                ++*remaining;
+                ++(*remaining)[resource];
                 if (control::is_terminating(object)) continue;
                 self->request(self->state.store, store_timeout, delete_atom::value,
                               object_key{kind->kind, name, control::name_of(object)}, delete_options{})
@@ -109,17 +138,19 @@ void empty(namespace_pointer self, const std::string& name) {
               }
               answered();
             },
-            [remaining, answered](const caf::error&) {
-              ++*remaining;
+            [kind, remaining, answered](const caf::error&) {
+              ++(*remaining)[kind->plural + "." + kind->group];
               answered();
             });
 }
 
 }  // namespace
 
-namespace_controller_actor spawn_namespace_controller(caf::actor_system& system, store_actor store) {
-  return system.spawn([store](namespace_pointer self) -> namespace_controller_actor::behavior_type {
+namespace_controller_actor spawn_namespace_controller(caf::actor_system& system, store_actor store,
+                                                      wall_clock clock) {
+  return system.spawn([store, clock](namespace_pointer self) -> namespace_controller_actor::behavior_type {
     self->state.store = store;
+    self->state.clock = clock;
     watch_kind_then(self, store, "Namespace", [self] {
       self->state.replayed = true;
       make_system_namespaces(self);
@@ -132,6 +163,7 @@ namespace_controller_actor spawn_namespace_controller(caf::actor_system& system,
           const auto name = control::name_of(event.object);
           if (event.type == change_type::deleted) {
             st.retries.succeeded(name);
+            st.said.erase(name);
             // kube-node-lease, say: a system namespace is made again.
             if (st.replayed && model::is_system_namespace(name)) make_system_namespaces(self);
             return;

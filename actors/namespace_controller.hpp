@@ -11,6 +11,7 @@
 #include <chrono>
 
 #include "actors/store_actor.hpp"
+#include "actors/wall_clock.hpp"
 
 namespace caf { class actor_system; }
 
@@ -21,6 +22,8 @@ using namespace_controller_actor =
                      // a namespace (by name) is looked at again: content was left at the last pass
                      caf::reacts_to<resync_atom, std::string>>;
 
-namespace_controller_actor spawn_namespace_controller(caf::actor_system& system, store_actor store);
+// `clock` stamps the NamespaceContentRemaining condition a namespace shows while its content goes.
+namespace_controller_actor spawn_namespace_controller(caf::actor_system& system, store_actor store,
+                                                      wall_clock clock = system_wall_clock());
 
 }  // namespace orkest::actors

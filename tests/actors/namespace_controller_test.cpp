@@ -66,6 +66,12 @@ TEST_F(namespace_controller_test, a_namespace_waits_for_a_pod_its_node_is_still_
   auto team = get("Namespace", "team", "");
   ASSERT_TRUE(team.ok());
   EXPECT_EQ(team.object["status"]["phase"], "Terminating");
+  // What holds it, as `kubectl describe ns` shows it.
+  const auto& condition = team.object["status"]["conditions"][0];
+  EXPECT_EQ(condition["type"], "NamespaceContentRemaining");
+  EXPECT_EQ(condition["status"], "True");
+  EXPECT_EQ(condition["reason"], "SomeResourcesRemain");
+  EXPECT_EQ(condition["message"], "Some resources are remaining: pods. has 1 resource instances");
   // The node has stopped it: the namespace goes at the controller's next look.
   store::delete_options now;
   now.grace_period_seconds = 0;
