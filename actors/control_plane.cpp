@@ -67,7 +67,7 @@ control_plane start_control_plane(caf::actor_system& system, std::shared_ptr<pod
   plane.node_lifecycle = spawn_node_lifecycle_controller(system, plane.store, std::move(lifecycle));
   settings.ipam.events = plane.events;
   plane.node_ipam = spawn_node_ipam_controller(system, plane.store, settings.ipam);
-  plane.load_balancers = spawn_load_balancer_controller(system, plane.store);
+  plane.load_balancers = spawn_load_balancer_controller(system, plane.store, settings.clock);
   plane.namespaces = spawn_namespace_controller(system, plane.store, settings.clock);
   plane.replicasets = spawn_replicaset_controller(system, plane.store, settings.resync_period, plane.events, settings.clock);
   plane.deployments = spawn_deployment_controller(system, plane.store, settings.resync_period, plane.events, settings.clock);

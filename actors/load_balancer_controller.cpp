@@ -25,17 +25,29 @@ struct load_balancer_state {
   store::object_cache nodes{store::cache_key::name};
   store::object_cache endpoints{store::cache_key::namespaced_name};  // for externalTrafficPolicy Local
   std::set<std::string> deleted_nodes;  // seen deleted and not back: their conditions go
+  wall_clock clock;
   static inline const char* name = "load-balancer-controller";
 };
 
 using load_balancer_pointer = load_balancer_actor::stateful_pointer<load_balancer_state>;
 
-// Takes the "<node>/PortsBound" conditions of deleted nodes out of the Service's status. Only
-// nodes seen deleted: one not registered yet may already have written its condition.
+// How long a condition of a node without a Node object stays: a node that has just started may
+// write its condition a moment before it is registered.
+constexpr auto unregistered_grace = std::chrono::seconds(60);
+
+// Takes the "<node>/PortsBound" conditions of deleted nodes out of the Service's status: those
+// seen deleted at once, and those of nodes that have no Node object (deleted while the server
+// was down) once they are older than unregistered_grace.
 void prune_port_conditions(load_balancer_pointer self, const json& service) {
+  auto& st = self->state;
+  std::set<std::string> known;
+  for (const auto& [name, node] : st.nodes.objects()) known.insert(name);
+  std::set<std::string> types;
+  for (const auto& type : control::ports_bound_types_of(service, st.deleted_nodes)) types.insert(type);
+  for (const auto& type : control::orphaned_ports_bound_types(service, known, st.clock(), unregistered_grace))
+    types.insert(type);
   json removals = json::array();
-  for (const auto& type : control::ports_bound_types_of(service, self->state.deleted_nodes))
-    removals.push_back({{"type", type}, {"$patch", "delete"}});
+  for (const auto& type : types) removals.push_back({{"type", type}, {"$patch", "delete"}});
   if (removals.empty()) return;
   patch_request patch{patch_type::strategic_merge,
                       {{"metadata", {{"uid", control::uid_of(service)}}}, {"status", {{"conditions", std::move(removals)}}}},
@@ -72,9 +84,10 @@ void sync(load_balancer_pointer self, const json& service) {
 
 }  // namespace
 
-load_balancer_actor spawn_load_balancer_controller(caf::actor_system& system, store_actor store) {
-  return system.spawn([store](load_balancer_pointer self) -> load_balancer_actor::behavior_type {
+load_balancer_actor spawn_load_balancer_controller(caf::actor_system& system, store_actor store, wall_clock clock) {
+  return system.spawn([store, clock](load_balancer_pointer self) -> load_balancer_actor::behavior_type {
     self->state.store = store;
+    self->state.clock = clock;
     watch_kinds(self, store, {"Node", "Service", "Endpoints"});
     return {[self](const change_event& event) {
       auto& st = self->state;
