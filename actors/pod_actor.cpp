@@ -236,7 +236,7 @@ void observe_container(pod_pointer self, const podman::container_state& containe
   st.observed.container = *st.container;
   if (container.status == podman::container_status::running) {
     start_probes(self, container);
-    st.handled_exit.clear();  // see the restart in handle_exit
+    st.handled_exit.clear();  // see the restart in restart_container
     st.observed.phase = control::container_phase::running;
     st.observed.reason.clear();
     st.observed.message.clear();
