@@ -50,7 +50,7 @@ struct service_state {
   std::vector<std::string> failures;
   std::vector<control::service_port_backends> backends;
   json written_condition;
-  retry_queue retries;  // the condition write ("status"), after a failure
+  retry_queue retries;  // the condition write (condition_write), after a failure
   static inline const char* name = "service";
 
   // CAF destroys an actor's state as soon as it terminates: the ports are free from then on.
@@ -125,6 +125,8 @@ void apply_affinity(service_pointer self) {
   for (auto& listener : self->state.listeners) listener.handle->set_session_affinity(timeout);
 }
 
+constexpr const char* condition_write = "status";  // the retry queue's one key
+
 // This node's condition in the Service's status, "<node>/PortsBound" (control/ports_bound): every
 // node says whether it could bind every port, and a strategic merge (conditions merge by type)
 // leaves the other nodes' conditions and the rest of the status (the load balancer's ingress) alone.
@@ -150,7 +152,7 @@ void write_conditions(service_pointer self) {
   // A write that did not land (the server away, for an agent) is made again after a back-off.
   auto not_written = [self] {
     self->state.written_condition = nullptr;
-    self->state.retries.retry(self, "status");
+    self->state.retries.retry(self, condition_write);
   };
   self->request(st.store, std::chrono::seconds(10), patch_atom::value,
                 object_key{"Service", control::namespace_of(st.service), control::name_of(st.service)}, std::move(patch))
@@ -158,7 +160,7 @@ void write_conditions(service_pointer self) {
           [self, not_written](const store_result& result) {
             // 404 and 409: the Service is gone, or is another one of the same name by now.
             if (result.ok() || result.error->code == 404 || result.error->code == 409)
-              return self->state.retries.succeeded("status");
+              return self->state.retries.succeeded(condition_write);
             not_written();
           },
           [not_written](const caf::error&) { not_written(); });

@@ -42,8 +42,10 @@ struct external_traffic_local {
   std::vector<address_range> own_address_for;
 };
 
-// Where a listener's round-robin starts in a new set of `size` backends: a random one (the
-// default), so listeners on every node do not all send their first client to the same pod.
+// Where a listener's round-robin starts in a new set of `size` backends (size > 0): below size.
+using start_chooser = std::function<std::size_t(std::size_t size)>;
+// A random backend (the default), so listeners on every node do not all send their first client
+// to the same pod.
 std::size_t random_start(std::size_t size);
 // The first backend: for tests that follow the order.
 inline std::size_t first_backend(std::size_t) { return 0; }
@@ -102,7 +104,7 @@ class engine final : public proxy {
  public:
   // `start`: where each listener's round-robin starts in a new backend set (random_start, or
   // first_backend for tests that follow the order; round_robin.hpp).
-  explicit engine(std::function<std::size_t(std::size_t)> start = random_start);
+  explicit engine(start_chooser start = random_start);
   ~engine() override;  // closes every listener and connection, joins the thread
   engine(const engine&) = delete;
   engine& operator=(const engine&) = delete;

@@ -10,7 +10,6 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <unordered_map>
 #include <vector>
@@ -43,9 +42,7 @@ class backend_plan {
   std::vector<backend> offered_;
 };
 
-// Where the cursor starts in a new set of `size` backends (size > 0): below size.
-using start_chooser = std::function<std::size_t(std::size_t size)>;
-// random_start and first_backend: proxy_engine.hpp.
+// start_chooser, random_start and first_backend: proxy_engine.hpp.
 
 // Not thread-safe: the listener guards it with its mutex.
 class round_robin {

@@ -237,12 +237,8 @@ TEST_F(api_server_test, namespaces_hold_objects_and_take_them_when_deleted) {
   auto deleted = client->del("/api/v1/namespaces/team");
   ASSERT_EQ(deleted.status, 200) << deleted.body;
   // Gone once the namespace controller has emptied it, with its ConfigMap.
-  bool gone = false;
-  for (int i = 0; i < 100 && !gone; ++i) {
-    gone = client->get("/api/v1/namespaces/team").status == 404;
-    if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  EXPECT_TRUE(gone) << client->get("/api/v1/namespaces/team").body;
+  EXPECT_TRUE(eventually([&] { return client->get("/api/v1/namespaces/team").status == 404; }))
+      << client->get("/api/v1/namespaces/team").body;
   EXPECT_EQ(client->get("/api/v1/namespaces/team/configmaps/settings").status, 404);
 }
 
